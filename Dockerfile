@@ -1,0 +1,64 @@
+# 乡兴 Xiangxing: the web app (Litestar on Granian), for docker-compose.yml or any container host.
+#
+#   docker build -t xiangxing .
+#
+# The code finds templates/, static/, locale/ and the migrations relative to its own files, so the
+# repository keeps its layout under /app and the project is installed in editable (dev) mode.
+
+# ---- build: resolve the locked dependencies into /app/.venv --------------------------------
+FROM python:3.11-slim-bookworm AS build
+
+COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /uvx /bin/
+
+# Byte-compile at build time (the runtime user cannot write __pycache__), copy rather than
+# hard-link out of the cache mount, and use the image's Python, never a downloaded one.
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PYTHON=/usr/local/bin/python3.11 \
+    UV_PROJECT_ENVIRONMENT=/app/.venv
+
+WORKDIR /app
+
+# Dependencies first: this layer is rebuilt only when the lock file changes.
+COPY pyproject.toml uv.lock README.md ./
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-project
+
+# Then the project itself, installed editable so its paths stay anchored under /app.
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev \
+ && python -m compileall -q platform
+
+# ---- runtime ---------------------------------------------------------------------------------
+FROM python:3.11-slim-bookworm AS runtime
+
+ENV XIANGXING_ENV=production \
+    XIANGXING_VAR_DIR=/app/var \
+    PATH="/app/.venv/bin:${PATH}" \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+RUN groupadd --system --gid 10001 xiangxing \
+ && useradd --system --uid 10001 --gid xiangxing --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin xiangxing
+
+WORKDIR /app
+
+# Code and virtualenv stay owned by root (read-only to the app); only var/ is writable.
+# A named volume mounted on /app/var starts out with this ownership.
+COPY --from=build /app /app
+RUN mkdir -p /app/var && chown xiangxing:xiangxing /app/var
+
+USER xiangxing
+
+EXPOSE 8000
+
+# No curl in slim images: ask /health with the standard library (503 raises, so exit 1).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
+
+# Migrate and load the reference data (idempotent), then hand PID 1 to the server so it
+# receives SIGTERM directly.
+CMD ["sh", "-c", "xiangxing db upgrade && exec xiangxing serve --host 0.0.0.0 --port 8000 --workers ${WEB_WORKERS:-2}"]

@@ -1,0 +1,87 @@
+"""Engine and session configuration shared by the web app, the CLI and the tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+)
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from core.settings import Settings
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    """WAL, a busy timeout, foreign keys, and SQLAlchemy's own transaction control.
+
+    The sqlite3 driver otherwise opens transactions on its own terms, which breaks SAVEPOINT
+    (the per-test rollback) and hides when a write lock is taken.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """An engine for the configured database; creates the ``var/`` folder for SQLite."""
+    url = settings.resolved_database_url
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, echo=settings.database_echo)
+        _tune_sqlite(engine)
+        return engine
+    return create_async_engine(
+        url,
+        echo=settings.database_echo,
+        pool_size=settings.database_pool_size,
+        pool_pre_ping=True,
+        connect_args={"timeout": 5},
+    )
+
+
+def build_db_config(
+    settings: Settings,
+    *,
+    engine: AsyncEngine | None = None,
+    session_maker: Callable[[], AsyncSession] | None = None,
+) -> SQLAlchemyAsyncConfig:
+    """Advanced Alchemy's plugin config: one session per request, committed on 2xx and 3xx.
+
+    ``autocommit_include_redirects`` matters: a form post answered with a redirect would
+    otherwise be rolled back silently. Tests pass their own engine and session maker so that
+    each test runs inside a transaction they roll back.
+    """
+    return SQLAlchemyAsyncConfig(
+        engine_instance=engine or create_engine(settings),
+        session_maker=session_maker,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit_include_redirects",
+        create_all=False,
+    )
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raise if the database cannot answer a trivial query."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))

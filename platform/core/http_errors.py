@@ -1,0 +1,128 @@
+"""One place that turns errors into answers: JSON under ``/api``, a Chinese page elsewhere.
+
+Bad input is never a 500: validation failures, unknown objects and refusals all get a 4xx that
+names the field and the problem.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from core.errors import N_, DomainError, FieldProblem
+from core.i18n import locale_of, translate
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+ERROR_PAGES = {403, 404, 500}
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    429: "too_many_requests",
+    500: "server_error",
+    503: "service_unavailable",
+}
+STATUS_MESSAGES = {
+    400: N_("The request is not valid."),
+    401: N_("Please sign in first."),
+    403: N_("You do not have permission to do this."),
+    404: N_("The page or object you asked for does not exist."),
+    405: N_("This address does not accept that kind of request."),
+    409: N_("Someone else changed this in the meantime."),
+    413: N_("The upload is too large."),
+    429: N_("Too many requests; please wait a moment."),
+    500: N_("Something went wrong on our side. The error has been logged."),
+    503: N_("The service is temporarily unavailable."),
+}
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith(API_PREFIX) or request.url.path == "/health"
+
+
+def _answer(
+    request: Request[Any, Any, Any],
+    status_code: int,
+    code: str,
+    message: str,
+    params: dict[str, Any] | None = None,
+    problems: list[FieldProblem] | None = None,
+) -> Response[Any]:
+    locale = locale_of(request)
+    text = translate(locale, message, params)
+    errors = [
+        {"field": p.field, "code": p.code, "message": translate(locale, p.message, p.params)}
+        for p in problems or []
+    ]
+    if _wants_json(request):
+        body: dict[str, Any] = {"status_code": status_code, "code": code, "message": text}
+        if errors:
+            body["errors"] = errors
+        return Response(content=body, status_code=status_code, media_type=MediaType.JSON)
+    template = f"errors/{status_code if status_code in ERROR_PAGES else 'error'}.html"
+    return Template(
+        template_name=template,
+        context={"status_code": status_code, "message": text, "errors": errors},
+        status_code=status_code,
+    )
+
+
+def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    return _answer(request, exc.status_code, exc.code, exc.message, exc.params, exc.problems)
+
+
+def handle_validation_error(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[Any]:
+    """Litestar's parameter and body validation, reported field by field."""
+    problems = [
+        FieldProblem(
+            field=str(item.get("key") or item.get("source") or "request"),
+            code="invalid_value",
+            message=N_("Invalid value for %(field)s: %(detail)s"),
+            params={"field": item.get("key") or item.get("source"), "detail": item.get("message")},
+        )
+        for item in exc.extra or []
+        if isinstance(item, dict)
+    ]
+    return _answer(request, 400, "invalid_input", STATUS_MESSAGES[400], problems=problems)
+
+
+def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status_code = exc.status_code
+    code = STATUS_CODES.get(status_code, "error")
+    message = STATUS_MESSAGES.get(status_code, STATUS_MESSAGES[400])
+    response = _answer(request, status_code, code, message)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def handle_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _answer(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        STATUS_CODES[500],
+        STATUS_MESSAGES[500],
+    )
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: handle_domain_error,
+    ValidationException: handle_validation_error,
+    HTTPException: handle_http_error,
+    Exception: handle_unexpected_error,
+}

@@ -1,0 +1,50 @@
+"""Paged lists, in the one shape every list endpoint answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
+
+from litestar.params import QueryParameter
+from pydantic import BaseModel
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+class Page(BaseModel, Generic[T]):
+    """``{"items": [...], "total": N, "page": P, "page_size": S}``."""
+
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+async def provide_page_request(
+    page: Annotated[int, QueryParameter(ge=1, description="Page number, from 1")] = 1,
+    page_size: Annotated[
+        int,
+        QueryParameter(
+            ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, at most {MAX_PAGE_SIZE}"
+        ),
+    ] = DEFAULT_PAGE_SIZE,
+) -> PageRequest:
+    """Litestar dependency: validated ``page`` and ``page_size`` query parameters."""
+    return PageRequest(page=page, page_size=page_size)

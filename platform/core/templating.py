@@ -1,0 +1,61 @@
+"""The Jinja environment: gettext in the visitor's language, number formatting, helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.numbers import format_decimal
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from core.i18n import HTML_LANG, LOCALE_NAMES, LOCALES, babel_locale, locale_of, translations
+from core.paths import TEMPLATES_DIR
+
+
+def _locale(context: Context) -> str:
+    request = context.get("request")
+    return locale_of(request) if request is not None else LOCALES[0]
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return translations(_locale(context)).gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    return translations(_locale(context)).ngettext(singular, plural, count)
+
+
+@pass_context
+def _current_locale(context: Context) -> str:
+    return _locale(context)
+
+
+@pass_context
+def _number(context: Context, value: Any) -> str:
+    """Group digits the way the visitor's language does (1,402)."""
+    return format_decimal(value, locale=babel_locale(_locale(context)))
+
+
+def _configure(engine: JinjaTemplateEngine) -> None:
+    environment = engine.engine
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    environment.globals.update(
+        current_locale=_current_locale,
+        locales=LOCALES,
+        locale_names=LOCALE_NAMES,
+        html_lang=HTML_LANG,
+    )
+    environment.filters["number"] = _number
+    environment.trim_blocks = True
+    environment.lstrip_blocks = True
+
+
+def build_template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(
+        directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_configure
+    )

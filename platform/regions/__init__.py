@@ -1,0 +1,1 @@
+"""Administrative divisions of the city: counties, townships and villages with official codes."""

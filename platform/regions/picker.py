@@ -1,0 +1,58 @@
+"""State of the county → township → village picker, from whatever the visitor chose so far.
+
+A choice that does not belong under the one above it (the county changed) is dropped, so the
+picker never submits a village from another county.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from regions.models import Region, RegionLevel
+from regions.service import RegionService
+
+PICKER_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class PickerLevel:
+    level: RegionLevel
+    options: list[Region]
+    selected: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PickerState:
+    field: str
+    levels: list[PickerLevel]
+
+    @property
+    def chosen(self) -> str | None:
+        """The deepest selected code: what the form submits under ``field``."""
+        selected = [level.selected for level in self.levels if level.selected]
+        return selected[-1] if selected else None
+
+
+async def picker_state(
+    regions: RegionService,
+    *,
+    field: str,
+    code: str | None = None,
+    county: str | None = None,
+    township: str | None = None,
+    village: str | None = None,
+) -> PickerState:
+    wanted = [county, township, village]
+    if code:
+        region = await regions.repository.get_one_or_none(code=code)
+        if region is not None:
+            chain = [*await regions.breadcrumb(region), region]
+            by_level = {r.level: r.code for r in chain}
+            wanted = [by_level.get(level) for level in PICKER_LEVELS]
+    levels: list[PickerLevel] = []
+    options = await regions.counties()
+    for level, choice in zip(PICKER_LEVELS, wanted, strict=True):
+        selected = choice if choice in {option.code for option in options} else None
+        levels.append(PickerLevel(level=level, options=options, selected=selected))
+        options = await regions.repository.children(selected) if selected else []
+    return PickerState(field=field, levels=levels)

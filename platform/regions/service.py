@@ -1,0 +1,101 @@
+"""Reading the divisions: lookups that fail clearly, lists, and the county directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+
+from core.errors import N_, NotFound
+from core.pagination import Page, PageRequest
+from regions.models import Region, RegionLevel
+from regions.repository import RegionRepository
+from regions.schemas import RegionRead
+
+
+class RegionNotFound(NotFound):
+    code = "region_not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class CountyEntry:
+    """A county with its townships and how many villages each holds."""
+
+    county: Region
+    townships: list[Region]
+    villages_per_township: dict[str, int]
+
+    @property
+    def village_count(self) -> int:
+        return sum(self.villages_per_township.values())
+
+
+class RegionService(SQLAlchemyAsyncRepositoryService[Region, RegionRepository]):
+    repository_type = RegionRepository
+
+    async def require(self, code: str) -> Region:
+        region = await self.repository.get_one_or_none(code=code)
+        if region is None:
+            raise RegionNotFound(
+                N_("No administrative division has the code %(code)s."), params={"code": code}
+            )
+        return region
+
+    async def find(
+        self,
+        page: PageRequest,
+        *,
+        parent_code: str | None = None,
+        level: RegionLevel | None = None,
+        name_contains: str | None = None,
+    ) -> Page[RegionRead]:
+        """A page of regions; an unknown parent is an error, not an empty list."""
+        if parent_code is not None:
+            await self.require(parent_code)
+        regions, total = await self.repository.page(
+            page, parent_code=parent_code, level=level, name_contains=name_contains
+        )
+        return Page[RegionRead](
+            items=[RegionRead.model_validate(region) for region in regions],
+            total=total,
+            page=page.page,
+            page_size=page.page_size,
+        )
+
+    async def children(self, code: str) -> list[Region]:
+        await self.require(code)
+        return await self.repository.children(code)
+
+    async def breadcrumb(self, region: Region) -> list[Region]:
+        return await self.repository.ancestors(region)
+
+    async def counts(self) -> dict[RegionLevel, int]:
+        return await self.repository.count_by_level()
+
+    async def child_counts(self, regions: list[Region]) -> dict[str, int]:
+        return await self.repository.child_counts([region.code for region in regions])
+
+    async def counties(self) -> list[Region]:
+        return await self.repository.get_many(
+            level=RegionLevel.COUNTY, order_by=[(Region.code, False)]
+        )
+
+    async def county_directory(self) -> list[CountyEntry]:
+        """Every county with its townships, for the directory page, in three queries."""
+        counties = await self.counties()
+        townships = await self.repository.get_many(
+            level=RegionLevel.TOWNSHIP, order_by=[(Region.code, False)]
+        )
+        villages = await self.repository.child_counts([township.code for township in townships])
+        return [
+            CountyEntry(
+                county=county,
+                townships=[t for t in townships if t.parent_code == county.code],
+                villages_per_township={
+                    t.code: villages.get(t.code, 0)
+                    for t in townships
+                    if t.parent_code == county.code
+                },
+            )
+            for county in counties
+        ]

@@ -1,0 +1,29 @@
+"""The home page: what the platform is, for whom, and live counts."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from regions.deps import REGION_DEPENDENCIES
+from regions.models import RegionLevel
+from regions.service import RegionService
+
+
+class HomeController(Controller):
+    path = "/"
+    dependencies = REGION_DEPENDENCIES
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self, regions: NamedDependency[RegionService]) -> Template:
+        counts = await regions.counts()
+        return Template(
+            "home.html",
+            context={
+                "region_counts": counts,
+                "counties": await regions.counties(),
+                "levels": RegionLevel,
+            },
+        )

@@ -1,0 +1,115 @@
+"""Real databases for the tests: SQLite by default, PostgreSQL when asked for.
+
+The database is created once per run from the migrations (plus the reference data); each test
+runs inside a transaction that is rolled back at its end, and the app under test joins that
+transaction through SAVEPOINTs, so its commits are undone too.
+
+Set ``XIANGXING_TEST_DATABASE_URL=postgresql+asyncpg://…`` to run everything on PostgreSQL;
+the database it names is emptied at the start of the run.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.database import build_db_config, create_engine
+from core.settings import Environment, Settings
+from xiangxing.app import create_app
+from xiangxing.setup import upgrade_database
+
+TEST_DATABASE_URL = os.environ.get("XIANGXING_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    var_dir = tmp_path_factory.mktemp("var")
+    return Settings(env=Environment.TEST, database_url=TEST_DATABASE_URL, var_dir=var_dir)
+
+
+async def _empty_postgres(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+async def engine(test_settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(test_settings)
+    if not test_settings.is_sqlite:
+        await _empty_postgres(engine)
+    await upgrade_database(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        yield connection
+        await transaction.rollback()
+
+
+@pytest.fixture
+def session_maker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+async def session(session_maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with session_maker() as session:
+        yield session
+
+
+@pytest.fixture
+def app(
+    test_settings: Settings,
+    engine: AsyncEngine,
+    session_maker: async_sessionmaker[AsyncSession],
+) -> Litestar:
+    db_config = build_db_config(test_settings, engine=engine, session_maker=session_maker)
+    return create_app(test_settings, db_config=db_config)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+@pytest.fixture
+def english(client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
+    """The same client with English chosen as the page language."""
+    client.cookies.set("lang", "en")
+    return client
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every ``async def`` test runs on asyncio through AnyIO's pytest plugin."""
+    for item in items:
+        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.function):
+            item.add_marker(pytest.mark.anyio)
+
+
+def pytest_report_header() -> str:
+    backend = TEST_DATABASE_URL.split("://")[0] if TEST_DATABASE_URL else "sqlite (temporary file)"
+    return f"xiangxing test database: {backend}"
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
