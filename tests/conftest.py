@@ -10,16 +10,16 @@ the database it names is emptied at the start of the run.
 
 from __future__ import annotations
 
-import inspect
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from tests.clients import serve
 
 from core.database import build_db_config, create_engine
 from core.settings import Environment, Settings
@@ -78,33 +78,34 @@ async def session(session_maker: async_sessionmaker[AsyncSession]) -> AsyncItera
 
 
 @pytest.fixture
-def app(
-    test_settings: Settings,
-    engine: AsyncEngine,
-    session_maker: async_sessionmaker[AsyncSession],
-) -> Litestar:
-    db_config = build_db_config(test_settings, engine=engine, session_maker=session_maker)
-    return create_app(test_settings, db_config=db_config)
+def make_app(
+    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession]
+) -> Callable[[Settings], Litestar]:
+    """Apps with the given settings whose requests join the test's transaction."""
+
+    def make(settings: Settings) -> Litestar:
+        db_config = build_db_config(settings, engine=engine, session_maker=session_maker)
+        return create_app(settings, db_config=db_config)
+
+    return make
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app=app) as client:
+def app(test_settings: Settings, make_app: Callable[[Settings], Litestar]) -> Litestar:
+    return make_app(test_settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with serve(app) as client:
         yield client
 
 
 @pytest.fixture
-def english(client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
+def english(client: httpx.AsyncClient) -> httpx.AsyncClient:
     """The same client with English chosen as the page language."""
     client.cookies.set("lang", "en")
     return client
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every ``async def`` test runs on asyncio through AnyIO's pytest plugin."""
-    for item in items:
-        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.function):
-            item.add_marker(pytest.mark.anyio)
 
 
 def pytest_report_header() -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.paths import MIGRATIONS_DIR
 
@@ -23,13 +25,40 @@ def alembic_config(connection: Connection | None = None, database_url: str = "")
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+    await _migrate(engine, lambda sync: command.upgrade(alembic_config(sync), revision))
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
+    await _migrate(engine, lambda sync: command.downgrade(alembic_config(sync), revision))
+
+
+async def _migrate(engine: AsyncEngine, step: Callable[[Connection], None]) -> None:
+    """Run a migration step in one transaction.
+
+    SQLite enforces foreign keys row by row while Alembic's batch mode copies and drops
+    tables, so they are switched off for the step (outside any transaction, where SQLite
+    allows it) and every reference is checked before the transaction commits.
+    """
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            await _set_sqlite_foreign_keys(connection, enabled=False)
+        try:
+            async with connection.begin():
+                await connection.run_sync(step)
+                if sqlite:
+                    broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        msg = f"migration left broken references: {broken[:5]}"
+                        raise RuntimeError(msg)
+        finally:
+            if sqlite:
+                await _set_sqlite_foreign_keys(connection, enabled=True)
+
+
+async def _set_sqlite_foreign_keys(connection: AsyncConnection, *, enabled: bool) -> None:
+    raw = await connection.get_raw_connection()
+    await raw.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -1,0 +1,86 @@
+"""Migrations go up and down on a database of their own, and match the models exactly."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from core.database import create_engine
+from core.settings import Environment, Settings
+from xiangxing import migrate
+from xiangxing.models import metadata
+from xiangxing.setup import upgrade_database
+
+HEAD = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+
+
+@pytest.fixture
+async def scratch_engine(test_settings: Settings, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An empty database beside the test database: a SQLite file, or a PostgreSQL database."""
+    if test_settings.is_sqlite:
+        settings = Settings(env=Environment.TEST, var_dir=tmp_path)
+        engine = create_engine(settings)
+        yield engine
+        await engine.dispose()
+        return
+    url = make_url(test_settings.resolved_database_url)
+    scratch = f"{url.database}_migrations"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
+        await connection.execute(text(f'CREATE DATABASE "{scratch}"'))
+    engine = create_engine(
+        Settings(
+            env=Environment.TEST, database_url=url.set(database=scratch).render_as_string(False)
+        )
+    )
+    yield engine
+    await engine.dispose()
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
+    await admin.dispose()
+
+
+async def _tables(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as connection:
+        return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+
+
+async def _schema_differences(engine: AsyncEngine) -> list[object]:
+    async with engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
+        )
+
+
+async def test_upgrade_down_to_base_and_up_again(scratch_engine: AsyncEngine) -> None:
+    assert await migrate.current_revision(scratch_engine) is None
+
+    await migrate.upgrade(scratch_engine)
+    assert await migrate.current_revision(scratch_engine) == HEAD
+    assert "region" in await _tables(scratch_engine)
+
+    await migrate.downgrade(scratch_engine, "base")
+    assert await migrate.current_revision(scratch_engine) is None
+    assert await _tables(scratch_engine) <= {"alembic_version"}
+
+    await migrate.upgrade(scratch_engine)
+    assert await migrate.current_revision(scratch_engine) == HEAD
+
+
+async def test_migrations_build_exactly_the_models(scratch_engine: AsyncEngine) -> None:
+    await migrate.upgrade(scratch_engine)
+    assert await _schema_differences(scratch_engine) == []
+
+
+async def test_upgrade_loads_the_divisions_and_is_safe_to_repeat(
+    scratch_engine: AsyncEngine,
+) -> None:
+    assert await upgrade_database(scratch_engine) == {"regions": 1564}
+    assert await upgrade_database(scratch_engine) == {"regions": 0}

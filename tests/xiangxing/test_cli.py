@@ -1,0 +1,57 @@
+"""The ``xiangxing`` command on a fresh embedded database."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from core.settings import get_settings
+from xiangxing.cli import main
+
+
+@pytest.fixture
+def fresh_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XIANGXING_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("XIANGXING_DATABASE_URL", raising=False)
+    monkeypatch.delenv("XIANGXING_ENV", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_db_upgrade_then_current(fresh_environment: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "current"]).output.strip() == "empty database (no revision)"
+    upgraded = runner.invoke(main, ["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "divisions new or changed: 1564" in upgraded.output
+    assert (fresh_environment / "xiangxing.db").exists()
+    assert runner.invoke(main, ["db", "current"]).output.strip() == "0001"
+    again = runner.invoke(main, ["db", "upgrade"])
+    assert "divisions new or changed: 0" in again.output
+
+
+def test_downgrade_asks_before_dropping(fresh_environment: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["db", "upgrade"])
+    refused = runner.invoke(main, ["db", "downgrade", "base"], input="n\n")
+    assert refused.exit_code != 0
+    assert runner.invoke(main, ["db", "current"]).output.strip() == "0001"
+    done = runner.invoke(main, ["db", "downgrade", "base", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert runner.invoke(main, ["db", "current"]).output.strip() == "empty database (no revision)"
+
+
+def test_invalid_settings_are_a_clear_error_not_a_traceback(
+    fresh_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XIANGXING_ENV", "production")
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code != 0
+    assert "XIANGXING_SECRET_KEY" in result.output
+
+
+def test_help_lists_the_commands() -> None:
+    output = CliRunner().invoke(main, ["--help"]).output
+    for command in ("serve", "demo", "db"):
+        assert command in output
