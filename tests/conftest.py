@@ -19,10 +19,10 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
-from tests.clients import serve
 
 from core.database import build_db_config, create_engine
 from core.settings import Environment, Settings
+from tests.clients import serve
 from xiangxing.app import create_app
 from xiangxing.setup import upgrade_database
 

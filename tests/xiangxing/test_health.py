@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from httpx import AsyncClient
 from litestar import Litestar
-from tests.clients import serve
 
 from core.settings import Environment, Settings
+from tests.clients import serve
 from xiangxing.app import create_app
 
 

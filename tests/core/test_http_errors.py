@@ -1,0 +1,79 @@
+"""Errors become one answer shape: JSON under /api, a page in the visitor's language elsewhere."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from httpx import AsyncClient
+from litestar import Litestar, get
+
+from core.errors import N_, Conflict, PermissionDenied
+from tests.clients import serve
+
+
+@get("/api/v1/forbidden")
+async def api_forbidden() -> None:
+    raise PermissionDenied(N_("You do not have permission to do this."))
+
+
+@get("/forbidden")
+async def page_forbidden() -> None:
+    raise PermissionDenied(N_("You do not have permission to do this."))
+
+
+@get("/stale")
+async def page_stale() -> None:
+    raise Conflict(N_("Someone else changed this in the meantime."))
+
+
+@get("/broken")
+async def page_broken() -> None:
+    raise RuntimeError("a bug, with a secret detail")
+
+
+@get("/api/v1/broken")
+async def api_broken() -> None:
+    raise RuntimeError("a bug, with a secret detail")
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncClient]:
+    """The real app with a few routes that fail on purpose."""
+    for handler in (api_forbidden, page_forbidden, page_stale, page_broken, api_broken):
+        app.register(handler)
+    async with serve(app) as client:
+        yield client
+
+
+async def test_refusal_in_the_api_is_json_with_a_code(client: AsyncClient) -> None:
+    response = await client.get("/api/v1/forbidden")
+    assert response.status_code == 403
+    assert response.json() == {
+        "status_code": 403,
+        "code": "permission_denied",
+        "message": "您没有执行此操作的权限。",
+    }
+
+
+async def test_refusal_on_a_page_is_the_chinese_403_page(client: AsyncClient) -> None:
+    response = await client.get("/forbidden")
+    assert response.status_code == 403
+    assert "无权访问" in response.text
+    assert "您没有执行此操作的权限。" in response.text
+
+
+async def test_conflict_page_in_english(client: AsyncClient) -> None:
+    client.cookies.set("lang", "en")
+    response = await client.get("/stale")
+    assert response.status_code == 409
+    assert "Someone else changed this in the meantime." in response.text
+
+
+async def test_a_bug_is_a_500_page_that_hides_the_detail(client: AsyncClient) -> None:
+    response = await client.get("/broken")
+    assert response.status_code == 500
+    assert "服务器错误" in response.text
+    assert "secret detail" not in response.text
+    api = await client.get("/api/v1/broken")
+    assert api.status_code == 500
+    assert api.json()["code"] == "server_error"
+    assert "secret detail" not in api.text
