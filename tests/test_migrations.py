@@ -55,7 +55,10 @@ async def _tables(engine: AsyncEngine) -> set[str]:
 async def _schema_differences(engine: AsyncEngine) -> list[object]:
     async with engine.connect() as connection:
         return await connection.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
+            lambda sync: compare_metadata(
+                MigrationContext.configure(sync, opts={"compare_type": migrate.compare_type}),
+                metadata,
+            )
         )
 
 

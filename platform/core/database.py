@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     SQLAlchemyAsyncConfig,
+    async_autocommit_handler_maker,
 )
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+COMMITTED_REFUSALS = {401}
+"""A failed sign-in (401) must still count the failure and write its audit row."""
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -68,15 +71,18 @@ def build_db_config(
 ) -> SQLAlchemyAsyncConfig:
     """Advanced Alchemy's plugin config: one session per request, committed on 2xx and 3xx.
 
-    ``autocommit_include_redirects`` matters: a form post answered with a redirect would
-    otherwise be rolled back silently. Tests pass their own engine and session maker so that
-    each test runs inside a transaction they roll back.
+    Committing on redirects matters (Advanced Alchemy's ``autocommit_include_redirects``): a
+    form post answered with a redirect would otherwise be rolled back silently. Tests pass
+    their own engine and session maker so that each test runs inside a transaction they roll
+    back.
     """
     return SQLAlchemyAsyncConfig(
         engine_instance=engine or create_engine(settings),
         session_maker=session_maker,
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit_include_redirects",
+        before_send_handler=async_autocommit_handler_maker(
+            commit_on_redirect=True, extra_commit_statuses=COMMITTED_REFUSALS
+        ),
         create_all=False,
     )
 

@@ -15,6 +15,13 @@ def N_(message: str) -> str:
     return message
 
 
+class Labels(tuple[str, ...]):
+    """Message parameter holding gettext ids (role or category labels), each translated and
+    joined the way the visitor's language lists things."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
     """One invalid input: which field, a machine code and a translatable message."""

@@ -16,6 +16,7 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from core.errors import Labels
 from core.paths import LOCALE_DIR
 
 if TYPE_CHECKING:
@@ -51,10 +52,22 @@ def locale_of(request: Request[Any, Any, Any]) -> str:
     return default if default in LOCALES else DEFAULT_LOCALE
 
 
+LIST_SEPARATOR = {"zh": "、", "en": ", "}
+
+
 def translate(locale: str, message: str, params: dict[str, Any] | None = None) -> str:
-    """Translate a message id and fill its ``%(name)s`` placeholders."""
-    text = translations(locale).gettext(message)
-    return text % params if params else text
+    """Translate a message id and fill its ``%(name)s`` placeholders (``Labels`` translated too)."""
+    catalog = translations(locale)
+    text = catalog.gettext(message)
+    if not params:
+        return text
+    filled = {
+        key: LIST_SEPARATOR[locale].join(catalog.gettext(label) for label in value)
+        if isinstance(value, Labels)
+        else value
+        for key, value in params.items()
+    }
+    return text % filled
 
 
 def babel_locale(locale: str) -> Locale:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -10,7 +11,16 @@ from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from core.i18n import HTML_LANG, LOCALE_NAMES, LOCALES, babel_locale, locale_of, translations
+from core.errors import DomainError
+from core.i18n import (
+    HTML_LANG,
+    LOCALE_NAMES,
+    LOCALES,
+    babel_locale,
+    locale_of,
+    translate,
+    translations,
+)
 from core.paths import TEMPLATES_DIR
 
 
@@ -30,6 +40,13 @@ def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
 
 
 @pass_context
+def _current_user(context: Context) -> Any:
+    """The signed-in identity, or None (also on pages served outside authentication)."""
+    request = context.get("request")
+    return request.scope.get("user") if request is not None else None
+
+
+@pass_context
 def _current_locale(context: Context) -> str:
     return _locale(context)
 
@@ -40,12 +57,48 @@ def _number(context: Context, value: Any) -> str:
     return format_decimal(value, locale=babel_locale(_locale(context)))
 
 
+@pass_context
+def _error_text(context: Context, error: DomainError | None) -> str:
+    """The translated headline of an error (a failed form), or nothing."""
+    if error is None:
+        return ""
+    return translate(_locale(context), error.message, error.params)
+
+
+@pass_context
+def _field_errors(context: Context, error: DomainError | None) -> dict[str, list[str]]:
+    """Translated problems of a failed form, by field name, to show beside each field."""
+    found: dict[str, list[str]] = {}
+    for problem in error.problems if error is not None else []:
+        text = translate(_locale(context), problem.message, problem.params)
+        found.setdefault(problem.field, []).append(text)
+    return found
+
+
+@pass_context
+def _labelled(context: Context, members: Iterable[Any]) -> list[tuple[str, str]]:
+    """(value, translated label) pairs of enum members that carry a ``label``: form options."""
+    catalog = translations(_locale(context))
+    return [(member.value, catalog.gettext(member.label)) for member in members]
+
+
+@pass_context
+def _label(context: Context, member: Any) -> str:
+    """The translated label of one enum member."""
+    return translations(_locale(context)).gettext(member.label)
+
+
 def _configure(engine: JinjaTemplateEngine) -> None:
     environment = engine.engine
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     environment.globals.update(
         current_locale=_current_locale,
+        current_user=_current_user,
+        error_text=_error_text,
+        labelled=_labelled,
+        label=_label,
+        field_errors=_field_errors,
         locales=LOCALES,
         locale_names=LOCALE_NAMES,
         html_lang=HTML_LANG,

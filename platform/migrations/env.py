@@ -7,6 +7,7 @@ see the database exactly as the app does. ``--sql`` (offline) mode writes the SQ
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from xiangxing.migrate import compare_type
 from xiangxing.models import metadata
 
 config = context.config
@@ -17,7 +18,7 @@ def run_on(connection: Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        compare_type=compare_type,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from accounts.access import PUBLIC
 from core.errors import N_, FieldProblem, InvalidInput
 from core.pagination import Page, PageRequest
 from regions.deps import REGION_DEPENDENCIES
@@ -21,6 +22,7 @@ CODE_PATTERN = r"^\d{12}$"
 
 
 class RegionApiController(Controller):
+    opt = PUBLIC
     path = "/api/v1/regions"
     tags = ["regions"]
     dependencies = REGION_DEPENDENCIES
@@ -51,6 +53,7 @@ class RegionApiController(Controller):
 
 
 class RegionPageController(Controller):
+    opt = PUBLIC
     path = "/regions"
     dependencies = REGION_DEPENDENCIES
     include_in_schema = False

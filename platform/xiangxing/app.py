@@ -6,11 +6,14 @@ import hashlib
 import logging
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
 from litestar.logging import LoggingConfig
+from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -18,7 +21,21 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 from litestar_granian import GranianPlugin
 
+from accounts.access import PUBLIC, enforce_access
+from accounts.controllers.account import AccountController
+from accounts.controllers.api import (
+    AuthApiController,
+    MeApiController,
+    OrganizationApiController,
+    StationApiController,
+    UserApiController,
+)
+from accounts.controllers.sign_in import SignInController
+from accounts.denials import handle_not_authenticated, handle_permission_denied
+from accounts.middleware import IdentityMiddleware
+from core.clock import Clock, utc_now
 from core.database import build_db_config
+from core.errors import PermissionDenied
 from core.http_errors import EXCEPTION_HANDLERS
 from core.paths import STATIC_DIR
 from core.settings import Settings, get_settings
@@ -33,18 +50,34 @@ SESSION_COOKIE = "xx_session"
 SESSION_MAX_AGE_SECONDS = 12 * 3600
 STATIC_MAX_AGE_SECONDS = 24 * 3600
 
+CSRF_COOKIE = "xx_csrf"
+UNAUTHENTICATED_PATHS = ["^/static/", "^/health"]
+
 ROUTE_HANDLERS = [
     HomeController,
     LanguageController,
     HealthController,
     RegionPageController,
     RegionApiController,
+    SignInController,
+    AccountController,
+    AuthApiController,
+    MeApiController,
+    OrganizationApiController,
+    StationApiController,
+    UserApiController,
 ]
+
+
+def _derived_key(settings: Settings, purpose: str) -> bytes:
+    """A separate 32-byte key per purpose, derived from the one configured secret."""
+    secret = settings.secret_key.get_secret_value()
+    return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
 
 
 def _session_config(settings: Settings) -> CookieBackendConfig:
     """An encrypted cookie; nothing is stored server-side for anonymous visitors."""
-    key = hashlib.sha256(settings.secret_key.get_secret_value().encode()).digest()
+    key = _derived_key(settings, "session")
     return CookieBackendConfig(
         secret=key,
         key=SESSION_COOKIE,
@@ -55,10 +88,27 @@ def _session_config(settings: Settings) -> CookieBackendConfig:
     )
 
 
+def _csrf_config(settings: Settings) -> CSRFConfig:
+    """Every unsafe browser request carries the token; ``/api`` authenticates by bearer token
+    only (the identity middleware ignores cookies there), so it needs none."""
+    return CSRFConfig(
+        secret=_derived_key(settings, "csrf").hex(),
+        cookie_name=CSRF_COOKIE,
+        cookie_secure=settings.is_production,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        exclude=["^/api/"],
+    )
+
+
 def create_app(
-    settings: Settings | None = None, *, db_config: SQLAlchemyAsyncConfig | None = None
+    settings: Settings | None = None,
+    *,
+    db_config: SQLAlchemyAsyncConfig | None = None,
+    clock: Clock = utc_now,
 ) -> Litestar:
-    """Build the web app; tests pass their own settings and a transaction-bound db config."""
+    """Build the web app; tests pass their own settings, a transaction-bound db config and
+    a clock they control."""
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
     template_config = build_template_config()
@@ -71,17 +121,32 @@ def create_app(
                 name="static",
                 cache_control=CacheControlHeader(max_age=STATIC_MAX_AGE_SECONDS),
                 include_in_schema=False,
+                opt=PUBLIC,
             ),
         ],
-        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
+        guards=[enforce_access],
+        dependencies={
+            "settings": Provide(lambda: settings, sync_to_thread=False),
+            "clock": Provide(lambda: clock, sync_to_thread=False),
+        },
         plugins=[
             SQLAlchemyPlugin(config=db_config),
             FlashPlugin(config=FlashConfig(template_config=template_config)),
             GranianPlugin(),
         ],
-        middleware=[_session_config(settings).middleware],
+        middleware=[
+            _session_config(settings).middleware,
+            DefineMiddleware(
+                IdentityMiddleware, db_config=db_config, exclude=UNAUTHENTICATED_PATHS
+            ),
+        ],
+        csrf_config=_csrf_config(settings),
         template_config=template_config,
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={  # type: ignore[arg-type]
+            **EXCEPTION_HANDLERS,
+            NotAuthorizedException: handle_not_authenticated,
+            PermissionDenied: handle_permission_denied,
+        },
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         openapi_config=OpenAPIConfig(
             title="乡兴 Xiangxing API",
@@ -89,11 +154,19 @@ def create_app(
             description=_package_doc,
             path="/api/schema",
             render_plugins=[SwaggerRenderPlugin()],
+            openapi_router=Router(path="/api/schema", route_handlers=[], opt=PUBLIC),
         ),
         logging_config=LoggingConfig(
             root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},
             log_exceptions="debug",
         ),
-        state=State({"settings": settings, "default_locale": settings.default_locale}),
+        state=State(
+            {
+                "settings": settings,
+                "default_locale": settings.default_locale,
+                "clock": clock,
+                "db_config": db_config,
+            }
+        ),
         debug=settings.debug,
     )

@@ -13,19 +13,14 @@ import click
 from granian import Granian
 from granian.constants import Interfaces
 
-from core.database import create_engine
-from core.settings import Settings, get_settings
+from core.settings import Settings
 from xiangxing import migrate
+from xiangxing.cli_accounts import audit_group, user
+from xiangxing.cli_support import settings_or_exit, with_engine
+from xiangxing.demo import DEMO_PASSWORD, load_demo_data
 from xiangxing.setup import upgrade_database
 
 APP_FACTORY = "xiangxing.app:create_app"
-
-
-def _settings_or_exit() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:
-        raise click.ClickException(f"invalid settings: {exc}") from exc
 
 
 def _serve(host: str, port: int, workers: int) -> None:
@@ -50,7 +45,7 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the app (run `xiangxing db upgrade` first)."""
-    _settings_or_exit()
+    settings_or_exit()
     _serve(host, port, workers)
 
 
@@ -59,21 +54,24 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def demo(host: str, port: int) -> None:
     """Migrate, load the demo data into an empty database and serve it."""
-    settings = _settings_or_exit()
+    settings = settings_or_exit()
     changed = asyncio.run(_prepare(settings))
+    accounts = asyncio.run(with_engine(load_demo_data))
     click.echo(f"数据库 database: {settings.resolved_database_url}")
-    click.echo(f"行政区划 divisions loaded: {changed['regions']} new or changed")
-    click.echo("演示账号 demo accounts: none yet (accounts arrive with the accounts feature)")
+    click.echo(f"行政区划 divisions new or changed: {changed['regions']}")
+    if accounts:
+        click.echo(f"演示账号 demo accounts (password 密码: {DEMO_PASSWORD}):")
+        for account in accounts:
+            click.echo(f"  {account.username:<16} {account.role.value:<15} {account.belongs_to}")
+    else:
+        click.echo("演示账号 demo accounts: the database already had users; none added.")
+        click.echo(f"  (fresh demo accounts use the password {DEMO_PASSWORD})")
     click.echo(f"打开 open: http://{host}:{port}/")
     _serve(host, port, 1)
 
 
 async def _prepare(settings: Settings, revision: str = "head") -> dict[str, int]:
-    engine = create_engine(settings)
-    try:
-        return await upgrade_database(engine, revision)
-    finally:
-        await engine.dispose()
+    return await with_engine(lambda engine: upgrade_database(engine, revision))
 
 
 @main.group()
@@ -85,7 +83,7 @@ def db() -> None:
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Migrate to REVISION (default: the newest) and load the reference data."""
-    changed = asyncio.run(_prepare(_settings_or_exit(), revision))
+    changed = asyncio.run(_prepare(settings_or_exit(), revision))
     click.echo(f"upgraded to {revision}; divisions new or changed: {changed['regions']}")
 
 
@@ -94,14 +92,14 @@ def db_upgrade(revision: str) -> None:
 @click.confirmation_option(prompt="Downgrading drops tables and their data. Continue?")
 def db_downgrade(revision: str) -> None:
     """Migrate down to REVISION (``base`` empties the database)."""
-    asyncio.run(_with_engine(lambda engine: migrate.downgrade(engine, revision)))
+    asyncio.run(with_engine(lambda engine: migrate.downgrade(engine, revision)))
     click.echo(f"downgraded to {revision}")
 
 
 @db.command("current")
 def db_current() -> None:
     """Print the revision the database is at."""
-    current = asyncio.run(_with_engine(migrate.current_revision))
+    current = asyncio.run(with_engine(migrate.current_revision))
     click.echo(current or "empty database (no revision)")
 
 
@@ -109,15 +107,11 @@ def db_current() -> None:
 @click.option("-m", "--message", required=True)
 def db_revision(message: str) -> None:
     """Autogenerate a migration from the models (for developers)."""
-    asyncio.run(_with_engine(lambda engine: migrate.autogenerate(engine, message)))
+    asyncio.run(with_engine(lambda engine: migrate.autogenerate(engine, message)))
 
 
-async def _with_engine(action):  # type: ignore[no-untyped-def]
-    engine = create_engine(_settings_or_exit())
-    try:
-        return await action(engine)
-    finally:
-        await engine.dispose()
+main.add_command(user)
+main.add_command(audit_group)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from accounts.access import PUBLIC
 from core.database import ping
 from core.settings import Settings
 from search.health import probe_search
@@ -33,6 +34,7 @@ async def _database_state(engine: AsyncEngine) -> dict[str, Any]:
 
 
 class HealthController(Controller):
+    opt = PUBLIC
     path = "/health"
     tags = ["operations"]
 

@@ -6,12 +6,14 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from accounts.access import PUBLIC
 from regions.deps import REGION_DEPENDENCIES
 from regions.models import RegionLevel
 from regions.service import RegionService
 
 
 class HomeController(Controller):
+    opt = PUBLIC
     path = "/"
     dependencies = REGION_DEPENDENCIES
     include_in_schema = False

@@ -10,20 +10,16 @@ from litestar.params import FromPath, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
+from accounts.access import PUBLIC
 from core.errors import N_, NotFound
 from core.i18n import LOCALE_COOKIE, LOCALES, translate
+from core.redirects import safe_next
 
 ONE_YEAR_SECONDS = 365 * 24 * 3600
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: never an open redirect to another host."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
 class LanguageController(Controller):
+    opt = PUBLIC
     path = "/lang"
     include_in_schema = False
 

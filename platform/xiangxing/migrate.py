@@ -8,8 +8,25 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from core.paths import MIGRATIONS_DIR
+
+
+def compare_type(
+    _context: object,
+    _inspected_column: object,
+    _metadata_column: object,
+    _inspected_type: TypeEngine[object],
+    metadata_type: TypeEngine[object],
+) -> bool | None:
+    """Advanced Alchemy's portable types (GUID, DateTimeUTC) reflect as their storage type on
+    SQLite; they are not a change. Anything else: Alembic's own comparison."""
+    if isinstance(metadata_type, TypeDecorator) and type(metadata_type).__module__.startswith(
+        "advanced_alchemy."
+    ):
+        return False
+    return None
 
 
 def alembic_config(connection: Connection | None = None, database_url: str = "") -> Config:

@@ -2,8 +2,20 @@
 
 from advanced_alchemy.base import orm_registry
 
+from accounts.models import ApiToken, Department, LoginSession, Organization, Station, User
+from core.audit import AuditEntry
 from regions.models import Region
 
 metadata = orm_registry.metadata
 
-__all__ = ["Region", "metadata"]
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Department",
+    "LoginSession",
+    "Organization",
+    "Region",
+    "Station",
+    "User",
+    "metadata",
+]

@@ -6,31 +6,32 @@ import pytest
 from httpx import AsyncClient
 from litestar import Litestar, get
 
+from accounts.access import PUBLIC
 from core.errors import N_, Conflict, PermissionDenied
 from tests.clients import serve
 
 
-@get("/api/v1/forbidden")
+@get("/api/v1/forbidden", opt=PUBLIC)
 async def api_forbidden() -> None:
     raise PermissionDenied(N_("You do not have permission to do this."))
 
 
-@get("/forbidden")
+@get("/forbidden", opt=PUBLIC)
 async def page_forbidden() -> None:
     raise PermissionDenied(N_("You do not have permission to do this."))
 
 
-@get("/stale")
+@get("/stale", opt=PUBLIC)
 async def page_stale() -> None:
     raise Conflict(N_("Someone else changed this in the meantime."))
 
 
-@get("/broken")
+@get("/broken", opt=PUBLIC)
 async def page_broken() -> None:
     raise RuntimeError("a bug, with a secret detail")
 
 
-@get("/api/v1/broken")
+@get("/api/v1/broken", opt=PUBLIC)
 async def api_broken() -> None:
     raise RuntimeError("a bug, with a secret detail")
 

@@ -3,10 +3,12 @@
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
 from core.settings import get_settings
 from xiangxing.cli import main
+from xiangxing.migrate import alembic_config
 
 
 @pytest.fixture
@@ -19,6 +21,9 @@ def fresh_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     get_settings.cache_clear()
 
 
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def test_db_upgrade_then_current(fresh_environment: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["db", "current"]).output.strip() == "empty database (no revision)"
@@ -26,7 +31,7 @@ def test_db_upgrade_then_current(fresh_environment: Path) -> None:
     assert upgraded.exit_code == 0, upgraded.output
     assert "divisions new or changed: 1564" in upgraded.output
     assert (fresh_environment / "xiangxing.db").exists()
-    assert runner.invoke(main, ["db", "current"]).output.strip() == "0001"
+    assert runner.invoke(main, ["db", "current"]).output.strip() == HEAD
     again = runner.invoke(main, ["db", "upgrade"])
     assert "divisions new or changed: 0" in again.output
 
@@ -36,7 +41,7 @@ def test_downgrade_asks_before_dropping(fresh_environment: Path) -> None:
     runner.invoke(main, ["db", "upgrade"])
     refused = runner.invoke(main, ["db", "downgrade", "base"], input="n\n")
     assert refused.exit_code != 0
-    assert runner.invoke(main, ["db", "current"]).output.strip() == "0001"
+    assert runner.invoke(main, ["db", "current"]).output.strip() == HEAD
     done = runner.invoke(main, ["db", "downgrade", "base", "--yes"])
     assert done.exit_code == 0, done.output
     assert runner.invoke(main, ["db", "current"]).output.strip() == "empty database (no revision)"

@@ -1,0 +1,1 @@
+"""Users, organizations, stations, departments, roles, login and access rules."""

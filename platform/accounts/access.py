@@ -1,0 +1,58 @@
+"""Who may call a route: every route declares it, and anything undeclared is refused.
+
+Declare on a handler, controller or router with ``opt=``: ``PUBLIC`` (anyone), ``SIGNED_IN``
+(any active user) or ``roles(Role.ADMIN, …)``. One app-wide guard enforces the declaration;
+object-level rules (an organization edits only its own offers) live in the services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
+
+from accounts.models import Role
+from core.errors import N_, Labels, PermissionDenied
+
+ACCESS_KEY = "access"
+PUBLIC: dict[str, Any] = {ACCESS_KEY: "public"}
+SIGNED_IN: dict[str, Any] = {ACCESS_KEY: "signed_in"}
+
+
+def roles(*allowed: Role) -> dict[str, Any]:
+    return {ACCESS_KEY: "roles", "roles": frozenset(allowed)}
+
+
+class MissingRole(PermissionDenied):
+    code = "missing_role"
+
+
+class UndeclaredAccess(PermissionDenied):
+    code = "access_not_declared"
+
+
+def declared_access(handler: BaseRouteHandler) -> str | None:
+    return handler.opt.get(ACCESS_KEY)
+
+
+def enforce_access(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """The app-wide guard."""
+    access = declared_access(handler)
+    if access == "public":
+        return
+    if access not in {"signed_in", "roles"}:
+        raise UndeclaredAccess(N_("This address does not say who may use it, so no one may."))
+    identity = connection.user
+    if identity is None:
+        raise NotAuthorizedException
+    if access == "roles":
+        allowed: frozenset[Role] = handler.opt["roles"]
+        if not identity.has(*allowed):
+            labels = Labels(role.label for role in Role if role in allowed)
+            raise MissingRole(
+                N_("This needs one of these roles: %(roles)s."), params={"roles": labels}
+            )

@@ -1,0 +1,1 @@
+"""HTTP for accounts, one file per audience: sign-in pages, own account, admin pages, API."""

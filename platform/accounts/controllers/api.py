@@ -1,0 +1,212 @@
+"""The accounts JSON API: tokens for scripts, the caller's identity, organizations, users."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import Body, FromPath, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from accounts.access import PUBLIC, SIGNED_IN, roles
+from accounts.authentication import AuthenticationService
+from accounts.denials import actor_of, client_ip
+from accounts.deps import ACCOUNT_DEPENDENCIES
+from accounts.identity import Identity
+from accounts.models import Role, Verification
+from accounts.schemas import (
+    OrganizationFields,
+    OrganizationPublic,
+    OrganizationRead,
+    StationRead,
+    TokenIssued,
+    TokenRead,
+    TokenRequest,
+    UserCreate,
+    UserRead,
+)
+from accounts.service import AccountsService
+from core.forms import parse
+from core.pagination import Page, PageRequest
+
+JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
+
+
+class AuthApiController(Controller):
+    path = "/api/v1/auth"
+    tags = ["auth"]
+    dependencies = ACCOUNT_DEPENDENCIES
+
+    @post(
+        "/token", opt=PUBLIC, status_code=HTTP_201_CREATED, summary="Trade a password for a token"
+    )
+    async def issue_token(
+        self,
+        request: Request[Any, Any, Any],
+        authentication: NamedDependency[AuthenticationService],
+        data: JsonBody,
+    ) -> TokenIssued:
+        form = parse(TokenRequest, data)
+        ip = client_ip(request)
+        user = await authentication.check_password(form.username, form.password, ip=ip)
+        token, secret = await authentication.issue_token(
+            user, name=form.name, lifetime=timedelta(days=form.days), ip=ip
+        )
+        return TokenIssued(access_token=secret, expires_at=token.expires_at)
+
+    @get("/tokens", opt=SIGNED_IN, summary="The caller's tokens")
+    async def list_tokens(
+        self,
+        request: Request[Identity, Any, Any],
+        authentication: NamedDependency[AuthenticationService],
+    ) -> list[TokenRead]:
+        tokens = await authentication.tokens_of(request.user)
+        return [TokenRead.model_validate(token) for token in tokens]
+
+    @delete("/tokens/{token_id:uuid}", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT)
+    async def revoke_token(
+        self,
+        request: Request[Identity, Any, Any],
+        authentication: NamedDependency[AuthenticationService],
+        token_id: FromPath[UUID],
+    ) -> None:
+        await authentication.revoke_token(request.user, token_id, ip=client_ip(request))
+
+
+class MeApiController(Controller):
+    path = "/api/v1/me"
+    tags = ["auth"]
+
+    @get("/", opt=SIGNED_IN, summary="Who the token belongs to")
+    async def me(self, request: Request[Identity, Any, Any]) -> dict[str, Any]:
+        identity = request.user
+        return {
+            "id": str(identity.user_id),
+            "username": identity.username,
+            "display_name": identity.display_name,
+            "roles": sorted(role.value for role in identity.roles),
+            "affiliation": identity.affiliation_name,
+            "reviewer_categories": sorted(c.value for c in identity.reviewer_categories),
+        }
+
+
+class OrganizationApiController(Controller):
+    path = "/api/v1/organizations"
+    tags = ["organizations"]
+    dependencies = ACCOUNT_DEPENDENCIES
+
+    @get("/", opt=PUBLIC, summary="Verified organizations (public view)")
+    async def list_organizations(
+        self,
+        accounts: NamedDependency[AccountsService],
+        page_request: NamedDependency[PageRequest],
+        q: Annotated[str | None, QueryParameter(max_length=50)] = None,
+    ) -> Page[OrganizationPublic]:
+        page = await accounts.list_organizations(
+            page_request, verification=Verification.VERIFIED, search=q
+        )
+        return Page[OrganizationPublic](
+            items=[OrganizationPublic.model_validate(o) for o in page.items],
+            total=page.total,
+            page=page.page,
+            page_size=page.page_size,
+        )
+
+    @get("/{organization_id:uuid}", opt=SIGNED_IN, summary="One organization with its contact")
+    async def get_organization(
+        self, accounts: NamedDependency[AccountsService], organization_id: FromPath[UUID]
+    ) -> OrganizationRead:
+        return OrganizationRead.model_validate(await accounts.require_organization(organization_id))
+
+    @post("/", opt=roles(Role.ADMIN), status_code=HTTP_201_CREATED, summary="Create (verified)")
+    async def create_organization(
+        self,
+        request: Request[Identity, Any, Any],
+        accounts: NamedDependency[AccountsService],
+        data: JsonBody,
+    ) -> OrganizationRead:
+        fields = parse(OrganizationFields, data)
+        organization = await accounts.create_organization(
+            fields, actor=actor_of(request), verified=True
+        )
+        return OrganizationRead.model_validate(organization)
+
+    @post("/{organization_id:uuid}/{verification:str}", opt=roles(Role.ADMIN), status_code=200)
+    async def set_verification(
+        self,
+        request: Request[Identity, Any, Any],
+        accounts: NamedDependency[AccountsService],
+        organization_id: FromPath[UUID],
+        verification: FromPath[Verification],
+    ) -> OrganizationRead:
+        """``verified``, ``suspended`` or back to ``pending``."""
+        organization = await accounts.set_verification(
+            organization_id, verification, actor=actor_of(request)
+        )
+        return OrganizationRead.model_validate(organization)
+
+
+class StationApiController(Controller):
+    path = "/api/v1/stations"
+    tags = ["stations"]
+    dependencies = ACCOUNT_DEPENDENCIES
+
+    @get("/", opt=PUBLIC, summary="Township social-work stations")
+    async def list_stations(self, accounts: NamedDependency[AccountsService]) -> list[StationRead]:
+        return [StationRead.model_validate(s) for s in await accounts.list_stations()]
+
+
+class UserApiController(Controller):
+    path = "/api/v1/users"
+    tags = ["users"]
+    dependencies = ACCOUNT_DEPENDENCIES
+    opt = roles(Role.ADMIN)
+
+    @get("/", summary="Users (administrators only)")
+    async def list_users(
+        self,
+        accounts: NamedDependency[AccountsService],
+        page_request: NamedDependency[PageRequest],
+        q: Annotated[str | None, QueryParameter(max_length=50)] = None,
+        role: Annotated[Role | None, QueryParameter()] = None,
+    ) -> Page[UserRead]:
+        page = await accounts.list_users(page_request, search=q, role=role)
+        return Page[UserRead](
+            items=[UserRead.model_validate(u) for u in page.items],
+            total=page.total,
+            page=page.page,
+            page_size=page.page_size,
+        )
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def create_user(
+        self,
+        request: Request[Identity, Any, Any],
+        accounts: NamedDependency[AccountsService],
+        data: JsonBody,
+    ) -> UserRead:
+        user = await accounts.create_user(parse(UserCreate, data), actor=actor_of(request))
+        return UserRead.model_validate(user)
+
+    @post("/{user_id:uuid}/deactivate", status_code=200)
+    async def deactivate(
+        self,
+        request: Request[Identity, Any, Any],
+        accounts: NamedDependency[AccountsService],
+        user_id: FromPath[UUID],
+    ) -> UserRead:
+        user = await accounts.set_active(user_id, False, actor=actor_of(request))
+        return UserRead.model_validate(user)
+
+    @post("/{user_id:uuid}/activate", status_code=200)
+    async def activate(
+        self,
+        request: Request[Identity, Any, Any],
+        accounts: NamedDependency[AccountsService],
+        user_id: FromPath[UUID],
+    ) -> UserRead:
+        user = await accounts.set_active(user_id, True, actor=actor_of(request))
+        return UserRead.model_validate(user)

@@ -1,0 +1,154 @@
+"""What crosses HTTP for accounts: forms and JSON in, public views out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from accounts.credit_code import CreditCode, InvalidCreditCode
+from accounts.models import OrganizationType, Origin, RegistrationLevel, Role, Verification
+from core.categories import TopCategory
+from core.errors import N_
+
+Username = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=3, max_length=64),
+    Field(pattern=r"^[a-z0-9][a-z0-9._-]*$"),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\- ]{7,20}$")]
+RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+
+
+class LoginForm(BaseModel):
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class TokenRequest(LoginForm):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = "script"
+    days: int = Field(default=30, ge=1, le=365)
+
+
+class TokenCreate(BaseModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    days: int = Field(default=30, ge=1, le=365)
+
+
+class TokenIssued(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type
+    expires_at: datetime
+
+
+class TokenRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class PasswordChange(BaseModel):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    new_password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class UserCreate(BaseModel):
+    username: Username
+    display_name: Name
+    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    roles: list[Role] = Field(min_length=1)
+    organization_id: UUID | None = None
+    station_id: UUID | None = None
+    department_id: UUID | None = None
+    reviewer_categories: list[TopCategory] = Field(default_factory=list)
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    username: str
+    display_name: str
+    roles: list[Role]
+    is_active: bool
+    organization_id: UUID | None
+    station_id: UUID | None
+    department_id: UUID | None
+    reviewer_categories: list[TopCategory]
+    last_login_at: datetime | None
+
+
+class OrganizationFields(BaseModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
+    credit_code: str
+    org_type: OrganizationType
+    origin: Origin
+    registration_level: RegistrationLevel
+    has_party_branch: bool = False
+    focus_categories: list[TopCategory] = Field(default_factory=list)
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    contact_name: Name
+    contact_phone: Phone
+    service_region_codes: list[RegionCode] = Field(default_factory=list)
+
+    @field_validator("credit_code")
+    @classmethod
+    def _valid_credit_code(cls, value: str) -> str:
+        try:
+            return str(CreditCode.parse(value))
+        except InvalidCreditCode as error:
+            raise ValueError(error.message) from error
+
+
+class OrganizationRegistration(OrganizationFields):
+    """Self-registration: the organization and its first member's account."""
+
+    username: Username
+    display_name: Name
+    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class OrganizationPublic(BaseModel):
+    """What anyone may see of an organization (no contact data)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    org_type: OrganizationType
+    origin: Origin
+    registration_level: RegistrationLevel
+    has_party_branch: bool
+    focus_categories: list[TopCategory]
+    description: str
+    verification: Verification
+    service_region_codes: list[str]
+
+
+class OrganizationRead(OrganizationPublic):
+    credit_code: str
+    contact_name: str
+    contact_phone: str
+    verified_at: datetime | None
+    version: int
+
+
+class StationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    township_code: str
+    contact_name: str
+    contact_phone: str
+
+
+NO_AFFILIATION = N_("Choose exactly one organization, station or department for the user.")

@@ -1,0 +1,71 @@
+"""Form and JSON input into pydantic models, with every problem named by field.
+
+Pages re-render the form with these problems beside the fields; the API answers them as a 400.
+A validator that raises ``ValueError(N_("…"))`` gets its own message through translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from core.errors import N_, FieldProblem, InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+
+MESSAGES = {
+    "missing": N_("This field is required."),
+    "string_too_short": N_("This is too short."),
+    "string_too_long": N_("This is too long."),
+    "string_pattern_mismatch": N_("This is not in the expected format."),
+    "enum": N_("Choose one of the options."),
+    "literal_error": N_("Choose one of the options."),
+    "int_parsing": N_("Enter a whole number."),
+    "decimal_parsing": N_("Enter a number."),
+    "greater_than_equal": N_("This number is too small."),
+    "less_than_equal": N_("This number is too large."),
+    "bool_parsing": N_("Choose yes or no."),
+    "uuid_parsing": N_("This is not a valid identifier."),
+    "date_from_datetime_parsing": N_("Enter a date."),
+}
+INVALID = N_("This value is not valid.")
+
+
+def problems_of(error: ValidationError) -> list[FieldProblem]:
+    problems = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "form"
+        if item["type"] == "value_error" and "error" in item.get("ctx", {}):
+            message = str(item["ctx"]["error"])
+        else:
+            message = MESSAGES.get(item["type"], INVALID)
+        problems.append(FieldProblem(field=field, code=item["type"], message=message))
+    return problems
+
+
+def parse(model: type[M], data: Mapping[str, Any]) -> M:
+    """The validated model, or ``InvalidInput`` listing every bad field."""
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as error:
+        raise InvalidInput(
+            N_("Some fields need correcting."), problems=problems_of(error)
+        ) from error
+
+
+def form_values(form: Any, list_fields: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A submitted form as a plain dict: one value per field, lists for the named fields.
+
+    Empty strings count as absent, so an optional field left blank is simply not given.
+    """
+    values: dict[str, Any] = {}
+    for key in form:
+        if key.startswith("_"):
+            continue
+        if key in list_fields:
+            values[key] = [v for v in form.getall(key) if v != ""]
+        elif (value := form.get(key)) != "":
+            values[key] = value
+    return values

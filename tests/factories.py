@@ -1,0 +1,134 @@
+"""Plain async helpers that put realistic rows into the test's transaction."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.credit_code import check_character
+from accounts.models import (
+    Department,
+    Organization,
+    OrganizationType,
+    Origin,
+    RegistrationLevel,
+    Role,
+    Station,
+    User,
+    Verification,
+)
+from accounts.passwords import hash_password
+
+PASSWORD = "Zhaotong-apple-river-1987"
+YILE_TOWNSHIP = "530627106000"
+_sequence = itertools.count(1)
+_CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+@cache
+def _password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+def credit_code(serial: int) -> str:
+    """A valid unified social credit code of a civil-affairs registered social group."""
+    first17 = f"51530600MJ{serial:07d}"
+    return first17 + check_character(first17)
+
+
+async def make_department(session: AsyncSession, name: str | None = None) -> Department:
+    department = Department(name=name or f"测试部门{next(_sequence)}")
+    session.add(department)
+    await session.flush()
+    return department
+
+
+async def make_organization(
+    session: AsyncSession,
+    name: str | None = None,
+    *,
+    verification: Verification = Verification.VERIFIED,
+) -> Organization:
+    serial = next(_sequence)
+    organization = Organization(
+        name=name or f"测试公益协会{serial}",
+        credit_code=credit_code(serial),
+        org_type=OrganizationType.SOCIAL_GROUP,
+        origin=Origin.LOCAL,
+        registration_level=RegistrationLevel.CITY,
+        contact_name="张敏",
+        contact_phone="0870-2123456",
+        verification=verification,
+    )
+    session.add(organization)
+    await session.flush()
+    return organization
+
+
+async def make_station(session: AsyncSession, township_code: str = YILE_TOWNSHIP) -> Station:
+    station = Station(township_code=township_code, name="以勒镇社工站")
+    session.add(station)
+    await session.flush()
+    return station
+
+
+async def make_user(
+    session: AsyncSession,
+    *roles: Role,
+    username: str | None = None,
+    organization: Organization | None = None,
+    station: Station | None = None,
+    department: Department | None = None,
+    reviewer_categories: list[str] | None = None,
+) -> User:
+    """A user with the given roles, attached to a new affiliation of the right kind unless
+    one is given."""
+    affiliation = roles[0].affiliation.value
+    if affiliation == "organization" and organization is None:
+        organization = await make_organization(session)
+    if affiliation == "station" and station is None:
+        station = await make_station(session)
+    if affiliation == "department" and department is None:
+        department = await make_department(session)
+    user = User(
+        username=username or f"user{next(_sequence)}",
+        display_name="测试用户",
+        password_hash=_password_hash(),
+        roles=[role.value for role in roles],
+        organization_id=organization.id if organization else None,
+        station_id=station.id if station else None,
+        department_id=department.id if department else None,
+        reviewer_categories=reviewer_categories or [],
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def csrf_token(client: AsyncClient, page: str = "/login") -> str:
+    """The CSRF token a browser would find in a form on the page."""
+    response = await client.get(page)
+    found = _CSRF_INPUT.search(response.text)
+    assert found, f"no CSRF field on {page}"
+    return found.group(1)
+
+
+async def sign_in(client: AsyncClient, username: str, password: str = PASSWORD) -> None:
+    """Sign the client in through the login form, as a browser does."""
+    token = await csrf_token(client)
+    response = await client.post(
+        "/login", data={"username": username, "password": password, "_csrf_token": token}
+    )
+    assert response.status_code in (302, 303), response.text[:500]
+
+
+async def post_form(
+    client: AsyncClient, path: str, data: dict[str, object], *, token_page: str = "/login"
+) -> object:
+    """Post a form with a valid CSRF token, the way a page would."""
+    token = await csrf_token(client, token_page)
+    return await client.post(path, data={**data, "_csrf_token": token})
