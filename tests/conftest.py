@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -77,15 +78,33 @@ async def session(session_maker: async_sessionmaker[AsyncSession]) -> AsyncItera
         yield session
 
 
+class FakeClock:
+    """A clock the test moves by hand: rules about time are tested without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
 @pytest.fixture
 def make_app(
-    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> Callable[[Settings], Litestar]:
     """Apps with the given settings whose requests join the test's transaction."""
 
     def make(settings: Settings) -> Litestar:
         db_config = build_db_config(settings, engine=engine, session_maker=session_maker)
-        return create_app(settings, db_config=db_config)
+        return create_app(settings, db_config=db_config, clock=clock)
 
     return make
 

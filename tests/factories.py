@@ -127,7 +127,11 @@ async def sign_in(client: AsyncClient, username: str, password: str = PASSWORD) 
 
 
 async def post_form(
-    client: AsyncClient, path: str, data: dict[str, object], *, token_page: str = "/login"
+    client: AsyncClient,
+    path: str,
+    data: dict[str, object],
+    *,
+    token_page: str = "/login",  # noqa: S107
 ) -> object:
     """Post a form with a valid CSRF token, the way a page would."""
     token = await csrf_token(client, token_page)

@@ -185,6 +185,10 @@ class Organization(UUIDv7AuditBase):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def service_region_codes(self) -> list[str]:
+        return [region.code for region in self.service_regions]
+
 
 class Station(UUIDv7AuditBase):
     """A township social-work station (乡镇社工站): one per township."""

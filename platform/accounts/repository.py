@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import (
     ApiToken,
@@ -18,6 +20,7 @@ from accounts.models import (
     User,
     Verification,
 )
+from core.audit import AuditEntry
 from core.pagination import PageRequest
 
 
@@ -105,3 +108,71 @@ class ApiTokenRepository(SQLAlchemyAsyncRepository[ApiToken]):
             .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
             .values(revoked_at=at)
         )
+
+
+class AuditEntryRepository(SQLAlchemyAsyncRepository[AuditEntry]):
+    model_type = AuditEntry
+
+    async def page(
+        self,
+        page: PageRequest,
+        *,
+        action: str | None = None,
+        object_type: str | None = None,
+        actor_username: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> tuple[list[AuditEntry], int]:
+        """Newest first; ``since`` is inclusive, ``until`` exclusive."""
+        conditions = []
+        if action:
+            conditions.append(AuditEntry.action == action)
+        if object_type:
+            conditions.append(AuditEntry.object_type == object_type)
+        if actor_username:
+            conditions.append(AuditEntry.actor_username == actor_username)
+        if since is not None:
+            conditions.append(AuditEntry.occurred_at >= since)
+        if until is not None:
+            conditions.append(AuditEntry.occurred_at < until)
+        return await self.get_many_and_count(
+            *conditions,
+            LimitOffset(limit=page.page_size, offset=page.offset),
+            order_by=[(AuditEntry.occurred_at, True), (AuditEntry.id, True)],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryCounts:
+    """How many users, organizations (by verification state), stations and departments."""
+
+    users: int
+    organizations: dict[Verification, int]
+    stations: int
+    departments: int
+
+    @property
+    def organizations_total(self) -> int:
+        return sum(self.organizations.values())
+
+
+class DirectoryCountRepository:
+    """The administrators' dashboard figures, a handful of COUNT queries."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def counts(self) -> DirectoryCounts:
+        rows = await self.session.execute(
+            select(Organization.verification, func.count()).group_by(Organization.verification)
+        )
+        by_state = {state: count for state, count in rows}
+        return DirectoryCounts(
+            users=await self._count(User),
+            organizations={state: by_state.get(state, 0) for state in Verification},
+            stations=await self._count(Station),
+            departments=await self._count(Department),
+        )
+
+    async def _count(self, model: type[User | Station | Department]) -> int:
+        return await self.session.scalar(select(func.count()).select_from(model)) or 0

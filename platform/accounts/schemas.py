@@ -6,10 +6,19 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from accounts.credit_code import CreditCode, InvalidCreditCode
 from accounts.models import OrganizationType, Origin, RegistrationLevel, Role, Verification
+from accounts.passwords import check_password
 from core.categories import TopCategory
 from core.errors import N_
 
@@ -21,6 +30,24 @@ Username = Annotated[
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\- ]{7,20}$")]
 RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+
+
+def _meets_policy(password: str, info: ValidationInfo) -> str:
+    """The password policy, with the names given before it in the same form as inputs that
+    make a password guessable; reports the first rule broken."""
+    problems = check_password(
+        password,
+        username=info.data.get("username") or "",
+        user_inputs=[info.data[key] for key in ("display_name", "name") if info.data.get(key)],
+    )
+    if problems:
+        raise ValueError(problems[0].message)
+    return password
+
+
+NewPassword = Annotated[
+    str, StringConstraints(min_length=1, max_length=128), AfterValidator(_meets_policy)
+]
 
 
 class LoginForm(BaseModel):
@@ -63,7 +90,7 @@ class PasswordChange(BaseModel):
 class UserCreate(BaseModel):
     username: Username
     display_name: Name
-    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    password: NewPassword
     roles: list[Role] = Field(min_length=1)
     organization_id: UUID | None = None
     station_id: UUID | None = None
@@ -113,7 +140,7 @@ class OrganizationRegistration(OrganizationFields):
 
     username: Username
     display_name: Name
-    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    password: NewPassword
 
 
 class OrganizationPublic(BaseModel):

@@ -27,6 +27,8 @@ from accounts.models import (
 from accounts.passwords import check_password, hash_password, verify_password
 from accounts.repository import (
     DepartmentRepository,
+    DirectoryCountRepository,
+    DirectoryCounts,
     OrganizationRepository,
     StationRepository,
     UserRepository,
@@ -35,7 +37,7 @@ from accounts.schemas import OrganizationFields, OrganizationRegistration, UserC
 from core.audit import Actor, record, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
-from core.pagination import Page, PageRequest
+from core.pagination import PageRequest, Slice
 from regions.models import Region
 
 TEMPORARY_PASSWORD_BYTES = 12
@@ -72,12 +74,7 @@ class AccountsService:
         return user
 
     async def _check_new_user(self, data: UserCreate) -> None:
-        problems = [
-            FieldProblem("password", p.code, p.message)
-            for p in check_password(
-                data.password, username=data.username, user_inputs=[data.display_name]
-            )
-        ]
+        problems = []
         affiliations = {
             Affiliation.ORGANIZATION: data.organization_id,
             Affiliation.STATION: data.station_id,
@@ -142,9 +139,9 @@ class AccountsService:
 
     async def list_users(
         self, page: PageRequest, *, search: str | None = None, role: str | None = None
-    ) -> Page[User]:
+    ) -> Slice[User]:
         users, total = await self.users.page(page, search=search, role=role)
-        return Page[User](items=users, total=total, page=page.page, page_size=page.page_size)
+        return Slice.of(users, total, page)
 
     async def set_active(self, user_id: UUID, active: bool, *, actor: Actor) -> User:
         """Deactivating ends every session and token of the user at once."""
@@ -256,12 +253,6 @@ class AccountsService:
             )
         if await self.users.by_username(data.username) is not None:
             problems.append(FieldProblem("username", "taken", N_("This user name is taken.")))
-        problems += [
-            FieldProblem("password", p.code, p.message)
-            for p in check_password(
-                data.password, username=data.username, user_inputs=[data.display_name, data.name]
-            )
-        ]
         problems += await self._region_problems(data.service_region_codes)
         if problems:
             raise InvalidInput(N_("Some fields need correcting."), problems=problems)
@@ -278,11 +269,9 @@ class AccountsService:
         *,
         verification: Verification | None = None,
         search: str | None = None,
-    ) -> Page[Organization]:
+    ) -> Slice[Organization]:
         items, total = await self.organizations.page(page, verification=verification, search=search)
-        return Page[Organization](
-            items=items, total=total, page=page.page, page_size=page.page_size
-        )
+        return Slice.of(items, total, page)
 
     async def set_verification(
         self, organization_id: UUID, state: Verification, *, actor: Actor
@@ -357,3 +346,19 @@ class AccountsService:
             at=self.clock(),
             **changes,  # type: ignore[arg-type]
         )
+
+    # --- administrators' reads ---------------------------------------------------------------
+
+    async def members_of(self, organization_id: UUID) -> list[User]:
+        """The users of one organization, by user name."""
+        return await self.users.get_many(
+            User.organization_id == organization_id, order_by=[(User.username, False)]
+        )
+
+    async def organization_choices(self) -> list[Organization]:
+        """Every organization by name, to choose one in a form."""
+        return await self.organizations.get_many(order_by=[(Organization.name, False)])
+
+    async def directory_counts(self) -> DirectoryCounts:
+        """How many users, organizations by verification state, stations and departments."""
+        return await DirectoryCountRepository(self.session).counts()

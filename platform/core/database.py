@@ -76,15 +76,21 @@ def build_db_config(
     their own engine and session maker so that each test runs inside a transaction they roll
     back.
     """
-    return SQLAlchemyAsyncConfig(
+    config = SQLAlchemyAsyncConfig(
         engine_instance=engine or create_engine(settings),
         session_maker=session_maker,
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler=async_autocommit_handler_maker(
-            commit_on_redirect=True, extra_commit_statuses=COMMITTED_REFUSALS
-        ),
         create_all=False,
     )
+    # The config picks a scope key unique in the process (a second app gets a new one), so
+    # the handler is made after it, with that key; a handler on the default key would find
+    # no session in any app but the first, and silently never commit.
+    config.before_send_handler = async_autocommit_handler_maker(
+        commit_on_redirect=True,
+        extra_commit_statuses=COMMITTED_REFUSALS,
+        session_scope_key=config.session_scope_key,
+    )
+    return config
 
 
 async def ping(engine: AsyncEngine) -> None:

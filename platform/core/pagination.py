@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
@@ -12,6 +13,7 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,33 @@ class Page(BaseModel, Generic[T]):
     @property
     def page_count(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True, slots=True)
+class Slice(Generic[T]):
+    """A page of domain objects as services return it; controllers turn it into a ``Page``
+    of schemas (``to_page``) or hand it to a template."""
+
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+    @classmethod
+    def of(cls, items: list[T], total: int, request: PageRequest) -> Slice[T]:
+        return cls(items=items, total=total, page=request.page, page_size=request.page_size)
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_page(self, convert: Callable[[T], S]) -> Page[S]:
+        return Page[S](
+            items=[convert(item) for item in self.items],
+            total=self.total,
+            page=self.page,
+            page_size=self.page_size,
+        )
 
 
 async def provide_page_request(

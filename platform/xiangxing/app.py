@@ -23,6 +23,7 @@ from litestar_granian import GranianPlugin
 
 from accounts.access import PUBLIC, enforce_access
 from accounts.controllers.account import AccountController
+from accounts.controllers.admin import AdminController
 from accounts.controllers.api import (
     AuthApiController,
     MeApiController,
@@ -61,6 +62,7 @@ ROUTE_HANDLERS = [
     RegionApiController,
     SignInController,
     AccountController,
+    AdminController,
     AuthApiController,
     MeApiController,
     OrganizationApiController,

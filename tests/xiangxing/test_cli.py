@@ -60,3 +60,39 @@ def test_help_lists_the_commands() -> None:
     output = CliRunner().invoke(main, ["--help"]).output
     for command in ("serve", "demo", "db"):
         assert command in output
+
+
+def test_user_create_makes_the_first_admin(fresh_environment: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["db", "upgrade"])
+    created = runner.invoke(
+        main,
+        ["user", "create", "--username", "chief", "--role", "admin", "--password-stdin"],
+        input="Strong-admin-pass-99\n",
+    )
+    assert created.exit_code == 0, created.output
+    assert "created department 昭通市民政局" in created.output
+    assert "created chief (admin)" in created.output
+    weak = runner.invoke(
+        main,
+        ["user", "create", "--username", "second", "--role", "admin", "--password-stdin"],
+        input="password\n",
+    )
+    assert weak.exit_code != 0
+    assert "password:" in weak.output
+    taken = runner.invoke(
+        main,
+        ["user", "create", "--username", "chief", "--role", "viewer", "--password-stdin"],
+        input="Strong-admin-pass-99\n",
+    )
+    assert taken.exit_code != 0
+    assert "taken" in taken.output
+
+
+def test_audit_prune_refuses_less_than_180_days(fresh_environment: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["db", "upgrade"])
+    assert runner.invoke(main, ["audit", "prune", "--older-than-days", "30"]).exit_code != 0
+    result = runner.invoke(main, ["audit", "prune", "--older-than-days", "180"])
+    assert result.exit_code == 0
+    assert "deleted 0 audit entries" in result.output

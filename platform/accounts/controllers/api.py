@@ -108,12 +108,7 @@ class OrganizationApiController(Controller):
         page = await accounts.list_organizations(
             page_request, verification=Verification.VERIFIED, search=q
         )
-        return Page[OrganizationPublic](
-            items=[OrganizationPublic.model_validate(o) for o in page.items],
-            total=page.total,
-            page=page.page,
-            page_size=page.page_size,
-        )
+        return page.to_page(OrganizationPublic.model_validate)
 
     @get("/{organization_id:uuid}", opt=SIGNED_IN, summary="One organization with its contact")
     async def get_organization(
@@ -174,12 +169,7 @@ class UserApiController(Controller):
         role: Annotated[Role | None, QueryParameter()] = None,
     ) -> Page[UserRead]:
         page = await accounts.list_users(page_request, search=q, role=role)
-        return Page[UserRead](
-            items=[UserRead.model_validate(u) for u in page.items],
-            total=page.total,
-            page=page.page,
-            page_size=page.page_size,
-        )
+        return page.to_page(UserRead.model_validate)
 
     @post("/", status_code=HTTP_201_CREATED)
     async def create_user(

@@ -1,0 +1,79 @@
+"""Organizations register themselves and wait for an administrator's verification."""
+
+from httpx import AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.models import Organization, User, Verification
+from tests.factories import credit_code, csrf_token, sign_in
+
+FORM = {
+    "name": "鲁甸县爱心助学协会",
+    "org_type": "social_group",
+    "origin": "local",
+    "registration_level": "county",
+    "focus_categories": ["special_groups", "talent"],
+    "contact_name": "王芳",
+    "contact_phone": "0870-5123456",
+    "service_region_codes": "530621000000",
+    "username": "ludian_aixin",
+    "display_name": "王芳",
+    "password": "Ludian-river-school-42",
+}
+
+
+async def _register(client: AsyncClient, **changes: object) -> object:
+    token = await csrf_token(client, "/register")
+    return await client.post("/register", data={**FORM, **changes, "_csrf_token": token})
+
+
+async def test_registration_creates_a_pending_organization_and_its_member(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    response = await _register(client, credit_code=credit_code(4242))
+    assert response.status_code in (302, 303), response.text[:1000]
+    organization = await session.scalar(
+        select(Organization).where(Organization.name == FORM["name"])
+    )
+    assert organization is not None
+    assert organization.verification is Verification.PENDING
+    assert organization.verified_at is None
+    assert organization.focus_categories == ["special_groups", "talent"]
+    assert organization.service_region_codes == ["530621000000"]
+    member = await session.scalar(select(User).where(User.username == "ludian_aixin"))
+    assert member is not None
+    assert member.organization_id == organization.id
+    assert member.roles == ["member"]
+    await sign_in(client, "ludian_aixin", FORM["password"])
+    assert "鲁甸县爱心助学协会" in (await client.get("/account")).text
+
+
+async def test_bad_registration_lists_every_problem_and_stores_nothing(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    before = await session.scalar(select(func.count()).select_from(Organization))
+    response = await _register(
+        client,
+        credit_code="51530600MJ000000X",
+        password="password",
+        username="a",
+        contact_phone="call me",
+    )
+    assert response.status_code == 400
+    page = response.text
+    assert "统一社会信用代码为18位" in page
+    assert 'id="e-password"' in page
+    assert 'id="e-username"' in page
+    assert 'id="e-contact_phone"' in page
+    assert 'value="password"' not in page, "the password is never sent back"
+    after = await session.scalar(select(func.count()).select_from(Organization))
+    assert after == before
+
+
+async def test_a_taken_credit_code_is_refused(client: AsyncClient, session: AsyncSession) -> None:
+    await _register(client, credit_code=credit_code(5151))
+    again = await _register(
+        client, credit_code=credit_code(5151), name="另一个名字", username="someone_else"
+    )
+    assert again.status_code == 400
+    assert "统一社会信用代码" in again.text
