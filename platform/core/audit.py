@@ -85,7 +85,7 @@ def snapshot(instance: object, *, exclude: frozenset[str] = frozenset()) -> dict
     return {
         column.key: getattr(instance, column.key)
         for column in mapper.column_attrs
-        if column.key not in exclude
+        if column.key not in exclude and not column.key.startswith("_")
     }
 
 
@@ -93,7 +93,7 @@ def redact(values: Any) -> Any:
     """JSON-safe copy with every secret-looking key's value replaced."""
     if isinstance(values, dict):
         return {
-            str(key): REDACTED if SECRET_KEY.search(str(key)) else redact(value)
+            str(key): REDACTED if _is_secret(str(key), value) else redact(value)
             for key, value in values.items()
         }
     if isinstance(values, list | tuple | set | frozenset):
@@ -105,6 +105,11 @@ def redact(values: Any) -> Any:
     if isinstance(values, UUID | Decimal):
         return str(values)
     return values
+
+
+def _is_secret(key: str, value: object) -> bool:
+    """A secret-looking key, unless its value is a flag or empty (``must_change_password``)."""
+    return bool(SECRET_KEY.search(key)) and not isinstance(value, bool) and value is not None
 
 
 async def prune(session: AsyncSession, *, older_than_days: int, now: datetime) -> int:

@@ -104,6 +104,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         html_lang=HTML_LANG,
     )
     environment.filters["number"] = _number
+    environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     environment.trim_blocks = True
     environment.lstrip_blocks = True
 

@@ -22,6 +22,8 @@ def test_secret_looking_keys_are_redacted_at_any_depth() -> None:
             "password_hash": "$argon2id$…",
             "nested": {"api_token": "xx_abc", "Secret": 1, "name": "ok"},
             "items": [{"csrf_token": "t"}],
+            "must_change_password": True,
+            "token_id": None,
         }
     )
     assert cleaned == {
@@ -29,6 +31,8 @@ def test_secret_looking_keys_are_redacted_at_any_depth() -> None:
         "password_hash": REDACTED,
         "nested": {"api_token": REDACTED, "Secret": REDACTED, "name": "ok"},
         "items": [{"csrf_token": REDACTED}],
+        "must_change_password": True,
+        "token_id": None,
     }
 
 
