@@ -18,10 +18,11 @@ from pydantic import BaseModel
 
 from accounts.access import roles
 from accounts.audit_log import AuditFilters, AuditLogService, provide_audit_log
+from accounts.controllers.organization_form import organization_form, organization_values
 from accounts.denials import actor_of
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
-from accounts.models import OrganizationType, Origin, RegistrationLevel, Role, Verification
+from accounts.models import Role, Verification
 from accounts.schemas import OrganizationFields, UserCreate
 from accounts.service import AccountsService
 from core.categories import TopCategory
@@ -35,7 +36,6 @@ E = TypeVar("E", bound=StrEnum)
 Search = Annotated[str | None, QueryParameter(max_length=50)]
 Filter = Annotated[str | None, QueryParameter(max_length=64)]
 USER_LISTS = frozenset({"roles", "reviewer_categories"})
-ORGANIZATION_LISTS = frozenset({"focus_categories", "service_region_codes"})
 VERIFICATION_DONE = {
     Verification.VERIFIED: N_("The organization is verified."),
     Verification.SUSPENDED: N_("The organization is suspended."),
@@ -105,19 +105,7 @@ async def _user_page(accounts: AccountsService, user_id: UUID, **context: Any) -
     )
 
 
-def _organization_form(values: dict[str, Any], error: InvalidInput | None = None) -> Template:
-    return Template(
-        "admin/organization_new.html",
-        context={
-            "values": values,
-            "error": error,
-            "org_types": list(OrganizationType),
-            "origins": list(Origin),
-            "levels": list(RegistrationLevel),
-            "categories": list(TopCategory),
-        },
-        status_code=HTTP_400_BAD_REQUEST if error else 200,
-    )
+ORGANIZATION_FORM = "admin/organization_new.html"
 
 
 class AdminController(Controller):
@@ -241,20 +229,19 @@ class AdminController(Controller):
 
     @get("/organizations/new", name="admin:organization-new")
     async def new_organization_page(self) -> Template:
-        return _organization_form({})
+        return organization_form(ORGANIZATION_FORM, {})
 
     @post("/organizations/new")
     async def create_organization(
         self, request: Request[Identity, Any, Any], accounts: NamedDependency[AccountsService]
     ) -> Template | Redirect:
-        values = form_values(await request.form(), ORGANIZATION_LISTS)
-        values["has_party_branch"] = "has_party_branch" in values
+        values = organization_values(await request.form())
         try:
             organization = await accounts.create_organization(
                 parse(OrganizationFields, values), actor=actor_of(request), verified=True
             )
         except InvalidInput as error:
-            return _organization_form(values, error)
+            return organization_form(ORGANIZATION_FORM, values, error)
         _flash(request, N_("The organization has been created and is verified."))
         return Redirect(f"/admin/organizations/{organization.id}")
 

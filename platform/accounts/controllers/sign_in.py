@@ -9,39 +9,23 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_401_UNAUTHORIZED
+from litestar.status_codes import HTTP_401_UNAUTHORIZED
 
 from accounts.access import PUBLIC, SIGNED_IN
 from accounts.authentication import AuthenticationService, LoginFailed
+from accounts.controllers.organization_form import organization_form, organization_values
 from accounts.denials import actor_of, client_ip
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
-from accounts.models import OrganizationType, Origin, RegistrationLevel
 from accounts.schemas import LoginForm, OrganizationRegistration
 from accounts.service import AccountsService
-from core.categories import TopCategory
 from core.errors import N_, InvalidInput
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
 from core.redirects import safe_next
 
 NextPath = Annotated[str | None, QueryParameter(name="next", max_length=500)]
-REGISTRATION_LISTS = frozenset({"focus_categories", "service_region_codes"})
-
-
-def _registration_page(values: dict[str, Any], error: InvalidInput | None = None) -> Template:
-    return Template(
-        "accounts/register.html",
-        context={
-            "values": values,
-            "error": error,
-            "org_types": list(OrganizationType),
-            "origins": list(Origin),
-            "levels": list(RegistrationLevel),
-            "categories": list(TopCategory),
-        },
-        status_code=HTTP_400_BAD_REQUEST if error else 200,
-    )
+REGISTRATION_FORM = "accounts/register.html"
 
 
 class SignInController(Controller):
@@ -96,20 +80,18 @@ class SignInController(Controller):
 
     @get("/register", name="register", opt=PUBLIC)
     async def registration_page(self) -> Template:
-        return _registration_page({})
+        return organization_form(REGISTRATION_FORM, {})
 
     @post("/register", opt=PUBLIC)
     async def register(
         self, request: Request[Any, Any, Any], accounts: NamedDependency[AccountsService]
     ) -> Template | Redirect:
-        values = form_values(await request.form(), REGISTRATION_LISTS)
-        values["has_party_branch"] = "has_party_branch" in values
+        values = organization_values(await request.form())
         try:
             registration = parse(OrganizationRegistration, values)
             await accounts.register_organization(registration, actor=actor_of(request))
         except InvalidInput as error:
-            values.pop("password", None)
-            return _registration_page(values, error)
+            return organization_form(REGISTRATION_FORM, values, error)
         registered = N_("Registered. Sign in now; an administrator will verify the organization.")
         flash(request, translate(locale_of(request), registered), "success")
         return Redirect("/login")
