@@ -82,8 +82,8 @@ async def test_migrations_build_exactly_the_models(scratch_engine: AsyncEngine) 
     assert await _schema_differences(scratch_engine) == []
 
 
-async def test_upgrade_loads_the_divisions_and_is_safe_to_repeat(
+async def test_upgrade_loads_the_reference_data_and_is_safe_to_repeat(
     scratch_engine: AsyncEngine,
 ) -> None:
-    assert await upgrade_database(scratch_engine) == {"regions": 1564}
-    assert await upgrade_database(scratch_engine) == {"regions": 0}
+    assert await upgrade_database(scratch_engine) == {"regions": 1564, "categories": 30}
+    assert await upgrade_database(scratch_engine) == {"regions": 0, "categories": 0}

@@ -7,8 +7,8 @@ Create Date: ${create_date}
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 ${"import advanced_alchemy.types" if "advanced_alchemy" in (upgrades or "") else ""}
+import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}
 

@@ -3,16 +3,25 @@
 from advanced_alchemy.base import orm_registry
 
 from accounts.models import ApiToken, Department, LoginSession, Organization, Station, User
+from catalogue.models import Category, EntryEvent
 from core.audit import AuditEntry
+from demand.models import Need, NeedLine
 from regions.models import Region
+from supply.models import Offer, OfferLine
 
 metadata = orm_registry.metadata
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Category",
     "Department",
+    "EntryEvent",
     "LoginSession",
+    "Need",
+    "NeedLine",
+    "Offer",
+    "OfferLine",
     "Organization",
     "Region",
     "Station",

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from catalogue.categories import sync_categories
 from regions.loader import sync_regions
 from xiangxing import migrate
 
 
 async def sync_reference_data(engine: AsyncEngine) -> dict[str, int]:
-    """Load the shipped reference files (divisions) into their tables; idempotent."""
+    """Load the shipped reference files (divisions, categories) into their tables; idempotent."""
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        changed = {"regions": await sync_regions(session)}
+        changed = {
+            "regions": await sync_regions(session),
+            "categories": await sync_categories(session),
+        }
         await session.commit()
     return changed
 

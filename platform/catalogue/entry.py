@@ -1,0 +1,59 @@
+"""Columns every catalogue entry has, offer or need, declared once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from catalogue.lines import LineKind
+from catalogue.models import value_enum
+from catalogue.workflow import EntryState
+from core.categories import TopCategory
+
+MONEY = Numeric(14, 2)
+
+
+class EntryColumns:
+    """Category, text, workflow state and its timestamps, the author, the edit version."""
+
+    category: Mapped[TopCategory] = mapped_column(value_enum(TopCategory), index=True)
+    subcategory_code: Mapped[str] = mapped_column(ForeignKey("category.code"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    state: Mapped[EntryState] = mapped_column(
+        value_enum(EntryState, 16), default=EntryState.DRAFT, index=True
+    )
+    returned_reason: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's declared_attr
+        """A stale edit (someone saved in between) fails instead of overwriting."""
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class LineColumns:
+    """What a line is: its kind, the item and unit, in order on the entry."""
+
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[LineKind] = mapped_column(value_enum(LineKind, 16))
+    item: Mapped[str] = mapped_column(String(100), default="")
+    unit: Mapped[str] = mapped_column(String(20), default="")
+
+    @property
+    def amount_unit(self) -> str:
+        return self.unit or self.kind.default_unit
+
+
+ZERO = Decimal("0.00")

@@ -1,0 +1,131 @@
+"""The one review workflow of offers and needs, as pure rules.
+
+draft → submitted → published | returned (reason required) → submitted …;
+published → closed | withdrawn. "Expired" is not stored: a published entry whose deadline has
+passed is shown as expired.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from core.errors import N_, Conflict
+
+
+class EntryState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return _STATE_LABELS[self]
+
+
+class Transition(StrEnum):
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    WITHDRAW = "withdraw"
+    CLOSE = "close"
+
+    @property
+    def label(self) -> str:
+        return _TRANSITION_LABELS[self]
+
+
+class Party(StrEnum):
+    """Who may take a step: the entry's owner (its organization or station) or a reviewer."""
+
+    OWNER = "owner"
+    REVIEWER = "reviewer"
+
+
+EXPIRED = "expired"
+EDITABLE = frozenset({EntryState.DRAFT, EntryState.RETURNED})
+
+_RULES: dict[Transition, tuple[frozenset[EntryState], EntryState, frozenset[Party]]] = {
+    Transition.SUBMIT: (
+        frozenset({EntryState.DRAFT, EntryState.RETURNED}),
+        EntryState.SUBMITTED,
+        frozenset({Party.OWNER}),
+    ),
+    Transition.APPROVE: (
+        frozenset({EntryState.SUBMITTED}),
+        EntryState.PUBLISHED,
+        frozenset({Party.REVIEWER}),
+    ),
+    Transition.RETURN: (
+        frozenset({EntryState.SUBMITTED}),
+        EntryState.RETURNED,
+        frozenset({Party.REVIEWER}),
+    ),
+    Transition.WITHDRAW: (
+        frozenset(
+            {EntryState.DRAFT, EntryState.SUBMITTED, EntryState.RETURNED, EntryState.PUBLISHED}
+        ),
+        EntryState.WITHDRAWN,
+        frozenset({Party.OWNER}),
+    ),
+    Transition.CLOSE: (
+        frozenset({EntryState.PUBLISHED}),
+        EntryState.CLOSED,
+        frozenset({Party.OWNER, Party.REVIEWER}),
+    ),
+}
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+def parties_for(transition: Transition) -> frozenset[Party]:
+    return _RULES[transition][2]
+
+
+def next_state(state: EntryState, transition: Transition) -> EntryState:
+    """The state after the step, or ``InvalidTransition`` (409) when it cannot be taken now."""
+    allowed_from, target, _parties = _RULES[transition]
+    if state not in allowed_from:
+        raise InvalidTransition(
+            N_("This entry is %(state)s; it cannot be %(step)s now."),
+            params={"state": state.value, "step": transition.value},
+        )
+    return target
+
+
+def available(state: EntryState, parties: frozenset[Party]) -> list[Transition]:
+    """The steps these parties may take from this state, for the page's buttons."""
+    return [
+        transition
+        for transition, (allowed_from, _target, who) in _RULES.items()
+        if state in allowed_from and who & parties
+    ]
+
+
+def shown_state(state: EntryState, deadline: date | None, today: date) -> str:
+    """The state as people see it: a published entry past its deadline is expired."""
+    if state is EntryState.PUBLISHED and deadline is not None and deadline < today:
+        return EXPIRED
+    return state.value
+
+
+_STATE_LABELS = {
+    EntryState.DRAFT: N_("Draft"),
+    EntryState.SUBMITTED: N_("Awaiting review"),
+    EntryState.RETURNED: N_("Returned for revision"),
+    EntryState.PUBLISHED: N_("Published"),
+    EntryState.CLOSED: N_("Closed"),
+    EntryState.WITHDRAWN: N_("Withdrawn"),
+}
+_TRANSITION_LABELS = {
+    Transition.SUBMIT: N_("Submit for review"),
+    Transition.APPROVE: N_("Approve and publish"),
+    Transition.RETURN: N_("Return for revision"),
+    Transition.WITHDRAW: N_("Withdraw"),
+    Transition.CLOSE: N_("Close"),
+}

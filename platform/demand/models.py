@@ -1,0 +1,124 @@
+"""Needs and what each seeks, line by line, with what is committed and delivered against it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import Station
+from catalogue.entry import MONEY, ZERO, EntryColumns, LineColumns
+from catalogue.lines import NeedProgress, need_progress
+from catalogue.models import value_enum
+from core.errors import N_
+from regions.models import Region
+
+
+class Urgency(StrEnum):
+    """The seed city's red/yellow/green flag (红黄绿)."""
+
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+    @property
+    def label(self) -> str:
+        return {"red": N_("Red: urgent"), "yellow": N_("Yellow: soon"), "green": N_("Green")}[
+            self.value
+        ]
+
+    @property
+    def rank(self) -> int:
+        return list(Urgency).index(self)
+
+
+class Channel(StrEnum):
+    """How the need was collected."""
+
+    STATION = "station"
+    ASSOCIATION = "association"
+    DEPARTMENT = "department"
+
+    @property
+    def label(self) -> str:
+        return {
+            "station": N_("Township social-work station"),
+            "association": N_("Industry association"),
+            "department": N_("Government department"),
+        }[self.value]
+
+
+class BeneficiaryGroup(StrEnum):
+    LEFT_BEHIND_CHILDREN = "left_behind_children"
+    LEFT_BEHIND_ELDERLY = "left_behind_elderly"
+    DISABLED = "disabled"
+    CHILDREN_IN_DIFFICULTY = "children_in_difficulty"
+    SUBSISTENCE = "subsistence"
+    POVERTY_ALLEVIATED = "poverty_alleviated"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "left_behind_children": N_("Left-behind children"),
+            "left_behind_elderly": N_("Left-behind elderly"),
+            "disabled": N_("People with disabilities"),
+            "children_in_difficulty": N_("Children in difficulty"),
+            "subsistence": N_("Subsistence households"),
+            "poverty_alleviated": N_("Households lifted out of poverty"),
+            "other": N_("Others"),
+        }[self.value]
+
+
+class Need(UUIDv7AuditBase, EntryColumns):
+    __tablename__ = "need"
+    __table_args__ = (Index("ix_need_state_published", "state", "published_at"),)
+
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    station_id: Mapped[UUID | None] = mapped_column(ForeignKey("station.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(value_enum(Channel, 16), default=Channel.STATION)
+    channel_name: Mapped[str] = mapped_column(String(100), default="")
+    beneficiary_count: Mapped[int] = mapped_column(Integer, default=0)
+    beneficiary_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    urgency: Mapped[Urgency] = mapped_column(value_enum(Urgency, 8), index=True)
+    deadline: Mapped[date] = mapped_column(Date, index=True)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+    region: Mapped[Region] = relationship(foreign_keys=[region_code], lazy="joined")
+    station: Mapped[Station | None] = relationship(lazy="joined")
+    lines: Mapped[list[NeedLine]] = relationship(
+        back_populates="need",
+        lazy="selectin",
+        order_by="NeedLine.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def progress(self) -> NeedProgress:
+        return need_progress(self.lines)
+
+    @property
+    def contact(self) -> tuple[str, str]:
+        """Who to call about it: the station's contact (private to platform users)."""
+        if self.station is None:
+            return (self.channel_name, "")
+        return (self.station.contact_name, self.station.contact_phone)
+
+
+class NeedLine(UUIDv7Base, LineColumns):
+    __tablename__ = "need_line"
+
+    need_id: Mapped[UUID] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    sought: Mapped[Decimal] = mapped_column(MONEY)
+    committed: Mapped[Decimal] = mapped_column(MONEY, default=ZERO)
+    delivered: Mapped[Decimal] = mapped_column(MONEY, default=ZERO)
+
+    need: Mapped[Need] = relationship(back_populates="lines")

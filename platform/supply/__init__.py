@@ -1,0 +1,1 @@
+"""Offers published by social organizations: funds, goods, time and purchasing."""

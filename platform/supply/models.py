@@ -1,0 +1,70 @@
+"""Offers and what each gives, line by line, with what is already committed."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base, orm_registry
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import Organization
+from catalogue.entry import MONEY, ZERO, EntryColumns, LineColumns
+from catalogue.lines import still_offered
+from regions.models import Region
+
+offer_region = Table(
+    "offer_region",
+    orm_registry.metadata,
+    Column("offer_id", ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_code", ForeignKey("region.code"), primary_key=True, index=True),
+)
+
+
+class Offer(UUIDv7AuditBase, EntryColumns):
+    __tablename__ = "offer"
+    __table_args__ = (Index("ix_offer_state_published", "state", "published_at"),)
+
+    organization_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date, index=True)
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    """How many needs the offer can take on."""
+    capacity_used: Mapped[int] = mapped_column(Integer, default=0)
+    contact_name: Mapped[str] = mapped_column(String(50), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    service_regions: Mapped[list[Region]] = relationship(
+        secondary=offer_region, lazy="selectin", order_by=Region.code
+    )
+    lines: Mapped[list[OfferLine]] = relationship(
+        back_populates="offer",
+        lazy="selectin",
+        order_by="OfferLine.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def remaining_capacity(self) -> int:
+        return max(self.capacity - self.capacity_used, 0)
+
+    @property
+    def deadline(self) -> date:
+        return self.valid_until
+
+
+class OfferLine(UUIDv7Base, LineColumns):
+    __tablename__ = "offer_line"
+
+    offer_id: Mapped[UUID] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
+    offered: Mapped[Decimal] = mapped_column(MONEY)
+    committed: Mapped[Decimal] = mapped_column(MONEY, default=ZERO)
+
+    offer: Mapped[Offer] = relationship(back_populates="lines")
+
+    @property
+    def remaining(self) -> Decimal:
+        return still_offered(self)
