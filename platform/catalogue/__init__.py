@@ -1,1 +1,1 @@
-"""What offers and needs share: categories, lines, the review workflow, history, import and export."""
+"""What offers and needs share: categories, lines, the review workflow, history, import, export."""

@@ -38,7 +38,7 @@ class EntryColumns:
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's declared_attr
+    def __mapper_args__(cls) -> dict[str, Any]:
         """A stale edit (someone saved in between) fails instead of overwriting."""
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 

@@ -37,6 +37,17 @@ class Transition(StrEnum):
     def label(self) -> str:
         return _TRANSITION_LABELS[self]
 
+    @property
+    def done(self) -> str:
+        """The step as a history entry: submitted, approved, returned, withdrawn, closed."""
+        return {
+            "submit": "submitted",
+            "approve": "approved",
+            "return": "returned",
+            "withdraw": "withdrawn",
+            "close": "closed",
+        }[self.value]
+
 
 class Party(StrEnum):
     """Who may take a step: the entry's owner (its organization or station) or a reviewer."""

@@ -102,6 +102,10 @@ class Need(UUIDv7AuditBase, EntryColumns):
     )
 
     @property
+    def region_name(self) -> str:
+        return self.region.full_name
+
+    @property
     def progress(self) -> NeedProgress:
         return need_progress(self.lines)
 

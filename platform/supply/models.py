@@ -55,6 +55,14 @@ class Offer(UUIDv7AuditBase, EntryColumns):
     def deadline(self) -> date:
         return self.valid_until
 
+    @property
+    def organization_name(self) -> str:
+        return self.organization.name
+
+    @property
+    def service_region_codes(self) -> list[str]:
+        return [region.code for region in self.service_regions]
+
 
 class OfferLine(UUIDv7Base, LineColumns):
     __tablename__ = "offer_line"

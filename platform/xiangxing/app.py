@@ -34,6 +34,7 @@ from accounts.controllers.api import (
 from accounts.controllers.sign_in import SignInController
 from accounts.denials import handle_not_authenticated, handle_permission_denied
 from accounts.middleware import IdentityMiddleware
+from catalogue.controllers import CategoryApiController
 from core.clock import Clock, utc_now
 from core.database import build_db_config
 from core.errors import PermissionDenied
@@ -41,7 +42,9 @@ from core.http_errors import EXCEPTION_HANDLERS
 from core.paths import STATIC_DIR
 from core.settings import Settings, get_settings
 from core.templating import build_template_config
+from demand.controllers import NeedApiController
 from regions.controllers import RegionApiController, RegionPageController
+from supply.controllers import OfferApiController
 from xiangxing import __doc__ as _package_doc
 from xiangxing.health import HealthController
 from xiangxing.home import HomeController
@@ -68,6 +71,9 @@ ROUTE_HANDLERS = [
     OrganizationApiController,
     StationApiController,
     UserApiController,
+    CategoryApiController,
+    OfferApiController,
+    NeedApiController,
 ]
 
 

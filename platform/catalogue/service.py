@@ -1,0 +1,187 @@
+"""Moving an entry through the review workflow, the same way for offers and needs.
+
+Who may act is decided per entry: its owner (the organization, or the township's station)
+and reviewers whose categories include the entry's. Every step writes the entry's history and
+the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from accounts.identity import Identity
+from catalogue.entry import EntryColumns
+from catalogue.models import Category, EntryEvent, EntryKind
+from catalogue.workflow import EDITABLE, EntryState, Party, Transition, next_state, parties_for
+from core.audit import Actor, record, snapshot
+from core.clock import Clock
+from core.errors import N_, Conflict, FieldProblem, InvalidInput, Labels, PermissionDenied
+
+E = TypeVar("E", bound=EntryColumns)
+
+
+class StaleVersion(Conflict):
+    code = "stale_version"
+
+
+STALE = N_("Someone else saved this entry in the meantime; reload it and make your change again.")
+
+
+class NotYours(PermissionDenied):
+    code = "not_your_entry"
+
+
+class EntryWorkflow(ABC, Generic[E]):
+    kind: EntryKind
+
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    @abstractmethod
+    def is_owner(self, identity: Identity, entry: E) -> bool:
+        """Whether the identity speaks for the entry's organization or station."""
+
+    def parties(self, identity: Identity | None, entry: E) -> frozenset[Party]:
+        if identity is None:
+            return frozenset()
+        found = set()
+        if self.is_owner(identity, entry):
+            found.add(Party.OWNER)
+        if identity.may_review(entry.category):
+            found.add(Party.REVIEWER)
+        return frozenset(found)
+
+    def may_see(self, identity: Identity | None, entry: E) -> bool:
+        """Published entries are public; the rest only to their owner and their reviewers."""
+        return entry.state is EntryState.PUBLISHED or bool(self.parties(identity, entry))
+
+    async def transition(
+        self,
+        entry: E,
+        transition: Transition,
+        identity: Identity,
+        actor: Actor,
+        *,
+        reason: str | None = None,
+        version: int | None = None,
+    ) -> E:
+        allowed = parties_for(transition)
+        if not self.parties(identity, entry) & allowed:
+            raise NotYours(
+                N_("Only %(parties)s may take this step."),
+                params={"parties": Labels(_PARTY_LABELS[p] for p in sorted(allowed))},
+            )
+        self.check_version(entry, version)
+        before = entry.state
+        entry.state = next_state(entry.state, transition)
+        now = self.clock()
+        if transition is Transition.SUBMIT:
+            entry.submitted_at = now
+            await self.before_submit(entry)
+        elif transition is Transition.APPROVE:
+            entry.published_at = now
+            entry.returned_reason = None
+        elif transition is Transition.RETURN:
+            if not reason:
+                raise InvalidInput(
+                    N_("Say why the entry goes back."),
+                    problems=[FieldProblem("reason", "missing", N_("This field is required."))],
+                )
+            entry.returned_reason = reason
+        elif transition in (Transition.CLOSE, Transition.WITHDRAW):
+            entry.closed_at = now
+        await self.flush()
+        self.history(entry, transition.done, actor, before, reason)
+        return entry
+
+    async def before_submit(self, entry: E) -> None:
+        """A hook for checks that only apply when an entry goes to review."""
+
+    def check_version(self, entry: E, version: int | None) -> None:
+        if version is not None and version != entry.version:
+            raise StaleVersion(STALE)
+
+    def check_editable(self, entry: E) -> None:
+        if entry.state not in EDITABLE:
+            raise Conflict(
+                N_("Only drafts and returned entries can be edited; this one is %(state)s."),
+                params={"state": entry.state.value},
+            )
+
+    async def flush(self) -> None:
+        try:
+            await self.session.flush()
+        except StaleDataError as error:
+            raise StaleVersion(STALE) from error
+
+    def history(
+        self,
+        entry: E,
+        action: str,
+        actor: Actor,
+        state_before: EntryState | None,
+        reason: str | None = None,
+    ) -> None:
+        """Record the step on the entry's history and in the audit log."""
+        now = self.clock()
+        entry_id: UUID = entry.id  # type: ignore[attr-defined]
+        self.session.add(
+            EntryEvent(
+                entry_kind=self.kind,
+                entry_id=entry_id,
+                occurred_at=now,
+                actor_id=actor.user_id,
+                actor_name=actor.username,
+                action=action,
+                state_before=state_before.value if state_before else None,
+                state_after=entry.state.value,
+                reason=reason,
+            )
+        )
+        record(
+            self.session,
+            actor=actor,
+            action=f"{self.kind.value}.{action}",
+            object_type=self.kind.value,
+            object_id=entry_id,
+            before={"state": state_before} if state_before else None,
+            after={**snapshot(entry), "reason": reason} if reason else snapshot(entry),
+            at=now,
+        )
+
+    async def events_of(self, entry_id: UUID) -> list[EntryEvent]:
+        rows = await self.session.scalars(
+            select(EntryEvent)
+            .where(EntryEvent.entry_kind == self.kind, EntryEvent.entry_id == entry_id)
+            .order_by(EntryEvent.occurred_at, EntryEvent.id)
+        )
+        return list(rows)
+
+    async def subcategory(self, code: str, top: str) -> Category:
+        """The sub-category, which must belong to the chosen top category."""
+        found = await self.session.get(Category, code)
+        if found is None or found.parent_code != top:
+            raise InvalidInput(
+                N_("Some fields need correcting."),
+                problems=[
+                    FieldProblem(
+                        "subcategory",
+                        "unknown_subcategory",
+                        N_("Choose a sub-category of the chosen category."),
+                    )
+                ],
+            )
+        return found
+
+
+_PARTY_LABELS = {
+    Party.OWNER: N_("the entry's own organization or station"),
+    Party.REVIEWER: N_("reviewers of its category"),
+}

@@ -1,0 +1,22 @@
+"""Dependency providers for the need controllers."""
+
+from litestar.di import NamedDependency, Provide
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.deps import provide_entry_filters
+from core.clock import Clock
+from core.pagination import provide_page_request
+from demand.service import NeedService
+
+
+async def provide_needs(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> NeedService:
+    return NeedService(db_session, clock)
+
+
+NEED_DEPENDENCIES = {
+    "needs": Provide(provide_needs),
+    "page_request": Provide(provide_page_request),
+    "filters": Provide(provide_entry_filters),
+}

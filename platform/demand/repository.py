@@ -1,0 +1,81 @@
+"""Every query on needs."""
+
+from __future__ import annotations
+
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from sqlalchemy import ColumnElement, func, select
+
+from catalogue.schemas import EntryFilters
+from catalogue.workflow import EntryState
+from core.pagination import PageRequest
+from demand.models import Need, Urgency
+
+
+class NeedRepository(SQLAlchemyAsyncRepository[Need]):
+    model_type = Need
+
+    async def page(
+        self,
+        page: PageRequest,
+        filters: EntryFilters,
+        *,
+        urgency: Urgency | None = None,
+        township_code: str | None = None,
+        visible_states: frozenset[EntryState] | None = None,
+    ) -> tuple[list[Need], int]:
+        """Needs newest first, narrowed by the catalogue filters."""
+        conditions = self._conditions(filters, urgency, township_code, visible_states)
+        total = await self.session.scalar(select(func.count()).select_from(Need).where(*conditions))
+        rows = await self.session.scalars(
+            select(Need)
+            .where(*conditions)
+            .order_by(Need.published_at.desc().nulls_last(), Need.created_at.desc())
+            .limit(page.page_size)
+            .offset(page.offset)
+        )
+        return list(rows), total or 0
+
+    async def all_matching(
+        self,
+        filters: EntryFilters,
+        *,
+        urgency: Urgency | None = None,
+        township_code: str | None = None,
+        visible_states: frozenset[EntryState] | None = None,
+        limit: int,
+    ) -> list[Need]:
+        rows = await self.session.scalars(
+            select(Need)
+            .where(*self._conditions(filters, urgency, township_code, visible_states))
+            .order_by(Need.created_at)
+            .limit(limit)
+        )
+        return list(rows)
+
+    def _conditions(
+        self,
+        filters: EntryFilters,
+        urgency: Urgency | None,
+        township_code: str | None,
+        visible_states: frozenset[EntryState] | None,
+    ) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if filters.state is not None:
+            conditions.append(Need.state == filters.state)
+        if visible_states is not None:
+            conditions.append(Need.state.in_(visible_states))
+        if filters.category is not None:
+            conditions.append(Need.category == filters.category)
+        if filters.subcategory:
+            conditions.append(Need.subcategory_code == filters.subcategory)
+        if filters.county:
+            conditions.append(Need.county_code == filters.county)
+        if filters.township:
+            conditions.append(Need.township_code == filters.township)
+        if township_code is not None:
+            conditions.append(Need.township_code == township_code)
+        if urgency is not None:
+            conditions.append(Need.urgency == urgency)
+        if filters.q:
+            conditions.append(Need.title.contains(filters.q, autoescape=True))
+        return conditions

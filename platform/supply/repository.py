@@ -1,0 +1,93 @@
+"""Every query on offers."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from sqlalchemy import ColumnElement, exists, func, select
+
+from catalogue.schemas import EntryFilters
+from catalogue.workflow import EntryState
+from core.pagination import PageRequest
+from supply.models import Offer, offer_region
+
+
+class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
+    model_type = Offer
+
+    async def page(
+        self,
+        page: PageRequest,
+        filters: EntryFilters,
+        *,
+        organization_id: UUID | None = None,
+        visible_states: frozenset[EntryState] | None = None,
+    ) -> tuple[list[Offer], int]:
+        """Offers newest first, narrowed by the catalogue filters; a region filter matches
+        offers serving that region or any region above it (a county-wide offer serves its
+        townships)."""
+        conditions = self._conditions(filters, organization_id, visible_states)
+        total = await self.session.scalar(
+            select(func.count()).select_from(Offer).where(*conditions)
+        )
+        rows = await self.session.scalars(
+            select(Offer)
+            .where(*conditions)
+            .order_by(Offer.published_at.desc().nulls_last(), Offer.created_at.desc())
+            .limit(page.page_size)
+            .offset(page.offset)
+        )
+        return list(rows), total or 0
+
+    async def all_matching(
+        self,
+        filters: EntryFilters,
+        *,
+        organization_id: UUID | None = None,
+        visible_states: frozenset[EntryState] | None = None,
+        limit: int,
+    ) -> list[Offer]:
+        rows = await self.session.scalars(
+            select(Offer)
+            .where(*self._conditions(filters, organization_id, visible_states))
+            .order_by(Offer.created_at)
+            .limit(limit)
+        )
+        return list(rows)
+
+    def _conditions(
+        self,
+        filters: EntryFilters,
+        organization_id: UUID | None,
+        visible_states: frozenset[EntryState] | None,
+    ) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if organization_id is not None:
+            conditions.append(Offer.organization_id == organization_id)
+        if filters.state is not None:
+            conditions.append(Offer.state == filters.state)
+        if visible_states is not None:
+            conditions.append(Offer.state.in_(visible_states))
+        if filters.category is not None:
+            conditions.append(Offer.category == filters.category)
+        if filters.subcategory:
+            conditions.append(Offer.subcategory_code == filters.subcategory)
+        if filters.q:
+            conditions.append(Offer.title.contains(filters.q, autoescape=True))
+        place = filters.township or filters.county
+        if place:
+            served = [place, *_ancestor_codes(place)]
+            conditions.append(
+                exists().where(
+                    offer_region.c.offer_id == Offer.id, offer_region.c.region_code.in_(served)
+                )
+            )
+        return conditions
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    """The county and city above a 12-digit code, from the code itself (GB/T 2260 layout)."""
+    county = code[:6] + "000000"
+    city = code[:4] + "00000000"
+    return [c for c in (county, city) if c != code]

@@ -1,0 +1,87 @@
+"""Offers in and out of HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from catalogue.schemas import LineIn, LineRead, Tag, Text, Title
+from catalogue.workflow import EntryState
+from core.categories import TopCategory
+from core.errors import N_
+from supply.models import Offer
+
+
+class OfferFields(BaseModel):
+    category: TopCategory
+    subcategory: Annotated[str, StringConstraints(max_length=40)]
+    title: Title
+    description: Text = ""
+    lines: list[LineIn] = Field(min_length=1, max_length=10)
+    service_region_codes: list[Annotated[str, StringConstraints(pattern=r"^\d{12}$")]] = Field(
+        min_length=1, max_length=200
+    )
+    valid_from: date
+    valid_until: date
+    capacity: int = Field(default=1, ge=1, le=1000)
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
+    contact_phone: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\- ]{0,20}$")
+    ] = ""
+    tags: list[Tag] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> OfferFields:
+        if self.valid_until < self.valid_from:
+            raise ValueError(N_("The offer must end after it starts."))
+        return self
+
+
+class OfferUpdate(OfferFields):
+    version: int
+
+
+class OfferLineRead(LineRead):
+    offered: Decimal
+    committed: Decimal
+    remaining: Decimal
+
+
+class OfferRead(BaseModel):
+    """An offer as the public sees it (contact only for signed-in users, see ``contact``)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    organization_id: UUID
+    organization_name: str
+    category: TopCategory
+    subcategory: str = Field(validation_alias="subcategory_code")
+    title: str
+    description: str
+    lines: list[OfferLineRead]
+    service_region_codes: list[str]
+    valid_from: date
+    valid_until: date
+    capacity: int
+    remaining_capacity: int
+    tags: list[str]
+    state: EntryState
+    shown_state: str = ""
+    returned_reason: str | None
+    published_at: datetime | None
+    version: int
+    contact_name: str | None = None
+    contact_phone: str | None = None
+
+
+def offer_read(offer: Offer, *, shown_state: str, with_contact: bool) -> OfferRead:
+    """The API view of an offer; contact details only for signed-in platform users."""
+    contact = {"contact_name": offer.contact_name, "contact_phone": offer.contact_phone}
+    return OfferRead.model_validate(offer).model_copy(
+        update={"shown_state": shown_state, **(contact if with_contact else {})}
+    )

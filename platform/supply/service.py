@@ -1,0 +1,161 @@
+"""Offers: organization members create and edit their own; reviewers review them.
+
+An organization publishes only once verified; an offer serves real divisions; bad input
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+
+from accounts.identity import Identity
+from accounts.models import Organization, Role, Verification
+from catalogue.lines import LineKind
+from catalogue.models import EntryKind
+from catalogue.schemas import EntryFilters
+from catalogue.service import EntryWorkflow, NotYours
+from catalogue.workflow import EntryState
+from core.audit import Actor
+from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
+from core.pagination import PageRequest, Slice
+from regions.models import Region
+from supply.models import Offer, OfferLine
+from supply.repository import OfferRepository
+from supply.schemas import OfferFields, OfferUpdate
+
+PUBLIC_STATES = frozenset({EntryState.PUBLISHED})
+
+
+class OfferNotFound(NotFound):
+    code = "offer_not_found"
+
+
+class OfferService(EntryWorkflow[Offer]):
+    kind = EntryKind.OFFER
+
+    @property
+    def offers(self) -> OfferRepository:
+        return OfferRepository(session=self.session)
+
+    def is_owner(self, identity: Identity, entry: Offer) -> bool:
+        return Role.MEMBER in identity.roles and identity.organization_id == entry.organization_id
+
+    async def create(self, data: OfferFields, identity: Identity, actor: Actor) -> Offer:
+        if Role.MEMBER not in identity.roles or identity.organization_id is None:
+            raise NotYours(N_("Only members of a social organization publish offers."))
+        await self.subcategory(data.subcategory, data.category.value)
+        offer = Offer(
+            organization_id=identity.organization_id,
+            created_by_id=identity.user_id,
+            state=EntryState.DRAFT,
+        )
+        await self._fill(offer, data)
+        self.session.add(offer)
+        await self.flush()
+        self.history(offer, "created", actor, None)
+        return offer
+
+    async def update(
+        self, offer_id: UUID, data: OfferUpdate, identity: Identity, actor: Actor
+    ) -> Offer:
+        offer = await self.require(offer_id, identity)
+        if not self.is_owner(identity, offer):
+            raise NotYours(N_("Only the organization's own members edit its offers."))
+        self.check_version(offer, data.version)
+        self.check_editable(offer)
+        await self.subcategory(data.subcategory, data.category.value)
+        await self._fill(offer, data)
+        await self.flush()
+        self.history(offer, "updated", actor, offer.state)
+        return offer
+
+    async def delete_draft(self, offer_id: UUID, identity: Identity, actor: Actor) -> None:
+        offer = await self.require(offer_id, identity)
+        if not self.is_owner(identity, offer):
+            raise NotYours(N_("Only the organization's own members edit its offers."))
+        if offer.state is not EntryState.DRAFT:
+            raise Conflict(N_("Only drafts can be deleted; withdraw a submitted entry instead."))
+        self.history(offer, "deleted", actor, offer.state)
+        await self.session.delete(offer)
+        await self.flush()
+
+    async def before_submit(self, entry: Offer) -> None:
+        organization = await self.session.get(Organization, entry.organization_id)
+        if organization is None or organization.verification is not Verification.VERIFIED:
+            raise Conflict(
+                N_("The organization must be verified by an administrator before it publishes.")
+            )
+
+    async def require(self, offer_id: UUID, identity: Identity | None) -> Offer:
+        """The offer if this visitor may see it; otherwise it does not exist for them."""
+        offer = await self.offers.get_one_or_none(Offer.id == offer_id)
+        if offer is None or not self.may_see(identity, offer):
+            raise OfferNotFound(N_("No such offer."))
+        return offer
+
+    async def list(
+        self,
+        page: PageRequest,
+        filters: EntryFilters,
+        identity: Identity | None,
+        *,
+        mine: bool = False,
+    ) -> Slice[Offer]:
+        """Published offers for everyone; reviewers see every state; ``mine`` is the
+        member's own organization's offers in every state."""
+        if mine:
+            if identity is None or identity.organization_id is None:
+                raise NotYours(N_("Only members of a social organization have offers."))
+            items, total = await self.offers.page(
+                page, filters, organization_id=identity.organization_id
+            )
+        else:
+            reviewer = identity is not None and Role.REVIEWER in identity.roles
+            items, total = await self.offers.page(
+                page, filters, visible_states=None if reviewer else PUBLIC_STATES
+            )
+        return Slice.of(items, total, page)
+
+    async def _fill(self, offer: Offer, data: OfferFields) -> None:
+        regions = list(
+            await self.session.scalars(
+                select(Region).where(Region.code.in_(data.service_region_codes))
+            )
+        )
+        unknown = sorted(set(data.service_region_codes) - {r.code for r in regions})
+        if unknown:
+            raise InvalidInput(
+                N_("Some fields need correcting."),
+                problems=[
+                    FieldProblem(
+                        "service_region_codes",
+                        "unknown_region",
+                        N_("No administrative division has the code %(code)s."),
+                        {"code": code},
+                    )
+                    for code in unknown
+                ],
+            )
+        offer.category = data.category
+        offer.subcategory_code = data.subcategory
+        offer.title = data.title
+        offer.description = data.description
+        offer.valid_from = data.valid_from
+        offer.valid_until = data.valid_until
+        offer.capacity = data.capacity
+        offer.contact_name = data.contact_name
+        offer.contact_phone = data.contact_phone
+        offer.tags = list(dict.fromkeys(data.tags))
+        offer.service_regions = regions
+        offer.lines = [
+            OfferLine(
+                position=position,
+                kind=line.kind,
+                item=line.item,
+                unit=line.unit if line.kind is LineKind.GOODS else line.kind.default_unit,
+                offered=line.amount,
+            )
+            for position, line in enumerate(data.lines)
+        ]
