@@ -49,6 +49,7 @@ class NeedService(EntryWorkflow[Need]):
         self.session.add(need)
         await self.flush()
         self.history(need, "created", actor, None)
+        await self.session.refresh(need)
         return need
 
     async def update(
@@ -62,6 +63,7 @@ class NeedService(EntryWorkflow[Need]):
         await self._fill(need, data, identity)
         await self.flush()
         self.history(need, "updated", actor, need.state)
+        await self.session.refresh(need)
         return need
 
     async def delete_draft(self, need_id: UUID, identity: Identity, actor: Actor) -> None:

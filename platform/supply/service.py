@@ -55,6 +55,7 @@ class OfferService(EntryWorkflow[Offer]):
         self.session.add(offer)
         await self.flush()
         self.history(offer, "created", actor, None)
+        await self.session.refresh(offer)
         return offer
 
     async def update(
@@ -69,6 +70,7 @@ class OfferService(EntryWorkflow[Offer]):
         await self._fill(offer, data)
         await self.flush()
         self.history(offer, "updated", actor, offer.state)
+        await self.session.refresh(offer)
         return offer
 
     async def delete_draft(self, offer_id: UUID, identity: Identity, actor: Actor) -> None:

@@ -1,0 +1,122 @@
+"""The need and offer forms as pages post them, turned into what ``NeedFields`` and
+``OfferFields`` expect, and back.
+
+Lines are fixed rows (``lines.N.kind``, ``.amount``, ``.item``, ``.unit``); a row without an
+amount is ignored. Tags are one comma-separated field. An offer's "whole city" checkbox stands
+for the city's code. Problems are named after the form's own fields, so they show beside them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.categories import category_tree
+from catalogue.entry import LineColumns
+from catalogue.lines import LineKind
+from core.categories import TopCategory
+from core.errors import N_, FieldProblem, InvalidInput
+from core.forms import form_values
+from regions.models import Region
+
+LINE_ROWS = 3
+WHOLE_CITY = "530600000000"
+LIST_FIELDS = frozenset({"beneficiary_groups", "service_region_codes"})
+LINE_KEYS = ("kind", "amount", "item", "unit")
+ONE_FIELD = frozenset({"tags", "service_region_codes", "beneficiary_groups"})
+NO_LINES = N_("Fill in at least one line with its amount.")
+
+_LINE_FIELD = re.compile(r"^lines\.(\d+)\.(kind|amount|item|unit)$")
+_TAG_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def entry_values(form: Any) -> dict[str, Any]:
+    """The posted form as the page shows it again: one value per field, lists for the named
+    fields, the whole-city checkbox as a yes/no."""
+    values = form_values(form, LIST_FIELDS)
+    values["whole_city"] = "whole_city" in values
+    return values
+
+
+def entry_data(values: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
+    """The dict the schemas validate, and the form row of each line it holds."""
+    data = {
+        key: value
+        for key, value in values.items()
+        if not _LINE_FIELD.match(key) and key not in {"tags", "whole_city"}
+    }
+    rows = sorted({int(found.group(1)) for key in values if (found := _LINE_FIELD.match(key))})
+    used = [row for row in rows if values.get(f"lines.{row}.amount")]
+    data["lines"] = [
+        {key: values[f"lines.{row}.{key}"] for key in LINE_KEYS if f"lines.{row}.{key}" in values}
+        for row in used
+    ]
+    data["tags"] = split_tags(values.get("tags", ""))
+    if "service_region_codes" in values or values.get("whole_city"):
+        codes = list(values.get("service_region_codes", []))
+        if values.get("whole_city"):
+            codes.append(WHOLE_CITY)
+        data["service_region_codes"] = list(dict.fromkeys(codes))
+    return data, used
+
+
+def split_tags(text: str) -> list[str]:
+    return [tag.strip() for tag in _TAG_SEPARATORS.split(text) if tag.strip()]
+
+
+def on_the_form(error: InvalidInput, rows: list[int]) -> InvalidInput:
+    """The same problems, named after the form's fields: a line by its row on the form, not
+    its place in the list; list fields (tags, regions) as the one field they are typed in."""
+    problems = []
+    for problem in error.problems:
+        parts = problem.field.split(".")
+        field, message = problem.field, problem.message
+        if parts[0] == "lines" and len(parts) > 1 and parts[1].isdigit():
+            index = int(parts[1])
+            row = rows[index] if index < len(rows) else index
+            field = ".".join(["lines", str(row), *parts[2:]])
+        elif parts[0] in ONE_FIELD:
+            field = parts[0]
+        elif problem.field == "lines":
+            message = NO_LINES
+        problems.append(FieldProblem(field, problem.code, message, problem.params))
+    return InvalidInput(error.message, params=error.params, problems=problems)
+
+
+def line_values(lines: Iterable[LineColumns], amount: str) -> dict[str, Any]:
+    """A saved entry's lines as the form's rows; ``amount`` names the column (sought, offered)."""
+    values: dict[str, Any] = {}
+    for row, line in enumerate(lines):
+        number: Decimal = getattr(line, amount)
+        values[f"lines.{row}.kind"] = line.kind.value
+        values[f"lines.{row}.amount"] = f"{number.normalize():f}"
+        values[f"lines.{row}.item"] = line.item
+        values[f"lines.{row}.unit"] = line.unit if line.kind is LineKind.GOODS else ""
+    return values
+
+
+def row_count(values: dict[str, Any]) -> int:
+    """Three rows, or more when the entry already has more lines."""
+    rows = [int(found.group(1)) for key in values if (found := _LINE_FIELD.match(key))]
+    return max(LINE_ROWS, max(rows, default=-1) + 1)
+
+
+async def form_choices(session: AsyncSession, values: dict[str, Any]) -> dict[str, Any]:
+    """What every entry form offers to choose from."""
+    codes = [code for code in values.get("service_region_codes", []) if code != WHOLE_CITY]
+    regions = (
+        await session.scalars(select(Region).where(Region.code.in_(codes))) if codes else []
+    )
+    return {
+        "categories": list(TopCategory),
+        "tree": await category_tree(session),
+        "line_kinds": list(LineKind),
+        "rows": range(row_count(values)),
+        "region_names": {region.code: region.full_name for region in regions},
+        "whole_city_code": WHOLE_CITY,
+    }

@@ -1,0 +1,303 @@
+"""Offers and needs through the JSON API: ownership, review, versions, visibility, filters."""
+
+from datetime import timedelta
+
+from httpx import AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.models import Role, Verification
+from catalogue.models import EntryEvent
+from demand.models import Need
+from tests.conftest import FakeClock
+from tests.factories import PASSWORD, make_organization, make_station, make_user
+
+YILE = "530627106000"
+YILE_VILLAGE = "530627106201"
+OTHER_TOWNSHIP_VILLAGE = "530602001001"
+
+
+async def bearer(client: AsyncClient, username: str) -> dict[str, str]:
+    response = await client.post(
+        "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def need_body(clock: FakeClock, **changes: object) -> dict[str, object]:
+    return {
+        "category": "special_groups",
+        "subcategory": "left_behind_children",
+        "title": "以勒村留守儿童暑期托管",
+        "description": "村里四十多名留守儿童暑假无人看护，需要志愿者和活动经费。",
+        "region_code": YILE_VILLAGE,
+        "beneficiary_count": 43,
+        "beneficiary_groups": ["left_behind_children"],
+        "lines": [
+            {"kind": "funds", "amount": "30000.00"},
+            {"kind": "person_days", "amount": "40", "item": "大学生志愿者"},
+        ],
+        "urgency": "red",
+        "deadline": str((clock.now + timedelta(days=60)).date()),
+        "tags": ["暑期", "托管"],
+        **changes,
+    }
+
+
+def offer_body(clock: FakeClock, **changes: object) -> dict[str, object]:
+    start = clock.now.date()
+    return {
+        "category": "special_groups",
+        "subcategory": "left_behind_children",
+        "title": "大学生暑期支教与托管志愿服务",
+        "lines": [{"kind": "person_days", "amount": "200", "item": "志愿者服务"}],
+        "service_region_codes": ["530627000000"],
+        "valid_from": str(start),
+        "valid_until": str(start + timedelta(days=120)),
+        "capacity": 3,
+        "contact_name": "周老师",
+        "contact_phone": "0871-6666666",
+        **changes,
+    }
+
+
+async def _worker(session: AsyncSession, client: AsyncClient, name: str = "worker") -> dict:
+    station = await make_station(session, YILE)
+    await make_user(session, Role.STATION_WORKER, username=name, station=station)
+    return await bearer(client, name)
+
+
+async def test_a_need_goes_from_draft_to_published(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    await make_user(session, Role.REVIEWER, username="rev")
+    reviewer = await bearer(client, "rev")
+    created = await client.post("/api/v1/needs", json=need_body(clock), headers=worker)
+    assert created.status_code == 201, created.text
+    need = created.json()
+    assert need["state"] == "draft"
+    assert need["township_code"] == YILE
+    assert need["county_code"] == "530627000000"
+    assert need["progress"] == "open"
+    assert need["lines"][0]["sought"] == "30000.00"
+    url = f"/api/v1/needs/{need['id']}"
+    assert (await client.get(url)).status_code == 404, "drafts are not public"
+    assert (await client.post(f"{url}/submit", headers=worker)).json()["state"] == "submitted"
+    assert (await client.post(f"{url}/approve", headers=worker)).status_code == 403
+    approved = await client.post(f"{url}/approve", headers=reviewer)
+    assert approved.json()["state"] == "published"
+    public = await client.get(url)
+    assert public.status_code == 200
+    assert public.json()["contact_name"] is None, "no contact for anonymous visitors"
+    assert (await client.get(url, headers=reviewer)).json()["contact_name"] is not None
+    verified = await client.post(f"{url}/verify", headers=reviewer)
+    assert verified.json()["verified_at"]
+    steps = list(await session.scalars(select(EntryEvent.action).order_by(EntryEvent.occurred_at)))
+    assert steps[-4:] == ["created", "submitted", "approved", "verified"] or set(steps) >= {
+        "created",
+        "submitted",
+        "approved",
+        "verified",
+    }
+
+
+async def test_a_station_posts_only_in_its_own_township(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    elsewhere = await client.post(
+        "/api/v1/needs", json=need_body(clock, region_code=OTHER_TOWNSHIP_VILLAGE), headers=worker
+    )
+    assert elsewhere.status_code == 400
+    assert [e["field"] for e in elsewhere.json()["errors"]] == ["region_code"]
+    assert await session.scalar(select(func.count()).select_from(Need)) == 0
+
+
+async def test_bad_need_fields_are_all_named(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    response = await client.post(
+        "/api/v1/needs",
+        json=need_body(
+            clock,
+            title="",
+            urgency="purple",
+            lines=[{"kind": "funds", "amount": "-5"}],
+        ),
+        headers=worker,
+    )
+    assert response.status_code == 400
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert {"title", "urgency", "lines.0.amount"} <= fields
+    past = await client.post(
+        "/api/v1/needs",
+        json=need_body(clock, deadline=str((clock.now - timedelta(days=1)).date())),
+        headers=worker,
+    )
+    assert past.status_code == 400
+    assert past.json()["errors"][0]["field"] == "deadline"
+
+
+async def test_a_viewer_cannot_write(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    await make_user(session, Role.VIEWER, username="watcher")
+    viewer = await bearer(client, "watcher")
+    assert (
+        await client.post("/api/v1/needs", json=need_body(clock), headers=viewer)
+    ).status_code == 403
+    assert (
+        await client.post("/api/v1/offers", json=offer_body(clock), headers=viewer)
+    ).status_code == 403
+
+
+async def test_a_scoped_reviewer_cannot_approve_outside_its_categories(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    await make_user(session, Role.REVIEWER, username="agri", reviewer_categories=["industry"])
+    agri = await bearer(client, "agri")
+    need = (await client.post("/api/v1/needs", json=need_body(clock), headers=worker)).json()
+    await client.post(f"/api/v1/needs/{need['id']}/submit", headers=worker)
+    refused = await client.post(f"/api/v1/needs/{need['id']}/approve", headers=agri)
+    assert refused.status_code in (403, 404)
+
+
+async def test_returning_needs_a_reason_which_the_history_keeps(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    await make_user(session, Role.REVIEWER, username="rev")
+    reviewer = await bearer(client, "rev")
+    need = (await client.post("/api/v1/needs", json=need_body(clock), headers=worker)).json()
+    url = f"/api/v1/needs/{need['id']}"
+    await client.post(f"{url}/submit", headers=worker)
+    assert (await client.post(f"{url}/return", headers=reviewer)).status_code == 400
+    returned = await client.post(
+        f"{url}/return", json={"reason": "请补充受益儿童名单"}, headers=reviewer
+    )
+    assert returned.json()["state"] == "returned"
+    assert returned.json()["returned_reason"] == "请补充受益儿童名单"
+    again = await client.post(f"{url}/submit", headers=worker)
+    assert again.json()["state"] == "submitted"
+
+
+async def test_a_stale_edit_gets_409_and_changes_nothing(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    need = (await client.post("/api/v1/needs", json=need_body(clock), headers=worker)).json()
+    url = f"/api/v1/needs/{need['id']}"
+    first = await client.patch(
+        url,
+        json={**need_body(clock, title="第一次修改的标题"), "version": need["version"]},
+        headers=worker,
+    )
+    assert first.status_code == 200
+    assert first.json()["version"] == need["version"] + 1
+    stale = await client.patch(
+        url,
+        json={**need_body(clock, title="过时的修改"), "version": need["version"]},
+        headers=worker,
+    )
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale_version"
+    assert (await client.get(url, headers=worker)).json()["title"] == "第一次修改的标题"
+
+
+async def test_only_drafts_are_deleted(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    first = (await client.post("/api/v1/needs", json=need_body(clock), headers=worker)).json()
+    second = (
+        await client.post(
+            "/api/v1/needs", json=need_body(clock, title="另一个需求"), headers=worker
+        )
+    ).json()
+    await client.post(f"/api/v1/needs/{second['id']}/submit", headers=worker)
+    assert (await client.delete(f"/api/v1/needs/{first['id']}", headers=worker)).status_code == 204
+    assert (await client.delete(f"/api/v1/needs/{second['id']}", headers=worker)).status_code == 409
+
+
+async def test_an_offer_needs_a_verified_organization_and_its_own_members(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    pending = await make_organization(session, "待核验协会", verification=Verification.PENDING)
+    await make_user(session, Role.MEMBER, username="newbie", organization=pending)
+    await make_user(session, Role.MEMBER, username="member")
+    await make_user(session, Role.MEMBER, username="rival")
+    newbie, member, rival = [await bearer(client, u) for u in ("newbie", "member", "rival")]
+    draft = (await client.post("/api/v1/offers", json=offer_body(clock), headers=newbie)).json()
+    refused = await client.post(f"/api/v1/offers/{draft['id']}/submit", headers=newbie)
+    assert refused.status_code == 409
+    offer = (await client.post("/api/v1/offers", json=offer_body(clock), headers=member)).json()
+    assert offer["remaining_capacity"] == 3
+    assert offer["lines"][0]["remaining"] == "200.00"
+    hidden = await client.post(f"/api/v1/offers/{offer['id']}/submit", headers=rival)
+    assert hidden.status_code == 404, "another organization's draft does not exist for them"
+    submitted = await client.post(f"/api/v1/offers/{offer['id']}/submit", headers=member)
+    assert submitted.json()["state"] == "submitted"
+
+
+async def test_lists_filter_and_page_published_entries(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    await make_user(session, Role.REVIEWER, username="rev")
+    reviewer = await bearer(client, "rev")
+    for index in range(3):
+        urgency = "red" if index == 0 else "green"
+        need = (
+            await client.post(
+                "/api/v1/needs",
+                json=need_body(clock, title=f"需求{index}号", urgency=urgency),
+                headers=worker,
+            )
+        ).json()
+        await client.post(f"/api/v1/needs/{need['id']}/submit", headers=worker)
+        await client.post(f"/api/v1/needs/{need['id']}/approve", headers=reviewer)
+    await client.post("/api/v1/needs", json=need_body(clock, title="草稿"), headers=worker)
+    everything = (await client.get("/api/v1/needs", params={"page_size": 2})).json()
+    assert everything["total"] == 3
+    assert len(everything["items"]) == 2
+    red = (await client.get("/api/v1/needs", params={"urgency": "red"})).json()
+    assert [n["title"] for n in red["items"]] == ["需求0号"]
+    county = (await client.get("/api/v1/needs", params={"county": "530627000000"})).json()
+    assert county["total"] == 3
+    other = (await client.get("/api/v1/needs", params={"county": "530602000000"})).json()
+    assert other["total"] == 0
+    mine = (await client.get("/api/v1/needs", params={"mine": "true"}, headers=worker)).json()
+    assert mine["total"] == 4
+    bad = await client.get("/api/v1/needs", params={"county": "12"})
+    assert bad.status_code == 400
+
+
+async def test_a_published_need_past_its_deadline_shows_as_expired(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    await make_user(session, Role.REVIEWER, username="rev")
+    reviewer = await bearer(client, "rev")
+    need = (await client.post("/api/v1/needs", json=need_body(clock), headers=worker)).json()
+    await client.post(f"/api/v1/needs/{need['id']}/submit", headers=worker)
+    await client.post(f"/api/v1/needs/{need['id']}/approve", headers=reviewer)
+    clock.advance(days=61)
+    shown = (await client.get(f"/api/v1/needs/{need['id']}")).json()
+    assert shown["state"] == "published"
+    assert shown["shown_state"] == "expired"
+
+
+async def test_categories_are_served(client: AsyncClient) -> None:
+    tree = (await client.get("/api/v1/categories")).json()
+    assert [top["name_zh"] for top in tree] == [
+        "产业",
+        "人才",
+        "公共服务",
+        "特殊困难群体",
+        "消费帮扶",
+    ]
+    assert all(len(top["subcategories"]) >= 4 for top in tree)
