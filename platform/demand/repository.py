@@ -29,7 +29,7 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         rows = await self.session.scalars(
             select(Need)
             .where(*conditions)
-            .order_by(Need.published_at.desc().nulls_last(), Need.created_at.desc())
+            .order_by(Need.published_at.desc(), Need.id.desc())
             .limit(page.page_size)
             .offset(page.offset)
         )

@@ -34,7 +34,7 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         rows = await self.session.scalars(
             select(Offer)
             .where(*conditions)
-            .order_by(Offer.published_at.desc().nulls_last(), Offer.created_at.desc())
+            .order_by(Offer.published_at.desc(), Offer.id.desc())
             .limit(page.page_size)
             .offset(page.offset)
         )

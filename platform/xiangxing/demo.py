@@ -1,4 +1,4 @@
-"""The embedded demo: illustrative accounts on top of the real Zhaotong divisions.
+"""The embedded demo: illustrative accounts and catalogue on top of the real Zhaotong divisions.
 
 Everything here except the divisions is invented for the demo (示例) and says so: organization
 names end in （示例）, credit codes are made up (they only pass the check character).
@@ -28,6 +28,7 @@ from accounts.passwords import hash_password
 from core.categories import TopCategory
 from core.clock import utc_now
 from regions.models import Region, RegionLevel
+from xiangxing.demo_catalogue import load_demo_catalogue
 
 DEMO_PASSWORD = "Xiangxing-demo-2026"  # noqa: S105 - printed for the demo, documented
 STATION_COUNTIES = ("镇雄县", "昭阳区")
@@ -54,7 +55,7 @@ ORGANIZATIONS = (
         Verification.VERIFIED,
     ),
     (
-        "宁波慈善总会东西部协作工作站（示例）",
+        "沪滇协作乡村振兴工作站（示例）",
         OrganizationType.SOCIAL_GROUP,
         Origin.EAST_WEST,
         RegistrationLevel.CITY,
@@ -199,6 +200,7 @@ async def load_demo_data(engine: AsyncEngine) -> list[DemoAccount]:
             await session.flush()
             await session.refresh(user)
             accounts.append(DemoAccount(username, roles[0], user.affiliation_name))
+        await load_demo_catalogue(session, now)
         await session.commit()
         return accounts
 
