@@ -50,7 +50,7 @@ class NeedProgress(StrEnum):
 
 
 _PROGRESS_LABELS = {
-    NeedProgress.OPEN: N_("Open"),
+    NeedProgress.OPEN: N_("Awaiting support"),
     NeedProgress.PARTLY_COMMITTED: N_("Partly committed"),
     NeedProgress.FULLY_COMMITTED: N_("Fully committed"),
     NeedProgress.COMPLETED: N_("Completed"),

@@ -112,7 +112,7 @@ class EntryWorkflow(ABC, Generic[E]):
         if entry.state not in EDITABLE:
             raise Conflict(
                 N_("Only drafts and returned entries can be edited; this one is %(state)s."),
-                params={"state": entry.state.value},
+                params={"state": Labels([entry.state.label])},
             )
 
     async def flush(self) -> None:

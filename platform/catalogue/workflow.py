@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from core.errors import N_, Conflict
+from core.errors import N_, Conflict, Labels
 
 
 class EntryState(StrEnum):
@@ -104,7 +104,7 @@ def next_state(state: EntryState, transition: Transition) -> EntryState:
     if state not in allowed_from:
         raise InvalidTransition(
             N_("This entry is %(state)s; it cannot be %(step)s now."),
-            params={"state": state.value, "step": transition.value},
+            params={"state": Labels([state.label]), "step": Labels([transition.label])},
         )
     return target
 

@@ -35,6 +35,9 @@ from accounts.controllers.sign_in import SignInController
 from accounts.denials import handle_not_authenticated, handle_permission_denied
 from accounts.middleware import IdentityMiddleware
 from catalogue.controllers import CategoryApiController
+from catalogue.pages import CataloguePageController, ReviewPageController
+from catalogue.transfer_api import TransferApiController
+from catalogue.transfer_pages import ImportPageController
 from core.clock import Clock, utc_now
 from core.database import build_db_config
 from core.errors import PermissionDenied
@@ -43,8 +46,10 @@ from core.paths import STATIC_DIR
 from core.settings import Settings, get_settings
 from core.templating import build_template_config
 from demand.controllers import NeedApiController
+from demand.pages import MyNeedsController
 from regions.controllers import RegionApiController, RegionPageController
 from supply.controllers import OfferApiController
+from supply.pages import MyOffersController
 from xiangxing import __doc__ as _package_doc
 from xiangxing.health import HealthController
 from xiangxing.home import HomeController
@@ -74,6 +79,12 @@ ROUTE_HANDLERS = [
     CategoryApiController,
     OfferApiController,
     NeedApiController,
+    CataloguePageController,
+    ReviewPageController,
+    MyNeedsController,
+    MyOffersController,
+    TransferApiController,
+    ImportPageController,
 ]
 
 

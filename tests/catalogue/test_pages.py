@@ -1,0 +1,439 @@
+"""The catalogue's pages through the real app: the public list and entry pages, the forms of
+station workers and members, the workflow buttons and the reviewers' queue."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from httpx import AsyncClient, Response
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.identity import Identity
+from accounts.models import Role, Station, User
+from catalogue.forms import WHOLE_CITY, entry_data
+from catalogue.workflow import Transition
+from demand.models import Need
+from demand.schemas import NeedFields
+from demand.service import NeedService
+from supply.models import Offer
+from tests.conftest import FakeClock
+from tests.factories import (
+    YILE_TOWNSHIP,
+    csrf_token,
+    make_organization,
+    make_station,
+    make_user,
+    sign_in,
+)
+
+YILE_VILLAGE = "530627106201"
+DAWAN_VILLAGE = "530627105201"
+"""A village of 大湾镇, the township next to 以勒镇."""
+STATION_PHONE = "0870-6612345"
+_LOCATION = re.compile(r"/catalogue/(?:needs|offers)/([0-9a-f-]{36})$")
+
+
+def _need_form(**overrides: Any) -> dict[str, Any]:
+    return {
+        "category": "public_services",
+        "subcategory": "children_home",
+        "title": "以勒村儿童之家图书角",
+        "description": "儿童之家缺少适龄图书和书架。",
+        "region_code": YILE_VILLAGE,
+        "urgency": "yellow",
+        "deadline": "2026-07-15",
+        "lines.0.kind": "goods",
+        "lines.0.amount": "200",
+        "lines.0.item": "儿童图书",
+        "lines.0.unit": "册",
+        "lines.2.kind": "funds",
+        "lines.2.amount": "5000",
+        "beneficiary_count": "35",
+        "beneficiary_groups": ["left_behind_children"],
+        "tags": "图书，儿童之家",
+        **overrides,
+    }
+
+
+def _offer_form(**overrides: Any) -> dict[str, Any]:
+    return {
+        "category": "talent",
+        "subcategory": "education_support",
+        "title": "暑期支教志愿服务",
+        "lines.0.kind": "person_days",
+        "lines.0.amount": "30",
+        "service_region_codes": [YILE_TOWNSHIP],
+        "valid_from": "2026-06-01",
+        "valid_until": "2026-12-31",
+        "capacity": "2",
+        "contact_name": "李老师",
+        "contact_phone": "13800000000",
+        "tags": "支教",
+        **overrides,
+    }
+
+
+async def _post(client: AsyncClient, path: str, data: dict[str, Any], page: str) -> Response:
+    """Post a form the way the page holding it does, CSRF token included."""
+    token = await csrf_token(client, page)
+    return await client.post(path, data={**data, "_csrf_token": token})
+
+
+def _created_id(response: Response) -> UUID:
+    assert response.status_code in (302, 303), response.text[:2000]
+    found = _LOCATION.search(response.headers["location"])
+    assert found, response.headers["location"]
+    return UUID(found.group(1))
+
+
+async def _count(session: AsyncSession, model: type[Any]) -> int:
+    return await session.scalar(select(func.count()).select_from(model)) or 0
+
+
+async def _worker(session: AsyncSession, username: str = "yile") -> User:
+    station = await make_station(session)
+    station.contact_name = "王站长"
+    station.contact_phone = STATION_PHONE
+    await session.flush()
+    return await make_user(session, Role.STATION_WORKER, username=username, station=station)
+
+
+def _identity(user: User, station: Station | None = None) -> Identity:
+    return Identity(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=frozenset(Role(role) for role in user.roles),
+        organization_id=user.organization_id,
+        station_id=user.station_id,
+        township_code=station.township_code if station else None,
+        department_id=user.department_id,
+        reviewer_categories=frozenset(),
+        affiliation_name="",
+        must_change_password=False,
+    )
+
+
+async def _needs_in_service(session: AsyncSession, clock: FakeClock) -> tuple[Need, Need]:
+    """A published need and a draft one of the 以勒镇 station, made through the service."""
+    worker = await _worker(session)
+    station = await session.get(Station, worker.station_id)
+    reviewer = await make_user(session, Role.REVIEWER, username="shenhe")
+    service = NeedService(session, clock)
+    worker_id, reviewer_id = _identity(worker, station), _identity(reviewer)
+    actor = worker_id.actor(None)
+    data = {key: value for key, value in _need_form().items() if not key.startswith("lines.")}
+    lines = [{"kind": "funds", "amount": "8000"}]
+    published = await service.create(
+        NeedFields.model_validate({**data, "tags": ["图书"], "lines": lines}), worker_id, actor
+    )
+    await service.transition(published, Transition.SUBMIT, worker_id, actor)
+    await service.transition(published, Transition.APPROVE, reviewer_id, reviewer_id.actor(None))
+    draft = await service.create(
+        NeedFields.model_validate(
+            {**data, "title": "尚未提交的草稿需求", "tags": [], "lines": lines}
+        ),
+        worker_id,
+        actor,
+    )
+    return published, draft
+
+
+# --- the public catalogue ------------------------------------------------------------------
+
+
+async def test_anonymous_sees_a_published_need_without_its_contact_and_no_drafts(
+    english: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    published, draft = await _needs_in_service(session, clock)
+
+    listing = await english.get("/catalogue")
+    assert listing.status_code == 200
+    assert published.title in listing.text
+    assert draft.title not in listing.text
+    assert "urgency-yellow" in listing.text
+
+    page = await english.get(f"/catalogue/needs/{published.id}")
+    assert page.status_code == 200
+    assert "儿童之家缺少适龄图书和书架" in page.text
+    assert "8,000 元" in page.text
+    assert STATION_PHONE not in page.text
+    assert "Sign in to see the contact" in page.text
+    assert "Approved and published" in page.text
+    assert 'action="/catalogue/needs/' not in page.text
+
+    assert (await english.get(f"/catalogue/needs/{draft.id}")).status_code == 404
+    assert (await english.get("/catalogue?kind=offers")).status_code == 200
+
+    await make_user(session, Role.MEMBER, username="member")
+    await sign_in(english, "member")
+    signed_in = await english.get(f"/catalogue/needs/{published.id}")
+    assert STATION_PHONE in signed_in.text
+
+
+async def test_filters_narrow_the_catalogue(
+    english: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    published, _draft = await _needs_in_service(session, clock)
+    by_township = await english.get(
+        "/catalogue", params={"county": "530627000000", "township": YILE_TOWNSHIP}
+    )
+    assert published.title in by_township.text
+    elsewhere = await english.get("/catalogue", params={"urgency": "red"})
+    assert published.title not in elsewhere.text
+    assert (await english.get("/catalogue", params={"urgency": "purple"})).status_code == 400
+
+    clock.advance(days=60)
+    expired = await english.get("/catalogue")
+    assert "state-expired" in expired.text
+
+
+# --- station workers and reviewers ---------------------------------------------------------
+
+
+async def test_a_station_need_goes_from_the_form_through_review_to_the_public(
+    english: AsyncClient, session: AsyncSession
+) -> None:
+    await _worker(session)
+    await make_user(session, Role.REVIEWER, username="shenhe")
+    await sign_in(english, "yile")
+
+    created = await _post(english, "/my/needs/new", _need_form(), "/my/needs/new")
+    need_id = _created_id(created)
+    need = await session.get(Need, need_id)
+    assert need is not None
+    assert [(line.kind.value, line.item, line.unit) for line in need.lines] == [
+        ("goods", "儿童图书", "册"),
+        ("funds", "", "元"),
+    ]
+    assert need.tags == ["图书", "儿童之家"]
+    mine = await english.get("/my/needs")
+    assert need.title in mine.text
+    assert "Draft" in mine.text
+
+    page = await english.get(f"/catalogue/needs/{need_id}")
+    assert f'action="/catalogue/needs/{need_id}/step/submit"' in page.text
+    submitted = await _post(
+        english,
+        f"/catalogue/needs/{need_id}/step/submit",
+        {"version": "1"},
+        f"/catalogue/needs/{need_id}",
+    )
+    assert submitted.status_code in (302, 303)
+    assert (await english.get("/catalogue")).text.count(need.title) == 0
+
+    await sign_in(english, "shenhe")
+    queue = await english.get("/review")
+    assert queue.status_code == 200
+    assert need.title in queue.text
+    approved = await _post(
+        english,
+        f"/catalogue/needs/{need_id}/step/approve",
+        {"next": "/review"},
+        "/review",
+    )
+    assert approved.headers["location"] == "/review"
+    assert "Every published need is verified" not in (await english.get("/review")).text
+    verified = await _post(
+        english, f"/catalogue/needs/{need_id}/verify", {"next": "/review"}, "/review"
+    )
+    assert verified.status_code in (302, 303)
+
+    english.cookies.clear()
+    english.cookies.set("lang", "en")
+    assert need.title in (await english.get("/catalogue")).text
+    public = await english.get(f"/catalogue/needs/{need_id}")
+    assert public.status_code == 200
+    assert "Verified on the ground" in public.text
+
+
+async def test_a_bad_need_form_comes_back_with_the_problems_and_stores_nothing(
+    english: AsyncClient, session: AsyncSession
+) -> None:
+    await _worker(session)
+    await sign_in(english, "yile")
+    cases = {
+        "title": _need_form(title=""),
+        "region_code": _need_form(region_code=DAWAN_VILLAGE),
+        "deadline": _need_form(deadline="2026-05-20"),
+        "lines.2.amount": _need_form(**{"lines.2.amount": "-5"}),
+        "lines": _need_form(**{"lines.0.amount": "", "lines.2.amount": ""}),
+    }
+    for field, form in cases.items():
+        answer = await _post(english, "/my/needs/new", form, "/my/needs/new")
+        assert answer.status_code == 400, field
+        assert "field-error" in answer.text, field
+        assert "儿童之家缺少适龄图书和书架" in answer.text, field
+        assert 'value="图书，儿童之家"' in answer.text, field
+    region = await _post(
+        english, "/my/needs/new", _need_form(region_code=DAWAN_VILLAGE), "/my/needs/new"
+    )
+    assert "only for its own township" in region.text
+    past = await _post(english, "/my/needs/new", _need_form(deadline="2026-05-20"), "/my/needs/new")
+    assert "must be in the future" in past.text
+    assert await _count(session, Need) == 0
+
+
+# --- members and offers --------------------------------------------------------------------
+
+
+async def test_a_member_creates_an_offer_and_a_stale_edit_is_refused(
+    english: AsyncClient, session: AsyncSession
+) -> None:
+    await make_user(session, Role.MEMBER, username="xiehui")
+    await sign_in(english, "xiehui")
+    created = await _post(english, "/my/offers/new", _offer_form(whole_city="on"), "/my/offers/new")
+    offer_id = _created_id(created)
+    offer = await session.get(Offer, offer_id)
+    assert offer is not None
+    assert sorted(offer.service_region_codes) == sorted([YILE_TOWNSHIP, WHOLE_CITY])
+    assert "暑期支教志愿服务" in (await english.get("/my/offers")).text
+
+    edit = f"/my/offers/{offer_id}/edit"
+    form = await english.get(edit)
+    assert form.status_code == 200
+    assert 'name="version" value="1"' in form.text
+    assert 'value="暑期支教志愿服务"' in form.text
+    first = await _post(english, edit, _offer_form(title="暑期支教（第二期）", version="1"), edit)
+    assert first.status_code in (302, 303)
+    stale = await _post(english, edit, _offer_form(title="暑期支教（第三期）", version="1"), edit)
+    assert stale.status_code == 409
+
+    bad = await _post(english, edit, _offer_form(valid_until="2026-05-01", version="2"), edit)
+    assert bad.status_code == 400
+    assert "end after it starts" in bad.text
+
+
+async def test_a_reviewer_returns_an_offer_with_a_reason_its_members_see(
+    english: AsyncClient, session: AsyncSession
+) -> None:
+    await make_user(session, Role.MEMBER, username="xiehui")
+    await make_user(session, Role.REVIEWER, username="shenhe", reviewer_categories=["talent"])
+    await sign_in(english, "xiehui")
+    offer_id = _created_id(await _post(english, "/my/offers/new", _offer_form(), "/my/offers/new"))
+    submitted = await _post(
+        english,
+        f"/catalogue/offers/{offer_id}/step/submit",
+        {"version": "1", "next": "/my/offers"},
+        "/my/offers",
+    )
+    assert submitted.headers["location"] == "/my/offers"
+
+    await sign_in(english, "shenhe")
+    reason = "请补充每期支教的具体时间安排"
+    no_reason = await _post(
+        english, f"/catalogue/offers/{offer_id}/step/return", {"next": "/review"}, "/review"
+    )
+    assert no_reason.status_code == 400
+    returned = await _post(
+        english,
+        f"/catalogue/offers/{offer_id}/step/return",
+        {"reason": reason, "next": "/review"},
+        "/review",
+    )
+    assert returned.status_code in (302, 303)
+
+    await sign_in(english, "xiehui")
+    page = await english.get(f"/catalogue/offers/{offer_id}")
+    assert page.status_code == 200
+    assert page.text.count(reason) == 2  # the notice on top and the history
+    assert "Returned for revision" in page.text
+    assert f'href="/my/offers/{offer_id}/edit"' in page.text
+
+
+async def test_people_without_the_role_are_kept_out(
+    english: AsyncClient, session: AsyncSession
+) -> None:
+    assert (await english.get("/my/needs")).status_code in (302, 303)
+    await make_user(session, Role.MEMBER, username="xiehui")
+    await sign_in(english, "xiehui")
+    assert (await english.get("/my/needs")).status_code == 403
+    assert (await english.get("/review")).status_code == 403
+    assert (await english.get("/my/offers")).status_code == 200
+
+
+# --- phones and the form helpers -----------------------------------------------------------
+
+
+async def test_the_pages_fit_a_phone(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    published, _draft = await _needs_in_service(session, clock)
+    await sign_in(client, "yile")
+    for path in ("/catalogue", f"/catalogue/needs/{published.id}", "/my/needs", "/my/needs/new"):
+        page = await client.get(path)
+        assert page.status_code == 200, path
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page.text
+        tables = page.text.count("<table")
+        assert len(re.findall(r'<div class="table-scroll">\s*<table', page.text)) == tables, path
+
+
+def test_line_rows_without_an_amount_are_left_out_and_tags_split() -> None:
+    values = {
+        "lines.0.kind": "funds",
+        "lines.0.amount": "100",
+        "lines.1.kind": "goods",
+        "lines.2.kind": "goods",
+        "lines.2.amount": "3",
+        "lines.2.item": "书架",
+        "lines.2.unit": "个",
+        "tags": "图书, 儿童、书架，",
+        "whole_city": True,
+        "service_region_codes": [YILE_TOWNSHIP],
+    }
+    data, rows = entry_data(values)
+    assert rows == [0, 2]
+    assert data["lines"] == [
+        {"kind": "funds", "amount": "100"},
+        {"kind": "goods", "amount": "3", "item": "书架", "unit": "个"},
+    ]
+    assert data["tags"] == ["图书", "儿童", "书架"]
+    assert data["service_region_codes"] == [YILE_TOWNSHIP, WHOLE_CITY]
+
+
+async def test_a_reviewer_posts_a_need_for_an_association_and_finds_it_under_my_needs(
+    english: AsyncClient, session: AsyncSession
+) -> None:
+    await make_user(session, Role.REVIEWER, username="shenhe")
+    await sign_in(english, "shenhe")
+    form = await english.get("/my/needs/new")
+    assert 'name="channel"' in form.text
+    missing_name = await _post(
+        english, "/my/needs/new", _need_form(channel="association"), "/my/needs/new"
+    )
+    assert missing_name.status_code == 400
+    assert "Name the association or department" in missing_name.text
+    need_id = _created_id(
+        await _post(
+            english,
+            "/my/needs/new",
+            _need_form(channel="association", channel_name="昭通市农业产业协会"),
+            "/my/needs/new",
+        )
+    )
+    mine = await english.get("/my/needs")
+    assert f"/my/needs/{need_id}/edit" in mine.text
+
+
+async def test_published_offers_show_their_organization_in_the_catalogue(
+    english: AsyncClient, session: AsyncSession
+) -> None:
+    organization = await make_organization(session, "昭通市青年志愿者协会")
+    await make_user(session, Role.MEMBER, username="xiehui", organization=organization)
+    await make_user(session, Role.REVIEWER, username="shenhe")
+    await sign_in(english, "xiehui")
+    offer_id = _created_id(await _post(english, "/my/offers/new", _offer_form(), "/my/offers/new"))
+    step = f"/catalogue/offers/{offer_id}/step/"
+    await _post(english, step + "submit", {}, "/my/offers")
+    await sign_in(english, "shenhe")
+    await _post(english, step + "approve", {}, "/review")
+    english.cookies.clear()
+    listing = await english.get("/catalogue", params={"kind": "offers"})
+    assert "暑期支教志愿服务" in listing.text
+    assert "昭通市青年志愿者协会" in listing.text
+    page = await english.get(f"/catalogue/offers/{offer_id}")
+    assert "13800000000" not in page.text
+    assert "30 人天" in page.text
