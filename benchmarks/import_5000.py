@@ -17,6 +17,7 @@ import time
 from datetime import timedelta
 
 from openpyxl import Workbook
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
@@ -64,9 +65,11 @@ def workbook(rows: int) -> bytes:
 
 
 async def worker(session: AsyncSession) -> Identity:
-    station = Station(township_code=YILE, name="以勒镇社工站（基准测试）")
-    session.add(station)
-    await session.flush()
+    station = await session.scalar(select(Station).where(Station.township_code == YILE))
+    if station is None:
+        station = Station(township_code=YILE, name="以勒镇社工站（基准测试）")
+        session.add(station)
+        await session.flush()
     user = User(
         username=f"bench-import-{time.time_ns()}",
         display_name="基准测试",

@@ -751,7 +751,7 @@ class ImportPlan:
         problems: list[RowProblem] = []
         for number, fields in self.entries:
             try:
-                created.append(await service.create(fields, self.identity, actor))
+                created.append(await service.create(fields, self.identity, actor, flush=False))
             except InvalidInput as error:
                 for problem in error.problems:
                     key = _column_key(problem.field, type(fields), [])

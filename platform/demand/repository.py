@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from catalogue.schemas import EntryFilters
 from catalogue.workflow import EntryState
 from core.pagination import PageRequest
+from core.totals import public_totals
 from demand.models import Need, Urgency
 
 
@@ -25,7 +26,8 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
     ) -> tuple[list[Need], int]:
         """Needs newest first, narrowed by the catalogue filters."""
         conditions = self._conditions(filters, urgency, township_code, visible_states)
-        total = await self.session.scalar(select(func.count()).select_from(Need).where(*conditions))
+        count = select(func.count()).select_from(Need).where(*conditions)
+        total = await self._total(count, cacheable=visible_states is not None)
         rows = await self.session.scalars(
             select(Need)
             .where(*conditions)
@@ -33,7 +35,7 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
             .limit(page.page_size)
             .offset(page.offset)
         )
-        return list(rows), total or 0
+        return list(rows), total
 
     async def all_matching(
         self,
@@ -51,6 +53,17 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
             .limit(limit)
         )
         return list(rows)
+
+    async def _total(self, count: Select[tuple[int]], *, cacheable: bool) -> int:
+        """Public totals come from the recent-totals memory; lists with drafts never do."""
+
+        async def run() -> int:
+            return await self.session.scalar(count) or 0
+
+        if not cacheable:
+            return await run()
+        key = str(count.compile(compile_kwargs={"literal_binds": True}))
+        return await public_totals.get(key, run)
 
     def _conditions(
         self,

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from uuid_utils.compat import uuid7
+
 from accounts.identity import Identity
-from accounts.models import Role
+from accounts.models import Role, Station
 from catalogue.lines import LineKind
 from catalogue.models import EntryKind
 from catalogue.schemas import EntryFilters
@@ -43,13 +45,17 @@ class NeedService(EntryWorkflow[Need]):
             )
         return identity.may_review(entry.category)
 
-    async def create(self, data: NeedFields, identity: Identity, actor: Actor) -> Need:
-        need = Need(created_by_id=identity.user_id, state=EntryState.DRAFT)
+    async def create(
+        self, data: NeedFields, identity: Identity, actor: Actor, *, flush: bool = True
+    ) -> Need:
+        """A new draft. Bulk imports pass ``flush=False`` and flush once at the end: the id is
+        made here, so history and audit rows need no round trip per entry."""
+        need = Need(id=uuid7(), created_by_id=identity.user_id, state=EntryState.DRAFT)
         await self._fill(need, data, identity)
         self.session.add(need)
-        await self.flush()
+        if flush:
+            await self.flush()
         self.history(need, "created", actor, None)
-        await self.session.refresh(need)
         return need
 
     async def update(
@@ -63,7 +69,6 @@ class NeedService(EntryWorkflow[Need]):
         await self._fill(need, data, identity)
         await self.flush()
         self.history(need, "updated", actor, need.state)
-        await self.session.refresh(need)
         return need
 
     async def delete_draft(self, need_id: UUID, identity: Identity, actor: Actor) -> None:
@@ -138,12 +143,16 @@ class NeedService(EntryWorkflow[Need]):
         need.subcategory_code = data.subcategory
         need.title = data.title
         need.description = data.description
-        need.region_code = region.code
+        need.region = region
         need.township_code = township_code
         need.county_code = township_code[:6] + "000000"
         need.channel = data.channel
         need.channel_name = data.channel_name
-        need.station_id = identity.station_id if data.channel is Channel.STATION else None
+        need.station = (
+            await self.session.get(Station, identity.station_id)
+            if data.channel is Channel.STATION and identity.station_id
+            else None
+        )
         need.beneficiary_count = data.beneficiary_count
         need.beneficiary_groups = [group.value for group in data.beneficiary_groups]
         need.urgency = data.urgency

@@ -5,11 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 
 from catalogue.schemas import EntryFilters
 from catalogue.workflow import EntryState
 from core.pagination import PageRequest
+from core.totals import public_totals
 from supply.models import Offer, offer_region
 
 
@@ -28,9 +29,8 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         offers serving that region or any region above it (a county-wide offer serves its
         townships)."""
         conditions = self._conditions(filters, organization_id, visible_states)
-        total = await self.session.scalar(
-            select(func.count()).select_from(Offer).where(*conditions)
-        )
+        count = select(func.count()).select_from(Offer).where(*conditions)
+        total = await self._total(count, cacheable=visible_states is not None)
         rows = await self.session.scalars(
             select(Offer)
             .where(*conditions)
@@ -38,7 +38,7 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
             .limit(page.page_size)
             .offset(page.offset)
         )
-        return list(rows), total or 0
+        return list(rows), total
 
     async def all_matching(
         self,
@@ -55,6 +55,17 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
             .limit(limit)
         )
         return list(rows)
+
+    async def _total(self, count: Select[tuple[int]], *, cacheable: bool) -> int:
+        """Public totals come from the recent-totals memory; lists with drafts never do."""
+
+        async def run() -> int:
+            return await self.session.scalar(count) or 0
+
+        if not cacheable:
+            return await run()
+        key = str(count.compile(compile_kwargs={"literal_binds": True}))
+        return await public_totals.get(key, run)
 
     def _conditions(
         self,

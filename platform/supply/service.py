@@ -9,6 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import select
+from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
 from accounts.models import Organization, Role, Verification
@@ -42,20 +43,25 @@ class OfferService(EntryWorkflow[Offer]):
     def is_owner(self, identity: Identity, entry: Offer) -> bool:
         return Role.MEMBER in identity.roles and identity.organization_id == entry.organization_id
 
-    async def create(self, data: OfferFields, identity: Identity, actor: Actor) -> Offer:
+    async def create(
+        self, data: OfferFields, identity: Identity, actor: Actor, *, flush: bool = True
+    ) -> Offer:
+        """A new draft. Bulk imports pass ``flush=False`` and flush once at the end: the id is
+        made here, so history and audit rows need no round trip per entry."""
         if Role.MEMBER not in identity.roles or identity.organization_id is None:
             raise NotYours(N_("Only members of a social organization publish offers."))
         await self.subcategory(data.subcategory, data.category.value)
         offer = Offer(
-            organization_id=identity.organization_id,
+            id=uuid7(),
+            organization=await self.session.get(Organization, identity.organization_id),
             created_by_id=identity.user_id,
             state=EntryState.DRAFT,
         )
         await self._fill(offer, data)
         self.session.add(offer)
-        await self.flush()
+        if flush:
+            await self.flush()
         self.history(offer, "created", actor, None)
-        await self.session.refresh(offer)
         return offer
 
     async def update(
@@ -70,7 +76,6 @@ class OfferService(EntryWorkflow[Offer]):
         await self._fill(offer, data)
         await self.flush()
         self.history(offer, "updated", actor, offer.state)
-        await self.session.refresh(offer)
         return offer
 
     async def delete_draft(self, offer_id: UUID, identity: Identity, actor: Actor) -> None:
