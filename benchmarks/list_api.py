@@ -1,6 +1,8 @@
 """The filtered list API under 16 concurrent clients, beside a bare Litestar endpoint.
 
-Both apps run under Granian with the same number of workers on this machine; ``hey`` (Debian's
+Anonymous requests ask the public catalogue (answers the app may remember for 5 s); the
+signed-in cases carry a reviewer's bearer token, whose answers are never remembered, so they
+show the full cost of a list. Both apps run under Granian with the same number of workers on this machine; ``hey`` (Debian's
 package) sends the load from a second process over loopback. Each URL is measured in several
 rounds; the table reports the median of the rounds' p50/p95/p99 and requests per second.
 
@@ -10,6 +12,7 @@ rounds; the table reports the median of the rounds' p50/p95/p99 and requests per
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -37,6 +40,16 @@ CASES = {
         f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/offers?category=industry&township=530627106000"
     ),
 }
+SIGNED_IN_CASES = {
+    "signed-in reviewer: needs, first page (never remembered)": (
+        f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/needs?page_size=20"
+    ),
+    "signed-in reviewer: needs, county + urgency": (
+        f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/needs?county=530627000000&urgency=red"
+    ),
+}
+BENCH_USER = "bench_reviewer"
+BENCH_PASSWORD = "Bench-reviewer-pass-2026"  # noqa: S105 - a benchmark account
 PERCENTILE = re.compile(r"(\d+)% in ([\d.]+) secs")
 RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
 
@@ -61,9 +74,43 @@ def server(args: list[str], port: int, env: dict[str, str]):  # type: ignore[no-
         process.wait(timeout=20)
 
 
-def measure(url: str, requests: int, concurrency: int) -> dict[str, float]:
+def reviewer_token(env: dict[str, str]) -> str:
+    """A bearer token of a reviewer in the benchmark database (created on first use)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "xiangxing.cli",
+            "user",
+            "create",
+            "--username",
+            BENCH_USER,
+            "--role",
+            "reviewer",
+            "--password-stdin",
+        ],
+        input=BENCH_PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/auth/token",
+        data=json.dumps({"username": BENCH_USER, "password": BENCH_PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)["access_token"]
+
+
+def measure(
+    url: str, requests: int, concurrency: int, token: str | None = None
+) -> dict[str, float]:
+    header = ["-H", f"Authorization: Bearer {token}"] if token else []
     output = subprocess.run(
-        ["hey", "-n", str(requests), "-c", str(concurrency), url],
+        ["hey", "-n", str(requests), "-c", str(concurrency), *header, url],
         capture_output=True,
         text=True,
         check=True,
@@ -113,10 +160,13 @@ def main() -> None:
     with server(platform_server, PLATFORM_PORT, env), server(plain_server, PLAIN_PORT, env):
         for url in CASES.values():
             measure(url, 300, arguments.concurrency)  # warm up
+        token = reviewer_token(env)
+        cases = [(name, url, None) for name, url in CASES.items()]
+        cases += [(name, url, token) for name, url in SIGNED_IN_CASES.items()]
         rows = []
-        for name, url in CASES.items():
+        for name, url, bearer in cases:
             rounds = [
-                measure(url, arguments.requests, arguments.concurrency)
+                measure(url, arguments.requests, arguments.concurrency, bearer)
                 for _ in range(arguments.rounds)
             ]
             median = {

@@ -32,6 +32,7 @@ from core.pagination import MAX_PAGE_SIZE, PageRequest, provide_page_request
 from core.redirects import safe_next
 from demand.deps import provide_needs
 from demand.models import BeneficiaryGroup, Urgency
+from demand.photo_service import photo_url, photos_of
 from demand.service import NeedService
 from regions.deps import provide_region_service
 from regions.service import RegionService
@@ -55,6 +56,8 @@ ACTION_LABELS = {
     "closed": N_("Closed"),
     "verified": N_("Verified on the ground"),
     "deleted": N_("Deleted"),
+    "photo_added": N_("Photo added"),
+    "photo_removed": N_("Photo removed"),
 }
 STEP_DONE = {
     Transition.SUBMIT: N_("Submitted; reviewers of its category will look at it."),
@@ -196,6 +199,8 @@ class CataloguePageController(Controller):
             parties,
             identity,
             groups=[BeneficiaryGroup(value) for value in need.beneficiary_groups],
+            photos=await photos_of(db_session, need.id),
+            photo_url=photo_url,
             may_verify=Party.REVIEWER in parties
             and need.state is EntryState.PUBLISHED
             and need.verified_at is None,

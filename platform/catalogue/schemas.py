@@ -70,7 +70,10 @@ class ReturnReason(BaseModel):
 
 
 class EntryFilters(BaseModel):
-    """The catalogue's filters, the same for pages, the API and exports."""
+    """The catalogue's filters, the same for pages, the API and exports (frozen: they key the
+    memory of public lists)."""
+
+    model_config = ConfigDict(frozen=True)
 
     category: TopCategory | None = None
     subcategory: Annotated[str, StringConstraints(max_length=40)] | None = None

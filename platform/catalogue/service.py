@@ -22,6 +22,7 @@ from catalogue.workflow import EDITABLE, EntryState, Party, Transition, next_sta
 from core.audit import Actor, record, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, Labels, PermissionDenied
+from core.recent import PublicMemory
 
 E = TypeVar("E", bound=EntryColumns)
 
@@ -40,9 +41,13 @@ class NotYours(PermissionDenied):
 class EntryWorkflow(ABC, Generic[E]):
     kind: EntryKind
 
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, memory: PublicMemory | None = None
+    ) -> None:
         self.session = session
         self.clock = clock
+        self.memory = memory
+        """The app's memory of public lists; None where nothing may be remembered."""
 
     @abstractmethod
     def is_owner(self, identity: Identity, entry: E) -> bool:

@@ -53,8 +53,15 @@ class NeedApiController(Controller):
         mine: Annotated[bool, QueryParameter(description="My township's needs")] = False,
     ) -> Page[NeedRead]:
         identity = request.scope.get("user")
-        found = await needs.list(page_request, filters, identity, urgency=urgency, mine=mine)
-        return found.to_page(lambda need: _view(needs, need, identity))
+
+        async def answer() -> Page[NeedRead]:
+            found = await needs.list(page_request, filters, identity, urgency=urgency, mine=mine)
+            return found.to_page(lambda need: _view(needs, need, identity))
+
+        if identity is not None or mine or needs.memory is None:
+            return await answer()
+        key = ("needs", filters, page_request, urgency)
+        return await needs.memory.pages.get(key, answer)  # type: ignore[return-value]
 
     @post(
         "/",

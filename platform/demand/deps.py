@@ -6,13 +6,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.deps import provide_entry_filters
 from core.clock import Clock
 from core.pagination import provide_page_request
+from core.recent import PublicMemory
 from demand.service import NeedService
 
 
 async def provide_needs(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    public_memory: NamedDependency[PublicMemory],
 ) -> NeedService:
-    return NeedService(db_session, clock)
+    return NeedService(db_session, clock, public_memory)
 
 
 NEED_DEPENDENCIES = {

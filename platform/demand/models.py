@@ -126,3 +126,18 @@ class NeedLine(UUIDv7Base, LineColumns):
     delivered: Mapped[Decimal] = mapped_column(MONEY, default=ZERO)
 
     need: Mapped[Need] = relationship(back_populates="lines")
+
+
+class NeedPhoto(UUIDv7Base):
+    """A photo of a need (the broken bridge, the children's home); the image itself is a file
+    under ``var/uploads/needs/``, this row only describes it."""
+
+    __tablename__ = "need_photo"
+
+    need_id: Mapped[UUID] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    content_type: Mapped[str] = mapped_column(String(32))
+    byte_size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    caption: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -30,6 +30,8 @@ from core.forms import parse
 from core.pagination import MAX_PAGE_SIZE, PageRequest, Slice
 from demand.deps import NEED_DEPENDENCIES
 from demand.models import BeneficiaryGroup, Channel, Need, Urgency
+from demand.photo_service import photo_url, photos_of
+from demand.photo_store import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_NEED
 from demand.schemas import NeedFields, NeedUpdate
 from demand.service import NeedService
 
@@ -76,6 +78,10 @@ async def _form(
             "channels": [channel for channel in Channel if channel is not Channel.STATION],
             "urgencies": list(Urgency),
             "groups": list(BeneficiaryGroup),
+            "photos": await photos_of(session, need.id) if need else [],
+            "photo_url": photo_url,
+            "max_photos": MAX_PHOTOS_PER_NEED,
+            "max_photo_mb": MAX_PHOTO_BYTES // 2**20,
             **await form_choices(session, values),
         },
         status_code=HTTP_400_BAD_REQUEST if error else 200,

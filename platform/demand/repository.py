@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from catalogue.schemas import EntryFilters
 from catalogue.workflow import EntryState
 from core.pagination import PageRequest
-from core.totals import public_totals
+from core.recent import RecentAnswers
 from demand.models import Need, Urgency
 
 
@@ -23,11 +23,12 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         urgency: Urgency | None = None,
         township_code: str | None = None,
         visible_states: frozenset[EntryState] | None = None,
+        totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Need], int]:
         """Needs newest first, narrowed by the catalogue filters."""
         conditions = self._conditions(filters, urgency, township_code, visible_states)
         count = select(func.count()).select_from(Need).where(*conditions)
-        total = await self._total(count, cacheable=visible_states is not None)
+        total = await self._total(count, totals if visible_states is not None else None)
         rows = await self.session.scalars(
             select(Need)
             .where(*conditions)
@@ -54,16 +55,16 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         )
         return list(rows)
 
-    async def _total(self, count: Select[tuple[int]], *, cacheable: bool) -> int:
-        """Public totals come from the recent-totals memory; lists with drafts never do."""
+    async def _total(self, count: Select[tuple[int]], totals: RecentAnswers[int] | None) -> int:
+        """Public totals may come from the app's recent answers; lists with drafts never do."""
 
         async def run() -> int:
             return await self.session.scalar(count) or 0
 
-        if not cacheable:
+        if totals is None:
             return await run()
         key = str(count.compile(compile_kwargs={"literal_binds": True}))
-        return await public_totals.get(key, run)
+        return await totals.get(key, run)
 
     def _conditions(
         self,

@@ -123,6 +123,7 @@ class NeedService(EntryWorkflow[Need]):
                 filters,
                 urgency=urgency,
                 visible_states=None if reviewer else PUBLIC_STATES,
+                totals=self.memory.totals if self.memory else None,
             )
         return Slice.of(items, total, page)
 

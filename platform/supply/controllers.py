@@ -52,8 +52,15 @@ class OfferApiController(Controller):
         mine: Annotated[bool, QueryParameter(description="My organization's offers")] = False,
     ) -> Page[OfferRead]:
         identity = request.scope.get("user")
-        found = await offers.list(page_request, filters, identity, mine=mine)
-        return found.to_page(lambda offer: _view(offers, offer, identity))
+
+        async def answer() -> Page[OfferRead]:
+            found = await offers.list(page_request, filters, identity, mine=mine)
+            return found.to_page(lambda offer: _view(offers, offer, identity))
+
+        if identity is not None or mine or offers.memory is None:
+            return await answer()
+        key = ("offers", filters, page_request)
+        return await offers.memory.pages.get(key, answer)  # type: ignore[return-value]
 
     @post("/", opt=roles(Role.MEMBER), status_code=HTTP_201_CREATED, summary="Create a draft")
     async def create_offer(

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, select
 from catalogue.schemas import EntryFilters
 from catalogue.workflow import EntryState
 from core.pagination import PageRequest
-from core.totals import public_totals
+from core.recent import RecentAnswers
 from supply.models import Offer, offer_region
 
 
@@ -24,13 +24,14 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         *,
         organization_id: UUID | None = None,
         visible_states: frozenset[EntryState] | None = None,
+        totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Offer], int]:
         """Offers newest first, narrowed by the catalogue filters; a region filter matches
         offers serving that region or any region above it (a county-wide offer serves its
         townships)."""
         conditions = self._conditions(filters, organization_id, visible_states)
         count = select(func.count()).select_from(Offer).where(*conditions)
-        total = await self._total(count, cacheable=visible_states is not None)
+        total = await self._total(count, totals if visible_states is not None else None)
         rows = await self.session.scalars(
             select(Offer)
             .where(*conditions)
@@ -56,16 +57,16 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         )
         return list(rows)
 
-    async def _total(self, count: Select[tuple[int]], *, cacheable: bool) -> int:
-        """Public totals come from the recent-totals memory; lists with drafts never do."""
+    async def _total(self, count: Select[tuple[int]], totals: RecentAnswers[int] | None) -> int:
+        """Public totals may come from the app's recent answers; lists with drafts never do."""
 
         async def run() -> int:
             return await self.session.scalar(count) or 0
 
-        if not cacheable:
+        if totals is None:
             return await run()
         key = str(count.compile(compile_kwargs={"literal_binds": True}))
-        return await public_totals.get(key, run)
+        return await totals.get(key, run)
 
     def _conditions(
         self,

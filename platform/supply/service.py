@@ -121,7 +121,10 @@ class OfferService(EntryWorkflow[Offer]):
         else:
             reviewer = identity is not None and Role.REVIEWER in identity.roles
             items, total = await self.offers.page(
-                page, filters, visible_states=None if reviewer else PUBLIC_STATES
+                page,
+                filters,
+                visible_states=None if reviewer else PUBLIC_STATES,
+                totals=self.memory.totals if self.memory else None,
             )
         return Slice.of(items, total, page)
 

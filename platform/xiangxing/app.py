@@ -43,10 +43,16 @@ from core.database import build_db_config
 from core.errors import PermissionDenied
 from core.http_errors import EXCEPTION_HANDLERS
 from core.paths import STATIC_DIR
+from core.recent import PublicMemory
 from core.settings import Settings, get_settings
 from core.templating import build_template_config
 from demand.controllers import NeedApiController
 from demand.pages import MyNeedsController
+from demand.photo_routes import (
+    NeedMediaController,
+    NeedPhotoApiController,
+    NeedPhotoPageController,
+)
 from regions.controllers import RegionApiController, RegionPageController
 from supply.controllers import OfferApiController
 from supply.pages import MyOffersController
@@ -85,6 +91,9 @@ ROUTE_HANDLERS = [
     MyOffersController,
     TransferApiController,
     ImportPageController,
+    NeedPhotoApiController,
+    NeedMediaController,
+    NeedPhotoPageController,
 ]
 
 
@@ -130,6 +139,7 @@ def create_app(
     a clock they control."""
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
+    public_memory = PublicMemory()
     template_config = build_template_config()
     return Litestar(
         route_handlers=[
@@ -147,6 +157,7 @@ def create_app(
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "clock": Provide(lambda: clock, sync_to_thread=False),
+            "public_memory": Provide(lambda: public_memory, sync_to_thread=False),
         },
         plugins=[
             SQLAlchemyPlugin(config=db_config),

@@ -5,7 +5,7 @@ from advanced_alchemy.base import orm_registry
 from accounts.models import ApiToken, Department, LoginSession, Organization, Station, User
 from catalogue.models import Category, EntryEvent
 from core.audit import AuditEntry
-from demand.models import Need, NeedLine
+from demand.models import Need, NeedLine, NeedPhoto
 from regions.models import Region
 from supply.models import Offer, OfferLine
 
@@ -20,6 +20,7 @@ __all__ = [
     "LoginSession",
     "Need",
     "NeedLine",
+    "NeedPhoto",
     "Offer",
     "OfferLine",
     "Organization",

@@ -301,3 +301,27 @@ async def test_categories_are_served(client: AsyncClient) -> None:
         "消费帮扶",
     ]
     assert all(len(top["subcategories"]) >= 4 for top in tree)
+
+
+async def test_public_lists_are_remembered_briefly_but_never_for_signed_in_users(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    await make_user(session, Role.REVIEWER, username="rev")
+    reviewer = await bearer(client, "rev")
+
+    async def publish(title: str) -> None:
+        need = (
+            await client.post("/api/v1/needs", json=need_body(clock, title=title), headers=worker)
+        ).json()
+        await client.post(f"/api/v1/needs/{need['id']}/submit", headers=worker)
+        await client.post(f"/api/v1/needs/{need['id']}/approve", headers=reviewer)
+
+    await publish("第一个需求")
+    assert (await client.get("/api/v1/needs")).json()["total"] == 1
+    await publish("第二个需求")
+    assert (await client.get("/api/v1/needs")).json()["total"] == 1, "remembered for seconds"
+    fresh = await client.get("/api/v1/needs", params={"state": "published"}, headers=reviewer)
+    assert fresh.json()["total"] == 2
+    other_question = await client.get("/api/v1/needs", params={"county": "530627000000"})
+    assert other_question.json()["total"] == 2

@@ -1,0 +1,52 @@
+"""Answers to public questions, remembered for a few seconds.
+
+The public catalogue is read far more often than it changes, and the same pages and totals
+are asked for again and again. Counting tens of thousands of rows and loading a page of
+entries costs milliseconds; remembering the answer for ``TTL_SECONDS`` costs nothing, and a
+list that lags a publication by seconds is harmless. Only anonymous, public answers are kept
+(never a list with drafts, never anything shown to a signed-in user). Per process, bounded,
+nothing shared between workers; each app has its own memory (``app.state.public_memory``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+TTL_SECONDS = 5.0
+MAX_KEYS = 2048
+
+T = TypeVar("T")
+
+
+class RecentAnswers(Generic[T]):
+    def __init__(self, ttl: float = TTL_SECONDS, max_keys: int = MAX_KEYS) -> None:
+        self.ttl = ttl
+        self.max_keys = max_keys
+        self._answers: OrderedDict[Hashable, tuple[float, T]] = OrderedDict()
+
+    async def get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        now = time.monotonic()
+        found = self._answers.get(key)
+        if found is not None and now - found[0] < self.ttl:
+            return found[1]
+        answer = await compute()
+        self._answers[key] = (now, answer)
+        self._answers.move_to_end(key)
+        while len(self._answers) > self.max_keys:
+            self._answers.popitem(last=False)
+        return answer
+
+    def forget(self) -> None:
+        self._answers.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class PublicMemory:
+    """What one app remembers of its public lists: totals and whole pages."""
+
+    totals: RecentAnswers[int] = field(default_factory=RecentAnswers)
+    pages: RecentAnswers[object] = field(default_factory=RecentAnswers)
