@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,3 +120,7 @@ class PhotoStore:
             target.unlink()
         with contextlib.suppress(OSError):
             target.parent.rmdir()
+
+    def delete_all(self, need_id: UUID) -> None:
+        """Remove every photo file of a need (its draft was deleted)."""
+        shutil.rmtree(self.root / str(need_id), ignore_errors=True)
