@@ -5,8 +5,10 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.access import PUBLIC
+from catalogue.repository import catalogue_figures
 from regions.deps import REGION_DEPENDENCIES
 from regions.models import RegionLevel
 from regions.service import RegionService
@@ -19,7 +21,9 @@ class HomeController(Controller):
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self, regions: NamedDependency[RegionService]) -> Template:
+    async def home(
+        self, regions: NamedDependency[RegionService], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
         counts = await regions.counts()
         return Template(
             "home.html",
@@ -27,5 +31,6 @@ class HomeController(Controller):
                 "region_counts": counts,
                 "counties": await regions.counties(),
                 "levels": RegionLevel,
+                "catalogue": await catalogue_figures(db_session),
             },
         )

@@ -2,6 +2,9 @@
 
 from httpx import AsyncClient as Client
 
+from accounts.models import Verification
+from tests.factories import make_organization
+
 COUNTIES = (
     "昭阳区",
     "鲁甸县",
@@ -93,3 +96,14 @@ async def test_static_files_are_served_with_caching(client: Client) -> None:
 async def test_pages_are_compressed_for_slow_connections(client: Client) -> None:
     response = await client.get("/regions", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
+
+
+async def test_home_page_counts_the_published_catalogue(client: Client, session) -> None:
+
+    await make_organization(session, "已核验协会")
+    await make_organization(session, "待核验协会甲", verification=Verification.PENDING)
+    page = (await client.get("/")).text
+    assert "条已发布需求" in page
+    assert "家已核验社会组织" in page
+    verified = page.split("家已核验社会组织")[0].rsplit('class="stat-value">', 1)[1]
+    assert verified.startswith("1<")
