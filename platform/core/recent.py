@@ -16,6 +16,9 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 TTL_SECONDS = 5.0
 MAX_KEYS = 2048
 
@@ -50,3 +53,16 @@ class PublicMemory:
 
     totals: RecentAnswers[int] = field(default_factory=RecentAnswers)
     pages: RecentAnswers[object] = field(default_factory=RecentAnswers)
+
+
+async def remembered_total(
+    session: AsyncSession, count: Select[tuple[int]], totals: RecentAnswers[int] | None
+) -> int:
+    """Run a count, or take it from the app's recent public totals when it may be remembered."""
+
+    async def run() -> int:
+        return await session.scalar(count) or 0
+
+    if totals is None:
+        return await run()
+    return await totals.get(str(count.compile(compile_kwargs={"literal_binds": True})), run)

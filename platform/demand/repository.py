@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 
 from catalogue.schemas import EntryFilters
 from catalogue.workflow import EntryState
 from core.pagination import PageRequest
-from core.recent import RecentAnswers
+from core.recent import RecentAnswers, remembered_total
 from demand.models import Need, Urgency
 
 
@@ -28,7 +28,9 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         """Needs newest first, narrowed by the catalogue filters."""
         conditions = self._conditions(filters, urgency, township_code, visible_states)
         count = select(func.count()).select_from(Need).where(*conditions)
-        total = await self._total(count, totals if visible_states is not None else None)
+        total = await remembered_total(
+            self.session, count, totals if visible_states is not None else None
+        )
         rows = await self.session.scalars(
             select(Need)
             .where(*conditions)
@@ -54,17 +56,6 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
             .limit(limit)
         )
         return list(rows)
-
-    async def _total(self, count: Select[tuple[int]], totals: RecentAnswers[int] | None) -> int:
-        """Public totals may come from the app's recent answers; lists with drafts never do."""
-
-        async def run() -> int:
-            return await self.session.scalar(count) or 0
-
-        if totals is None:
-            return await run()
-        key = str(count.compile(compile_kwargs={"literal_binds": True}))
-        return await totals.get(key, run)
 
     def _conditions(
         self,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 
 from catalogue.schemas import EntryFilters
 from catalogue.workflow import EntryState
 from core.pagination import PageRequest
-from core.recent import RecentAnswers
+from core.recent import RecentAnswers, remembered_total
 from supply.models import Offer, offer_region
 
 
@@ -31,7 +31,9 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         townships)."""
         conditions = self._conditions(filters, organization_id, visible_states)
         count = select(func.count()).select_from(Offer).where(*conditions)
-        total = await self._total(count, totals if visible_states is not None else None)
+        total = await remembered_total(
+            self.session, count, totals if visible_states is not None else None
+        )
         rows = await self.session.scalars(
             select(Offer)
             .where(*conditions)
@@ -56,17 +58,6 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
             .limit(limit)
         )
         return list(rows)
-
-    async def _total(self, count: Select[tuple[int]], totals: RecentAnswers[int] | None) -> int:
-        """Public totals may come from the app's recent answers; lists with drafts never do."""
-
-        async def run() -> int:
-            return await self.session.scalar(count) or 0
-
-        if totals is None:
-            return await run()
-        key = str(count.compile(compile_kwargs={"literal_binds": True}))
-        return await totals.get(key, run)
 
     def _conditions(
         self,

@@ -8,10 +8,10 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.access import PUBLIC
-from catalogue.repository import catalogue_figures
 from regions.deps import REGION_DEPENDENCIES
 from regions.models import RegionLevel
 from regions.service import RegionService
+from xiangxing.figures import catalogue_figures
 
 
 class HomeController(Controller):

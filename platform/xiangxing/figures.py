@@ -1,4 +1,4 @@
-"""Queries across both sides of the catalogue."""
+"""Figures across domains for the home page (the composition root may import every domain)."""
 
 from __future__ import annotations
 
