@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
 from accounts.models import Role, Station, User
-from catalogue.importers import ImportPlan, keyed_rows, read_rows
+from catalogue.importing import ImportPlan, keyed_rows, read_rows
 from catalogue.sheet import NEED_COLUMNS, SheetKind
 from core.clock import local_date, utc_now
 from core.database import create_engine

@@ -30,7 +30,7 @@ from catalogue.exporters import (
     template_csv,
     template_xlsx,
 )
-from catalogue.importers import MAX_BYTES, import_file
+from catalogue.importing import MAX_BYTES, import_file
 from catalogue.schemas import EntryFilters
 from catalogue.service import NotYours
 from catalogue.sheet import SheetKind, load_vocabulary

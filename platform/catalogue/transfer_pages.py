@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
-from catalogue.importers import MAX_BYTES, MAX_ROWS, RowsRejected
+from catalogue.importing import MAX_BYTES, MAX_ROWS, RowsRejected
 from catalogue.sheet import SheetKind, columns_of
 from catalogue.transfer_api import NEED_IMPORTERS, OFFER_IMPORTERS, UPLOAD_LIMIT, import_upload
 from core.clock import Clock

@@ -1,0 +1,288 @@
+"""Checking every row of a file into NeedFields or OfferFields, collecting every problem.
+
+An import is all or nothing, so every row is checked before anything is stored, including for
+duplicates against the database and against earlier rows of the same file; only a file without
+any problem reaches storing. ``import_file`` is the whole import: read, check, store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.identity import Identity
+from accounts.models import Role
+from catalogue.importing import cells, storing
+from catalogue.importing.cells import MISSING, NOT_ONE_OF
+from catalogue.importing.problems import RowProblem, RowsRejected
+from catalogue.importing.reading import SheetRow, keyed_rows, read_rows
+from catalogue.sheet import (
+    CHANNEL_WORDS,
+    CITY_CODE,
+    GROUP_WORDS,
+    URGENCY_WORDS,
+    SheetKind,
+    Vocabulary,
+    columns_of,
+    load_vocabulary,
+    words_index,
+)
+from catalogue.workflow import EntryState
+from core.audit import Actor
+from core.clock import Clock, local_date
+from core.errors import N_
+from demand.models import Channel, Need
+from demand.schemas import NeedFields
+from regions.models import Region, RegionLevel
+from supply.models import Offer
+from supply.schemas import OfferFields
+
+ACTIVE_STATES = (
+    EntryState.DRAFT,
+    EntryState.SUBMITTED,
+    EntryState.RETURNED,
+    EntryState.PUBLISHED,
+)
+"""Entries a new one may duplicate; closed and withdrawn ones are history."""
+QUERY_CHUNK = 500
+
+
+class ImportPlan:
+    """Checks every row of one file for one importing identity; then stores them all."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        kind: SheetKind,
+        identity: Identity,
+        vocabulary: Vocabulary,
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.kind = kind
+        self.identity = identity
+        self.vocabulary = vocabulary
+        self.columns = {c.key: c for c in columns_of(kind)}
+        self.today = local_date(clock())
+        self.problems: list[RowProblem] = []
+        self.entries: list[tuple[int, Any]] = []
+
+    @classmethod
+    async def of(
+        cls, session: AsyncSession, clock: Clock, kind: SheetKind, identity: Identity
+    ) -> ImportPlan:
+        return cls(session, clock, kind, identity, await load_vocabulary(session))
+
+    # needs
+
+    def need_row(self, row: cells._Row) -> tuple[NeedFields | None, str | None]:
+        title = row.required("title")
+        top, sub = cells.category(self.vocabulary, row)
+        channel = self._channel(row)
+        region = self._need_region(row, channel)
+        deadline = row.date_in("deadline")
+        if deadline is not None and deadline <= self.today:
+            row.problem("deadline", "past", N_("The deadline must be in the future."))
+        urgency = row.word("urgency", URGENCY_WORDS)
+        if urgency is None and "urgency" not in row.flagged:
+            row.problem("urgency", "missing", MISSING)
+        groups = []
+        for word in row.listed("beneficiary_groups"):
+            found = words_index(GROUP_WORDS).get(word.casefold())
+            if found is None:
+                row.problem(
+                    "beneficiary_groups",
+                    "unknown_value",
+                    NOT_ONE_OF,
+                    value=word,
+                    choices="、".join(spellings[0] for spellings in GROUP_WORDS.values()),
+                )
+            else:
+                groups.append(found)
+        lines = row.lines()
+        values = {
+            "title": title,
+            "category": top,
+            "subcategory": sub,
+            "region_code": region.code if region else None,
+            "description": row.text("description"),
+            "beneficiary_count": row.whole("beneficiary_count", 0),
+            "beneficiary_groups": list(dict.fromkeys(groups)),
+            "lines": lines,
+            "urgency": urgency,
+            "deadline": deadline,
+            "tags": row.listed("tags"),
+            "channel": channel or Channel.STATION,
+            "channel_name": row.text("channel_name"),
+        }
+        fields = row.validated(NeedFields, values, lines)
+        return fields, (region.code if region else None)
+
+    def _channel(self, row: cells._Row) -> Channel | None:
+        station_worker = Role.STATION_WORKER in self.identity.roles
+        reviewer = Role.REVIEWER in self.identity.roles
+        default = Channel.STATION if station_worker else None
+        channel = row.word("channel", CHANNEL_WORDS, default)
+        if "channel" in row.flagged:
+            return None
+        if channel is None:
+            row.problem(
+                "channel",
+                "channel_required",
+                N_(
+                    "Reviewers import needs for an industry association or a department: "
+                    "write 行业协会 or 部门 here and its name in 渠道名称."
+                ),
+            )
+        elif channel is Channel.STATION and not station_worker:
+            row.problem(
+                "channel", "not_yours", N_("Only station workers post needs for a station.")
+            )
+        elif channel is not Channel.STATION and not reviewer:
+            row.problem(
+                "channel",
+                "not_yours",
+                N_("Only reviewers post needs on behalf of associations or departments."),
+            )
+        return channel
+
+    def _need_region(self, row: cells._Row, channel: Channel | None) -> Region | None:
+        text = row.required("region")
+        if not text:
+            return None
+        region = cells.region(self.vocabulary, row, "region", text)
+        if region is None:
+            return None
+        if region.level not in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+            row.problem("region", "wrong_region", N_("Choose a township or a village."))
+            return None
+        township = self.identity.township_code
+        if channel is Channel.STATION and township not in (region.code, region.parent_code):
+            row.problem(
+                "region",
+                "wrong_region",
+                N_("A station posts needs only for its own township and its villages."),
+            )
+            return None
+        return region
+
+    # offers
+
+    def offer_row(self, row: cells._Row) -> tuple[OfferFields | None, str | None]:
+        title = row.required("title")
+        top, sub = cells.category(self.vocabulary, row)
+        regions: list[str] = []
+        for text in row.listed("service_regions"):
+            if text in ("昭通市", "昭通", "全市"):
+                regions.append(CITY_CODE)
+            elif (found := cells.region(self.vocabulary, row, "service_regions", text)) is not None:
+                regions.append(found.code)
+        if not regions and "service_regions" not in row.flagged:
+            row.problem("service_regions", "missing", MISSING)
+        lines = row.lines()
+        values = {
+            "title": title,
+            "category": top,
+            "subcategory": sub,
+            "description": row.text("description"),
+            "lines": lines,
+            "service_region_codes": list(dict.fromkeys(regions)),
+            "valid_from": row.date_in("valid_from"),
+            "valid_until": row.date_in("valid_until"),
+            "capacity": row.whole("capacity", 1),
+            "contact_name": row.text("contact_name"),
+            "contact_phone": row.text("contact_phone"),
+            "tags": row.listed("tags"),
+        }
+        fields = row.validated(OfferFields, values, lines)
+        return fields, None
+
+    # the whole file
+
+    async def check(self, rows: list[SheetRow]) -> None:
+        """Check every row, then duplicates against the database and earlier rows."""
+        checked: list[tuple[cells._Row, Any, str | None]] = []
+        for sheet_row in rows:
+            row = cells._Row(sheet_row, self.columns)
+            if self.kind is SheetKind.NEEDS:
+                fields, place = self.need_row(row)
+            else:
+                fields, place = self.offer_row(row)
+            checked.append((row, fields, place))
+        existing = await self._existing([fields.title for _, fields, _ in checked if fields])
+        seen: dict[tuple[str, str | None], int] = {}
+        for row, fields, place in checked:
+            if fields is not None:
+                key = (fields.title, place)
+                if key in existing:
+                    row.problem("title", "duplicate", self._duplicate_message())
+                elif key in seen:
+                    row.problem("title", "duplicate", self._repeat_message(), row=seen[key])
+                else:
+                    seen[key] = row.number
+            if row.problems:
+                self.problems.extend(row.problems)
+            else:
+                self.entries.append((row.number, fields))
+        if self.problems:
+            raise RowsRejected(self._sorted(self.problems))
+
+    def _duplicate_message(self) -> str:
+        if self.kind is SheetKind.NEEDS:
+            return N_("A need with this title already exists for this place.")
+        return N_("Your organization already has an offer with this title.")
+
+    def _repeat_message(self) -> str:
+        if self.kind is SheetKind.NEEDS:
+            return N_("Row %(row)s already has the same title and place.")
+        return N_("Row %(row)s already has the same title.")
+
+    async def _existing(self, titles: list[str]) -> set[tuple[str, str | None]]:
+        found: set[tuple[str, str | None]] = set()
+        unique = sorted(set(titles))
+        for start in range(0, len(unique), QUERY_CHUNK):
+            chunk = unique[start : start + QUERY_CHUNK]
+            if self.kind is SheetKind.NEEDS:
+                rows = await self.session.execute(
+                    select(Need.title, Need.region_code).where(
+                        Need.title.in_(chunk), Need.state.in_(ACTIVE_STATES)
+                    )
+                )
+                found.update((title, region) for title, region in rows)
+            else:
+                rows = await self.session.execute(
+                    select(Offer.title).where(
+                        Offer.title.in_(chunk),
+                        Offer.state.in_(ACTIVE_STATES),
+                        Offer.organization_id == self.identity.organization_id,
+                    )
+                )
+                found.update((title, None) for (title,) in rows)
+        return found
+
+    def _sorted(self, problems: list[RowProblem]) -> list[RowProblem]:
+        order = {c.header: i for i, c in enumerate(self.columns.values())}
+        return sorted(problems, key=lambda p: (p.row, order.get(p.column, len(order))))
+
+    async def store(self, actor: Actor, filename: str) -> list[Any]:
+        """Create every checked entry as a draft, then one audit row: see ``storing``."""
+        return await storing.store(self, actor, filename)
+
+
+async def import_file(
+    session: AsyncSession,
+    clock: Clock,
+    kind: SheetKind,
+    identity: Identity,
+    actor: Actor,
+    filename: str,
+    content: bytes,
+) -> list[Any]:
+    """Read, check and store one file: every entry, or nothing and every problem."""
+    rows = keyed_rows(kind, read_rows(filename, content))
+    plan = await ImportPlan.of(session, clock, kind, identity)
+    await plan.check(rows)
+    return await plan.store(actor, filename)
