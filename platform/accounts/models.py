@@ -13,7 +13,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -22,18 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.columns import value_enum
 from core.errors import N_
 from regions.models import Region
-
-
-def _enum(enum: type[StrEnum]) -> Enum:
-    """Stored as its value in a VARCHAR with a CHECK-free column: portable and readable."""
-    return Enum(
-        enum,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class Role(StrEnum):
@@ -165,16 +155,16 @@ class Organization(UUIDv7AuditBase):
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
-    org_type: Mapped[OrganizationType] = mapped_column(_enum(OrganizationType))
-    origin: Mapped[Origin] = mapped_column(_enum(Origin))
-    registration_level: Mapped[RegistrationLevel] = mapped_column(_enum(RegistrationLevel))
+    org_type: Mapped[OrganizationType] = mapped_column(value_enum(OrganizationType))
+    origin: Mapped[Origin] = mapped_column(value_enum(Origin))
+    registration_level: Mapped[RegistrationLevel] = mapped_column(value_enum(RegistrationLevel))
     has_party_branch: Mapped[bool] = mapped_column(Boolean, default=False)
     focus_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str] = mapped_column(Text, default="")
     contact_name: Mapped[str] = mapped_column(String(50))
     contact_phone: Mapped[str] = mapped_column(String(30))
     verification: Mapped[Verification] = mapped_column(
-        _enum(Verification), default=Verification.PENDING, index=True
+        value_enum(Verification), default=Verification.PENDING, index=True
     )
     verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -12,9 +12,9 @@ from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from catalogue.lines import LineKind
-from catalogue.models import value_enum
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
+from core.columns import value_enum
 
 MONEY = Numeric(14, 2)
 

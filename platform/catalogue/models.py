@@ -8,21 +8,12 @@ from uuid import UUID
 
 from advanced_alchemy.base import DefaultBase, UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.categories import TopCategory
+from core.columns import value_enum
 from core.errors import N_
-
-
-def value_enum(enum: type[StrEnum], length: int = 32) -> Enum:
-    """An enum stored as its value in a VARCHAR: portable and readable in SQL."""
-    return Enum(
-        enum,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class Category(DefaultBase):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import Station
 from catalogue.entry import MONEY, ZERO, EntryColumns, LineColumns
 from catalogue.lines import NeedProgress, need_progress
-from catalogue.models import value_enum
+from core.columns import value_enum
 from core.errors import N_
 from regions.models import Region
 

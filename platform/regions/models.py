@@ -5,8 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from advanced_alchemy.base import DefaultBase
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
+
+from core.columns import value_enum
 
 
 class RegionLevel(StrEnum):
@@ -35,14 +37,7 @@ class Region(DefaultBase):
     """The official name (新滩村民委员会)."""
     short_name: Mapped[str] = mapped_column(String(64), index=True)
     """The name people write (新滩村)."""
-    level: Mapped[RegionLevel] = mapped_column(
-        Enum(
-            RegionLevel,
-            native_enum=False,
-            length=16,
-            values_callable=lambda levels: [level.value for level in levels],
-        )
-    )
+    level: Mapped[RegionLevel] = mapped_column(value_enum(RegionLevel, 16))
     parent_code: Mapped[str | None] = mapped_column(
         ForeignKey("region.code", ondelete="RESTRICT"), index=True
     )
