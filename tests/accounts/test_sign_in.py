@@ -1,5 +1,6 @@
 """Signing in: lockout, session rotation, idle and absolute expiry, logout, CSRF."""
 
+import re
 from datetime import timedelta
 
 from httpx import AsyncClient
@@ -183,3 +184,23 @@ async def test_inactive_user_cannot_sign_in(client: AsyncClient, session: AsyncS
     await session.flush()
     assert await _try(client, "gone", PASSWORD) == 401
     assert (await session.scalar(select(User).where(User.username == "gone"))) is not None
+
+
+async def test_own_account_pages_render_and_a_token_is_shown_once(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    await make_user(session, Role.VIEWER, username="owner")
+    await sign_in(client, "owner")
+    assert (await client.get("/account/password")).status_code == 200
+    page = await client.get("/account/tokens")
+    assert page.status_code == 200
+    assert "暂无令牌" in page.text
+    created = await post_form(
+        client, "/account/tokens", {"name": "夜间导出", "days": "7"}, token_page="/account/tokens"
+    )
+    assert created.status_code == 200
+    secret = re.search(r"<code>(xx_[^<]+)</code>", created.text)
+    assert secret, "the new token is shown"
+    again = await client.get("/account/tokens")
+    assert "夜间导出" in again.text
+    assert secret.group(1) not in again.text, "and never again"

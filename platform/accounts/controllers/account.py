@@ -40,7 +40,7 @@ class AccountController(Controller):
 
     @get("/password", name="account:password")
     async def password_page(self) -> Template:
-        return Template("accounts/password.html", context={})
+        return Template("accounts/password.html", context={"error": None})
 
     @post("/password")
     async def change_password(
@@ -109,6 +109,12 @@ class AccountController(Controller):
         status = HTTP_400_BAD_REQUEST if context.get("error") else 200
         return Template(
             "accounts/tokens.html",
-            context={"tokens": tokens, "now": authentication.clock(), **context},
+            context={
+                "tokens": tokens,
+                "now": authentication.clock(),
+                "error": None,
+                "new_secret": None,
+                **context,
+            },
             status_code=status,
         )
