@@ -22,7 +22,8 @@ MONEY = Numeric(14, 2)
 class EntryColumns:
     """Category, text, workflow state and its timestamps, the author, the edit version."""
 
-    category: Mapped[TopCategory] = mapped_column(value_enum(TopCategory), index=True)
+    category: Mapped[TopCategory] = mapped_column(value_enum(TopCategory))
+    """Indexed by each table together with state and publication order."""
     subcategory_code: Mapped[str] = mapped_column(ForeignKey("category.code"), index=True)
     title: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -78,17 +78,25 @@ class BeneficiaryGroup(StrEnum):
 
 class Need(UUIDv7AuditBase, EntryColumns):
     __tablename__ = "need"
-    __table_args__ = (Index("ix_need_state_published", "state", "published_at"),)
+    __table_args__ = (
+        Index("ix_need_state_published", "state", "published_at"),
+        # The catalogue's usual filters, each led by its column and ending in the list order,
+        # so a filtered page and its total read an index range instead of the table.
+        Index("ix_need_county_state_published", "county_code", "state", "published_at"),
+        Index("ix_need_township_state_published", "township_code", "state", "published_at"),
+        Index("ix_need_category_state_published", "category", "state", "published_at"),
+        Index("ix_need_urgency_state_published", "urgency", "state", "published_at"),
+    )
 
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
-    township_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
-    county_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    county_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
     station_id: Mapped[UUID | None] = mapped_column(ForeignKey("station.id"), index=True)
     channel: Mapped[Channel] = mapped_column(value_enum(Channel, 16), default=Channel.STATION)
     channel_name: Mapped[str] = mapped_column(String(100), default="")
     beneficiary_count: Mapped[int] = mapped_column(Integer, default=0)
     beneficiary_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
-    urgency: Mapped[Urgency] = mapped_column(value_enum(Urgency, 8), index=True)
+    urgency: Mapped[Urgency] = mapped_column(value_enum(Urgency, 8))
     deadline: Mapped[date] = mapped_column(Date, index=True)
     verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 

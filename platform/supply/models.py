@@ -25,7 +25,10 @@ offer_region = Table(
 
 class Offer(UUIDv7AuditBase, EntryColumns):
     __tablename__ = "offer"
-    __table_args__ = (Index("ix_offer_state_published", "state", "published_at"),)
+    __table_args__ = (
+        Index("ix_offer_state_published", "state", "published_at"),
+        Index("ix_offer_category_state_published", "category", "state", "published_at"),
+    )
 
     organization_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id"), index=True)
     valid_from: Mapped[date] = mapped_column(Date)
