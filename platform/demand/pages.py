@@ -27,7 +27,7 @@ from catalogue.service import NotYours
 from catalogue.workflow import EDITABLE, Transition
 from core.errors import N_, InvalidInput
 from core.forms import parse
-from core.pagination import MAX_PAGE_SIZE, PageRequest, Slice
+from core.pagination import PageRequest
 from demand.deps import NEED_DEPENDENCIES
 from demand.models import BeneficiaryGroup, Channel, Need, Urgency
 from demand.photo_service import photo_url, photos_of
@@ -104,18 +104,8 @@ class MyNeedsController(Controller):
         filters: NamedDependency[EntryFilters],
     ) -> Template:
         """A station's own needs in every state; for a reviewer, the needs they posted for
-        associations and departments (the newest hundred)."""
-        identity = request.user
-        if identity.has(Role.STATION_WORKER):
-            page: Slice[Need] = await needs.list(page_request, filters, identity, mine=True)
-        else:
-            everything = await needs.list(PageRequest(1, MAX_PAGE_SIZE), filters, identity)
-            items = [
-                need
-                for need in everything.items
-                if need.channel is not Channel.STATION and needs.is_owner(identity, need)
-            ]
-            page = Slice(items=items, total=len(items), page=1, page_size=MAX_PAGE_SIZE)
+        associations and departments."""
+        page = await needs.list(page_request, filters, request.user, mine=True)
         return Template(
             "demand/mine.html",
             context={

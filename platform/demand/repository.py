@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, func, select
 
@@ -9,7 +11,7 @@ from catalogue.schemas import EntryFilters
 from catalogue.workflow import EntryState
 from core.pagination import PageRequest
 from core.recent import RecentAnswers, remembered_total
-from demand.models import Need, Urgency
+from demand.models import Channel, Need, Urgency
 
 
 class NeedRepository(SQLAlchemyAsyncRepository[Need]):
@@ -22,11 +24,15 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         *,
         urgency: Urgency | None = None,
         township_code: str | None = None,
+        posted_by: UUID | None = None,
         visible_states: frozenset[EntryState] | None = None,
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Need], int]:
-        """Needs newest first, narrowed by the catalogue filters."""
+        """Needs newest first, narrowed by the catalogue filters; ``posted_by`` is the needs a
+        reviewer posted for associations and departments."""
         conditions = self._conditions(filters, urgency, township_code, visible_states)
+        if posted_by is not None:
+            conditions += [Need.created_by_id == posted_by, Need.channel != Channel.STATION]
         count = select(func.count()).select_from(Need).where(*conditions)
         total = await remembered_total(
             self.session, count, totals if visible_states is not None else None

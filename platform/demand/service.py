@@ -108,14 +108,19 @@ class NeedService(EntryWorkflow[Need]):
         urgency: Urgency | None = None,
         mine: bool = False,
     ) -> Slice[Need]:
-        """Published needs for everyone; reviewers see every state; ``mine`` is a station
-        worker's own township in every state."""
+        """Published needs for everyone; reviewers see every state. ``mine`` is a station
+        worker's own township in every state, or the needs a reviewer posted for associations
+        and departments."""
         if mine:
-            if identity is None or identity.township_code is None:
+            if identity is None:
                 raise NotYours(N_("Only station workers have needs of their own."))
-            items, total = await self.needs.page(
-                page, filters, urgency=urgency, township_code=identity.township_code
-            )
+            if identity.township_code is not None:
+                scope = {"township_code": identity.township_code}
+            elif Role.REVIEWER in identity.roles:
+                scope = {"posted_by": identity.user_id}
+            else:
+                raise NotYours(N_("Only station workers have needs of their own."))
+            items, total = await self.needs.page(page, filters, urgency=urgency, **scope)
         else:
             reviewer = identity is not None and Role.REVIEWER in identity.roles
             items, total = await self.needs.page(

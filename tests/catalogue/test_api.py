@@ -325,3 +325,31 @@ async def test_public_lists_are_remembered_briefly_but_never_for_signed_in_users
     assert fresh.json()["total"] == 2
     other_question = await client.get("/api/v1/needs", params={"county": "530627000000"})
     assert other_question.json()["total"] == 2
+
+
+async def test_a_reviewer_posts_for_an_association_and_finds_it_among_their_own(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    worker = await _worker(session, client)
+    await make_user(session, Role.REVIEWER, username="rev")
+    reviewer = await bearer(client, "rev")
+    await client.post("/api/v1/needs", json=need_body(clock, title="社工站的需求"), headers=worker)
+    posted = await client.post(
+        "/api/v1/needs",
+        json=need_body(
+            clock,
+            title="苹果协会代收的冷库需求",
+            channel="association",
+            channel_name="昭通苹果产业协会",
+            region_code="530602001001",
+        ),
+        headers=reviewer,
+    )
+    assert posted.status_code == 201, posted.text
+    assert posted.json()["channel"] == "association"
+    mine = (await client.get("/api/v1/needs", params={"mine": "true"}, headers=reviewer)).json()
+    assert [need["title"] for need in mine["items"]] == ["苹果协会代收的冷库需求"]
+    unnamed = await client.post(
+        "/api/v1/needs", json=need_body(clock, channel="department"), headers=reviewer
+    )
+    assert unnamed.status_code == 400
