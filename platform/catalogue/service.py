@@ -8,6 +8,7 @@ the audit log in the same transaction.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -25,6 +26,7 @@ from core.errors import N_, Conflict, FieldProblem, InvalidInput, Labels, Permis
 from core.recent import PublicMemory
 
 E = TypeVar("E", bound=EntryColumns)
+T = TypeVar("T")
 
 
 class StaleVersion(Conflict):
@@ -62,6 +64,19 @@ class EntryWorkflow(ABC, Generic[E]):
         if identity.may_review(entry.category):
             found.add(Party.REVIEWER)
         return frozenset(found)
+
+    async def answer_list(
+        self,
+        question: Hashable,
+        identity: Identity | None,
+        *,
+        mine: bool,
+        answer: Callable[[], Awaitable[T]],
+    ) -> T:
+        """Anonymous public lists may come from the app's memory; anything else is fresh."""
+        if identity is not None or mine or self.memory is None:
+            return await answer()
+        return await self.memory.pages.get((self.kind, question), answer)  # type: ignore[return-value]
 
     def may_see(self, identity: Identity | None, entry: E) -> bool:
         """Published entries are public; the rest only to their owner and their reviewers."""

@@ -60,10 +60,8 @@ class NeedApiController(Controller):
             found = await needs.list(page_request, filters, identity, urgency=urgency, mine=mine)
             return found.to_page(lambda need: _view(needs, need, identity))
 
-        if identity is not None or mine or needs.memory is None:
-            return await answer()
-        key = ("needs", filters, page_request, urgency)
-        return await needs.memory.pages.get(key, answer)  # type: ignore[return-value]
+        question = (filters, page_request, urgency)
+        return await needs.answer_list(question, identity, mine=mine, answer=answer)
 
     @post(
         "/",

@@ -57,10 +57,8 @@ class OfferApiController(Controller):
             found = await offers.list(page_request, filters, identity, mine=mine)
             return found.to_page(lambda offer: _view(offers, offer, identity))
 
-        if identity is not None or mine or offers.memory is None:
-            return await answer()
-        key = ("offers", filters, page_request)
-        return await offers.memory.pages.get(key, answer)  # type: ignore[return-value]
+        question = (filters, page_request)
+        return await offers.answer_list(question, identity, mine=mine, answer=answer)
 
     @post("/", opt=roles(Role.MEMBER), status_code=HTTP_201_CREATED, summary="Create a draft")
     async def create_offer(
