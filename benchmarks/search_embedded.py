@@ -222,7 +222,7 @@ async def main(document_count: int, query_count: int) -> None:
     documents = build_documents(document_count, rng)
     queries = build_queries(query_count, rng, documents)
     with tempfile.TemporaryDirectory() as directory:
-        search = EmbeddedSearch(Path(directory) / "search.db")
+        search = EmbeddedSearch(Path(directory))
         began = time.perf_counter()
         for first in range(0, len(documents), BATCH):
             await search.upsert(documents[first : first + BATCH])

@@ -38,7 +38,9 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="session")
 def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     var_dir = tmp_path_factory.mktemp("var")
-    return Settings(env=Environment.TEST, database_url=TEST_DATABASE_URL, var_dir=var_dir)
+    return Settings(
+        env=Environment.TEST, database_url=TEST_DATABASE_URL, var_dir=var_dir, search_indexer=False
+    )
 
 
 async def _empty_postgres(engine: AsyncEngine) -> None:
@@ -110,8 +112,12 @@ def make_app(
 
 
 @pytest.fixture
-def app(test_settings: Settings, make_app: Callable[[Settings], Litestar]) -> Litestar:
-    return make_app(test_settings)
+def app(
+    test_settings: Settings, make_app: Callable[[Settings], Litestar], tmp_path: Path
+) -> Litestar:
+    """The app with a ``var/`` of its own (uploads, the search index); its indexer does not
+    run by itself: tests drain the outbox when they mean to (`tests.search_sync`)."""
+    return make_app(test_settings.model_copy(update={"var_dir": tmp_path / "var"}))
 
 
 @pytest.fixture

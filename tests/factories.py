@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,8 +25,12 @@ from accounts.models import (
 )
 from accounts.passwords import hash_password
 
+if TYPE_CHECKING:
+    from tests.conftest import FakeClock
+
 PASSWORD = "Zhaotong-apple-river-1987"
 YILE_TOWNSHIP = "530627106000"
+YILE_VILLAGE = "530627106201"
 _sequence = itertools.count(1)
 _CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
@@ -136,3 +142,48 @@ async def post_form(
     """Post a form with a valid CSRF token, the way a page would."""
     token = await csrf_token(client, token_page)
     return await client.post(path, data={**data, "_csrf_token": token})
+
+
+async def bearer(client: AsyncClient, username: str) -> dict[str, str]:
+    response = await client.post(
+        "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def need_body(clock: FakeClock, **changes: object) -> dict[str, object]:
+    return {
+        "category": "special_groups",
+        "subcategory": "left_behind_children",
+        "title": "以勒村留守儿童暑期托管",
+        "description": "村里四十多名留守儿童暑假无人看护，需要志愿者和活动经费。",
+        "region_code": YILE_VILLAGE,
+        "beneficiary_count": 43,
+        "beneficiary_groups": ["left_behind_children"],
+        "lines": [
+            {"kind": "funds", "amount": "30000.00"},
+            {"kind": "person_days", "amount": "40", "item": "大学生志愿者"},
+        ],
+        "urgency": "red",
+        "deadline": str((clock.now + timedelta(days=60)).date()),
+        "tags": ["暑期", "托管"],
+        **changes,
+    }
+
+
+def offer_body(clock: FakeClock, **changes: object) -> dict[str, object]:
+    start = clock.now.date()
+    return {
+        "category": "special_groups",
+        "subcategory": "left_behind_children",
+        "title": "大学生暑期支教与托管志愿服务",
+        "lines": [{"kind": "person_days", "amount": "200", "item": "志愿者服务"}],
+        "service_region_codes": ["530627000000"],
+        "valid_from": str(start),
+        "valid_until": str(start + timedelta(days=120)),
+        "capacity": 3,
+        "contact_name": "周老师",
+        "contact_phone": "0871-6666666",
+        **changes,
+    }

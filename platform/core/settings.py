@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1, le=200)
     search_url: str = ""
     search_api_key: SecretStr = SecretStr("")
+    search_index: str = Field(default="xiangxing", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    search_indexer: bool = True
+    """Run the search indexer inside the app; off when ``xiangxing search worker`` runs apart."""
     default_locale: str = Field(default="zh", pattern=r"^(zh|en)$")
     debug: bool = False
 
@@ -74,6 +77,11 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file under ``var_dir``."""
         return self.database_url or f"sqlite+aiosqlite:///{self.var_dir / 'xiangxing.db'}"
+
+    @property
+    def search_dir(self) -> Path:
+        """Where the embedded search engine keeps its index files."""
+        return self.var_dir / "search"
 
     @property
     def is_sqlite(self) -> bool:

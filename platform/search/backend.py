@@ -7,7 +7,7 @@ Pages and the API talk to a `SearchBackend` and never to an engine, so the embed
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -100,6 +100,14 @@ class SearchResult:
 
 class SearchBackend(Protocol):
     engine: str
+
+    async def prepare(self) -> None:
+        """Create the index if missing and bring its settings up to date; safe to call at
+        every start."""
+
+    async def rebuild(self, batches: AsyncIterable[Sequence[SearchDocument]]) -> int:
+        """Index every document into a new index while the live one keeps answering, then make
+        the new one live; returns how many documents it was given."""
 
     async def upsert(self, documents: Iterable[SearchDocument]) -> None:
         """Add or replace documents by id; upserting the same document twice keeps one."""

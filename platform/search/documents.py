@@ -20,6 +20,7 @@ from functools import cache
 from typing import Literal, Protocol
 
 from catalogue.categories import read_categories
+from catalogue.workflow import shown_state
 from demand.models import Need
 from regions.models import Region, RegionLevel
 from supply.models import Offer
@@ -48,6 +49,7 @@ class SearchDocument:
     urgency: str | None
     """red, yellow or green for needs; None for offers."""
     state: str
+    """As people see it: published, or expired once the deadline has passed (`shown_state`)."""
     published_at: datetime
     deadline: date
     """A need's deadline; the last day an offer is valid."""
@@ -97,7 +99,7 @@ def _published_at(entry: Need | Offer) -> datetime:
     return entry.published_at
 
 
-def document_of_need(need: Need) -> SearchDocument:
+def document_of_need(need: Need, today: date) -> SearchDocument:
     return SearchDocument(
         id=f"need:{need.id}",
         kind="need",
@@ -112,14 +114,14 @@ def document_of_need(need: Need) -> SearchDocument:
         county_codes=(need.county_code,),
         township_codes=(need.township_code,),
         urgency=str(need.urgency),
-        state=str(need.state),
+        state=shown_state(need.state, need.deadline, today),
         published_at=_published_at(need),
         deadline=need.deadline,
         amount=_yuan(need.lines, "sought"),
     )
 
 
-def document_of_offer(offer: Offer) -> SearchDocument:
+def document_of_offer(offer: Offer, today: date) -> SearchDocument:
     regions = offer.service_regions
     return SearchDocument(
         id=f"offer:{offer.id}",
@@ -135,7 +137,7 @@ def document_of_offer(offer: Offer) -> SearchDocument:
         county_codes=_unique(_county_code(region) for region in regions),
         township_codes=_unique(_township_code(region) for region in regions),
         urgency=None,
-        state=str(offer.state),
+        state=shown_state(offer.state, offer.valid_until, today),
         published_at=_published_at(offer),
         deadline=offer.valid_until,
         amount=_yuan(offer.lines, "offered"),

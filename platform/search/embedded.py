@@ -11,7 +11,12 @@ misses the 30 ms p95 target: queries for common words and facet passes over tens
 thousands of matches are the slow ones, and need work (capping the ranked set, caching
 facet counts) before this engine is wired in.
 
-Layout, in one SQLite file in WAL mode (readers never wait for the writer):
+Files: a directory of index *generations*, each one SQLite file in WAL mode (readers never
+wait for the writer), and ``CURRENT`` naming the live one. A reindex builds a new generation
+while the live one keeps answering, then replaces ``CURRENT`` atomically; every connection
+(in this process or another) notices on its next use and moves over.
+
+Layout of a generation:
 
 * ``document``: one row per document with what is filtered, sorted and shown (title and
   description for snippets); ``seq`` is its integer key and the FTS rowid.
@@ -29,10 +34,12 @@ pool of threads, each with its own connection. The hits' highlights come from
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +53,8 @@ from search.documents import SearchDocument
 T = TypeVar("T")
 
 ENGINE = "embedded"
+POINTER = "CURRENT"
+FIRST_GENERATION = "index-0.db"
 SNIPPET_WIDTH = 120
 READER_THREADS = 4
 MMAP_BYTES = 1 << 30
@@ -168,13 +177,74 @@ def _rows_of(document: SearchDocument) -> tuple[tuple[Any, ...], tuple[str, ...]
     return row, fts
 
 
+def _open(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA busy_timeout = 5000")
+    connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    return connection
+
+
+def _in_transaction(
+    connection: sqlite3.Connection, statements: Callable[[sqlite3.Connection], None]
+) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        statements(connection)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _create_schema(connection: sqlite3.Connection) -> None:
+    connection.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
+
+
+def _delete_ids(connection: sqlite3.Connection, ids: Sequence[str]) -> None:
+    for id_ in ids:
+        found = connection.execute(
+            "DELETE FROM document WHERE id = ? RETURNING seq", (id_,)
+        ).fetchone()
+        if found is None:
+            continue
+        (seq,) = found
+        connection.execute("DELETE FROM document_fts WHERE rowid = ?", (seq,))
+        connection.execute("DELETE FROM document_region WHERE seq = ?", (seq,))
+
+
+def _insert(
+    connection: sqlite3.Connection,
+    prepared: list[tuple[SearchDocument, tuple[Any, ...], tuple[str, ...]]],
+) -> None:
+    for document, row, fts in prepared:
+        (seq,) = connection.execute(
+            "INSERT INTO document (id, kind, title, description, category, subcategory,"
+            " urgency, state, published_at, deadline, amount_cents)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            row,
+        ).fetchone()
+        connection.execute(
+            "INSERT INTO document_fts (rowid, title_words, words, infix, pinyin)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (seq, *fts),
+        )
+        connection.executemany(
+            "INSERT OR IGNORE INTO document_region (code, seq, level) VALUES (?, ?, ?)",
+            [(code, seq, "county") for code in document.county_codes]
+            + [(code, seq, "township") for code in document.township_codes],
+        )
+
+
 class EmbeddedSearch:
     """`search.backend.SearchBackend` on a SQLite file of its own (never the app's database)."""
 
     engine = ENGINE
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-writer")
         self._readers = ThreadPoolExecutor(
             max_workers=READER_THREADS, thread_name_prefix="search-reader"
@@ -183,24 +253,41 @@ class EmbeddedSearch:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._schema_ready: asyncio.Future[None] | None = None
+        self._pointer: tuple[tuple[int, int], Path] | None = None
+
+    def live_file(self) -> Path:
+        """The generation ``CURRENT`` names (the first one while there is no pointer yet); one
+        ``stat`` per call, the pointer is read again only when it was replaced."""
+        pointer = self.directory / POINTER
+        try:
+            status = pointer.stat()
+        except FileNotFoundError:
+            return self.directory / FIRST_GENERATION
+        key = (status.st_ino, status.st_mtime_ns)
+        if self._pointer is None or self._pointer[0] != key:
+            self._pointer = (key, self.directory / pointer.read_text(encoding="utf-8").strip())
+        return self._pointer[1]
 
     def _connection(self) -> sqlite3.Connection:
-        """This thread's connection, opened on first use."""
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute("PRAGMA busy_timeout = 5000")
-            connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-            connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            self._local.connection = connection
-            with self._connections_lock:
-                self._connections.append(connection)
+        """This thread's connection to the live generation, (re)opened when it changed."""
+        live = self.live_file()
+        opened: tuple[Path, sqlite3.Connection] | None = getattr(self._local, "opened", None)
+        if opened is not None and opened[0] == live:
+            return opened[1]
+        connection = _open(live)
+        with self._connections_lock:
+            if opened is not None:
+                self._connections.remove(opened[1])
+                opened[1].close()
+            self._connections.append(connection)
+        self._local.opened = (live, connection)
         return connection
 
     async def _run(self, executor: ThreadPoolExecutor, work: Callable[[], T]) -> T:
-        if self._schema_ready is None:
+        if self._schema_ready is None or (
+            self._schema_ready.done() and self._schema_ready.exception() is not None
+        ):
+            # A failure (the directory not writable yet) is retried on the next call.
             self._schema_ready = asyncio.ensure_future(self._in(self._writer, self._create_schema))
         await self._schema_ready
         return await self._in(executor, work)
@@ -210,65 +297,31 @@ class EmbeddedSearch:
         return await asyncio.get_running_loop().run_in_executor(executor, work)
 
     def _create_schema(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection().executescript(f"BEGIN; {_SCHEMA} COMMIT;")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        _create_schema(self._connection())
 
     def _write(self, statements: Callable[[sqlite3.Connection], None]) -> None:
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            statements(connection)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        _in_transaction(self._connection(), statements)
 
-    @staticmethod
-    def _delete_ids(connection: sqlite3.Connection, ids: Sequence[str]) -> None:
-        for id_ in ids:
-            found = connection.execute(
-                "DELETE FROM document WHERE id = ? RETURNING seq", (id_,)
-            ).fetchone()
-            if found is None:
-                continue
-            (seq,) = found
-            connection.execute("DELETE FROM document_fts WHERE rowid = ?", (seq,))
-            connection.execute("DELETE FROM document_region WHERE seq = ?", (seq,))
-
-    def _upsert(self, documents: list[SearchDocument]) -> None:
-        prepared = [(document, *_rows_of(document)) for document in documents]
-
-        def statements(connection: sqlite3.Connection) -> None:
-            self._delete_ids(connection, [document.id for document in documents])
-            for document, row, fts in prepared:
-                (seq,) = connection.execute(
-                    "INSERT INTO document (id, kind, title, description, category, subcategory,"
-                    " urgency, state, published_at, deadline, amount_cents)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-                    row,
-                ).fetchone()
-                connection.execute(
-                    "INSERT INTO document_fts (rowid, title_words, words, infix, pinyin)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (seq, *fts),
-                )
-                connection.executemany(
-                    "INSERT OR IGNORE INTO document_region (code, seq, level) VALUES (?, ?, ?)",
-                    [(code, seq, "county") for code in document.county_codes]
-                    + [(code, seq, "township") for code in document.township_codes],
-                )
-
-        self._write(statements)
+    async def prepare(self) -> None:
+        """Create the directory and the first generation if missing."""
+        await self._run(self._writer, lambda: None)
 
     async def upsert(self, documents: Iterable[SearchDocument]) -> None:
         batch = list({document.id: document for document in documents}.values())
         if batch:
-            await self._run(self._writer, lambda: self._upsert(batch))
+            prepared = [(document, *_rows_of(document)) for document in batch]
+
+            def statements(connection: sqlite3.Connection) -> None:
+                _delete_ids(connection, [document.id for document in batch])
+                _insert(connection, prepared)
+
+            await self._run(self._writer, lambda: self._write(statements))
 
     async def delete(self, ids: Iterable[str]) -> None:
         batch = list(dict.fromkeys(ids))
         if batch:
-            await self._run(self._writer, lambda: self._write(lambda c: self._delete_ids(c, batch)))
+            await self._run(self._writer, lambda: self._write(lambda c: _delete_ids(c, batch)))
 
     async def clear(self) -> None:
         def statements(connection: sqlite3.Connection) -> None:
@@ -276,6 +329,37 @@ class EmbeddedSearch:
                 connection.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
 
         await self._run(self._writer, lambda: self._write(statements))
+
+    async def rebuild(self, batches: AsyncIterable[Sequence[SearchDocument]]) -> int:
+        """Build a new generation from the batches, then make it live; returns its size."""
+        await self.prepare()
+        target = self.directory / f"index-{time.time_ns()}.db"
+        connection = await asyncio.to_thread(_open, target)
+        count = 0
+        try:
+            await asyncio.to_thread(_create_schema, connection)
+            async for batch in batches:
+                prepared = [(document, *_rows_of(document)) for document in batch]
+                await asyncio.to_thread(_in_transaction, connection, lambda c: _insert(c, prepared))  # noqa: B023 (awaited at once)
+                count += len(batch)
+            await asyncio.to_thread(connection.execute, "PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            await asyncio.to_thread(connection.close)
+        await asyncio.to_thread(self._make_live, target)
+        return count
+
+    def _make_live(self, target: Path) -> None:
+        """Point ``CURRENT`` at the target atomically, then delete the generations older than
+        the one it replaces (that one may still be open in another process for a moment)."""
+        replaced = self.live_file()
+        pointer = self.directory / POINTER
+        staged = pointer.with_suffix(".new")
+        staged.write_text(target.name, encoding="utf-8")
+        os.replace(staged, pointer)
+        keep = {target.name, replaced.name}
+        for path in self.directory.glob("index-*.db*"):
+            if path.name.split(".db")[0] + ".db" not in keep:
+                path.unlink(missing_ok=True)
 
     async def count(self) -> int:
         return await self._run(

@@ -54,6 +54,9 @@ from demand.photo_routes import (
     NeedPhotoPageController,
 )
 from regions.controllers import RegionApiController, RegionPageController
+from search.controllers import SearchApiController
+from search.pages import SearchPageController
+from search.runtime import SearchRuntime
 from supply.controllers import OfferApiController
 from supply.pages import MyOffersController
 from xiangxing import __doc__ as _package_doc
@@ -94,6 +97,8 @@ ROUTE_HANDLERS = [
     NeedPhotoApiController,
     NeedMediaController,
     NeedPhotoPageController,
+    SearchApiController,
+    SearchPageController,
 ]
 
 
@@ -140,6 +145,7 @@ def create_app(
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
     public_memory = PublicMemory()
+    search = SearchRuntime(settings, db_config, clock)
     template_config = build_template_config()
     return Litestar(
         route_handlers=[
@@ -154,6 +160,8 @@ def create_app(
             ),
         ],
         guards=[enforce_access],
+        on_startup=[search.start],
+        on_shutdown=[search.stop],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "clock": Provide(lambda: clock, sync_to_thread=False),
@@ -196,6 +204,7 @@ def create_app(
                 "default_locale": settings.default_locale,
                 "clock": clock,
                 "db_config": db_config,
+                "search": search,
             }
         ),
         debug=settings.debug,

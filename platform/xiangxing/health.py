@@ -1,7 +1,8 @@
 """``GET /health``: 200 while the database answers, 503 when it does not.
 
-The search engine's state is reported but never turns the answer into a 503: search degrades
-to the database, writes never depend on it.
+The search engine's state and the outbox backlog (changes not yet in the index, and how long
+the oldest has waited) are reported but never turn the answer into a 503: search degrades to
+the database, writes never depend on it.
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ import asyncio
 import time
 from typing import Any
 
-from litestar import Controller, MediaType, Response, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from accounts.access import PUBLIC
+from core.clock import utc_now
 from core.database import ping
-from core.settings import Settings
-from search.health import probe_search
+from search.backend import SearchBackend
+from search.indexer import backlog
 
 DATABASE_TIMEOUT_SECONDS = 3
+SEARCH_TIMEOUT_SECONDS = 2
 
 
 async def _database_state(engine: AsyncEngine) -> dict[str, Any]:
@@ -33,6 +36,24 @@ async def _database_state(engine: AsyncEngine) -> dict[str, Any]:
     return {"ok": True, "backend": engine.dialect.name, "latency_ms": elapsed_ms}
 
 
+async def _search_state(backend: SearchBackend) -> dict[str, Any]:
+    try:
+        ok = await asyncio.wait_for(backend.health(), SEARCH_TIMEOUT_SECONDS)
+    except TimeoutError:
+        ok = False
+    return {"engine": backend.engine, "ok": ok}
+
+
+async def _outbox_state(engine: AsyncEngine) -> dict[str, Any]:
+    async with AsyncSession(engine) as session:
+        pending = await backlog(session, utc_now())
+    oldest = pending.oldest_pending_seconds
+    return {
+        "pending": pending.pending,
+        "oldest_pending_seconds": None if oldest is None else round(oldest, 1),
+    }
+
+
 class HealthController(Controller):
     opt = PUBLIC
     path = "/health"
@@ -40,15 +61,19 @@ class HealthController(Controller):
 
     @get("/", summary="Database and search engine state", cache=False)
     async def health(
-        self, db_engine: NamedDependency[AsyncEngine], settings: NamedDependency[Settings]
+        self, request: Request[Any, Any, Any], db_engine: NamedDependency[AsyncEngine]
     ) -> Response[dict[str, Any]]:
-        database, search = await asyncio.gather(_database_state(db_engine), probe_search(settings))
+        database, search_state = await asyncio.gather(
+            _database_state(db_engine), _search_state(request.app.state.search.backend)
+        )
         healthy = database["ok"]
+        if healthy:
+            search_state["outbox"] = await _outbox_state(db_engine)
         return Response(
             content={
                 "status": "ok" if healthy else "unavailable",
                 "database": database,
-                "search": {"engine": search.engine, "ok": search.ok, "detail": search.detail},
+                "search": search_state,
             },
             status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
             media_type=MediaType.JSON,

@@ -1,4 +1,5 @@
-"""Every table of every domain, imported once so Alembic sees the whole schema."""
+"""Every table of every domain, imported once so Alembic sees the whole schema; importing it
+also registers the search outbox's flush events on the entry tables."""
 
 from advanced_alchemy.base import orm_registry
 
@@ -7,6 +8,8 @@ from catalogue.models import Category, EntryEvent
 from core.audit import AuditEntry
 from demand.models import Need, NeedLine, NeedPhoto
 from regions.models import Region
+from search import outbox as _search_outbox  # noqa: F401 (registers the outbox events)
+from search.models import ExpirySweep, SearchOutbox
 from supply.models import Offer, OfferLine
 
 metadata = orm_registry.metadata
@@ -17,6 +20,7 @@ __all__ = [
     "Category",
     "Department",
     "EntryEvent",
+    "ExpirySweep",
     "LoginSession",
     "Need",
     "NeedLine",
@@ -25,6 +29,7 @@ __all__ = [
     "OfferLine",
     "Organization",
     "Region",
+    "SearchOutbox",
     "Station",
     "User",
     "metadata",

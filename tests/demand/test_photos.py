@@ -11,6 +11,7 @@ from pathlib import Path
 from uuid import UUID
 
 from httpx import AsyncClient, Response
+from litestar import Litestar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -120,12 +121,12 @@ async def _upload(
     )
 
 
-def _folder(test_settings: Settings, need_id: str | UUID) -> Path:
-    return test_settings.var_dir / "uploads" / "needs" / str(need_id)
+def _folder(settings: Settings, need_id: str | UUID) -> Path:
+    return settings.var_dir / "uploads" / "needs" / str(need_id)
 
 
-def _stored_files(test_settings: Settings, need_id: str | UUID) -> list[Path]:
-    folder = _folder(test_settings, need_id)
+def _stored_files(settings: Settings, need_id: str | UUID) -> list[Path]:
+    folder = _folder(settings, need_id)
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
@@ -134,7 +135,7 @@ async def _photo_count(session: AsyncSession) -> int:
 
 
 async def test_the_owner_adds_a_photo_that_is_public_once_the_need_is_published(
-    client: AsyncClient, session: AsyncSession, clock: FakeClock, test_settings: Settings
+    client: AsyncClient, session: AsyncSession, clock: FakeClock, app: Litestar
 ) -> None:
     worker = await _worker(session, client)
     need_id = await _draft(client, clock, worker)
@@ -145,7 +146,9 @@ async def test_the_owner_adds_a_photo_that_is_public_once_the_need_is_published(
     assert photo["content_type"] == "image/png"
     assert photo["byte_size"] == len(PNG) == 67
     assert photo["url"] == f"/media/needs/{need_id}/{photo['id']}"
-    assert [path.name for path in _stored_files(test_settings, need_id)] == [f"{photo['id']}.png"]
+    assert [path.name for path in _stored_files(app.state.settings, need_id)] == [
+        f"{photo['id']}.png"
+    ]
 
     assert (await client.get(photo["url"])).status_code == 404, "a draft's photo is not public"
     assert (await client.get(f"/api/v1/needs/{need_id}/photos")).status_code == 404
@@ -177,7 +180,7 @@ async def test_the_owner_adds_a_photo_that_is_public_once_the_need_is_published(
 
 
 async def test_the_edit_page_uploads_shows_and_deletes_photos(
-    client: AsyncClient, session: AsyncSession, clock: FakeClock, test_settings: Settings
+    client: AsyncClient, session: AsyncSession, clock: FakeClock, app: Litestar
 ) -> None:
     worker = await _worker(session, client)
     need_id = await _draft(client, clock, worker)
@@ -227,12 +230,12 @@ async def test_the_edit_page_uploads_shows_and_deletes_photos(
     )
     assert deleted.status_code in (302, 303)
     assert await _photo_count(session) == 0
-    assert _stored_files(test_settings, need_id) == []
+    assert _stored_files(app.state.settings, need_id) == []
     assert (await client.get(url)).status_code == 404
 
 
 async def test_a_text_file_named_jpg_is_refused_and_nothing_is_stored(
-    client: AsyncClient, session: AsyncSession, clock: FakeClock, test_settings: Settings
+    client: AsyncClient, session: AsyncSession, clock: FakeClock, app: Litestar
 ) -> None:
     worker = await _worker(session, client)
     need_id = await _draft(client, clock, worker)
@@ -244,11 +247,11 @@ async def test_a_text_file_named_jpg_is_refused_and_nothing_is_stored(
         ("photo", "not_an_image")
     ]
     assert await _photo_count(session) == 0
-    assert _stored_files(test_settings, need_id) == []
+    assert _stored_files(app.state.settings, need_id) == []
 
 
 async def test_a_photo_larger_than_5_mb_is_refused(
-    client: AsyncClient, session: AsyncSession, clock: FakeClock, test_settings: Settings
+    client: AsyncClient, session: AsyncSession, clock: FakeClock, app: Litestar
 ) -> None:
     worker = await _worker(session, client)
     need_id = await _draft(client, clock, worker)
@@ -257,14 +260,14 @@ async def test_a_photo_larger_than_5_mb_is_refused(
     assert refused.status_code == 400, refused.text[:300]
     assert [e["code"] for e in refused.json()["errors"]] == ["photo_too_large"]
     assert await _photo_count(session) == 0
-    assert _stored_files(test_settings, need_id) == []
+    assert _stored_files(app.state.settings, need_id) == []
 
     just_right = PNG + b"\0" * (5 * MB - len(PNG))
     assert (await _upload(client, need_id, worker, just_right)).status_code == 201
 
 
 async def test_a_need_has_at_most_six_photos(
-    client: AsyncClient, session: AsyncSession, clock: FakeClock, test_settings: Settings
+    client: AsyncClient, session: AsyncSession, clock: FakeClock, app: Litestar
 ) -> None:
     worker = await _worker(session, client)
     need_id = await _draft(client, clock, worker)
@@ -274,7 +277,7 @@ async def test_a_need_has_at_most_six_photos(
     assert seventh.status_code == 400
     assert [e["code"] for e in seventh.json()["errors"]] == ["too_many_photos"]
     assert await _photo_count(session) == 6
-    assert len(_stored_files(test_settings, need_id)) == 6
+    assert len(_stored_files(app.state.settings, need_id)) == 6
     positions = list(await session.scalars(select(NeedPhoto.position).order_by(NeedPhoto.position)))
     assert positions == [0, 1, 2, 3, 4, 5]
 
@@ -296,7 +299,7 @@ async def test_another_townships_station_cannot_add_or_remove_photos(
 
 
 async def test_deleting_a_photo_removes_its_row_and_file(
-    client: AsyncClient, session: AsyncSession, clock: FakeClock, test_settings: Settings
+    client: AsyncClient, session: AsyncSession, clock: FakeClock, app: Litestar
 ) -> None:
     worker = await _worker(session, client)
     need_id = await _draft(client, clock, worker)
@@ -306,7 +309,7 @@ async def test_deleting_a_photo_removes_its_row_and_file(
 
     assert (await client.delete(url, headers=worker)).status_code == 204
     assert list(await session.scalars(select(NeedPhoto.id))) == [UUID(kept["id"])]
-    assert [path.stem for path in _stored_files(test_settings, need_id)] == [kept["id"]]
+    assert [path.stem for path in _stored_files(app.state.settings, need_id)] == [kept["id"]]
     assert (await client.delete(url, headers=worker)).status_code == 404
     actions = list(
         await session.scalars(select(EntryEvent.action).where(EntryEvent.entry_id == UUID(need_id)))

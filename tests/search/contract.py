@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -31,6 +31,7 @@ ZHAOYANG = "530602000000"
 LUDIAN = "530621000000"
 PRIVATE_PHONE = "13987650001"
 PRIVATE_NAMES = ("欧阳明珠", "司马青松")
+TODAY = date(2025, 10, 1)
 
 
 def _document(
@@ -454,7 +455,10 @@ class SearchContract:
         assert all(hit.kind in {"need", "offer"} for hit in result.hits)
 
     async def test_private_contact_data_never_indexed(self, backend: SearchBackend) -> None:
-        need, offer = document_of_need(private_need()), document_of_offer(private_offer())
+        need, offer = (
+            document_of_need(private_need(), TODAY),
+            document_of_offer(private_offer(), TODAY),
+        )
         for document in (need, offer):
             fields = {field.name for field in dataclasses.fields(document)}
             assert not fields & {"contact_name", "contact_phone", "contact", "channel_name"}
@@ -468,7 +472,10 @@ class SearchContract:
         assert set(await self.found(backend, "光明公益协会")) == {offer.id}
 
     async def test_documents_from_entries(self) -> None:
-        need, offer = document_of_need(private_need()), document_of_offer(private_offer())
+        need, offer = (
+            document_of_need(private_need(), TODAY),
+            document_of_offer(private_offer(), TODAY),
+        )
         assert need.id == f"need:{uuid.UUID(int=101)}"
         assert need.region_names == ("镇雄县", "以勒镇", "以勒村")
         assert (need.county_codes, need.township_codes) == ((ZHENXIONG,), ("530627106000",))
@@ -481,8 +488,14 @@ class SearchContract:
         assert offer.organization_name == "昭通市光明公益协会"
         assert offer.deadline == date(2026, 3, 1)
 
+    async def test_documents_show_expiry(self) -> None:
+        offer = private_offer()
+        assert document_of_offer(offer, offer.valid_until).state == "published"
+        later = offer.valid_until + timedelta(days=1)
+        assert document_of_offer(offer, later).state == "expired"
+
     async def test_unpublished_entries_are_refused(self) -> None:
         draft = private_need()
         draft.published_at = None
         with pytest.raises(ValueError, match="never published"):
-            document_of_need(draft)
+            document_of_need(draft, TODAY)

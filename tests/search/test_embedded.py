@@ -16,6 +16,7 @@ from tests.search.contract import (
     DOCUMENTS,
     PRIVATE_NAMES,
     PRIVATE_PHONE,
+    TODAY,
     SearchContract,
     private_need,
     private_offer,
@@ -25,22 +26,24 @@ from tests.search.contract import (
 class TestEmbeddedContract(SearchContract):
     @pytest.fixture
     async def backend(self, tmp_path: Path) -> AsyncIterator[EmbeddedSearch]:
-        search = EmbeddedSearch(tmp_path / "search.db")
+        search = EmbeddedSearch(tmp_path / "search")
         yield search
         await search.close()
 
 
 @pytest.fixture
 async def embedded(tmp_path: Path) -> AsyncIterator[EmbeddedSearch]:
-    search = EmbeddedSearch(tmp_path / "var" / "search.db")
+    search = EmbeddedSearch(tmp_path / "var" / "search")
     yield search
     await search.close()
 
 
 async def test_private_data_is_nowhere_in_the_file(embedded: EmbeddedSearch) -> None:
-    await embedded.upsert([document_of_need(private_need()), document_of_offer(private_offer())])
+    await embedded.upsert(
+        [document_of_need(private_need(), TODAY), document_of_offer(private_offer(), TODAY)]
+    )
     await embedded.close()
-    stored = b"".join(path.read_bytes() for path in embedded.path.parent.iterdir())
+    stored = b"".join(path.read_bytes() for path in embedded.directory.iterdir())
     assert b"\xe5\x9b\xb0\xe5\xa2\x83" in stored  # 困境: the need's text is there
     for secret in (PRIVATE_PHONE, *PRIVATE_NAMES):
         assert secret.encode() not in stored
@@ -49,7 +52,7 @@ async def test_private_data_is_nowhere_in_the_file(embedded: EmbeddedSearch) -> 
 async def test_index_survives_reopening(embedded: EmbeddedSearch) -> None:
     await embedded.upsert(DOCUMENTS)
     await embedded.close()
-    reopened = EmbeddedSearch(embedded.path)
+    reopened = EmbeddedSearch(embedded.directory)
     try:
         assert await reopened.count() == len(DOCUMENTS)
         assert (await reopened.search(SearchQuery(text="托管"))).total == 1
@@ -59,7 +62,7 @@ async def test_index_survives_reopening(embedded: EmbeddedSearch) -> None:
 
 async def test_uses_wal(embedded: EmbeddedSearch) -> None:
     assert await embedded.health()
-    assert await anyio.Path(f"{embedded.path}-wal").exists()
+    assert await anyio.Path(f"{embedded.live_file()}-wal").exists()
 
 
 def test_match_expression_quotes_every_term() -> None:

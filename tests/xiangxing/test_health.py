@@ -19,7 +19,11 @@ async def test_health_reports_database_and_search(client: AsyncClient) -> None:
     assert body["status"] == "ok"
     assert body["database"]["ok"] is True
     assert body["database"]["backend"] in {"sqlite", "postgresql"}
-    assert body["search"] == {"engine": "embedded", "ok": True, "detail": "in-process"}
+    assert body["search"] == {
+        "engine": "embedded",
+        "ok": True,
+        "outbox": {"pending": 0, "oldest_pending_seconds": None},
+    }
     assert response.headers["cache-control"] == "no-store"
 
 

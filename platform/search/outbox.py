@@ -1,0 +1,94 @@
+"""The transactional outbox: every change to what the search index holds leaves a row here,
+written in the same transaction as the change.
+
+The rows are written by mapper events on the entry tables, not by the services, so no code
+path (a review step, an edit, an import, the demo loader, a line change, an organization
+renamed) can change an entry and forget the index. SQLAlchemy allows exactly this inside a
+flush: SQL emitted on the flush's own connection. A row names the entry, not what to do with
+it: the indexer reads the entry's current state when it drains the row, so rows can be
+replayed, merged and retried without ever putting a stale document back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Connection, event, insert, inspect, literal, select
+from sqlalchemy.orm import Mapper
+
+from accounts.models import Organization
+from core.clock import utc_now
+from demand.models import Need, NeedLine
+from search.models import SearchOutbox
+from supply.models import Offer, OfferLine
+
+NEED = "need"
+OFFER = "offer"
+
+
+def outbox_rows(kind: str, entry_ids: list[UUID], now: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "entry_kind": kind,
+            "entry_id": entry_id,
+            "created_at": now,
+            "available_at": now,
+            "attempts": 0,
+            "last_error": "",
+        }
+        for entry_id in entry_ids
+    ]
+
+
+def _enqueue(connection: Connection, kind: str, entry_id: UUID) -> None:
+    connection.execute(insert(SearchOutbox), outbox_rows(kind, [entry_id], utc_now()))
+
+
+def _on_need(_mapper: Mapper[Any], connection: Connection, need: Need) -> None:
+    _enqueue(connection, NEED, need.id)
+
+
+def _on_offer(_mapper: Mapper[Any], connection: Connection, offer: Offer) -> None:
+    _enqueue(connection, OFFER, offer.id)
+
+
+def _on_need_line(_mapper: Mapper[Any], connection: Connection, line: NeedLine) -> None:
+    _enqueue(connection, NEED, line.need_id)
+
+
+def _on_offer_line(_mapper: Mapper[Any], connection: Connection, line: OfferLine) -> None:
+    _enqueue(connection, OFFER, line.offer_id)
+
+
+def _on_organization(
+    _mapper: Mapper[Any], connection: Connection, organization: Organization
+) -> None:
+    """Offers carry their organization's name: a rename re-indexes them all."""
+    if not inspect(organization).attrs.name.history.has_changes():
+        return
+    now = utc_now()
+    offers = select(
+        literal(OFFER),
+        Offer.id,
+        literal(now, DateTimeUTC(timezone=True)),
+        literal(now, DateTimeUTC(timezone=True)),
+        literal(0),
+        literal(""),
+    ).where(Offer.organization_id == organization.id)
+    connection.execute(
+        insert(SearchOutbox).from_select(
+            ["entry_kind", "entry_id", "created_at", "available_at", "attempts", "last_error"],
+            offers,
+        )
+    )
+
+
+for _event in ("after_insert", "after_update", "after_delete"):
+    event.listen(Need, _event, _on_need)
+    event.listen(Offer, _event, _on_offer)
+    event.listen(NeedLine, _event, _on_need_line)
+    event.listen(OfferLine, _event, _on_offer_line)
+event.listen(Organization, "after_update", _on_organization)
