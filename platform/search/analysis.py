@@ -46,6 +46,8 @@ _TERM = re.compile(r"[^\W_]+")
 _QUERY_PIECE = re.compile(f"(?P<han>[{HAN}]+)|(?P<other>[^\\W_{HAN}]+)")
 _PINYIN_RUN = 4
 """Consecutive title words whose joined pinyin is indexed (养老服务中心 → yanglaofuwuzhongxin)."""
+_COMPOUND = 4
+"""Query words this long or longer are compounds, looked up by the words inside them."""
 _STOPWORDS = frozenset("的了和与及在是把被对为等或")
 """One-character function words dropped from a query that has other words."""
 
@@ -206,13 +208,42 @@ def _other_concept(token: str) -> Concept:
     )
 
 
+def _query_words(han: str) -> list[str]:
+    """The words of a Chinese query. A compound typed whole (残疾儿童, 学校食堂) becomes the
+    words inside it, so each finds its synonyms (残疾 → 残障) and the parts need not stand
+    side by side (学校和医院食堂); a word of the synonym list keeps its meaning whole."""
+    found: list[str] = []
+    for word in _segmenter().cut(han):
+        parts = [part for part in _segmenter().cut_for_search(word) if 1 < len(part) < len(word)]
+        covered = {
+            i
+            for part in parts
+            for start in _starts(word, part)
+            for i in range(start, start + len(part))
+        }
+        splits = (
+            len(word) >= _COMPOUND and word not in _synonym_table() and len(covered) == len(word)
+        )
+        found += _outermost(parts) if splits else [word]
+    return found
+
+
+def _starts(word: str, part: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(part), word)]
+
+
+def _outermost(parts: list[str]) -> list[str]:
+    """The parts not inside another part (养老服务 covers 养老 and 服务)."""
+    return [part for part in parts if not any(part != other and part in other for other in parts)]
+
+
 def query_plan(query: str) -> QueryPlan:
     """The concepts of what a person typed: Chinese cut into words (each with its synonyms),
     runs of letters or digits kept whole (letters are also tried as pinyin)."""
     concepts: dict[str, Concept] = {}
     for match in _QUERY_PIECE.finditer(query.casefold()):
         if match["han"]:
-            for word in _segmenter().cut(match["han"]):
+            for word in _query_words(match["han"]):
                 concepts.setdefault(word, _han_concept(word))
         else:
             concepts.setdefault(match["other"], _other_concept(match["other"]))

@@ -1,0 +1,437 @@
+"""Meilisearch behind `SearchBackend`, for production (docker-compose runs it).
+
+Meilisearch is never handed raw Chinese. Every searchable field holds the terms
+`search.analysis` makes, space-separated, and a term that is not plain ASCII becomes one
+opaque ASCII token (`token`). Meilisearch's own jieba cut, Chinese normalisation and language
+guess therefore never change what matches, and each concept of a `QueryPlan` becomes exactly
+one Meilisearch term, all of them required, so a query finds what the embedded engine finds
+(Meilisearch reads the first ten terms of a query only):
+
+* a Chinese word is the quoted phrase of its bigram tokens, so it matches wherever it occurs,
+  inside longer words too; a single character is its own token (each character of a document
+  is indexed once);
+* a word with synonyms is one unquoted token, which the index's ``synonyms`` setting expands
+  to the others; every synonym found in a document is indexed whole (a two-character one is
+  a bigram already), so the expansion finds them inside longer words as well;
+* letters stay plain, and the concept that may be pinyin goes last: Meilisearch matches only
+  the last word of a query as a prefix (yanglaof → yanglaofuwu).
+
+Filters, facets, sorting and exact totals (``page``/``hitsPerPage``) are Meilisearch's; the
+highlights come from `search.analysis.highlight`, as in the embedded engine. Every write waits
+for its task, so it is searchable when it returns, and a failed task raises with
+Meilisearch's error code and message.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import AsyncIterable, Iterable, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+from urllib.parse import unquote
+
+from meilisearch_python_sdk import AsyncClient, AsyncIndex
+from meilisearch_python_sdk.errors import MeilisearchApiError, MeilisearchTaskFailedError
+from meilisearch_python_sdk.models.search import SearchResults
+from meilisearch_python_sdk.models.settings import (
+    Faceting,
+    LocalizedAttributes,
+    MeilisearchSettings,
+    Pagination,
+    TypoTolerance,
+)
+from meilisearch_python_sdk.models.task import TaskInfo
+
+from search.analysis import (
+    HAN,
+    Concept,
+    QueryPlan,
+    _synonym_table,
+    highlight,
+    infix_terms,
+    pinyin_terms,
+    query_plan,
+    synonyms_of,
+)
+from search.analysis import words as word_terms
+from search.backend import Facet, SearchFilters, SearchHit, SearchQuery, SearchResult, Sort
+from search.documents import SearchDocument
+from search.embedded import SNIPPET_WIDTH
+
+ENGINE = "meilisearch"
+PRIMARY_KEY = "id"
+REBUILD_SUFFIX = "_rebuild"
+SEARCHABLE = ("title_words", "pinyin", "words", "infix")
+"""In rank order, as the embedded engine weighs its columns: a title word first, a bigram last."""
+FILTERABLE = (
+    "kind",
+    "category",
+    "subcategory",
+    "county_codes",
+    "township_codes",
+    "urgency",
+    "state",
+)
+SORTABLE = ("published_at", "amount", "deadline")
+RETRIEVED = [PRIMARY_KEY, "kind", "title", "description"]
+LOCALES = ["eng"]
+"""Every searchable token is ASCII: pinning the locale keeps Meilisearch from guessing a
+language for them (a German guess would split words into dictionary words)."""
+MAX_TOTAL_HITS = 10_000
+"""The deepest result Meilisearch pages to; totals are exact up to this many."""
+MAX_FACET_VALUES = 500
+SEARCH_CUTOFF_MS = 150
+WRITE_WAIT_MS = 30_000
+"""How long an upsert, delete or clear waits for its task (the indexer's lease is 60 s)."""
+INDEX_WAIT_MS = 30 * 60_000
+"""How long settings, a rebuild's batches and the swap may take (settings reindex everything)."""
+POLL_MS = 100
+
+_MARK = "v"
+"""Starts every encoded token. No pinyin term starts with v, and a plain term that does is
+encoded too, so an encoded token never equals, nor is prefixed by, a plain one."""
+_CONSONANTS = str.maketrans("0123456789abcdef", "bcdfghjklmnpqrst")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_HAN_WORD = re.compile(f"[{HAN}]+")
+_KEY_SAFE = frozenset(string.ascii_letters + string.digits + "-")
+
+_FILTER_ATTRIBUTES = {
+    "kind": "kind",
+    "category": "category",
+    "subcategory": "subcategory",
+    "county": "county_codes",
+    "township": "township_codes",
+    "urgency": "urgency",
+    "state": "state",
+}
+_FACET_ATTRIBUTES = {
+    Facet.KIND: "kind",
+    Facet.CATEGORY: "category",
+    Facet.SUBCATEGORY: "subcategory",
+    Facet.COUNTY: "county_codes",
+    Facet.URGENCY: "urgency",
+    Facet.STATE: "state",
+}
+_SORTS = {
+    Sort.NEWEST: ["published_at:desc"],
+    Sort.AMOUNT: ["amount:desc", "published_at:desc"],
+    Sort.DEADLINE: ["deadline:asc", "published_at:desc"],
+}
+
+
+def token(term: str) -> str:
+    """The Meilisearch word for a term: plain ASCII as it is; anything else as the mark and
+    five consonants per character (the hex of its code point; every letter and digit is below
+    U+100000). Meilisearch's tokenizer keeps such a word whole, and having no vowel it holds no
+    dictionary word of any language."""
+    if term.isascii() and not term.startswith(_MARK):
+        return term
+    return _MARK + "".join(f"{ord(char):05x}" for char in term).translate(_CONSONANTS)
+
+
+def engine_key(document_id: str) -> str:
+    """The Meilisearch id of a document, which may hold ASCII letters, digits, ``-`` and ``_``
+    only: every other character, and ``_`` itself, becomes ``_`` and the hex of each UTF-8
+    byte (``need:<uuid>`` → ``need_3a<uuid>``), so distinct ids stay distinct."""
+    return "".join(
+        char if char in _KEY_SAFE else "".join(f"_{byte:02x}" for byte in char.encode())
+        for char in document_id
+    )
+
+
+def document_id_of(key: str) -> str:
+    """The document id an `engine_key` was made from."""
+    return unquote(key.replace("_", "%"))
+
+
+def _tokens(terms: Iterable[str]) -> str:
+    return " ".join(token(term) for term in terms)
+
+
+@cache
+def _long_synonyms() -> tuple[str, ...]:
+    """Chinese synonyms of three characters or more: shorter ones are bigrams or characters,
+    which every document has as tokens already."""
+    return tuple(word for word in _synonym_table() if len(word) > 2 and _HAN_WORD.fullmatch(word))
+
+
+def _infix(text: str) -> list[str]:
+    """The bigrams in order (a quoted query phrase needs them adjacent), then each character
+    once, then the long synonyms the text contains; these are all of other lengths than a
+    bigram, so they never complete a phrase."""
+    return [
+        *infix_terms(text),
+        *dict.fromkeys(_HAN_CHAR.findall(text)),
+        *(word for word in _long_synonyms() if word in text),
+    ]
+
+
+def _timestamp(value: datetime) -> float:
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.timestamp()
+
+
+def meili_document(document: SearchDocument) -> dict[str, Any]:
+    """What Meilisearch stores for a document: the shown and filtered fields as they are, the
+    four searchable fields as tokens, the amount as a number (for sorting only)."""
+    other = " ".join(
+        [
+            document.description,
+            document.subcategory_name,
+            *document.tags,
+            *document.region_names,
+            document.organization_name,
+        ]
+    )
+    return {
+        PRIMARY_KEY: engine_key(document.id),
+        "kind": document.kind,
+        "title": document.title,
+        "description": document.description,
+        "category": document.category,
+        "subcategory": document.subcategory,
+        "county_codes": list(document.county_codes),
+        "township_codes": list(document.township_codes),
+        "urgency": document.urgency,
+        "state": document.state,
+        "published_at": _timestamp(document.published_at),
+        "deadline": document.deadline.isoformat(),
+        "amount": float(document.amount),
+        "title_words": _tokens(word_terms(document.title)),
+        "pinyin": _tokens(pinyin_terms(document.title)),
+        "words": _tokens(word_terms(other)),
+        "infix": _tokens(_infix(f"{document.title} {other}")),
+    }
+
+
+def _is_pinyin(concept: Concept) -> bool:
+    return concept.pinyin is not None and not concept.pinyin.startswith(_MARK)
+
+
+def _term(concept: Concept) -> str:
+    """A concept with synonyms as its one token, left unquoted for the synonyms setting to
+    expand; any other as a quoted phrase (exact: no prefix, no split into two words): its
+    bigrams for a Chinese word, else its own token."""
+    if len(concept.words) > 1:
+        return token(concept.text)
+    phrase = concept.infix[0] if concept.infix else (concept.text,)
+    return f'"{_tokens(phrase)}"'
+
+
+def query_string(plan: QueryPlan) -> str:
+    """Meilisearch's ``q`` for a plan: one term per concept (all required with
+    ``matchingStrategy: all``), the last concept that may be pinyin last and unquoted, so it
+    matches as a prefix."""
+    prefix = next((concept for concept in reversed(plan.concepts) if _is_pinyin(concept)), None)
+    terms = [_term(concept) for concept in plan.concepts if concept is not prefix]
+    if prefix is not None:
+        terms.append(token(prefix.text))
+    return " ".join(terms)
+
+
+def _literal(value: str) -> str:
+    """A filter value as one double-quoted literal: Meilisearch's filter parser reads ``\\"``
+    as a quote and ``\\\\`` as a backslash."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def filter_expression(filters: SearchFilters) -> str | None:
+    clauses = [
+        f"{attribute} = {_literal(value)}"
+        for name, attribute in _FILTER_ATTRIBUTES.items()
+        if (value := getattr(filters, name)) is not None
+    ]
+    return " AND ".join(clauses) or None
+
+
+def sort_criteria(sort: Sort, plan: QueryPlan) -> list[str] | None:
+    """None ranks by relevance; with no text to rank by, relevance is newest first."""
+    if sort is Sort.RELEVANCE and not plan.is_empty:
+        return None
+    return _SORTS.get(sort, _SORTS[Sort.NEWEST])
+
+
+def search_request(query: SearchQuery, plan: QueryPlan) -> dict[str, Any]:
+    """The arguments of `AsyncIndex.search` for a query; ``page`` and ``hits_per_page`` make
+    Meilisearch count every match (up to `MAX_TOTAL_HITS`)."""
+    return {
+        "query": query_string(plan) or None,
+        "filter": filter_expression(query.filters),
+        "facets": [_FACET_ATTRIBUTES[facet] for facet in sorted(query.facets)] or None,
+        "sort": sort_criteria(query.sort, plan),
+        "page": query.page,
+        "hits_per_page": query.page_size,
+        "matching_strategy": "all",
+        "attributes_to_retrieve": RETRIEVED,
+        "show_ranking_score": True,
+        "locales": LOCALES,
+    }
+
+
+def search_result(query: SearchQuery, plan: QueryPlan, found: SearchResults) -> SearchResult:
+    distribution = found.facet_distribution or {}
+    return SearchResult(
+        hits=[
+            SearchHit(
+                id=document_id_of(hit[PRIMARY_KEY]),
+                kind=hit["kind"],
+                title=hit["title"],
+                title_html=highlight(hit["title"], plan),
+                snippet=highlight(hit["description"], plan, SNIPPET_WIDTH),
+                score=hit["_rankingScore"],
+            )
+            for hit in found.hits
+        ],
+        total=found.total_hits or 0,
+        facets={
+            facet: dict(distribution.get(_FACET_ATTRIBUTES[facet], {})) for facet in query.facets
+        },
+        page=query.page,
+        page_size=query.page_size,
+        engine=ENGINE,
+    )
+
+
+def _synonyms() -> dict[str, list[str]]:
+    """Each word's token mapped to the tokens of the rest of its group."""
+    return {
+        token(word): sorted(token(other) for other in synonyms_of(word) - {word})
+        for word in _synonym_table()
+    }
+
+
+def index_settings(ranking_rules: Sequence[str]) -> MeilisearchSettings:
+    """The index's settings. ``ranking_rules`` are the index's current ones, reordered with
+    ``sort`` first: an explicit sort orders every match, as in the embedded engine, and without
+    one the text rules rank. Typos are off: a token one letter off is another character."""
+    return MeilisearchSettings(
+        searchable_attributes=list(SEARCHABLE),
+        filterable_attributes=list(FILTERABLE),
+        sortable_attributes=list(SORTABLE),
+        ranking_rules=["sort", *(rule for rule in ranking_rules if rule != "sort")],
+        synonyms=_synonyms(),
+        typo_tolerance=TypoTolerance(enabled=False),
+        localized_attributes=[
+            LocalizedAttributes(locales=LOCALES, attribute_patterns=list(SEARCHABLE))
+        ],
+        faceting=Faceting(
+            max_values_per_facet=MAX_FACET_VALUES, sort_facet_values_by={"*": "count"}
+        ),
+        pagination=Pagination(max_total_hits=MAX_TOTAL_HITS),
+        search_cutoff_ms=SEARCH_CUTOFF_MS,
+        facet_search=False,
+    )
+
+
+class MeiliSearch:
+    """`search.backend.SearchBackend` on one Meilisearch index. Unreachable, every method
+    raises (the caller falls back to the database) but `health`, which answers False."""
+
+    engine = ENGINE
+
+    def __init__(
+        self, url: str, api_key: str | None, index_name: str = "xiangxing", timeout: float = 5
+    ) -> None:
+        self.index_name = index_name
+        self._client = AsyncClient(url, api_key, timeout=timeout)  # type: ignore[arg-type]
+        self._index = self._client.index(index_name)
+        self._prepared = False
+
+    async def _wait(self, task: TaskInfo, timeout_ms: int) -> None:
+        result = await self._client.wait_for_task(
+            task.task_uid, timeout_in_ms=timeout_ms, interval_in_ms=POLL_MS
+        )
+        if result.status != "succeeded":
+            error = result.error or {}
+            msg = (
+                f"task {result.uid} ({result.task_type}) on {result.index_uid} {result.status}:"
+                f" {error.get('code')}: {error.get('message')}"
+            )
+            raise MeilisearchTaskFailedError(msg)
+
+    async def _ensure(self, uid: str) -> AsyncIndex:
+        try:
+            return await self._client.get_index(uid)
+        except MeilisearchApiError as error:
+            if error.code != "index_not_found":
+                raise
+        return await self._client.create_index(uid, PRIMARY_KEY, timeout_in_ms=INDEX_WAIT_MS)
+
+    async def _configure(self, index: AsyncIndex) -> None:
+        rules = await index.get_ranking_rules()
+        await self._wait(await index.update_settings(index_settings(rules)), INDEX_WAIT_MS)
+
+    async def _add(
+        self, index: AsyncIndex, documents: Iterable[SearchDocument], timeout_ms: int
+    ) -> None:
+        batch = [
+            meili_document(document)
+            for document in {document.id: document for document in documents}.values()
+        ]
+        if batch:
+            await self._wait(await index.add_documents(batch, PRIMARY_KEY), timeout_ms)
+
+    async def prepare(self) -> None:
+        """Create the index if missing and apply the settings (Meilisearch reindexes only when
+        they changed)."""
+        await self._configure(await self._ensure(self.index_name))
+        self._prepared = True
+
+    async def _live(self) -> AsyncIndex:
+        """The live index for a write, prepared first while no `prepare` has succeeded (one
+        fails at start-up while the engine is down): Meilisearch would create a missing index
+        on the write, without these settings."""
+        if not self._prepared:
+            await self.prepare()
+        return self._index
+
+    async def rebuild(self, batches: AsyncIterable[Sequence[SearchDocument]]) -> int:
+        """Index the batches into ``<name>_rebuild`` (dropping what a failed rebuild left), then
+        swap it with the live index, which answers meanwhile, and drop the old one."""
+        staging = self.index_name + REBUILD_SUFFIX
+        await self._ensure(self.index_name)
+        await self._client.delete_index_if_exists(staging)
+        target = await self._ensure(staging)
+        await self._configure(target)
+        count = 0
+        async for batch in batches:
+            await self._add(target, batch, INDEX_WAIT_MS)
+            count += len(batch)
+        swap = await self._client.swap_indexes([(self.index_name, staging)])
+        await self._wait(swap, INDEX_WAIT_MS)
+        self._prepared = True
+        await self._client.delete_index_if_exists(staging)
+        return count
+
+    async def upsert(self, documents: Iterable[SearchDocument]) -> None:
+        await self._add(await self._live(), documents, WRITE_WAIT_MS)
+
+    async def delete(self, ids: Iterable[str]) -> None:
+        keys = [engine_key(id_) for id_ in dict.fromkeys(ids)]
+        if keys:
+            index = await self._live()
+            await self._wait(await index.delete_documents(keys), WRITE_WAIT_MS)
+
+    async def clear(self) -> None:
+        index = await self._live()
+        await self._wait(await index.delete_all_documents(), WRITE_WAIT_MS)
+
+    async def count(self) -> int:
+        return (await self._index.get_stats()).number_of_documents
+
+    async def health(self) -> bool:
+        try:
+            health = await self._client.health()
+        except Exception:
+            return False
+        return health.status == "available"
+
+    async def search(self, query: SearchQuery) -> SearchResult:
+        plan = query_plan(query.text)
+        found = await self._index.search(**search_request(query, plan))
+        return search_result(query, plan, found)
+
+    async def close(self) -> None:
+        await self._client.aclose()
