@@ -68,7 +68,7 @@ def server(args: list[str], port: int, env: dict[str, str]):  # type: ignore[no-
                 break
             except OSError:
                 time.sleep(0.2)
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=20)
