@@ -91,7 +91,7 @@ def _segmenter() -> rjieba.Jieba:
     """A private rjieba instance (the module-level one is global state) with our words."""
     segmenter = rjieba.Jieba()
     domain_words = DICTIONARY_FILE.read_text(encoding="utf-8").split()
-    for word in [*domain_words, *_synonym_groups()]:
+    for word in [*domain_words, *synonym_words()]:
         segmenter.add_word(word, None, None)
     return segmenter
 
@@ -108,7 +108,8 @@ def _synonym_table() -> dict[str, frozenset[str]]:
     return table
 
 
-def _synonym_groups() -> list[str]:
+def synonym_words() -> list[str]:
+    """Every word of the synonym list, sorted (for engines that take the list as settings)."""
     return sorted(_synonym_table())
 
 

@@ -48,11 +48,11 @@ from search.analysis import (
     HAN,
     Concept,
     QueryPlan,
-    _synonym_table,
     highlight,
     infix_terms,
     pinyin_terms,
     query_plan,
+    synonym_words,
     synonyms_of,
 )
 from search.analysis import words as word_terms
@@ -154,7 +154,7 @@ def _tokens(terms: Iterable[str]) -> str:
 def _long_synonyms() -> tuple[str, ...]:
     """Chinese synonyms of three characters or more: shorter ones are bigrams or characters,
     which every document has as tokens already."""
-    return tuple(word for word in _synonym_table() if len(word) > 2 and _HAN_WORD.fullmatch(word))
+    return tuple(word for word in synonym_words() if len(word) > 2 and _HAN_WORD.fullmatch(word))
 
 
 def _infix(text: str) -> list[str]:
@@ -298,7 +298,7 @@ def _synonyms() -> dict[str, list[str]]:
     """Each word's token mapped to the tokens of the rest of its group."""
     return {
         token(word): sorted(token(other) for other in synonyms_of(word) - {word})
-        for word in _synonym_table()
+        for word in synonym_words()
     }
 
 
