@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -36,6 +37,8 @@ class LineIn(BaseModel):
 class LineRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    id: UUID
+    """Proposals name the lines they commit against."""
     kind: LineKind
     item: str
     unit: str

@@ -7,6 +7,7 @@ from accounts.models import ApiToken, Department, LoginSession, Organization, St
 from catalogue.models import Category, EntryEvent
 from core.audit import AuditEntry
 from demand.models import Need, NeedLine, NeedPhoto
+from matching.models import PlanPair, Proposal, ProposalLine, SigningEvent
 from regions.models import Region
 from search import outbox as _search_outbox  # noqa: F401 (registers the outbox events)
 from search.models import ExpirySweep, SearchOutbox
@@ -28,8 +29,12 @@ __all__ = [
     "Offer",
     "OfferLine",
     "Organization",
+    "PlanPair",
+    "Proposal",
+    "ProposalLine",
     "Region",
     "SearchOutbox",
+    "SigningEvent",
     "Station",
     "User",
     "metadata",

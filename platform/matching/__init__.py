@@ -1,0 +1,1 @@
+"""Matching: pairing suggestions, pairing proposals and the global plan of signing events."""

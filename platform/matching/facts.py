@@ -1,0 +1,102 @@
+"""The plain facts the scores are computed from, read off needs and offers.
+
+Scoring stays pure (`matching.scoring`); this module is where the database meets it: the
+lines still lacking or still offered, the segmented words, and how many pairings a village
+and a township already hold (open, accepted or signed proposals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from demand.models import Need
+from matching.models import Proposal, ProposalState
+from matching.scoring import LineKey, NeedFacts, OfferFacts
+from search.analysis import words
+from supply.models import Offer
+
+HOLDING = (ProposalState.PROPOSED, ProposalState.ACCEPTED, ProposalState.CONVERTED)
+"""Proposals that count as a pairing a place holds."""
+
+
+def _words(title: str, description: str) -> frozenset[str]:
+    return frozenset(word for word in words(f"{title} {description}") if len(word) > 1)
+
+
+def lacking(need: Need) -> dict[LineKey, Decimal]:
+    found: dict[LineKey, Decimal] = {}
+    for line in need.lines:
+        left = line.sought - line.committed
+        if left > 0:
+            key = (line.kind.value, line.amount_unit)
+            found[key] = found.get(key, Decimal(0)) + left
+    return found
+
+
+def remaining(offer: Offer) -> dict[LineKey, Decimal]:
+    found: dict[LineKey, Decimal] = {}
+    for line in offer.lines:
+        left = line.offered - line.committed
+        if left > 0:
+            key = (line.kind.value, line.amount_unit)
+            found[key] = found.get(key, Decimal(0)) + left
+    return found
+
+
+@dataclass
+class Pairings:
+    """Pairings held per village (a need's region) and per township."""
+
+    by_region: dict[str, int] = field(default_factory=dict)
+    by_township: dict[str, int] = field(default_factory=dict)
+
+
+async def pairings_held(session: AsyncSession, townships: Iterable[str]) -> Pairings:
+    wanted = sorted(set(townships))
+    if not wanted:
+        return Pairings()
+    rows = await session.execute(
+        select(Need.region_code, Need.township_code, func.count())
+        .join(Proposal, Proposal.need_id == Need.id)
+        .where(Need.township_code.in_(wanted), Proposal.state.in_(HOLDING))
+        .group_by(Need.region_code, Need.township_code)
+    )
+    held = Pairings()
+    for region, township, count in rows:
+        held.by_region[region] = held.by_region.get(region, 0) + count
+        held.by_township[township] = held.by_township.get(township, 0) + count
+    return held
+
+
+def need_facts(need: Need, held: Pairings) -> NeedFacts:
+    return NeedFacts(
+        category=need.category.value,
+        subcategory=need.subcategory_code,
+        tags=frozenset(need.tags or ()),
+        region_code=need.region_code,
+        words=_words(need.title, need.description),
+        lacking=lacking(need),
+        urgency=need.urgency.value,
+        published_at=need.published_at or need.created_at,
+        village_pairings=held.by_region.get(need.region_code, 0),
+        township_pairings=held.by_township.get(need.township_code, 0)
+        - held.by_region.get(need.region_code, 0),
+    )
+
+
+def offer_facts(offer: Offer) -> OfferFacts:
+    """Track record counts arrive with the agreements; until then every organization has the
+    prior's neutral 0.5."""
+    return OfferFacts(
+        category=offer.category.value,
+        subcategory=offer.subcategory_code,
+        tags=frozenset(offer.tags or ()),
+        service_codes=tuple(region.code for region in offer.service_regions),
+        words=_words(offer.title, offer.description),
+        remaining=remaining(offer),
+    )

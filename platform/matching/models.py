@@ -1,0 +1,153 @@
+"""Pairings on their way to agreements (proposals, with the amounts they commit), and signing
+events with their draft plan."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from catalogue.entry import MONEY
+from core.columns import value_enum
+from core.errors import N_
+from demand.models import Need, NeedLine
+from supply.models import Offer, OfferLine
+
+
+class ProposalState(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    CONVERTED = "converted"
+    """Turned into a signed agreement."""
+
+    @property
+    def label(self) -> str:
+        return _STATE_LABELS[self]
+
+
+_STATE_LABELS = {
+    ProposalState.PROPOSED: N_("Awaiting an answer"),
+    ProposalState.ACCEPTED: N_("Accepted"),
+    ProposalState.DECLINED: N_("Declined"),
+    ProposalState.WITHDRAWN: N_("Withdrawn"),
+    ProposalState.EXPIRED: N_("Expired unanswered"),
+    ProposalState.CONVERTED: N_("Signed as an agreement"),
+}
+
+
+class Side(StrEnum):
+    """Who proposed: the need's side (its station), the offer's organization, or a reviewer."""
+
+    NEED = "need"
+    OFFER = "offer"
+    REVIEWER = "reviewer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "need": N_("The village's station"),
+            "offer": N_("The organization"),
+            "reviewer": N_("A reviewer"),
+        }[self.value]
+
+
+class Proposal(UUIDv7AuditBase):
+    __tablename__ = "proposal"
+    __table_args__ = (
+        Index("ix_proposal_organization_state", "organization_id", "state"),
+        Index("ix_proposal_state_expires", "state", "expires_at"),
+    )
+
+    need_id: Mapped[UUID] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[UUID] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id"))
+    """The offer's organization, kept here for the open-proposal limit."""
+    state: Mapped[ProposalState] = mapped_column(
+        value_enum(ProposalState, 16), default=ProposalState.PROPOSED
+    )
+    proposed_by: Mapped[Side] = mapped_column(value_enum(Side, 16))
+    proposed_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    message: Mapped[str] = mapped_column(Text, default="")
+    answer_reason: Mapped[str] = mapped_column(Text, default="")
+    """Why it was declined or withdrawn."""
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """The score's components when it was proposed ("为什么推荐")."""
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    event_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("signing_event.id", ondelete="SET NULL"), index=True
+    )
+
+    need: Mapped[Need] = relationship(lazy="joined", innerjoin=True)
+    offer: Mapped[Offer] = relationship(lazy="joined", innerjoin=True)
+    lines: Mapped[list[ProposalLine]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ProposalLine(UUIDv7Base):
+    """An amount the offer's line would give to the need's line (same kind and unit)."""
+
+    __tablename__ = "proposal_line"
+
+    proposal_id: Mapped[UUID] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    need_line_id: Mapped[UUID] = mapped_column(ForeignKey("need_line.id", ondelete="CASCADE"))
+    offer_line_id: Mapped[UUID] = mapped_column(ForeignKey("offer_line.id", ondelete="CASCADE"))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="lines")
+    need_line: Mapped[NeedLine] = relationship(lazy="joined")
+    offer_line: Mapped[OfferLine] = relationship(lazy="joined")
+
+
+class SigningEvent(UUIDv7AuditBase):
+    """A 百社助千村 signing event: where and when, and the counties it must serve."""
+
+    __tablename__ = "signing_event"
+
+    name: Mapped[str] = mapped_column(String(100))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    county_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    planned_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    uncovered: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    """Counties in scope the last plan could not cover, with the reason."""
+
+    pairs: Mapped[list[PlanPair]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class PlanPair(UUIDv7Base):
+    """One pairing of an event's draft plan: chosen by the planner or added by a reviewer."""
+
+    __tablename__ = "plan_pair"
+    __table_args__ = (UniqueConstraint("event_id", "need_id", "offer_id"),)
+
+    event_id: Mapped[UUID] = mapped_column(ForeignKey("signing_event.id", ondelete="CASCADE"))
+    need_id: Mapped[UUID] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"))
+    offer_id: Mapped[UUID] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"))
+    county_code: Mapped[str] = mapped_column(String(12))
+    score: Mapped[float] = mapped_column(Float)
+    breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    added_by_hand: Mapped[bool] = mapped_column(default=False)
+    proposal_id: Mapped[UUID | None] = mapped_column(ForeignKey("proposal.id", ondelete="SET NULL"))
+    """Set once the pair was turned into a proposal."""
+
+    event: Mapped[SigningEvent] = relationship(back_populates="pairs")
+    need: Mapped[Need] = relationship(lazy="joined", innerjoin=True)
+    offer: Mapped[Offer] = relationship(lazy="joined", innerjoin=True)

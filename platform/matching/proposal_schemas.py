@@ -1,0 +1,93 @@
+"""Proposals in and out of HTTP."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from matching.models import Proposal, ProposalState, Side
+from matching.rules import Step
+
+Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+
+
+class ProposalIn(BaseModel):
+    need_id: UUID
+    offer_id: UUID
+    amounts: dict[UUID, Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]] | None = (
+        None
+    )
+    """Per need line, what to commit; by default as much as the need lacks and the offer has."""
+    message: Message = ""
+
+
+class AnswerIn(BaseModel):
+    reason: Message = ""
+
+
+class ProposalLineRead(BaseModel):
+    need_line_id: UUID
+    offer_line_id: UUID
+    kind: str
+    unit: str
+    item: str
+    amount: Decimal
+
+
+class ProposalRead(BaseModel):
+    id: UUID
+    need_id: UUID
+    need_title: str
+    offer_id: UUID
+    offer_title: str
+    organization_id: UUID
+    state: ProposalState
+    proposed_by: Side
+    message: str
+    answer_reason: str
+    score: float
+    breakdown: dict[str, float]
+    lines: list[ProposalLineRead]
+    created_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None
+    event_id: UUID | None
+    steps: list[Step]
+    """What the caller may do with it now."""
+
+
+def proposal_read(proposal: Proposal, steps: list[Step]) -> ProposalRead:
+    return ProposalRead(
+        id=proposal.id,
+        need_id=proposal.need_id,
+        need_title=proposal.need.title,
+        offer_id=proposal.offer_id,
+        offer_title=proposal.offer.title,
+        organization_id=proposal.organization_id,
+        state=proposal.state,
+        proposed_by=proposal.proposed_by,
+        message=proposal.message,
+        answer_reason=proposal.answer_reason,
+        score=round(proposal.score, 4),
+        breakdown={name: round(value, 4) for name, value in proposal.breakdown.items()},
+        lines=[
+            ProposalLineRead(
+                need_line_id=line.need_line_id,
+                offer_line_id=line.offer_line_id,
+                kind=line.need_line.kind.value,
+                unit=line.need_line.amount_unit,
+                item=line.need_line.item,
+                amount=line.amount,
+            )
+            for line in proposal.lines
+        ],
+        created_at=proposal.created_at,
+        expires_at=proposal.expires_at,
+        answered_at=proposal.answered_at,
+        event_id=proposal.event_id,
+        steps=steps,
+    )

@@ -1,0 +1,395 @@
+"""Proposals: a pairing proposed by one side (or a reviewer) and answered by the other.
+
+Claim discipline lives here. A proposal unanswered for 14 days expires; an organization holds
+at most 10 open proposals; accepting commits the proposed amounts against the need's and the
+offer's lines and one unit of the offer's capacity. Each commitment is a conditional UPDATE
+(``… SET committed = committed + x WHERE sought - committed >= x``), so two accepts racing for
+the last of a line cannot both succeed: on PostgreSQL the second waits for the first's row
+lock and then finds the condition false; on SQLite writes are serialized. Every step is
+audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.identity import Identity
+from accounts.models import Organization, Role
+from catalogue.workflow import EntryState, shown_state
+from core.audit import Actor, record
+from core.clock import Clock, local_date
+from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
+from core.pagination import PageRequest, Slice
+from demand.models import Need, NeedLine
+from matching.facts import need_facts, offer_facts, pairings_held
+from matching.models import Proposal, ProposalLine, ProposalState, Side
+from matching.rules import (
+    ANSWER_WITHIN,
+    OPEN_PROPOSALS_PER_ORGANIZATION,
+    Step,
+    may_take,
+    require_open,
+)
+from matching.scoring import score
+from supply.models import Offer, OfferLine
+
+CENT = Decimal("0.01")
+
+
+class ProposalNotFound(NotFound):
+    code = "proposal_not_found"
+
+
+NO_SUCH_PROPOSAL = N_("No such proposal.")
+
+
+class TooManyOpenProposals(Conflict):
+    code = "too_many_open_proposals"
+
+
+class NotEnoughLeft(Conflict):
+    code = "not_enough_left"
+
+
+def sides_of(identity: Identity | None, need: Need, offer: Offer) -> frozenset[Side]:
+    """For whom the identity may speak in a pairing of this need and offer."""
+    if identity is None:
+        return frozenset()
+    sides = set()
+    if identity.has(Role.STATION_WORKER) and identity.township_code == need.township_code:
+        sides.add(Side.NEED)
+    if identity.has(Role.MEMBER) and identity.organization_id == offer.organization_id:
+        sides.add(Side.OFFER)
+    if identity.may_review(need.category):
+        sides.add(Side.REVIEWER)
+    return frozenset(sides)
+
+
+def _proposer(sides: frozenset[Side]) -> Side:
+    """A party proposes as itself; a reviewer who is no party proposes as a reviewer."""
+    for side in (Side.NEED, Side.OFFER, Side.REVIEWER):
+        if side in sides:
+            return side
+    raise PermissionDenied(
+        N_(
+            "Only the need's station, the offer's organization or a reviewer may propose this "
+            "pairing."
+        )
+    )
+
+
+def _line_pairs(
+    need: Need, offer: Offer, amounts: Mapping[UUID, Decimal] | None
+) -> list[tuple[NeedLine, OfferLine, Decimal]]:
+    """Each need line with what it still lacks, against the offer's line of the same kind and
+    unit; the amount is what was asked for, or as much as both allow."""
+    offered = {(line.kind, line.amount_unit): line for line in offer.lines}
+    pairs = []
+    for line in need.lines:
+        partner = offered.get((line.kind, line.amount_unit))
+        if partner is None:
+            continue
+        most = min(line.sought - line.committed, partner.offered - partner.committed)
+        wanted = most if amounts is None else amounts.get(line.id)
+        if wanted is None or (amounts is None and most <= 0):
+            continue
+        if wanted <= 0 or wanted > most:
+            raise InvalidInput(
+                N_("An amount is more than the need lacks or the offer has left."),
+                problems=[
+                    FieldProblem(
+                        f"amounts.{line.id}",
+                        "out_of_range",
+                        N_("Between 0 and %(most)s."),
+                        {"most": most},
+                    )
+                ],
+            )
+        pairs.append((line, partner, wanted.quantize(CENT)))
+    if not pairs:
+        raise InvalidInput(N_("The offer has nothing left of what the need still lacks."))
+    return pairs
+
+
+class ProposalService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    def _locked(self, statement: Select, of: type) -> Select:  # type: ignore[type-arg]
+        """Row locks on ``of``'s rows (not on eagerly joined ones) where the database has them
+        (PostgreSQL); SQLite serializes writes."""
+        if self.session.bind.dialect.name == "postgresql":
+            return statement.with_for_update(of=of)
+        return statement
+
+    async def expire_due(self) -> int:
+        """Proposals unanswered past their 14 days become expired (run before every read)."""
+        now = self.clock()
+        due = list(
+            await self.session.scalars(
+                select(Proposal.id).where(
+                    Proposal.state == ProposalState.PROPOSED, Proposal.expires_at < now
+                )
+            )
+        )
+        if due:
+            await self.session.execute(
+                update(Proposal)
+                .where(Proposal.id.in_(due), Proposal.state == ProposalState.PROPOSED)
+                .values(state=ProposalState.EXPIRED, answered_at=now)
+                .execution_options(synchronize_session="fetch")
+            )
+            for proposal_id in due:
+                record(
+                    self.session,
+                    actor=Actor(user_id=None, username="system", role="system", ip=None),
+                    action="proposal.expired",
+                    object_type="proposal",
+                    object_id=proposal_id,
+                    at=now,
+                )
+        return len(due)
+
+    async def open_count(self, organization_id: UUID) -> int:
+        return (
+            await self.session.scalar(
+                select(func.count())
+                .select_from(Proposal)
+                .where(
+                    Proposal.organization_id == organization_id,
+                    Proposal.state == ProposalState.PROPOSED,
+                    Proposal.expires_at >= self.clock(),
+                )
+            )
+            or 0
+        )
+
+    async def _entries(self, need_id: UUID, offer_id: UUID) -> tuple[Need, Offer]:
+        need = await self.session.get(Need, need_id)
+        offer = await self.session.get(Offer, offer_id)
+        today = local_date(self.clock())
+        need_open = need is not None and (
+            shown_state(need.state, need.deadline, today) == EntryState.PUBLISHED
+        )
+        offer_open = offer is not None and (
+            shown_state(offer.state, offer.valid_until, today) == EntryState.PUBLISHED
+        )
+        if need is None or offer is None or not (need_open and offer_open):
+            problems = [
+                FieldProblem(name, "not_open", message)
+                for name, is_open, message in (
+                    ("need_id", need_open, N_("Choose a published need.")),
+                    ("offer_id", offer_open, N_("Choose a published offer.")),
+                )
+                if not is_open
+            ]
+            raise InvalidInput(
+                N_("Only published, current entries can be paired."), problems=problems
+            )
+        if need.category != offer.category:
+            raise InvalidInput(N_("The need and the offer belong to different categories."))
+        return need, offer
+
+    async def propose(
+        self,
+        need_id: UUID,
+        offer_id: UUID,
+        identity: Identity,
+        actor: Actor,
+        *,
+        amounts: Mapping[UUID, Decimal] | None = None,
+        message: str = "",
+        event_id: UUID | None = None,
+    ) -> Proposal:
+        await self.expire_due()
+        need, offer = await self._entries(need_id, offer_id)
+        proposer = _proposer(sides_of(identity, need, offer))
+        already = await self.session.scalar(
+            select(Proposal.id).where(
+                Proposal.need_id == need.id,
+                Proposal.offer_id == offer.id,
+                Proposal.state.in_((ProposalState.PROPOSED, ProposalState.ACCEPTED)),
+            )
+        )
+        if already is not None:
+            raise Conflict(
+                N_("This need and this offer already have an open or accepted proposal.")
+            )
+        await self.session.scalar(
+            self._locked(
+                select(Organization.id).where(Organization.id == offer.organization_id),
+                Organization,
+            )
+        )
+        if await self.open_count(offer.organization_id) >= OPEN_PROPOSALS_PER_ORGANIZATION:
+            raise TooManyOpenProposals(
+                N_(
+                    "The organization already holds %(limit)s open proposals; wait for answers "
+                    "first."
+                ),
+                params={"limit": OPEN_PROPOSALS_PER_ORGANIZATION},
+            )
+        pairs = _line_pairs(need, offer, amounts)
+        held = await pairings_held(self.session, [need.township_code])
+        now = self.clock()
+        scored = score(need_facts(need, held), offer_facts(offer), now)
+        proposal = Proposal(
+            need=need,
+            offer=offer,
+            organization_id=offer.organization_id,
+            state=ProposalState.PROPOSED,
+            proposed_by=proposer,
+            proposed_by_id=identity.user_id,
+            message=message,
+            score=scored.total,
+            breakdown={name.value: value for name, value in scored.parts.items()},
+            expires_at=now + ANSWER_WITHIN,
+            event_id=event_id,
+            lines=[
+                ProposalLine(need_line=line, offer_line=partner, amount=amount)
+                for line, partner, amount in pairs
+            ],
+        )
+        self.session.add(proposal)
+        await self.session.flush()
+        record(
+            self.session,
+            actor=actor,
+            action="proposal.proposed",
+            object_type="proposal",
+            object_id=proposal.id,
+            after={
+                "need_id": need.id,
+                "offer_id": offer.id,
+                "proposed_by": proposer.value,
+                "amounts": {str(line.id): amount for line, _partner, amount in pairs},
+            },
+            at=now,
+        )
+        return proposal
+
+    async def get(self, proposal_id: UUID) -> Proposal:
+        await self.expire_due()
+        proposal = await self.session.scalar(
+            self._locked(select(Proposal).where(Proposal.id == proposal_id), Proposal)
+        )
+        if proposal is None:
+            raise ProposalNotFound(NO_SUCH_PROPOSAL)
+        return proposal
+
+    async def take(
+        self,
+        proposal_id: UUID,
+        step: Step,
+        identity: Identity,
+        actor: Actor,
+        *,
+        reason: str = "",
+    ) -> Proposal:
+        proposal = await self.get(proposal_id)
+        require_open(proposal.state)
+        sides = sides_of(identity, proposal.need, proposal.offer)
+        if not may_take(step, proposal.proposed_by, sides):
+            raise PermissionDenied(
+                N_(
+                    "Only the other side of the pairing, or a reviewer, may answer it; only its "
+                    "proposer may withdraw it."
+                )
+            )
+        reason = reason.strip()
+        if step is Step.DECLINE and not reason:
+            raise InvalidInput(
+                N_("Say why you decline, so the other side can do better."),
+                problems=[FieldProblem("reason", "required", N_("Give a reason."))],
+            )
+        if step is Step.ACCEPT:
+            await self._commit(proposal)
+        before = proposal.state
+        now = self.clock()
+        proposal.state = step.target
+        proposal.answered_at = now
+        proposal.answer_reason = reason
+        await self.session.flush()
+        record(
+            self.session,
+            actor=actor,
+            action=f"proposal.{step.target.value}",
+            object_type="proposal",
+            object_id=proposal.id,
+            before={"state": before.value},
+            after={"state": proposal.state.value, "reason": reason},
+            at=now,
+        )
+        return proposal
+
+    async def _commit(self, proposal: Proposal) -> None:
+        """Commit every line's amount and one unit of capacity, each only if enough is left."""
+        for line in proposal.lines:
+            for table, has_room in (
+                (NeedLine, NeedLine.sought - NeedLine.committed >= line.amount),
+                (OfferLine, OfferLine.offered - OfferLine.committed >= line.amount),
+            ):
+                line_id = line.need_line_id if table is NeedLine else line.offer_line_id
+                await self._conditional(
+                    table, line_id, has_room, committed=table.committed + line.amount
+                )
+        await self._conditional(
+            Offer,
+            proposal.offer_id,
+            Offer.capacity_used < Offer.capacity,
+            capacity_used=Offer.capacity_used + 1,
+        )
+
+    async def _conditional(
+        self, table: type, row_id: UUID, condition: ColumnElement[bool], **values: object
+    ) -> None:
+        changed = await self.session.execute(
+            update(table)
+            .where(table.id == row_id, condition)  # type: ignore[attr-defined]
+            .values(**values)
+            .execution_options(synchronize_session="fetch")
+        )
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            raise NotEnoughLeft(
+                N_(
+                    "Not enough is left on the need or the offer any more: someone committed it "
+                    "first. Propose a smaller amount."
+                )
+            )
+
+    async def list_for(
+        self,
+        identity: Identity,
+        page: PageRequest,
+        *,
+        state: ProposalState | None = None,
+        event_id: UUID | None = None,
+    ) -> Slice[Proposal]:
+        """The proposals the identity is a party to; reviewers see those of their categories."""
+        await self.expire_due()
+        visible: list[ColumnElement[bool]] = []
+        if identity.township_code is not None:
+            visible.append(Need.township_code == identity.township_code)
+        if identity.organization_id is not None:
+            visible.append(Proposal.organization_id == identity.organization_id)
+        if identity.has(Role.REVIEWER):
+            categories = identity.reviewer_categories
+            visible.append(Need.category.in_(categories) if categories else Need.id.is_not(None))
+        if not visible:
+            return Slice(items=[], total=0, page=page.page, page_size=page.page_size)
+        query = select(Proposal).join(Need, Proposal.need_id == Need.id).where(or_(*visible))
+        if state is not None:
+            query = query.where(Proposal.state == state)
+        if event_id is not None:
+            query = query.where(Proposal.event_id == event_id)
+        total = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        items = await self.session.scalars(
+            query.order_by(Proposal.created_at.desc()).limit(page.page_size).offset(page.offset)
+        )
+        return Slice.of(list(items.unique()), total, page)

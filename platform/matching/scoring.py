@@ -1,0 +1,184 @@
+"""How well an offer suits a need: a weighted sum of named components, each in [0, 1].
+
+Every component is a pure function of plain facts (`NeedFacts`, `OfferFacts`), so each is
+tested on hand-made cases and the breakdown shown to people ("为什么推荐") is exactly what was
+summed. Two components are requirements rather than preferences: an offer of another top
+category, or one that does not serve the need's place, is no candidate at all (`eligible`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+LineKey = tuple[str, str]
+"""A line's kind and unit: amounts compare only within the same kind and unit."""
+
+
+class Component(StrEnum):
+    CATEGORY = "category"
+    GEOGRAPHY = "geography"
+    TEXT = "text"
+    CAPACITY = "capacity"
+    URGENCY = "urgency"
+    TRACK_RECORD = "track_record"
+    FAIRNESS = "fairness"
+
+
+DEFAULT_WEIGHTS: Mapping[Component, float] = {
+    Component.CATEGORY: 0.20,
+    Component.GEOGRAPHY: 0.15,
+    Component.TEXT: 0.15,
+    Component.CAPACITY: 0.15,
+    Component.URGENCY: 0.15,
+    Component.TRACK_RECORD: 0.10,
+    Component.FAIRNESS: 0.10,
+}
+
+SAME_SUBCATEGORY = 0.3
+TAG_OVERLAP = 0.2
+LEVEL_SCORES = {12: 1.0, 9: 0.85, 6: 0.7, 4: 0.55}
+"""Served exactly at the need's village, its township, its county, the whole city: an offer
+present close by is worth a little more than one that covers everything."""
+URGENCY_LEVELS = {"red": 1.0, "yellow": 0.6, "green": 0.3}
+URGENCY_SHARE = 0.7
+"""The rest of the urgency component grows with the days the need has waited."""
+FULL_WAIT_DAYS = 60
+PRIOR_SUCCESSES = 2.0
+PRIOR_TRIALS = 4.0
+"""A Beta(2, 2) prior: a newcomer with no history scores 0.5, not 0."""
+TOWNSHIP_PAIRING_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class NeedFacts:
+    category: str
+    subcategory: str
+    tags: frozenset[str]
+    region_code: str
+    """The need's village or township (12 digits)."""
+    words: frozenset[str]
+    lacking: Mapping[LineKey, Decimal]
+    """Per line: sought minus committed, only where positive."""
+    urgency: str
+    published_at: datetime
+    village_pairings: int = 0
+    """Open or accepted pairings the need's village (or township need) already holds."""
+    township_pairings: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFacts:
+    category: str
+    subcategory: str
+    tags: frozenset[str]
+    service_codes: tuple[str, ...]
+    words: frozenset[str]
+    remaining: Mapping[LineKey, Decimal]
+    """Per line: offered minus committed."""
+    completed_agreements: int = 0
+    agreements: int = 0
+    reports_on_time: int = 0
+    reports_due: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    total: float
+    parts: Mapping[Component, float]
+    """Each component's value in [0, 1], before weighting."""
+
+
+def ancestors(code: str) -> dict[str, int]:
+    """The region itself and every division above it, each with its code length: 12-digit
+    codes nest (city 4 significant digits, county 6, township 9, village 12)."""
+    return {code[:digits].ljust(12, "0"): digits for digits in (12, 9, 6, 4)}
+
+
+def geography(need: NeedFacts, offer: OfferFacts) -> float:
+    """How closely the offer serves the need's place; 0 when it does not serve it at all."""
+    above = ancestors(need.region_code)
+    levels = [above[code] for code in offer.service_codes if code in above]
+    return LEVEL_SCORES[max(levels)] if levels else 0.0
+
+
+def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
+    union = left | right
+    return len(left & right) / len(union) if union else 0.0
+
+
+def category(need: NeedFacts, offer: OfferFacts) -> float:
+    """Half for the same top category, more for the same sub-category and shared tags."""
+    if need.category != offer.category:
+        return 0.0
+    same_sub = SAME_SUBCATEGORY if need.subcategory == offer.subcategory else 0.0
+    return 0.5 + same_sub + TAG_OVERLAP * _jaccard(need.tags, offer.tags)
+
+
+def text(need: NeedFacts, offer: OfferFacts) -> float:
+    """Overlap of the segmented words of titles and descriptions (cosine of word sets)."""
+    if not need.words or not offer.words:
+        return 0.0
+    shared = len(need.words & offer.words)
+    return shared / (len(need.words) * len(offer.words)) ** 0.5
+
+
+def capacity(need: NeedFacts, offer: OfferFacts) -> float:
+    """For each line the need still lacks, the share the offer could still cover, averaged."""
+    if not need.lacking:
+        return 0.0
+    shares = [
+        min(Decimal(1), offer.remaining.get(key, Decimal(0)) / lacking)
+        for key, lacking in need.lacking.items()
+    ]
+    return float(sum(shares, Decimal(0)) / len(shares))
+
+
+def urgency(need: NeedFacts, now: datetime) -> float:
+    """红 > 黄 > 绿, and a need that has waited longer comes forward."""
+    waited = max(0.0, (now - need.published_at).total_seconds() / 86400)
+    level = URGENCY_LEVELS.get(need.urgency, 0.0)
+    return URGENCY_SHARE * level + (1 - URGENCY_SHARE) * min(1.0, waited / FULL_WAIT_DAYS)
+
+
+def track_record(offer: OfferFacts) -> float:
+    """Completed agreements and reports filed on time, over what was undertaken, with a prior."""
+    successes = offer.completed_agreements + offer.reports_on_time
+    trials = offer.agreements + offer.reports_due
+    return (successes + PRIOR_SUCCESSES) / (trials + PRIOR_TRIALS)
+
+
+def fairness(need: NeedFacts) -> float:
+    """Lower for each pairing the village (and, half as much, the township) already holds."""
+    held = need.village_pairings + TOWNSHIP_PAIRING_WEIGHT * need.township_pairings
+    return 1.0 / (1.0 + held)
+
+
+def eligible(need: NeedFacts, offer: OfferFacts) -> bool:
+    return need.category == offer.category and geography(need, offer) > 0
+
+
+def score(
+    need: NeedFacts,
+    offer: OfferFacts,
+    now: datetime,
+    weights: Mapping[Component, float] = DEFAULT_WEIGHTS,
+) -> Score:
+    """The weighted sum (weights normalised to sum to 1) and its parts; 0 when not eligible."""
+    parts = {
+        Component.CATEGORY: category(need, offer),
+        Component.GEOGRAPHY: geography(need, offer),
+        Component.TEXT: text(need, offer),
+        Component.CAPACITY: capacity(need, offer),
+        Component.URGENCY: urgency(need, now),
+        Component.TRACK_RECORD: track_record(offer),
+        Component.FAIRNESS: fairness(need),
+    }
+    if not eligible(need, offer):
+        return Score(total=0.0, parts=parts)
+    weight_sum = sum(weights.values())
+    total = sum(weights[name] * value for name, value in parts.items()) / weight_sum
+    return Score(total=total, parts=parts)

@@ -1,0 +1,151 @@
+"""Each score component on hand-made cases, and the weighted sum."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from matching.scoring import (
+    DEFAULT_WEIGHTS,
+    Component,
+    NeedFacts,
+    OfferFacts,
+    ancestors,
+    capacity,
+    category,
+    eligible,
+    fairness,
+    geography,
+    score,
+    text,
+    track_record,
+    urgency,
+)
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+VILLAGE = "530627106201"  # 以勒村, 以勒镇, 镇雄县, 昭通市
+TOWNSHIP = "530627106000"
+COUNTY = "530627000000"
+CITY = "530600000000"
+FUNDS = ("funds", "元")
+TIME = ("person_days", "人天")
+
+NEED = NeedFacts(
+    category="special_groups",
+    subcategory="left_behind_children",
+    tags=frozenset({"暑期", "托管"}),
+    region_code=VILLAGE,
+    words=frozenset({"留守儿童", "暑期", "托管", "志愿者"}),
+    lacking={FUNDS: Decimal(30000), TIME: Decimal(40)},
+    urgency="red",
+    published_at=NOW - timedelta(days=30),
+)
+OFFER = OfferFacts(
+    category="special_groups",
+    subcategory="left_behind_children",
+    tags=frozenset({"托管"}),
+    service_codes=(COUNTY,),
+    words=frozenset({"大学生", "暑期", "托管", "志愿者"}),
+    remaining={TIME: Decimal(200)},
+)
+
+
+def test_region_codes_nest() -> None:
+    assert ancestors(VILLAGE) == {VILLAGE: 12, TOWNSHIP: 9, COUNTY: 6, CITY: 4}
+
+
+@pytest.mark.parametrize(
+    ("served", "expected"),
+    [((VILLAGE,), 1.0), ((TOWNSHIP,), 0.85), ((COUNTY,), 0.7), ((CITY,), 0.55)],
+)
+def test_geography_is_hierarchical(served: tuple[str, ...], expected: float) -> None:
+    assert geography(NEED, dataclasses.replace(OFFER, service_codes=served)) == expected
+
+
+def test_a_city_wide_offer_covers_every_village() -> None:
+    city_wide = dataclasses.replace(OFFER, service_codes=(CITY,))
+    for village in ("530627106201", "530602001001", "530628100200", "530621105203"):
+        assert geography(dataclasses.replace(NEED, region_code=village), city_wide) > 0
+
+
+def test_an_offer_elsewhere_does_not_serve_the_village() -> None:
+    elsewhere = dataclasses.replace(OFFER, service_codes=("530628000000", "530627107000"))
+    assert geography(NEED, elsewhere) == 0
+    assert not eligible(NEED, elsewhere)
+    assert score(NEED, elsewhere, NOW).total == 0
+
+
+def test_the_most_specific_service_region_counts() -> None:
+    both = dataclasses.replace(OFFER, service_codes=(CITY, TOWNSHIP))
+    assert geography(NEED, both) == 0.85
+
+
+def test_category_needs_the_same_top_category_and_rewards_closeness() -> None:
+    assert category(NEED, OFFER) == pytest.approx(0.5 + 0.3 + 0.2 * 1 / 2)
+    other_sub = dataclasses.replace(OFFER, subcategory="children_home", tags=frozenset())
+    assert category(NEED, other_sub) == 0.5
+    other_top = dataclasses.replace(OFFER, category="industry")
+    assert category(NEED, other_top) == 0
+    assert not eligible(NEED, other_top)
+
+
+def test_text_is_the_overlap_of_words() -> None:
+    assert text(NEED, OFFER) == pytest.approx(3 / 4)
+    assert text(NEED, dataclasses.replace(OFFER, words=frozenset({"苹果"}))) == 0
+    assert text(NEED, dataclasses.replace(OFFER, words=NEED.words)) == pytest.approx(1)
+
+
+def test_capacity_compares_line_by_line() -> None:
+    # time fully covered (200 ≥ 40), funds not offered at all
+    assert capacity(NEED, OFFER) == pytest.approx(0.5)
+    some_funds = dataclasses.replace(OFFER, remaining={TIME: Decimal(20), FUNDS: Decimal(30000)})
+    assert capacity(NEED, some_funds) == pytest.approx((0.5 + 1) / 2)
+    goods_in_other_unit = dataclasses.replace(OFFER, remaining={("goods", "张"): Decimal(9)})
+    need_goods = dataclasses.replace(NEED, lacking={("goods", "件"): Decimal(3)})
+    assert capacity(need_goods, goods_in_other_unit) == 0
+    assert capacity(dataclasses.replace(NEED, lacking={}), OFFER) == 0
+
+
+def test_urgency_orders_red_yellow_green_and_grows_with_waiting() -> None:
+    red, yellow, green = (
+        urgency(dataclasses.replace(NEED, urgency=level), NOW)
+        for level in ("red", "yellow", "green")
+    )
+    assert red > yellow > green
+    fresh = urgency(dataclasses.replace(NEED, published_at=NOW), NOW)
+    waited = urgency(dataclasses.replace(NEED, published_at=NOW - timedelta(days=90)), NOW)
+    assert fresh < urgency(NEED, NOW) < waited == pytest.approx(1.0)
+
+
+def test_track_record_has_a_prior_for_newcomers() -> None:
+    assert track_record(OFFER) == 0.5
+    proven = dataclasses.replace(
+        OFFER, completed_agreements=8, agreements=8, reports_on_time=20, reports_due=20
+    )
+    failing = dataclasses.replace(OFFER, agreements=5, reports_due=10)
+    assert track_record(failing) < track_record(OFFER) < track_record(proven) < 1
+
+
+def test_a_village_already_paired_three_times_scores_lower() -> None:
+    assert fairness(NEED) == 1.0
+    thrice = dataclasses.replace(NEED, village_pairings=3)
+    assert fairness(thrice) == 0.25
+    assert score(thrice, OFFER, NOW).total < score(NEED, OFFER, NOW).total
+    busy_township = dataclasses.replace(NEED, township_pairings=2)
+    assert fairness(thrice) < fairness(busy_township) < fairness(NEED)
+
+
+def test_score_is_the_normalised_weighted_sum_of_its_parts() -> None:
+    result = score(NEED, OFFER, NOW)
+    assert set(result.parts) == set(Component)
+    assert all(0 <= value <= 1 for value in result.parts.values())
+    expected = sum(DEFAULT_WEIGHTS[name] * value for name, value in result.parts.items())
+    assert result.total == pytest.approx(expected / sum(DEFAULT_WEIGHTS.values()))
+    assert 0 < result.total <= 1
+    doubled = {name: weight * 2 for name, weight in DEFAULT_WEIGHTS.items()}
+    assert score(NEED, OFFER, NOW, doubled).total == pytest.approx(result.total)
+    only_fairness = {name: 0.0 for name in Component} | {Component.FAIRNESS: 1.0}
+    assert score(NEED, OFFER, NOW, only_fairness).total == 1.0
