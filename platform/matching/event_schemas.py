@@ -1,0 +1,107 @@
+"""Signing events and their plan in and out of HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from matching.events import Conversion, coverage
+from matching.models import PlanPair, SigningEvent
+
+CountyCode = Annotated[str, StringConstraints(pattern=r"^\d{6}000000$")]
+
+
+class EventIn(BaseModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
+    held_on: date
+    place: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    county_codes: list[CountyCode] = Field(min_length=1, max_length=200)
+
+
+class PlanIn(BaseModel):
+    k: int = Field(default=20, ge=1, le=100)
+    """Candidates kept per need before solving."""
+
+
+class PairIn(BaseModel):
+    need_id: UUID
+    offer_id: UUID
+
+
+class PlanPairRead(BaseModel):
+    id: UUID
+    need_id: UUID
+    need_title: str
+    offer_id: UUID
+    offer_title: str
+    county_code: str
+    score: float
+    breakdown: dict[str, float]
+    added_by_hand: bool
+    proposal_id: UUID | None
+
+
+class EventRead(BaseModel):
+    id: UUID
+    name: str
+    held_on: date
+    place: str
+    county_codes: list[str]
+    planned_at: datetime | None
+    coverage: dict[str, int]
+    """Pairs of the plan per county in scope."""
+    uncovered: dict[str, str]
+    """Counties the last plan could not cover: no_candidate or capacity."""
+    total_score: float
+    pairs: list[PlanPairRead]
+
+
+class SkippedRead(BaseModel):
+    pair_id: UUID
+    reason: str
+
+
+class ConversionRead(BaseModel):
+    proposal_ids: list[UUID]
+    skipped: list[SkippedRead]
+
+
+def pair_read(pair: PlanPair) -> PlanPairRead:
+    return PlanPairRead(
+        id=pair.id,
+        need_id=pair.need_id,
+        need_title=pair.need.title,
+        offer_id=pair.offer_id,
+        offer_title=pair.offer.title,
+        county_code=pair.county_code,
+        score=round(pair.score, 4),
+        breakdown={name: round(value, 4) for name, value in pair.breakdown.items()},
+        added_by_hand=pair.added_by_hand,
+        proposal_id=pair.proposal_id,
+    )
+
+
+def event_read(event: SigningEvent) -> EventRead:
+    pairs = sorted(event.pairs, key=lambda pair: (pair.county_code, -pair.score))
+    return EventRead(
+        id=event.id,
+        name=event.name,
+        held_on=event.held_on,
+        place=event.place,
+        county_codes=event.county_codes,
+        planned_at=event.planned_at,
+        coverage=coverage(event),
+        uncovered=event.uncovered,
+        total_score=round(sum(pair.score for pair in pairs), 4),
+        pairs=[pair_read(pair) for pair in pairs],
+    )
+
+
+def conversion_read(conversion: Conversion) -> ConversionRead:
+    return ConversionRead(
+        proposal_ids=[proposal.id for proposal in conversion.proposed],
+        skipped=[SkippedRead(pair_id=s.pair.id, reason=s.reason) for s in conversion.skipped],
+    )

@@ -1,0 +1,305 @@
+"""Signing events (百社助千村) and their global plan.
+
+A reviewer creates an event for some counties and asks for a plan: every current need of those
+counties that still lacks something, every current offer with capacity left, each pair that
+could be paired scored (`matching.scoring`), pruned to each need's best ``k``, then solved
+exactly by `matching.planner` so that the total score is highest while every county that can be
+covered gets at least one pairing. The plan is a draft: pairs can be dropped or added by hand,
+and then turned into proposals in one action (each one a proposal by the reviewer, answered by
+the organization as usual; a pair the rules refuse is reported, not forced).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.identity import Identity
+from catalogue.workflow import EntryState
+from core.audit import Actor, record
+from core.clock import Clock, local_date
+from core.errors import N_, DomainError, FieldProblem, InvalidInput, NotFound
+from core.i18n import translate
+from demand.models import Need
+from matching.facts import lacking, need_facts, offer_facts, pairings_held
+from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
+from matching.planner import PlanProblem, prune_top_k, solve
+from matching.proposals import ProposalService
+from matching.scoring import Component, eligible, score
+from supply.models import Offer
+
+DEFAULT_K = 20
+"""Candidates kept per need before solving: enough for the plan to trade one for another."""
+
+
+class EventNotFound(NotFound):
+    code = "event_not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    pair: PlanPair
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    proposed: list[Proposal]
+    skipped: list[Skipped]
+
+
+def coverage(event: SigningEvent) -> dict[str, int]:
+    """Pairs of the draft plan per county in scope (0 where none)."""
+    counts = Counter(pair.county_code for pair in event.pairs)
+    return {county: counts.get(county, 0) for county in event.county_codes}
+
+
+def _breakdown(parts: dict[Component, float]) -> dict[str, float]:
+    return {name.value: value for name, value in parts.items()}
+
+
+class EventService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    async def create(
+        self,
+        *,
+        name: str,
+        held_on: date,
+        place: str,
+        county_codes: list[str],
+        identity: Identity,
+        actor: Actor,
+    ) -> SigningEvent:
+        event = SigningEvent(
+            name=name,
+            held_on=held_on,
+            place=place,
+            county_codes=sorted(set(county_codes)),
+            created_by_id=identity.user_id,
+            uncovered={},
+            pairs=[],
+        )
+        self.session.add(event)
+        await self.session.flush()
+        record(
+            self.session,
+            actor=actor,
+            action="event.created",
+            object_type="signing_event",
+            object_id=event.id,
+            after={"name": name, "held_on": held_on, "counties": event.county_codes},
+            at=self.clock(),
+        )
+        return event
+
+    async def get(self, event_id: UUID) -> SigningEvent:
+        event = await self.session.get(SigningEvent, event_id)
+        if event is None:
+            raise EventNotFound(N_("No such signing event."))
+        return event
+
+    async def list(self) -> list[SigningEvent]:
+        return list(
+            await self.session.scalars(select(SigningEvent).order_by(SigningEvent.held_on.desc()))
+        )
+
+    async def _current(self, model: type[Need] | type[Offer]) -> list[Need] | list[Offer]:
+        today = local_date(self.clock())
+        deadline = Need.deadline if model is Need else Offer.valid_until
+        found = await self.session.scalars(
+            select(model).where(model.state == EntryState.PUBLISHED, deadline >= today)
+        )
+        return list(found.unique())
+
+    async def _open_per_offer(self) -> Counter[UUID]:
+        rows = await self.session.execute(
+            select(Proposal.offer_id, func.count())
+            .where(Proposal.state == ProposalState.PROPOSED)
+            .group_by(Proposal.offer_id)
+        )
+        return Counter({offer_id: count for offer_id, count in rows})
+
+    async def plan(
+        self, event_id: UUID, identity: Identity, actor: Actor, k: int = DEFAULT_K
+    ) -> SigningEvent:
+        """Replace the event's draft (pairs not yet proposed) with the optimal plan."""
+        event = await self.get(event_id)
+        scope = set(event.county_codes)
+        needs = [
+            need
+            for need in await self._current(Need)
+            if need.county_code in scope and lacking(need) and identity.may_review(need.category)
+        ]
+        busy = await self._open_per_offer()
+        offers = [
+            offer
+            for offer in await self._current(Offer)
+            if offer.remaining_capacity - busy[offer.id] > 0
+        ]
+        held = await pairings_held(self.session, {need.township_code for need in needs})
+        now = self.clock()
+        need_facts_of = [need_facts(need, held) for need in needs]
+        offer_facts_of = [offer_facts(offer) for offer in offers]
+        pairs: list[tuple[int, int, float, dict[str, float]]] = []
+        for i, facts in enumerate(need_facts_of):
+            for j, candidate in enumerate(offer_facts_of):
+                if eligible(facts, candidate):
+                    scored = score(facts, candidate, now)
+                    pairs.append((i, j, scored.total, _breakdown(scored.parts)))
+        counties = sorted(scope)
+        county_index = {code: index for index, code in enumerate(counties)}
+        pair_need = np.array([p[0] for p in pairs], dtype=np.int64)
+        pair_offer = np.array([p[1] for p in pairs], dtype=np.int64)
+        pair_score = np.array([min(1.0, max(0.0, p[2])) for p in pairs], dtype=np.float64)
+        kept = prune_top_k(pair_need, pair_offer, pair_score, k) if pairs else np.array([], int)
+        result = solve(
+            PlanProblem(
+                need_county=np.array([county_index[n.county_code] for n in needs], dtype=np.int64),
+                need_slots=np.array([len(lacking(n)) for n in needs], dtype=np.int64),
+                offer_capacity=np.array(
+                    [o.remaining_capacity - busy[o.id] for o in offers], dtype=np.int64
+                ),
+                pair_need=pair_need[kept],
+                pair_offer=pair_offer[kept],
+                pair_score=pair_score[kept],
+                counties_in_scope=np.arange(len(counties), dtype=np.int64),
+            )
+        )
+        await self.session.execute(
+            delete(PlanPair).where(PlanPair.event_id == event.id, PlanPair.proposal_id.is_(None))
+        )
+        for index in kept[result.chosen].tolist():
+            need_index, offer_index, value, parts = pairs[index]
+            need = needs[need_index]
+            self.session.add(
+                PlanPair(
+                    event_id=event.id,
+                    need_id=need.id,
+                    offer_id=offers[offer_index].id,
+                    county_code=need.county_code,
+                    score=value,
+                    breakdown=parts,
+                )
+            )
+        event.uncovered = {
+            counties[county]: reason.value for county, reason in result.uncovered.items()
+        }
+        event.planned_at = now
+        await self.session.flush()
+        await self.session.refresh(event, ["pairs"])
+        record(
+            self.session,
+            actor=actor,
+            action="event.planned",
+            object_type="signing_event",
+            object_id=event.id,
+            after={
+                "pairs": len(result.chosen),
+                "total_score": round(result.total_score, 6),
+                "uncovered": event.uncovered,
+                "candidates": len(kept),
+            },
+            at=now,
+        )
+        return event
+
+    async def _pair(self, event: SigningEvent, pair_id: UUID) -> PlanPair:
+        pair = next((pair for pair in event.pairs if pair.id == pair_id), None)
+        if pair is None:
+            raise NotFound(N_("This pair is not in the event's plan."))
+        return pair
+
+    async def drop_pair(self, event_id: UUID, pair_id: UUID, actor: Actor) -> SigningEvent:
+        event = await self.get(event_id)
+        pair = await self._pair(event, pair_id)
+        event.pairs.remove(pair)
+        await self.session.flush()
+        record(
+            self.session,
+            actor=actor,
+            action="event.pair_dropped",
+            object_type="signing_event",
+            object_id=event.id,
+            before={"need_id": pair.need_id, "offer_id": pair.offer_id},
+            at=self.clock(),
+        )
+        return event
+
+    async def add_pair(
+        self, event_id: UUID, need_id: UUID, offer_id: UUID, actor: Actor
+    ) -> SigningEvent:
+        """A pair chosen by hand: it must be one the rules allow (category, place served)."""
+        event = await self.get(event_id)
+        need = await self.session.get(Need, need_id)
+        offer = await self.session.get(Offer, offer_id)
+        if need is None or offer is None:
+            raise InvalidInput(N_("Choose a need and an offer of the catalogue."))
+        if need.county_code not in event.county_codes:
+            raise InvalidInput(
+                N_("The need is not in one of the event's counties."),
+                problems=[FieldProblem("need_id", "out_of_scope", N_("Not in scope."))],
+            )
+        if any(p.need_id == need.id and p.offer_id == offer.id for p in event.pairs):
+            raise InvalidInput(N_("This pair is already in the plan."))
+        held = await pairings_held(self.session, [need.township_code])
+        facts, candidate = need_facts(need, held), offer_facts(offer)
+        if not eligible(facts, candidate):
+            raise InvalidInput(
+                N_("This offer cannot serve this need: another category, or not its place.")
+            )
+        scored = score(facts, candidate, self.clock())
+        event.pairs.append(
+            PlanPair(
+                need_id=need.id,
+                offer_id=offer.id,
+                county_code=need.county_code,
+                score=scored.total,
+                breakdown=_breakdown(scored.parts),
+                added_by_hand=True,
+            )
+        )
+        await self.session.flush()
+        await self.session.refresh(event, ["pairs"])
+        record(
+            self.session,
+            actor=actor,
+            action="event.pair_added",
+            object_type="signing_event",
+            object_id=event.id,
+            after={"need_id": need.id, "offer_id": offer.id},
+            at=self.clock(),
+        )
+        return event
+
+    async def propose_all(
+        self, event_id: UUID, identity: Identity, actor: Actor, locale: str
+    ) -> Conversion:
+        """Every pair not yet proposed becomes a proposal by the reviewer; a pair the rules
+        refuse (limit reached, nothing left, no longer published) is skipped with the reason,
+        in a savepoint so the others still go through."""
+        event = await self.get(event_id)
+        proposals = ProposalService(self.session, self.clock)
+        proposed: list[Proposal] = []
+        skipped: list[Skipped] = []
+        for pair in [pair for pair in event.pairs if pair.proposal_id is None]:
+            try:
+                async with self.session.begin_nested():
+                    proposal = await proposals.propose(
+                        pair.need_id, pair.offer_id, identity, actor, event_id=event.id
+                    )
+            except DomainError as refusal:
+                skipped.append(Skipped(pair, translate(locale, refusal.message, refusal.params)))
+                continue
+            pair.proposal_id = proposal.id
+            proposed.append(proposal)
+        await self.session.flush()
+        return Conversion(proposed=proposed, skipped=skipped)

@@ -1,0 +1,173 @@
+"""Signing events through the API: the plan covers every county it can, lists the others with
+the reason, can be edited by hand, and becomes proposals in one action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.models import Role
+from tests.conftest import FakeClock
+from tests.factories import (
+    bearer,
+    make_organization,
+    make_station,
+    make_user,
+    need_body,
+    offer_body,
+)
+
+ZHENXIONG, ZHAOYANG, YILIANG = "530627000000", "530602000000", "530628000000"
+YILE, YILE_VILLAGE = "530627106000", "530627106201"
+FENGHUANG, FENGHUANG_VILLAGE = "530602001000", "530602001001"
+CITY = "530600000000"
+
+
+class Bureau:
+    def __init__(self, client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
+        self.client, self.headers = client, headers
+
+    async def publish(self, kind: str, owner: str, body: dict[str, Any]) -> dict[str, Any]:
+        created = await self.client.post(f"/api/v1/{kind}", json=body, headers=self.headers[owner])
+        assert created.status_code == 201, created.text
+        entry_id = created.json()["id"]
+        await self.client.post(f"/api/v1/{kind}/{entry_id}/submit", headers=self.headers[owner])
+        approved = await self.client.post(
+            f"/api/v1/{kind}/{entry_id}/approve", headers=self.headers["rev"]
+        )
+        return approved.json()
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        return await self.client.request(
+            method, f"/api/v1/events{path}", headers=self.headers["rev"], **kwargs
+        )
+
+
+@pytest.fixture
+async def bureau(client: AsyncClient, session: AsyncSession) -> Bureau:
+    for name, township in (("zx_worker", YILE), ("zy_worker", FENGHUANG)):
+        station = await make_station(session, township)
+        await make_user(session, Role.STATION_WORKER, username=name, station=station)
+    organization = await make_organization(session, "昭通市光明公益协会")
+    await make_user(session, Role.MEMBER, username="member", organization=organization)
+    await make_user(session, Role.REVIEWER, username="rev")
+    names = ("zx_worker", "zy_worker", "member", "rev")
+    return Bureau(client, {name: await bearer(client, name) for name in names})
+
+
+@pytest.fixture
+async def catalogue(bureau: Bureau, clock: FakeClock) -> dict[str, dict[str, Any]]:
+    """One need in 镇雄 and one in 昭阳; a city-wide offer and a 镇雄-only one, each able to
+    take one need: covering both counties means the city-wide offer goes to 昭阳."""
+    time_only = [{"kind": "person_days", "amount": "40", "item": "志愿者"}]
+    return {
+        "zx_need": await bureau.publish(
+            "needs", "zx_worker", need_body(clock, region_code=YILE_VILLAGE, lines=time_only)
+        ),
+        "zy_need": await bureau.publish(
+            "needs",
+            "zy_worker",
+            need_body(
+                clock,
+                region_code=FENGHUANG_VILLAGE,
+                title="凤凰村留守儿童暑期托管",
+                lines=time_only,
+            ),
+        ),
+        "city_offer": await bureau.publish(
+            "offers", "member", offer_body(clock, service_region_codes=[CITY], capacity=1)
+        ),
+        "zx_offer": await bureau.publish(
+            "offers",
+            "member",
+            offer_body(
+                clock, title="镇雄县暑期托管志愿服务", service_region_codes=[ZHENXIONG], capacity=1
+            ),
+        ),
+    }
+
+
+async def _event(bureau: Bureau, counties: list[str]) -> dict[str, Any]:
+    created = await bureau.call(
+        "POST",
+        "/",
+        json={
+            "name": "百社助千村签约活动",
+            "held_on": "2026-07-01",
+            "place": "昭通市",
+            "county_codes": counties,
+        },
+    )
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+async def test_the_plan_covers_every_county_it_can_and_names_the_others(
+    bureau: Bureau, catalogue: dict[str, dict[str, Any]]
+) -> None:
+    event = await _event(bureau, [ZHENXIONG, ZHAOYANG, YILIANG])
+    planned = await bureau.call("POST", f"/{event['id']}/plan", json={"k": 5})
+    assert planned.status_code == 200, planned.text
+    plan = planned.json()
+    assert plan["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1, YILIANG: 0}
+    assert plan["uncovered"] == {YILIANG: "no_candidate"}
+    pairs = {(pair["need_id"], pair["offer_id"]) for pair in plan["pairs"]}
+    assert pairs == {
+        (catalogue["zx_need"]["id"], catalogue["zx_offer"]["id"]),
+        (catalogue["zy_need"]["id"], catalogue["city_offer"]["id"]),
+    }
+    assert all(set(pair["breakdown"]) >= {"geography", "fairness"} for pair in plan["pairs"])
+
+
+async def test_the_draft_is_edited_then_proposed_in_one_action(
+    bureau: Bureau, catalogue: dict[str, dict[str, Any]]
+) -> None:
+    event = await _event(bureau, [ZHENXIONG, ZHAOYANG])
+    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    dropped = next(p for p in plan["pairs"] if p["county_code"] == ZHAOYANG)
+    after_drop = await bureau.call("DELETE", f"/{event['id']}/pairs/{dropped['id']}")
+    assert after_drop.json()["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 0}
+    outside = await bureau.call(
+        "POST",
+        f"/{event['id']}/pairs",
+        json={"need_id": catalogue["zy_need"]["id"], "offer_id": catalogue["zx_offer"]["id"]},
+    )
+    assert outside.status_code == 400, "the 镇雄 offer does not serve 昭阳"
+    added = await bureau.call(
+        "POST",
+        f"/{event['id']}/pairs",
+        json={"need_id": catalogue["zy_need"]["id"], "offer_id": catalogue["city_offer"]["id"]},
+    )
+    assert added.status_code == 201
+    assert added.json()["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1}
+    assert any(pair["added_by_hand"] for pair in added.json()["pairs"])
+
+    converted = await bureau.call("POST", f"/{event['id']}/proposals")
+    assert converted.status_code == 200, converted.text
+    assert len(converted.json()["proposal_ids"]) == 2
+    assert converted.json()["skipped"] == []
+    inbox = await bureau.client.get("/api/v1/proposals", headers=bureau.headers["member"])
+    assert {item["event_id"] for item in inbox.json()["items"]} == {event["id"]}
+    assert {item["proposed_by"] for item in inbox.json()["items"]} == {"reviewer"}
+    again = await bureau.call("POST", f"/{event['id']}/proposals")
+    assert again.json() == {"proposal_ids": [], "skipped": []}, "proposed pairs stay proposed"
+    replanned = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    assert all(pair["proposal_id"] for pair in replanned["pairs"]), "a re-plan keeps them"
+
+
+async def test_events_are_for_reviewers_and_refuse_bad_input(bureau: Bureau) -> None:
+    member = bureau.headers["member"]
+    assert (await bureau.client.get("/api/v1/events", headers=member)).status_code == 403
+    assert (await bureau.client.get("/api/v1/events")).status_code == 401
+    bad = await bureau.call("POST", "/", json={"name": "x", "held_on": "soon", "county_codes": []})
+    assert bad.status_code == 400
+    assert {p["field"] for p in bad.json()["errors"]} >= {"name", "held_on", "county_codes"}
+    town = await bureau.call(
+        "POST", "/", json={"name": "签约活动", "held_on": "2026-07-01", "county_codes": [YILE]}
+    )
+    assert town.status_code == 400, "counties only"
+    unknown = await bureau.call("POST", "/01a23745-2691-7152-bc1d-df8337807b5c/plan")
+    assert unknown.status_code == 404
