@@ -3,7 +3,8 @@
 Documents are synthetic but built from real parts: the shipped sub-category names, the
 Zhaotong division names at every level, and a vocabulary of phrases from real needs and
 offers. Queries (about 300) mix Chinese words, infix words, synonyms, pinyin, filters,
-facets and sorts, and are timed one at a time (one client) after a warm-up.
+facets and sorts, and are timed one at a time (one client) after a warm-up, then all again
+with 16 clients sending at once (as the HTTP API would be used).
 
     uv run python benchmarks/search_embedded.py [--documents 100000] [--queries 300]
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -32,6 +34,7 @@ from search.documents import SearchDocument  # noqa: E402
 from search.embedded import EmbeddedSearch  # noqa: E402
 
 BATCH = 500
+CLIENTS = 16
 SUBJECTS = [
     "留守儿童",
     "留守老人",
@@ -217,6 +220,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+async def timed(search: EmbeddedSearch, queries: list[SearchQuery]) -> list[float]:
+    """Milliseconds of each query, one after another."""
+    latencies = []
+    for query in queries:
+        began = time.perf_counter()
+        await search.search(query)
+        latencies.append((time.perf_counter() - began) * 1000)
+    return latencies
+
+
 async def main(document_count: int, query_count: int) -> None:
     rng = random.Random(20250601)
     documents = build_documents(document_count, rng)
@@ -228,6 +241,9 @@ async def main(document_count: int, query_count: int) -> None:
             await search.upsert(documents[first : first + BATCH])
         indexing = time.perf_counter() - began
         size = await asyncio.to_thread(bytes_in, Path(directory))
+        began = time.perf_counter()
+        await search.search(queries[0])
+        first_search = (time.perf_counter() - began) * 1000
         for query in queries[:30]:
             await search.search(query)
         latencies, totals = [], []
@@ -239,11 +255,16 @@ async def main(document_count: int, query_count: int) -> None:
             totals.append(result.total)
             shape = ("text" if query.text else "no text") + (", facets" if query.facets else "")
             by_shape.setdefault(shape, []).append(latencies[-1])
+        began = time.perf_counter()
+        shares = await asyncio.gather(*(timed(search, queries[n::CLIENTS]) for n in range(CLIENTS)))
+        concurrent = [latency for share in shares for latency in share]
+        throughput = len(concurrent) / (time.perf_counter() - began)
         await search.close()
     print(f"| documents | {document_count:,} |")
     print("|---|---|")
     print(f"| indexing | {document_count / indexing:,.0f} docs/s ({indexing:.1f} s) |")
     print(f"| index size | {size / 1e6:.0f} MB |")
+    print(f"| first search (loads the in-memory arrays) | {first_search:.0f} ms |")
     print(
         f"| queries (one client) | {len(latencies)}, median total {statistics.median(totals):,.0f} hits |"
     )
@@ -252,6 +273,11 @@ async def main(document_count: int, query_count: int) -> None:
     print(f"| max | {max(latencies):.1f} ms |")
     for shape, values in sorted(by_shape.items()):
         print(f"| p95 of {shape} ({len(values)}) | {percentile(values, 0.95):.1f} ms |")
+    print(f"| {CLIENTS} clients at once | {len(concurrent)} queries, {throughput:.0f} queries/s |")
+    for label, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        print(f"| {label}, {CLIENTS} clients | {percentile(concurrent, share):.1f} ms |")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"| peak memory of this process (documents included) | {peak:.0f} MB |")
 
 
 if __name__ == "__main__":
