@@ -268,13 +268,13 @@ def _pinyin_spans(text: str, prefix: str) -> list[tuple[int, int]]:
     return found
 
 
-def _match_spans(text: str, plan: QueryPlan) -> list[tuple[int, int]]:
+def _match_spans(text: str, plan: QueryPlan, pinyin: bool) -> list[tuple[int, int]]:
     folded = text.casefold()
     spans: list[tuple[int, int]] = []
     for concept in plan.concepts:
         for mark in concept.marks:
             spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(mark), folded))
-        if concept.pinyin:
+        if pinyin and concept.pinyin:
             spans.extend(_pinyin_spans(text, concept.pinyin))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -285,14 +285,14 @@ def _match_spans(text: str, plan: QueryPlan) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight(text: str, plan: QueryPlan, width: int | None = None) -> str:
+def highlight(text: str, plan: QueryPlan, width: int | None = None, *, pinyin: bool = True) -> str:
     """``text`` HTML-escaped with what the plan matched in ``<mark>``; with ``width``, only a
     window of that many characters around the first match, ellipsised where cut.
 
     Both backends use it: it knows synonyms, infix words and pinyin, which no engine's own
     highlighter does.
     """
-    spans = _match_spans(text, plan)
+    spans = _match_spans(text, plan, pinyin)
     start, end = 0, len(text)
     if width is not None and len(text) > width:
         first = spans[0][0] if spans else 0
@@ -310,3 +310,13 @@ def highlight(text: str, plan: QueryPlan, width: int | None = None) -> str:
     pieces.append(html.escape(text[cursor:end]))
     pieces.append("…" if end < len(text) else "")
     return "".join(pieces)
+
+
+SNIPPET_WIDTH = 120
+
+
+def snippet(description: str, plan: QueryPlan) -> str:
+    """An excerpt of a description around its first match. Pinyin is indexed for titles only,
+    so it is not looked for here (converting every description to pinyin was the slowest part
+    of answering a pinyin query)."""
+    return highlight(description, plan, SNIPPET_WIDTH, pinyin=False)

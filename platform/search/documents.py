@@ -56,6 +56,19 @@ class SearchDocument:
     amount: Decimal
     """The yuan lines' total (sought or offered), for sorting; 0 if none is in yuan."""
 
+    @property
+    def body_text(self) -> str:
+        """Everything searchable besides the title, as one text for the engines to analyse."""
+        return " ".join(
+            [
+                self.description,
+                self.subcategory_name,
+                *self.tags,
+                *self.region_names,
+                self.organization_name,
+            ]
+        )
+
 
 class _Line(Protocol):
     @property

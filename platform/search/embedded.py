@@ -87,6 +87,7 @@ from search.analysis import (
     infix_terms,
     pinyin_terms,
     query_plan,
+    snippet,
 )
 from search.analysis import words as word_terms
 from search.backend import Facet, SearchFilters, SearchHit, SearchQuery, SearchResult, Sort
@@ -97,7 +98,6 @@ T = TypeVar("T")
 ENGINE = "embedded"
 POINTER = "CURRENT"
 FIRST_GENERATION = "index-0.db"
-SNIPPET_WIDTH = 120
 READER_THREADS = 4
 MMAP_BYTES = 1 << 30
 CACHE_KIB = 64 * 1024
@@ -274,15 +274,7 @@ def _rows_of(document: SearchDocument) -> tuple[tuple[Any, ...], tuple[str, ...]
         document.deadline.isoformat(),
         int((document.amount * 100).to_integral_value()),
     )
-    searchable = " ".join(
-        [
-            document.description,
-            document.subcategory_name,
-            *document.tags,
-            *document.region_names,
-            document.organization_name,
-        ]
-    )
+    searchable = document.body_text
     fts = (
         " ".join(word_terms(document.title)),
         " ".join(word_terms(searchable)),
@@ -693,7 +685,7 @@ def _hits(
                 kind=kind,
                 title=title,
                 title_html=highlight(title, plan),
-                snippet=highlight(description, plan, SNIPPET_WIDTH),
+                snippet=snippet(description, plan),
                 score=score,
             )
         )

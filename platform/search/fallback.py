@@ -17,9 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.workflow import EntryState
 from demand.models import Need
 from regions.models import Region
-from search.analysis import QueryPlan, highlight, query_plan
+from search.analysis import QueryPlan, highlight, query_plan, snippet
 from search.backend import Facet, SearchFilters, SearchHit, SearchQuery, SearchResult, Sort
-from search.embedded import SNIPPET_WIDTH
 from supply.models import Offer
 
 ENGINE = "database"
@@ -120,7 +119,7 @@ async def search_database(session: AsyncSession, query: SearchQuery, today: date
                 kind="need" if isinstance(entry, Need) else "offer",
                 title=entry.title,
                 title_html=highlight(entry.title, plan),
-                snippet=highlight(entry.description or "", plan, SNIPPET_WIDTH),
+                snippet=snippet(entry.description or "", plan),
                 score=0.0,
             )
             for entry in page

@@ -52,13 +52,13 @@ from search.analysis import (
     infix_terms,
     pinyin_terms,
     query_plan,
+    snippet,
     synonym_words,
     synonyms_of,
 )
 from search.analysis import words as word_terms
 from search.backend import Facet, SearchFilters, SearchHit, SearchQuery, SearchResult, Sort
 from search.documents import SearchDocument
-from search.embedded import SNIPPET_WIDTH
 
 ENGINE = "meilisearch"
 PRIMARY_KEY = "id"
@@ -176,15 +176,7 @@ def _timestamp(value: datetime) -> float:
 def meili_document(document: SearchDocument) -> dict[str, Any]:
     """What Meilisearch stores for a document: the shown and filtered fields as they are, the
     four searchable fields as tokens, the amount as a number (for sorting only)."""
-    other = " ".join(
-        [
-            document.description,
-            document.subcategory_name,
-            *document.tags,
-            *document.region_names,
-            document.organization_name,
-        ]
-    )
+    other = document.body_text
     return {
         PRIMARY_KEY: engine_key(document.id),
         "kind": document.kind,
@@ -279,7 +271,7 @@ def search_result(query: SearchQuery, plan: QueryPlan, found: SearchResults) -> 
                 kind=hit["kind"],
                 title=hit["title"],
                 title_html=highlight(hit["title"], plan),
-                snippet=highlight(hit["description"], plan, SNIPPET_WIDTH),
+                snippet=snippet(hit["description"], plan),
                 score=hit["_rankingScore"],
             )
             for hit in found.hits
