@@ -143,7 +143,7 @@ def main() -> None:
     parser.add_argument("--publications", type=int, default=40)
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
     arguments = parser.parse_args()
     if shutil.which("hey") is None:
         sys.exit("needs hey: apt-get install hey")

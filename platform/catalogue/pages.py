@@ -277,6 +277,7 @@ async def _entry_page(
             "events": await service.events_of(entry.id),
             "steps": available(entry.state, parties),
             "owner": Party.OWNER in parties,
+            "reviewer": Party.REVIEWER in parties,
             "signed_in": identity is not None,
             "subcategories": subcategory_names(tree),
             **entry_helpers(service.clock),

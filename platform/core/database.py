@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
@@ -13,13 +17,21 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
+    from litestar.types import ASGIApp, Receive, Scope, Send
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+WRITE_INTENT: ContextVar[bool] = ContextVar("write_intent", default=False)
+"""Whether the work under way means to write. On SQLite its transactions then begin with
+``BEGIN IMMEDIATE``: a transaction that read first and writes later fails at once ("database is
+locked") when another connection committed in between — the busy timeout cannot help a stale
+snapshot — while one that takes the write lock up front just waits its turn. Reads stay
+concurrent."""
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+P = ParamSpec("P")
+T = TypeVar("T")
 COMMITTED_REFUSALS = {401}
 """A failed sign-in (401) must still count the failure and write its audit row."""
 
@@ -43,7 +55,43 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if WRITE_INTENT.get() else "BEGIN")
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Transactions begun inside take SQLite's write lock first (see `WRITE_INTENT`)."""
+    token = WRITE_INTENT.set(True)
+    try:
+        yield
+    finally:
+        WRITE_INTENT.reset(token)
+
+
+def writing(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """An async function whose transactions all mean to write (see `WRITE_INTENT`)."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        with write_intent():
+            return await method(*args, **kwargs)
+
+    return wrapper
+
+
+class WriteIntentMiddleware:
+    """Marks unsafe HTTP requests (POST, PUT, PATCH, DELETE) as writers for their whole
+    handling, identity lookup and response included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") in UNSAFE_METHODS:
+            with write_intent():
+                await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def create_engine(settings: Settings) -> AsyncEngine:

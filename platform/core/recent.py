@@ -20,6 +20,8 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 TTL_SECONDS = 5.0
+SEARCH_TTL_SECONDS = 2.0
+"""Search answers are kept shorter: a publication must be searchable within seconds."""
 MAX_KEYS = 2048
 
 T = TypeVar("T")
@@ -49,10 +51,14 @@ class RecentAnswers(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class PublicMemory:
-    """What one app remembers of its public lists: totals and whole pages."""
+    """What one app remembers of its public lists: totals and whole pages; and search answers,
+    which hold published entries only and are the same for everyone, signed in or not."""
 
     totals: RecentAnswers[int] = field(default_factory=RecentAnswers)
     pages: RecentAnswers[object] = field(default_factory=RecentAnswers)
+    searches: RecentAnswers[object] = field(
+        default_factory=lambda: RecentAnswers(ttl=SEARCH_TTL_SECONDS)
+    )
 
 
 async def remembered_total(

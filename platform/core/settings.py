@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     search_indexer: bool = True
     """Run the search indexer inside the app; off when ``xiangxing search worker`` runs apart."""
     default_locale: str = Field(default="zh", pattern=r"^(zh|en)$")
+    match_weights: dict[str, float] = Field(default_factory=dict)
+    """Pairing score weights by component name, as JSON; the ones left out keep their default.
+    The matching package checks the names, since this module knows none of them."""
     debug: bool = False
 
     @field_validator("database_url")

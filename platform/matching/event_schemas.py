@@ -31,6 +31,10 @@ class PairIn(BaseModel):
     offer_id: UUID
 
 
+class PairChoice(BaseModel):
+    pair_id: UUID
+
+
 class PlanPairRead(BaseModel):
     id: UUID
     need_id: UUID

@@ -120,6 +120,13 @@ class EventService:
         )
         return list(found.unique())
 
+    async def choices(self, event: SigningEvent) -> tuple[list[Need], list[Offer]]:
+        """What a reviewer may add by hand: current needs of the event's counties, and
+        current offers."""
+        scope = set(event.county_codes)
+        needs = [need for need in await self._current(Need) if need.county_code in scope]
+        return needs, await self._current(Offer)  # type: ignore[return-value]
+
     async def _open_per_offer(self) -> Counter[UUID]:
         rows = await self.session.execute(
             select(Proposal.offer_id, func.count())

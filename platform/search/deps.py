@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock, local_date
 from core.errors import N_, InvalidInput
 from core.forms import problems_of
+from core.recent import PublicMemory
 from search.runtime import SearchRuntime
 from search.schemas import SearchParams
 from search.service import SearchService
@@ -68,9 +69,12 @@ async def provide_search(
     request: Request[Any, Any, Any],
     db_session: NamedDependency[AsyncSession],
     clock: NamedDependency[Clock],
+    public_memory: NamedDependency[PublicMemory],
 ) -> SearchService:
     runtime: SearchRuntime = request.app.state.search
-    return SearchService(runtime.backend, runtime.watch, db_session, local_date(clock()))
+    return SearchService(
+        runtime.backend, runtime.watch, db_session, local_date(clock()), public_memory.searches
+    )
 
 
 SEARCH_DEPENDENCIES = {

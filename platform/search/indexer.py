@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.workflow import EntryState
 from core.clock import Clock, local_date, utc_now
+from core.database import write_intent, writing
 from demand.models import Need
 from search.backend import SearchBackend
 from search.models import ExpirySweep, SearchOutbox
@@ -106,6 +107,7 @@ class Indexer:
         self.lease = lease
         self._swept_day: date | None = None
 
+    @writing
     async def _claim(self) -> Claim | None:
         now = self.clock()
         token = str(uuid.uuid4())
@@ -150,6 +152,7 @@ class Indexer:
             attempts={row.id: row.attempts for row in rows},
         )
 
+    @writing
     async def _settle(self, claim: Claim, error: Exception | None) -> None:
         """Mark the claim's rows processed, or give them back with a backoff after a failure;
         a row whose claim was taken over (lease ran out, reindex replay) is left alone."""
@@ -203,6 +206,7 @@ class Indexer:
             total += taken
         return total
 
+    @writing
     async def sweep(self) -> int:
         """Once per China-calendar day: queue the entries whose deadline passed since the last
         sweep (they now show as expired), and forget processed rows past keeping."""
@@ -270,6 +274,12 @@ async def reindex(
     the indexers may have applied them to the index that was just replaced."""
     began = clock()
     count = await backend.rebuild(all_documents(session_maker, today()))
+    with write_intent():
+        await _replay_since(session_maker, began)
+    return count
+
+
+async def _replay_since(session_maker: async_sessionmaker[AsyncSession], began: datetime) -> None:
     async with session_maker() as session:
         await session.execute(
             update(SearchOutbox)
@@ -278,4 +288,3 @@ async def reindex(
             .execution_options(synchronize_session=False)
         )
         await session.commit()
-    return count

@@ -1,4 +1,5 @@
-"""Who answers a search: the engine, or the database while the engine is unreachable.
+"""Who answers a search: the engine, or the database while the engine is unreachable; and
+popular questions asked again within two seconds are answered from the app's memory.
 
 After a failure the engine is left alone for a short pause (every request would otherwise
 wait for a timeout), then tried again; answers in the meantime come from the database and
@@ -14,6 +15,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.recent import RecentAnswers
 from search.backend import SearchBackend, SearchQuery, SearchResult
 from search.fallback import search_database
 
@@ -37,14 +39,27 @@ class EngineWatch:
 
 class SearchService:
     def __init__(
-        self, backend: SearchBackend, watch: EngineWatch, session: AsyncSession, today: date
+        self,
+        backend: SearchBackend,
+        watch: EngineWatch,
+        session: AsyncSession,
+        today: date,
+        memory: RecentAnswers[object] | None = None,
     ) -> None:
         self.backend = backend
         self.watch = watch
         self.session = session
         self.today = today
+        self.memory = memory
+        """The app's recent search answers (`core.recent`); None to always ask anew."""
 
     async def search(self, query: SearchQuery) -> SearchResult:
+        """The answer to the query, or the same answer given in the last two seconds."""
+        if self.memory is None:
+            return await self._answer(query)
+        return await self.memory.get(query, lambda: self._answer(query))  # type: ignore[return-value]
+
+    async def _answer(self, query: SearchQuery) -> SearchResult:
         if self.watch.usable():
             try:
                 return await self.backend.search(query)

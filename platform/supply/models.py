@@ -28,6 +28,19 @@ class Offer(UUIDv7AuditBase, EntryColumns):
     __table_args__ = (
         Index("ix_offer_state_published", "state", "published_at"),
         Index("ix_offer_category_state_published", "category", "state", "published_at"),
+        # Pairing suggestions scan a category's published offers newest first and check
+        # validity and capacity on each; with those in the index, the offers passed over are
+        # never read from the table.
+        Index(
+            "ix_offer_suggestion_scan",
+            "category",
+            "state",
+            "published_at",
+            "id",
+            "valid_until",
+            "capacity_used",
+            "capacity",
+        ),
     )
 
     organization_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id"), index=True)

@@ -39,7 +39,7 @@ from catalogue.pages import CataloguePageController, ReviewPageController
 from catalogue.transfer_api import TransferApiController
 from catalogue.transfer_pages import ImportPageController
 from core.clock import Clock, utc_now
-from core.database import build_db_config
+from core.database import WriteIntentMiddleware, build_db_config
 from core.errors import PermissionDenied
 from core.http_errors import EXCEPTION_HANDLERS
 from core.paths import STATIC_DIR
@@ -53,6 +53,10 @@ from demand.photo_routes import (
     NeedPhotoApiController,
     NeedPhotoPageController,
 )
+from matching.event_api import EventApiController
+from matching.pages import MatchingPageController
+from matching.proposal_api import ProposalApiController
+from matching.suggestion_api import SuggestionApiController
 from regions.controllers import RegionApiController, RegionPageController
 from search.controllers import SearchApiController
 from search.pages import SearchPageController
@@ -99,6 +103,10 @@ ROUTE_HANDLERS = [
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,
+    SuggestionApiController,
+    ProposalApiController,
+    EventApiController,
+    MatchingPageController,
 ]
 
 
@@ -173,6 +181,7 @@ def create_app(
             GranianPlugin(),
         ],
         middleware=[
+            WriteIntentMiddleware,
             _session_config(settings).middleware,
             DefineMiddleware(
                 IdentityMiddleware, db_config=db_config, exclude=UNAUTHENTICATED_PATHS
@@ -205,6 +214,7 @@ def create_app(
                 "clock": clock,
                 "db_config": db_config,
                 "search": search,
+                "public_memory": public_memory,
             }
         ),
         debug=settings.debug,

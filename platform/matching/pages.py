@@ -1,0 +1,272 @@
+"""Matching pages: suggestions on an entry's page ("为什么推荐"), the proposals one is party to
+with their answers, signing events with their plan per county, and the reviewer's workbench."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.access import SIGNED_IN, roles
+from accounts.denials import actor_of
+from accounts.identity import Identity
+from accounts.models import Role
+from catalogue.pages import entry_helpers, flash_text
+from core.clock import Clock, local_date
+from core.errors import N_
+from core.forms import form_values, parse
+from core.i18n import locale_of
+from core.pagination import PageRequest, provide_page_request
+from core.redirects import safe_next
+from core.settings import Settings
+from matching.event_schemas import EventIn, PairChoice, PairIn
+from matching.events import EventService, coverage
+from matching.models import ProposalState
+from matching.proposal_api import provide_proposals
+from matching.proposal_schemas import AnswerIn, ProposalIn
+from matching.proposals import ProposalService, sides_of
+from matching.rules import Step, steps_for
+from matching.schemas import SuggestionFilters
+from matching.scoring import Component
+from matching.suggestions import SuggestionService, weights_from
+from matching.workbench import workbench
+from regions.deps import provide_region_service
+from regions.service import RegionService
+
+SUGGESTED = 5
+COMPONENT_LABELS = {
+    Component.CATEGORY: N_("Same category and tags"),
+    Component.GEOGRAPHY: N_("Serves the place"),
+    Component.TEXT: N_("Similar wording"),
+    Component.CAPACITY: N_("Can cover what is lacking"),
+    Component.URGENCY: N_("Urgency and waiting time"),
+    Component.TRACK_RECORD: N_("Track record"),
+    Component.FAIRNESS: N_("Places with fewer pairings first"),
+}
+STEP_DONE = {
+    Step.ACCEPT: N_("Accepted: the amounts are now committed."),
+    Step.DECLINE: N_("Declined; the other side sees your reason."),
+    Step.WITHDRAW: N_("The proposal is withdrawn."),
+}
+REVIEWERS = roles(Role.REVIEWER)
+
+
+async def provide_events(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> EventService:
+    return EventService(db_session, clock)
+
+
+async def provide_suggestions(
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> SuggestionService:
+    return SuggestionService(db_session, clock, weights_from(settings))
+
+
+def _helpers(clock: Clock) -> dict[str, Any]:
+    return {
+        "component_labels": COMPONENT_LABELS,
+        "components": list(Component),
+        "state_labels_p": {state.value: state.label for state in ProposalState},
+        **entry_helpers(clock),
+    }
+
+
+class MatchingPageController(Controller):
+    include_in_schema = False
+    dependencies = {
+        "proposals": Provide(provide_proposals),
+        "events": Provide(provide_events),
+        "suggestions": Provide(provide_suggestions),
+        "regions": Provide(provide_region_service),
+        "page_request": Provide(provide_page_request),
+    }
+
+    @get(
+        "/matching/_suggestions/{kind:str}/{entry_id:uuid}",
+        name="matching:suggestions",
+        opt=SIGNED_IN,
+    )
+    async def suggestion_panel(
+        self,
+        request: Request[Identity, Any, Any],
+        suggestions: NamedDependency[SuggestionService],
+        kind: FromPath[str],
+        entry_id: FromPath[UUID],
+    ) -> Template:
+        """The best few pairings for a need or an offer, each with why, for htmx to show on
+        the entry's page (to its owners and reviewers; empty for anyone else)."""
+        found: list[Any] = []
+        if kind == "need":
+            need = await suggestions.need_for(entry_id, request.user)
+            found = (await suggestions.for_need(need.id, SUGGESTED, SuggestionFilters())).items
+        elif kind == "offer":
+            offer = await suggestions.offer_for(entry_id, request.user)
+            found = (await suggestions.for_offer(offer.id, SUGGESTED, SuggestionFilters())).items
+        return Template(
+            "matching/_suggestions.html",
+            context={
+                "kind": kind,
+                "entry_id": entry_id,
+                "found": found,
+                **_helpers(suggestions.clock),
+            },
+        )
+
+    @post("/proposals/new", name="matching:propose", opt=SIGNED_IN)
+    async def propose(
+        self, request: Request[Identity, Any, Any], proposals: NamedDependency[ProposalService]
+    ) -> Redirect:
+        form = await request.form()
+        body = parse(ProposalIn, form_values(form))
+        await proposals.propose(
+            body.need_id, body.offer_id, request.user, actor_of(request), message=body.message
+        )
+        flash_text(request, N_("Proposed; the other side has 14 days to answer."))
+        return Redirect(safe_next(form.get("next"), "/proposals"))
+
+    @get("/proposals", name="matching:proposals", opt=SIGNED_IN)
+    async def proposal_list(
+        self,
+        request: Request[Identity, Any, Any],
+        proposals: NamedDependency[ProposalService],
+        page_request: NamedDependency[PageRequest],
+    ) -> Template:
+        page = await proposals.list_for(request.user, page_request)
+        rows = [
+            (
+                proposal,
+                steps_for(
+                    proposal.state,
+                    proposal.proposed_by,
+                    sides_of(request.user, proposal.need, proposal.offer),
+                ),
+            )
+            for proposal in page.items
+        ]
+        return Template(
+            "matching/proposals.html",
+            context={"page": page, "rows": rows, **_helpers(proposals.clock)},
+        )
+
+    @post("/proposals/{proposal_id:uuid}/{step:str}", name="matching:step", opt=SIGNED_IN)
+    async def proposal_step(
+        self,
+        request: Request[Identity, Any, Any],
+        proposals: NamedDependency[ProposalService],
+        proposal_id: FromPath[UUID],
+        step: FromPath[Step],
+    ) -> Redirect:
+        form = await request.form()
+        body = parse(AnswerIn, form_values(form))
+        await proposals.take(proposal_id, step, request.user, actor_of(request), reason=body.reason)
+        flash_text(request, STEP_DONE[step])
+        return Redirect(safe_next(form.get("next"), "/proposals"))
+
+    @get("/workbench", name="matching:workbench", opt=REVIEWERS)
+    async def workbench_page(
+        self, db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+    ) -> Template:
+        return Template(
+            "matching/workbench.html",
+            context={"bench": await workbench(db_session, clock), **_helpers(clock)},
+        )
+
+    @get("/events", name="matching:events", opt=REVIEWERS)
+    async def event_list(
+        self, events: NamedDependency[EventService], regions: NamedDependency[RegionService]
+    ) -> Template:
+        return Template(
+            "matching/events.html",
+            context={
+                "events": await events.list(),
+                "counties": await regions.counties(),
+                "today": local_date(events.clock()),
+                "coverage": coverage,
+            },
+        )
+
+    @post("/events", name="matching:event-create", opt=REVIEWERS)
+    async def event_create(
+        self, request: Request[Identity, Any, Any], events: NamedDependency[EventService]
+    ) -> Redirect:
+        form = await request.form()
+        values = {**form_values(form), "county_codes": form.getall("county_codes", [])}
+        body = parse(EventIn, values)
+        event = await events.create(
+            **body.model_dump(), identity=request.user, actor=actor_of(request)
+        )
+        flash_text(request, N_("The event is created; plan it when the catalogue is ready."))
+        return Redirect(f"/events/{event.id}")
+
+    @get("/events/{event_id:uuid}", name="matching:event", opt=REVIEWERS)
+    async def event_page(
+        self,
+        events: NamedDependency[EventService],
+        regions: NamedDependency[RegionService],
+        event_id: FromPath[UUID],
+    ) -> Template:
+        event = await events.get(event_id)
+        needs, offers = await events.choices(event)
+        names = {county.code: county.short_name for county in await regions.counties()}
+        by_county = {
+            code: sorted(
+                (pair for pair in event.pairs if pair.county_code == code),
+                key=lambda pair: -pair.score,
+            )
+            for code in event.county_codes
+        }
+        return Template(
+            "matching/event.html",
+            context={
+                "event": event,
+                "names": names,
+                "by_county": by_county,
+                "coverage": coverage(event),
+                "total": sum(pair.score for pair in event.pairs),
+                "component_labels": COMPONENT_LABELS,
+                "needs": needs,
+                "offers": offers,
+            },
+        )
+
+    @post("/events/{event_id:uuid}/{action:str}", name="matching:event-action", opt=REVIEWERS)
+    async def event_action(
+        self,
+        request: Request[Identity, Any, Any],
+        events: NamedDependency[EventService],
+        event_id: FromPath[UUID],
+        action: FromPath[str],
+    ) -> Redirect:
+        """``plan``, ``propose`` (all pairs), ``drop`` (one pair) or ``add`` (need and offer)."""
+        form = await request.form()
+        values = form_values(form)
+        actor = actor_of(request)
+        if action == "plan":
+            await events.plan(event_id, request.user, actor)
+            flash_text(
+                request, N_("Planned: the best total score with every coverable county covered.")
+            )
+        elif action == "propose":
+            done = await events.propose_all(event_id, request.user, actor, locale_of(request))
+            flash_text(
+                request,
+                N_("Proposals sent; pairs the rules refused are still in the plan."),
+                "success" if not done.skipped else "warning",
+            )
+        elif action == "drop":
+            await events.drop_pair(event_id, parse(PairChoice, values).pair_id, actor)
+        elif action == "add":
+            pair = parse(PairIn, values)
+            await events.add_pair(event_id, pair.need_id, pair.offer_id, actor)
+        else:
+            raise NotFoundException
+        return Redirect(f"/events/{event_id}")

@@ -1,0 +1,376 @@
+"""Pairing suggestions: the offers that best suit a need, and the needs an offer best suits.
+
+A call never reads the whole catalogue. One indexed query keeps only the entries that could be
+paired at all (published and current, the same top category, the place served, something
+left to give or still lacking, no open or accepted proposal between the two) and stops at the
+newest 150; only those are scored (`matching.scoring`), so a call costs about the same
+whatever the size of the catalogue. Candidates are read as plain rows and their facts built
+from them exactly as `matching.facts` builds them from entries (a test holds the two equal):
+loading every candidate as a full entry would cost more than all the rest of the call. Only
+the best ``k`` are loaded as entries.
+
+The search index is not asked for text-relevant candidates: it cannot tell which offers serve
+a place (city-wide ones included), so its hits would need this same query again, and one
+search costs about as much as a whole call here, for a component weighing 15% by default.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Row, Select, false, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.identity import Identity
+from accounts.models import Role
+from catalogue.lines import LineKind
+from catalogue.service import NotYours
+from catalogue.workflow import EntryState
+from core.clock import Clock, local_date
+from core.errors import N_, FieldProblem, InvalidInput
+from core.settings import Settings
+from demand.models import Need, NeedLine
+from demand.service import NeedNotFound
+from matching.facts import Pairings, _words, need_facts, offer_facts, pairings_held
+from matching.models import Proposal, ProposalState
+from matching.schemas import SuggestionFilters
+from matching.scoring import (
+    DEFAULT_WEIGHTS,
+    Component,
+    LineKey,
+    NeedFacts,
+    OfferFacts,
+    Score,
+    ancestors,
+    eligible,
+    score,
+)
+from supply.models import Offer, OfferLine, offer_region
+from supply.service import OfferNotFound
+
+CANDIDATES = 150
+"""At most this many candidates are read and scored per call, the newest first: one entry of a
+city's catalogue seldom has more, and with 100,000 offers a call still stays under 30 ms
+(``benchmarks/suggestions.py``)."""
+
+Entry = TypeVar("Entry", Need, Offer)
+
+OFFER_COLUMNS = (
+    Offer.id,
+    Offer.category,
+    Offer.subcategory_code,
+    Offer.tags,
+    Offer.title,
+    Offer.description,
+    select(func.aggregate_strings(offer_region.c.region_code, ","))
+    .where(offer_region.c.offer_id == Offer.id)
+    .scalar_subquery()
+    .label("service_codes"),
+)
+NEED_COLUMNS = (
+    Need.id,
+    Need.category,
+    Need.subcategory_code,
+    Need.tags,
+    Need.title,
+    Need.description,
+    Need.region_code,
+    Need.township_code,
+    Need.urgency,
+    Need.published_at,
+    Need.created_at,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion(Generic[Entry]):
+    entry: Entry
+    score: Score
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions(Generic[Entry]):
+    items: list[Suggestion[Entry]]
+    """The best ``k``, best first."""
+    total: int
+    """Candidates that passed every filter."""
+
+
+def weights_from(settings: Settings) -> dict[Component, float]:
+    """The default weights with the configured ones in their place. A misspelt component or a
+    negative weight is an error, never a silently different ranking."""
+    known = sorted(component.value for component in Component)
+    unknown = sorted(set(settings.match_weights) - set(known))
+    if unknown:
+        msg = (
+            f"XIANGXING_MATCH_WEIGHTS names unknown components {', '.join(unknown)}; "
+            f"the components are {', '.join(known)}"
+        )
+        raise ValueError(msg)
+    bad = sorted(
+        name
+        for name, weight in settings.match_weights.items()
+        if not math.isfinite(weight) or weight < 0
+    )
+    if bad:
+        msg = f"XIANGXING_MATCH_WEIGHTS: weights must be finite and at least 0 ({', '.join(bad)})"
+        raise ValueError(msg)
+    weights = dict(DEFAULT_WEIGHTS)
+    weights.update({Component(name): w for name, w in settings.match_weights.items()})
+    if sum(weights.values()) <= 0:
+        msg = "XIANGXING_MATCH_WEIGHTS: at least one weight must be above 0"
+        raise ValueError(msg)
+    return weights
+
+
+def _level(code: str) -> int:
+    """Significant digits of a division code: city 4, county 6, township 9, village 12."""
+    return next((digits for digits in (4, 6, 9) if not code[digits:].strip("0")), 12)
+
+
+def _within(column: ColumnElement[str], code: str) -> ColumnElement[bool]:
+    """Codes of the division itself and of every division below it (codes nest)."""
+    return column.between(code, code[: _level(code)].ljust(12, "9"))
+
+
+def _found(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Whether a row meets the conditions (correlated with the candidate).
+
+    Probed once per candidate (a scalar subquery) rather than EXISTS: PostgreSQL turns EXISTS
+    into a join over every entry of the category and sorts them all, where probing lets the
+    newest-first index scan stop at the bound.
+    """
+    return select(literal(1)).where(*conditions).limit(1).scalar_subquery().is_not(None)
+
+
+def _serves(region: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The offer serves a place the condition on ``offer_region.region_code`` accepts."""
+    return _found(offer_region.c.offer_id == Offer.id, region)
+
+
+def _needs_served(codes: Sequence[str]) -> ColumnElement[bool]:
+    """Needs whose place is one of the codes or lies below one of them."""
+    levels: dict[int, list[str]] = defaultdict(list)
+    for code in codes:
+        levels[_level(code)].append(code)
+    conditions = [_within(Need.county_code, code) for code in levels[4]]
+    for digits, column in ((6, Need.county_code), (9, Need.township_code), (12, Need.region_code)):
+        if levels[digits]:
+            conditions.append(column.in_(levels[digits]))
+    return or_(*conditions) if conditions else false()
+
+
+def _open_between(now: datetime) -> ColumnElement[bool]:
+    """An accepted proposal, or one still awaiting an answer within its time."""
+    return or_(
+        Proposal.state == ProposalState.ACCEPTED,
+        (Proposal.state == ProposalState.PROPOSED) & (Proposal.expires_at >= now),
+    )
+
+
+def _left_of(
+    lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID]
+) -> Select[tuple[UUID, LineKind, str, Decimal]]:
+    """What the entries' lines still offer or still lack, line by line, where anything is
+    left."""
+    if lines is OfferLine:
+        entry, amount = OfferLine.offer_id, OfferLine.offered
+    else:
+        entry, amount = NeedLine.need_id, NeedLine.sought
+    return select(entry, lines.kind, lines.unit, amount - lines.committed).where(
+        entry.in_(ids), amount > lines.committed
+    )
+
+
+def _by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
+    """Summed per kind and unit, as `matching.facts.remaining` and `lacking` count them."""
+    found: dict[UUID, dict[LineKey, Decimal]] = defaultdict(dict)
+    for entry_id, kind, unit, left in rows:
+        key = (kind.value, unit or kind.default_unit)
+        found[entry_id][key] = found[entry_id].get(key, Decimal(0)) + left
+    return found
+
+
+def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal]) -> OfferFacts:
+    return OfferFacts(
+        category=row.category.value,
+        subcategory=row.subcategory_code,
+        tags=frozenset(row.tags or ()),
+        service_codes=tuple(sorted(row.service_codes.split(","))),
+        words=_words(row.title, row.description),
+        remaining=left,
+    )
+
+
+def _need_facts(row: Row[Any], left: dict[LineKey, Decimal], held: Pairings) -> NeedFacts:
+    village = held.by_region.get(row.region_code, 0)
+    return NeedFacts(
+        category=row.category.value,
+        subcategory=row.subcategory_code,
+        tags=frozenset(row.tags or ()),
+        region_code=row.region_code,
+        words=_words(row.title, row.description),
+        lacking=left,
+        urgency=row.urgency.value,
+        published_at=row.published_at or row.created_at,
+        village_pairings=village,
+        township_pairings=held.by_township.get(row.township_code, 0) - village,
+    )
+
+
+def _ranked(scored: list[tuple[UUID, Score]], min_score: float) -> list[tuple[UUID, Score]]:
+    """Those at or above the minimum, highest score first; on a tie the earlier entry (ids
+    grow with time), which has waited longer."""
+    kept = [pair for pair in scored if pair[1].total >= min_score]
+    kept.sort(key=lambda pair: (-pair[1].total, pair[0]))
+    return kept
+
+
+class SuggestionService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        weights: dict[Component, float] | None = None,
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.weights = weights or dict(DEFAULT_WEIGHTS)
+
+    async def _need(self, need_id: UUID) -> Need:
+        need = await self.session.get(Need, need_id)
+        if need is None:
+            raise NeedNotFound(N_("No such need."))
+        return need
+
+    async def _offer(self, offer_id: UUID) -> Offer:
+        offer = await self.session.get(Offer, offer_id)
+        if offer is None:
+            raise OfferNotFound(N_("No such offer."))
+        return offer
+
+    async def need_for(self, need_id: UUID, identity: Identity) -> Need:
+        """The need, if the identity speaks for it: its township's station or a reviewer."""
+        need = await self._need(need_id)
+        station = identity.has(Role.STATION_WORKER) and identity.township_code == need.township_code
+        if not (station or identity.may_review(need.category)):
+            raise NotYours(
+                N_("Only the need's station and reviewers of its category see its suggestions.")
+            )
+        return need
+
+    async def offer_for(self, offer_id: UUID, identity: Identity) -> Offer:
+        """The offer, if the identity speaks for it: its organization or a reviewer."""
+        offer = await self._offer(offer_id)
+        member = identity.has(Role.MEMBER) and identity.organization_id == offer.organization_id
+        if not (member or identity.may_review(offer.category)):
+            raise NotYours(
+                N_(
+                    "Only the offer's organization and reviewers of its category see its "
+                    "suggestions."
+                )
+            )
+        return offer
+
+    async def for_need(
+        self, need_id: UUID, k: int, filters: SuggestionFilters
+    ) -> Suggestions[Offer]:
+        """The offers that best suit the need."""
+        if filters.urgency is not None:
+            raise InvalidInput(
+                N_("Some filters are not valid."),
+                problems=[
+                    FieldProblem("urgency", "not_applicable", N_("Only needs have an urgency."))
+                ],
+            )
+        need = await self._need(need_id)
+        now = self.clock()
+        query = select(*OFFER_COLUMNS).where(
+            Offer.state == EntryState.PUBLISHED,
+            Offer.category == need.category,
+            Offer.valid_until >= local_date(now),
+            Offer.capacity_used < Offer.capacity,
+            _serves(offer_region.c.region_code.in_(list(ancestors(need.region_code)))),
+            Offer.id.not_in(
+                select(Proposal.offer_id).where(Proposal.need_id == need.id, _open_between(now))
+            ),
+        )
+        if filters.subcategory:
+            query = query.where(Offer.subcategory_code == filters.subcategory)
+        if filters.county:
+            query = query.where(_serves(_within(offer_region.c.region_code, filters.county)))
+        rows = (
+            await self.session.execute(
+                query.order_by(Offer.published_at.desc(), Offer.id.desc()).limit(CANDIDATES)
+            )
+        ).all()
+        ids = [row.id for row in rows]
+        left = _by_entry(await self.session.execute(_left_of(OfferLine, ids)))
+        facts = need_facts(need, await pairings_held(self.session, [need.township_code]))
+        scored = []
+        for row in rows:
+            about = _offer_facts(row, left.get(row.id, {}))
+            if eligible(facts, about):
+                scored.append((row.id, score(facts, about, now, self.weights)))
+        best = _ranked(scored, filters.min_score)
+        offers = await self.session.scalars(
+            select(Offer).where(Offer.id.in_([offer_id for offer_id, _ in best[:k]]))
+        )
+        return _suggestions(best, k, {offer.id: offer for offer in offers})
+
+    async def for_offer(
+        self, offer_id: UUID, k: int, filters: SuggestionFilters
+    ) -> Suggestions[Need]:
+        """The needs the offer best suits."""
+        offer = await self._offer(offer_id)
+        now = self.clock()
+        query = select(*NEED_COLUMNS).where(
+            Need.state == EntryState.PUBLISHED,
+            Need.category == offer.category,
+            Need.deadline >= local_date(now),
+            _needs_served(offer.service_region_codes),
+            _found(NeedLine.need_id == Need.id, NeedLine.sought > NeedLine.committed),
+            Need.id.not_in(
+                select(Proposal.need_id).where(Proposal.offer_id == offer.id, _open_between(now))
+            ),
+        )
+        if filters.subcategory:
+            query = query.where(Need.subcategory_code == filters.subcategory)
+        if filters.county:
+            query = query.where(Need.county_code == filters.county)
+        if filters.urgency:
+            query = query.where(Need.urgency == filters.urgency)
+        rows = (
+            await self.session.execute(
+                query.order_by(Need.published_at.desc(), Need.id.desc()).limit(CANDIDATES)
+            )
+        ).all()
+        left = _by_entry(await self.session.execute(_left_of(NeedLine, [row.id for row in rows])))
+        held = await pairings_held(self.session, [row.township_code for row in rows])
+        facts = offer_facts(offer)
+        scored = []
+        for row in rows:
+            about = _need_facts(row, left.get(row.id, {}), held)
+            if eligible(about, facts):
+                scored.append((row.id, score(about, facts, now, self.weights)))
+        best = _ranked(scored, filters.min_score)
+        needs = await self.session.scalars(
+            select(Need).where(Need.id.in_([need_id for need_id, _ in best[:k]]))
+        )
+        return _suggestions(best, k, {need.id: need for need in needs})
+
+
+def _suggestions(
+    best: list[tuple[UUID, Score]], k: int, entries: dict[UUID, Entry]
+) -> Suggestions[Entry]:
+    return Suggestions(
+        items=[Suggestion(entries[entry_id], scored) for entry_id, scored in best[:k]],
+        total=len(best),
+    )

@@ -1,0 +1,141 @@
+"""Matching pages as people use them: suggestions on an entry's page, proposing and answering
+with forms, signing events planned and proposed from their page, the reviewer's workbench."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.models import Role
+from tests.conftest import FakeClock
+from tests.factories import (
+    bearer,
+    make_organization,
+    make_station,
+    make_user,
+    need_body,
+    offer_body,
+    post_form,
+    sign_in,
+)
+
+YILE = "530627106000"
+ZHENXIONG = "530627000000"
+
+
+@pytest.fixture
+async def entries(client: AsyncClient, session: AsyncSession, clock: FakeClock) -> dict[str, Any]:
+    station = await make_station(session, YILE)
+    await make_user(session, Role.STATION_WORKER, username="worker", station=station)
+    organization = await make_organization(session, "昭通市光明公益协会")
+    await make_user(session, Role.MEMBER, username="member", organization=organization)
+    await make_user(session, Role.REVIEWER, username="rev")
+    worker, member, reviewer = [await bearer(client, n) for n in ("worker", "member", "rev")]
+    published = {}
+    for kind, owner, body in (
+        ("needs", worker, need_body(clock)),
+        ("offers", member, offer_body(clock)),
+    ):
+        entry = (await client.post(f"/api/v1/{kind}", json=body, headers=owner)).json()
+        await client.post(f"/api/v1/{kind}/{entry['id']}/submit", headers=owner)
+        await client.post(f"/api/v1/{kind}/{entry['id']}/approve", headers=reviewer)
+        published[kind] = entry
+    return published
+
+
+async def test_the_station_sees_suggestions_and_proposes_from_its_need_page(
+    client: AsyncClient, entries: dict[str, Any]
+) -> None:
+    need, offer = entries["needs"], entries["offers"]
+    anonymous = await client.get(f"/catalogue/needs/{need['id']}")
+    assert "matching/_suggestions" not in anonymous.text
+    await sign_in(client, "worker")
+    page = await client.get(f"/catalogue/needs/{need['id']}")
+    panel_url = re.search(r'hx-get="(/matching/_suggestions/need/[^"]+)"', page.text)
+    assert panel_url is not None
+    panel = await client.get(panel_url.group(1))
+    assert offer["title"] in panel.text
+    assert "<meter" in panel.text, "why it is suggested"
+    proposed = await post_form(
+        client,
+        "/proposals/new",
+        {"need_id": need["id"], "offer_id": offer["id"], "next": f"/catalogue/needs/{need['id']}"},
+    )
+    assert proposed.headers["location"] == f"/catalogue/needs/{need['id']}"
+    listing = await client.get("/proposals")
+    assert offer["title"] in listing.text
+    assert "/withdraw" in listing.text
+
+
+async def test_the_organization_declines_with_a_reason_through_the_form(
+    client: AsyncClient, entries: dict[str, Any]
+) -> None:
+    await sign_in(client, "worker")
+    await post_form(
+        client,
+        "/proposals/new",
+        {"need_id": entries["needs"]["id"], "offer_id": entries["offers"]["id"]},
+    )
+    await client.post("/logout", data={"_csrf_token": await _token(client)})
+    await sign_in(client, "member")
+    listing = await client.get("/proposals")
+    step = re.search(r'action="(/proposals/[^"]+/decline)"', listing.text)
+    assert step is not None
+    refused = await post_form(client, step.group(1), {"reason": ""})
+    assert refused.status_code == 400
+    declined = await post_form(client, step.group(1), {"reason": "人手不够"})
+    assert declined.status_code == 302
+    assert "人手不够" in (await client.get("/proposals")).text
+
+
+async def _token(client: AsyncClient) -> str:
+    page = await client.get("/proposals")
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+async def test_a_reviewer_runs_an_event_from_its_pages(
+    client: AsyncClient, entries: dict[str, Any]
+) -> None:
+    await sign_in(client, "rev")
+    created = await post_form(
+        client,
+        "/events",
+        {
+            "name": "百社助千村签约活动",
+            "held_on": "2026-07-01",
+            "place": "镇雄县",
+            "county_codes": ZHENXIONG,
+        },
+        token_page="/events",
+    )
+    event_path = created.headers["location"]
+    assert event_path.startswith("/events/")
+    await post_form(client, f"{event_path}/plan", {}, token_page=event_path)
+    planned = await client.get(event_path)
+    assert entries["offers"]["title"] in planned.text
+    assert "<meter" in planned.text
+    proposed = await post_form(client, f"{event_path}/propose", {}, token_page=event_path)
+    assert proposed.headers["location"] == event_path
+    assert (await client.get("/proposals")).text.count("/withdraw") == 1
+    bad = await post_form(client, "/events", {"name": "x"}, token_page="/events")
+    assert bad.status_code == 400
+
+
+async def test_the_workbench_shows_what_needs_attention(
+    client: AsyncClient, entries: dict[str, Any]
+) -> None:
+    await sign_in(client, "member")
+    assert (await client.get("/workbench")).status_code == 403
+    await client.post("/logout", data={"_csrf_token": await _token(client)})
+    await sign_in(client, "rev")
+    bench = await client.get("/workbench")
+    assert bench.status_code == 200
+    assert entries["needs"]["title"] in bench.text, "a red need nobody has paired"
+    assert entries["offers"]["title"] in bench.text, "capacity left"
+    assert "镇雄县" in bench.text, "no county has a pairing yet"
