@@ -18,6 +18,7 @@ from accounts.models import Role
 from core.clock import Clock
 from core.forms import parse
 from core.i18n import locale_of
+from core.settings import Settings
 from matching.event_schemas import (
     ConversionRead,
     EventIn,
@@ -28,6 +29,7 @@ from matching.event_schemas import (
     event_read,
 )
 from matching.events import EventService
+from matching.suggestions import weights_from
 
 JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 OptionalBody = Annotated[dict[str, Any] | None, Body(description="JSON object")]
@@ -35,9 +37,11 @@ REVIEWERS = roles(Role.REVIEWER)
 
 
 async def provide_events(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> EventService:
-    return EventService(db_session, clock)
+    return EventService(db_session, clock, weights_from(settings))
 
 
 class EventApiController(Controller):

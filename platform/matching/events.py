@@ -12,6 +12,7 @@ the organization as usual; a pair the rules refuse is reported, not forced).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -31,7 +32,7 @@ from matching.facts import lacking, need_facts, offer_facts, pairings_held
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
 from matching.planner import PlanProblem, prune_top_k, solve
 from matching.proposals import ProposalService
-from matching.scoring import Component, eligible, score
+from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, score
 from supply.models import Offer
 
 DEFAULT_K = 20
@@ -65,9 +66,15 @@ def _breakdown(parts: dict[Component, float]) -> dict[str, float]:
 
 
 class EventService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        weights: Mapping[Component, float] = DEFAULT_WEIGHTS,
+    ) -> None:
         self.session = session
         self.clock = clock
+        self.weights = weights
 
     async def create(
         self,
@@ -160,7 +167,7 @@ class EventService:
         for i, facts in enumerate(need_facts_of):
             for j, candidate in enumerate(offer_facts_of):
                 if eligible(facts, candidate):
-                    scored = score(facts, candidate, now)
+                    scored = score(facts, candidate, now, self.weights)
                     pairs.append((i, j, scored.total, _breakdown(scored.parts)))
         counties = sorted(scope)
         county_index = {code: index for index, code in enumerate(counties)}
@@ -263,7 +270,7 @@ class EventService:
             raise InvalidInput(
                 N_("This offer cannot serve this need: another category, or not its place.")
             )
-        scored = score(facts, candidate, self.clock())
+        scored = score(facts, candidate, self.clock(), self.weights)
         event.pairs.append(
             PlanPair(
                 need_id=need.id,
@@ -294,7 +301,7 @@ class EventService:
         refuse (limit reached, nothing left, no longer published) is skipped with the reason,
         in a savepoint so the others still go through."""
         event = await self.get(event_id)
-        proposals = ProposalService(self.session, self.clock)
+        proposals = ProposalService(self.session, self.clock, self.weights)
         proposed: list[Proposal] = []
         skipped: list[Skipped] = []
         for pair in [pair for pair in event.pairs if pair.proposal_id is None]:

@@ -25,6 +25,7 @@ from core.i18n import locale_of
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
 from core.settings import Settings
+from matching.event_api import provide_events
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import EventService, coverage
 from matching.models import ProposalState
@@ -55,12 +56,6 @@ STEP_DONE = {
     Step.WITHDRAW: N_("The proposal is withdrawn."),
 }
 REVIEWERS = roles(Role.REVIEWER)
-
-
-async def provide_events(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> EventService:
-    return EventService(db_session, clock)
 
 
 async def provide_suggestions(

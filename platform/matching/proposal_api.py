@@ -18,18 +18,22 @@ from accounts.identity import Identity
 from core.clock import Clock
 from core.forms import parse
 from core.pagination import Page, PageRequest, provide_page_request
+from core.settings import Settings
 from matching.models import Proposal, ProposalState
 from matching.proposal_schemas import AnswerIn, ProposalIn, ProposalRead, proposal_read
 from matching.proposals import NO_SUCH_PROPOSAL, ProposalNotFound, ProposalService, sides_of
 from matching.rules import Step, steps_for
+from matching.suggestions import weights_from
 
 JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 
 
 async def provide_proposals(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> ProposalService:
-    return ProposalService(db_session, clock)
+    return ProposalService(db_session, clock, weights_from(settings))
 
 
 def view(proposal: Proposal, identity: Identity) -> ProposalRead:

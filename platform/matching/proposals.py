@@ -35,7 +35,7 @@ from matching.rules import (
     may_take,
     require_open,
 )
-from matching.scoring import score
+from matching.scoring import DEFAULT_WEIGHTS, Component, score
 from supply.models import Offer, OfferLine
 
 CENT = Decimal("0.01")
@@ -117,9 +117,15 @@ def _line_pairs(
 
 
 class ProposalService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        weights: Mapping[Component, float] = DEFAULT_WEIGHTS,
+    ) -> None:
         self.session = session
         self.clock = clock
+        self.weights = weights
 
     def _locked(self, statement: Select, of: type) -> Select:  # type: ignore[type-arg]
         """Row locks on ``of``'s rows (not on eagerly joined ones) where the database has them
@@ -238,7 +244,7 @@ class ProposalService:
         pairs = _line_pairs(need, offer, amounts)
         held = await pairings_held(self.session, [need.township_code])
         now = self.clock()
-        scored = score(need_facts(need, held), offer_facts(offer), now)
+        scored = score(need_facts(need, held), offer_facts(offer), now, self.weights)
         proposal = Proposal(
             need=need,
             offer=offer,

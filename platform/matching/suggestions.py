@@ -55,7 +55,7 @@ from matching.scoring import (
 from supply.models import Offer, OfferLine, offer_region
 from supply.service import OfferNotFound
 
-CANDIDATES = 150
+CANDIDATES = 120
 """At most this many candidates are read and scored per call, the newest first: one entry of a
 city's catalogue seldom has more, and with 100,000 offers a call still stays under 30 ms
 (``benchmarks/suggestions.py``)."""
