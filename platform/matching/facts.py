@@ -14,11 +14,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from demand.models import Need
+from demand.models import Need, NeedLine
 from matching.models import Proposal, ProposalState
 from matching.scoring import LineKey, NeedFacts, OfferFacts
 from search.analysis import words
-from supply.models import Offer
+from supply.models import Offer, OfferLine
 
 HOLDING = (ProposalState.PROPOSED, ProposalState.ACCEPTED, ProposalState.CONVERTED)
 """Proposals that count as a pairing a place holds."""
@@ -28,24 +28,23 @@ def _words(title: str, description: str) -> frozenset[str]:
     return frozenset(word for word in words(f"{title} {description}") if len(word) > 1)
 
 
-def lacking(need: Need) -> dict[LineKey, Decimal]:
+def _left(lines: Iterable[NeedLine] | Iterable[OfferLine], total: str) -> dict[LineKey, Decimal]:
+    """Per kind and unit, what is left of ``total`` (sought or offered) once committed."""
     found: dict[LineKey, Decimal] = {}
-    for line in need.lines:
-        left = line.sought - line.committed
+    for line in lines:
+        left = getattr(line, total) - line.committed
         if left > 0:
             key = (line.kind.value, line.amount_unit)
             found[key] = found.get(key, Decimal(0)) + left
     return found
+
+
+def lacking(need: Need) -> dict[LineKey, Decimal]:
+    return _left(need.lines, "sought")
 
 
 def remaining(offer: Offer) -> dict[LineKey, Decimal]:
-    found: dict[LineKey, Decimal] = {}
-    for line in offer.lines:
-        left = line.offered - line.committed
-        if left > 0:
-            key = (line.kind.value, line.amount_unit)
-            found[key] = found.get(key, Decimal(0)) + left
-    return found
+    return _left(offer.lines, "offered")
 
 
 @dataclass
