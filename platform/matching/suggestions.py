@@ -17,7 +17,8 @@ search costs about as much as a whole call here, for a component weighing 15% by
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import sys
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,7 +56,7 @@ from matching.scoring import (
 from supply.models import Offer, OfferLine, offer_region
 from supply.service import OfferNotFound
 
-CANDIDATES = 120
+CANDIDATES = 150
 """At most this many candidates are read and scored per call, the newest first: one entry of a
 city's catalogue seldom has more, and with 100,000 offers a call still stays under 30 ms
 (``benchmarks/suggestions.py``)."""
@@ -64,6 +65,7 @@ Entry = TypeVar("Entry", Need, Offer)
 
 OFFER_COLUMNS = (
     Offer.id,
+    Offer.version,
     Offer.category,
     Offer.subcategory_code,
     Offer.tags,
@@ -76,6 +78,7 @@ OFFER_COLUMNS = (
 )
 NEED_COLUMNS = (
     Need.id,
+    Need.version,
     Need.category,
     Need.subcategory_code,
     Need.tags,
@@ -87,6 +90,38 @@ NEED_COLUMNS = (
     Need.published_at,
     Need.created_at,
 )
+
+
+WORDS_REMEMBERED = 20_000
+
+
+class _WordMemory:
+    """The words of the entries scored lately, by entry and version.
+
+    Segmenting the text is the costliest part of scoring a candidate (a fifth of a call), and
+    the same published entries come back as candidates call after call; their text never
+    changes within a version (only drafts are edited, and every change bumps it). Words are
+    kept as tuples of interned strings, about half a kilobyte an entry.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[UUID, int], tuple[str, ...]] = OrderedDict()
+
+    def of(self, row: Row[Any]) -> frozenset[str]:
+        key = (row.id, row.version)
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = tuple(sys.intern(word) for word in _words(row.title, row.description))
+            self._kept[key] = kept
+            if len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(key)
+        return frozenset(kept)
+
+
+_remembered = _WordMemory(WORDS_REMEMBERED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +239,7 @@ def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal]) -> OfferFacts:
         subcategory=row.subcategory_code,
         tags=frozenset(row.tags or ()),
         service_codes=tuple(sorted(row.service_codes.split(","))),
-        words=_words(row.title, row.description),
+        words=_remembered.of(row),
         remaining=left,
     )
 
@@ -216,7 +251,7 @@ def _need_facts(row: Row[Any], left: dict[LineKey, Decimal], held: Pairings) -> 
         subcategory=row.subcategory_code,
         tags=frozenset(row.tags or ()),
         region_code=row.region_code,
-        words=_words(row.title, row.description),
+        words=_remembered.of(row),
         lacking=left,
         urgency=row.urgency.value,
         published_at=row.published_at or row.created_at,
