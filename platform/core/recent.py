@@ -20,8 +20,6 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 TTL_SECONDS = 5.0
-SEARCH_TTL_SECONDS = 2.0
-"""Search answers are kept shorter: a publication must be searchable within seconds."""
 MAX_KEYS = 2048
 
 T = TypeVar("T")
@@ -56,9 +54,9 @@ class PublicMemory:
 
     totals: RecentAnswers[int] = field(default_factory=RecentAnswers)
     pages: RecentAnswers[object] = field(default_factory=RecentAnswers)
-    searches: RecentAnswers[object] = field(
-        default_factory=lambda: RecentAnswers(ttl=SEARCH_TTL_SECONDS)
-    )
+    searches: RecentAnswers[object] = field(default_factory=RecentAnswers)
+    """Kept shorter (``XIANGXING_SEARCH_MEMORY_SECONDS``): a publication must be searchable
+    within seconds."""
 
 
 async def remembered_total(

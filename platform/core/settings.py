@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     search_url: str = ""
     search_api_key: SecretStr = SecretStr("")
     search_index: str = Field(default="xiangxing", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    search_memory_seconds: float = Field(default=2.0, ge=0, le=60)
+    """How long an app answers a repeated search from memory; 0 asks the engine every time."""
     search_indexer: bool = True
     """Run the search indexer inside the app; off when ``xiangxing search worker`` runs apart."""
     default_locale: str = Field(default="zh", pattern=r"^(zh|en)$")

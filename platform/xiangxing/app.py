@@ -43,7 +43,7 @@ from core.database import WriteIntentMiddleware, build_db_config
 from core.errors import PermissionDenied
 from core.http_errors import EXCEPTION_HANDLERS
 from core.paths import STATIC_DIR
-from core.recent import PublicMemory
+from core.recent import PublicMemory, RecentAnswers
 from core.settings import Settings, get_settings
 from core.templating import build_template_config
 from demand.controllers import NeedApiController
@@ -152,7 +152,7 @@ def create_app(
     a clock they control."""
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
-    public_memory = PublicMemory()
+    public_memory = PublicMemory(searches=RecentAnswers(ttl=settings.search_memory_seconds))
     search = SearchRuntime(settings, db_config, clock)
     template_config = build_template_config()
     return Litestar(
