@@ -2,8 +2,9 @@
 
 Every component is a pure function of plain facts (`NeedFacts`, `OfferFacts`), so each is
 tested on hand-made cases and the breakdown shown to people ("为什么推荐") is exactly what was
-summed. Two components are requirements rather than preferences: an offer of another top
-category, or one that does not serve the need's place, is no candidate at all (`eligible`).
+summed. Three components are also requirements: an offer of another top category, one that
+does not serve the need's place, or one with nothing left of what the need lacks is no
+candidate at all (`eligible`).
 """
 
 from __future__ import annotations
@@ -158,7 +159,11 @@ def fairness(need: NeedFacts) -> float:
 
 
 def eligible(need: NeedFacts, offer: OfferFacts) -> bool:
-    return need.category == offer.category and geography(need, offer) > 0
+    """The same top category, the need's place served, and something the offer can still give
+    of what the need still lacks: otherwise there is nothing to propose."""
+    return (
+        need.category == offer.category and geography(need, offer) > 0 and capacity(need, offer) > 0
+    )
 
 
 def score(

@@ -149,3 +149,10 @@ def test_score_is_the_normalised_weighted_sum_of_its_parts() -> None:
     assert score(NEED, OFFER, NOW, doubled).total == pytest.approx(result.total)
     only_fairness = {name: 0.0 for name in Component} | {Component.FAIRNESS: 1.0}
     assert score(NEED, OFFER, NOW, only_fairness).total == 1.0
+
+
+def test_an_offer_with_nothing_the_need_lacks_is_no_candidate() -> None:
+    funds_only = dataclasses.replace(OFFER, remaining={FUNDS: Decimal(0)})
+    assert capacity(NEED, funds_only) == 0
+    assert not eligible(NEED, funds_only)
+    assert score(NEED, funds_only, NOW).total == 0

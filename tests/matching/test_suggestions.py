@@ -168,7 +168,7 @@ async def test_the_better_matching_offer_comes_first(catalogue: Catalogue) -> No
         title="困境儿童冬衣捐赠",
         description="为困境儿童捐赠冬季棉衣。",
         service_region_codes=[CITY],
-        lines=[{"kind": "goods", "amount": "100", "unit": "件", "item": "棉衣"}],
+        lines=[{"kind": "funds", "amount": "500"}],
     )
     answer = await catalogue.offers_for(need)
     assert _ids(answer, "offer_id") == [close, far]
