@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -134,13 +135,24 @@ class EventService:
         needs = [need for need in await self._current(Need) if need.county_code in scope]
         return needs, await self._current(Offer)  # type: ignore[return-value]
 
-    async def _open_per_offer(self) -> Counter[UUID]:
+    async def _paired(self) -> set[tuple[UUID, UUID]]:
+        """Needs and offers already in an open or accepted proposal: never planned again."""
         rows = await self.session.execute(
-            select(Proposal.offer_id, func.count())
-            .where(Proposal.state == ProposalState.PROPOSED)
-            .group_by(Proposal.offer_id)
+            select(Proposal.need_id, Proposal.offer_id).where(
+                Proposal.state.in_((ProposalState.PROPOSED, ProposalState.ACCEPTED))
+            )
         )
-        return Counter({offer_id: count for offer_id, count in rows})
+        return {(need_id, offer_id) for need_id, offer_id in rows}
+
+    async def _open_per(self, column: Any) -> Counter[UUID]:
+        """Open (unanswered) proposals per need or per offer: they hold a slot or a unit of
+        capacity until answered."""
+        rows = await self.session.execute(
+            select(column, func.count())
+            .where(Proposal.state == ProposalState.PROPOSED)
+            .group_by(column)
+        )
+        return Counter({key: count for key, count in rows})
 
     async def plan(
         self, event_id: UUID, identity: Identity, actor: Actor, k: int = DEFAULT_K
@@ -148,12 +160,15 @@ class EventService:
         """Replace the event's draft (pairs not yet proposed) with the optimal plan."""
         event = await self.get(event_id)
         scope = set(event.county_codes)
+        waiting = await self._open_per(Proposal.need_id)
         needs = [
             need
             for need in await self._current(Need)
-            if need.county_code in scope and lacking(need) and identity.may_review(need.category)
+            if need.county_code in scope
+            and len(lacking(need)) > waiting[need.id]
+            and identity.may_review(need.category)
         ]
-        busy = await self._open_per_offer()
+        busy = await self._open_per(Proposal.offer_id)
         offers = [
             offer
             for offer in await self._current(Offer)
@@ -163,10 +178,11 @@ class EventService:
         now = self.clock()
         need_facts_of = [need_facts(need, held) for need in needs]
         offer_facts_of = [offer_facts(offer) for offer in offers]
+        taken = await self._paired()
         pairs: list[tuple[int, int, float, dict[str, float]]] = []
         for i, facts in enumerate(need_facts_of):
             for j, candidate in enumerate(offer_facts_of):
-                if eligible(facts, candidate):
+                if (needs[i].id, offers[j].id) not in taken and eligible(facts, candidate):
                     scored = score(facts, candidate, now, self.weights)
                     pairs.append((i, j, scored.total, _breakdown(scored.parts)))
         counties = sorted(scope)
@@ -178,7 +194,9 @@ class EventService:
         result = solve(
             PlanProblem(
                 need_county=np.array([county_index[n.county_code] for n in needs], dtype=np.int64),
-                need_slots=np.array([len(lacking(n)) for n in needs], dtype=np.int64),
+                need_slots=np.array(
+                    [len(lacking(n)) - waiting[n.id] for n in needs], dtype=np.int64
+                ),
                 offer_capacity=np.array(
                     [o.remaining_capacity - busy[o.id] for o in offers], dtype=np.int64
                 ),

@@ -78,7 +78,7 @@ async def catalogue(bureau: Bureau, clock: FakeClock) -> dict[str, dict[str, Any
             ),
         ),
         "city_offer": await bureau.publish(
-            "offers", "member", offer_body(clock, service_region_codes=[CITY], capacity=1)
+            "offers", "member", offer_body(clock, service_region_codes=[CITY], capacity=2)
         ),
         "zx_offer": await bureau.publish(
             "offers",
