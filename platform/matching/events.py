@@ -185,6 +185,8 @@ class EventService:
                 if (needs[i].id, offers[j].id) not in taken and eligible(facts, candidate):
                     scored = score(facts, candidate, now, self.weights)
                     pairs.append((i, j, scored.total, _breakdown(scored.parts)))
+        covered = {pair.county_code for pair in event.pairs if pair.proposal_id is not None}
+        # counties already served by pairs proposed from an earlier plan need no lower bound
         counties = sorted(scope)
         county_index = {code: index for index, code in enumerate(counties)}
         pair_need = np.array([p[0] for p in pairs], dtype=np.int64)
@@ -203,7 +205,10 @@ class EventService:
                 pair_need=pair_need[kept],
                 pair_offer=pair_offer[kept],
                 pair_score=pair_score[kept],
-                counties_in_scope=np.arange(len(counties), dtype=np.int64),
+                counties_in_scope=np.array(
+                    [county_index[code] for code in counties if code not in covered],
+                    dtype=np.int64,
+                ),
             )
         )
         await self.session.execute(

@@ -156,6 +156,8 @@ async def test_the_draft_is_edited_then_proposed_in_one_action(
     assert again.json() == {"proposal_ids": [], "skipped": []}, "proposed pairs stay proposed"
     replanned = (await bureau.call("POST", f"/{event['id']}/plan")).json()
     assert all(pair["proposal_id"] for pair in replanned["pairs"]), "a re-plan keeps them"
+    assert replanned["uncovered"] == {}, "counties served by proposed pairs are covered"
+    assert replanned["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1}
 
 
 async def test_events_are_for_reviewers_and_refuse_bad_input(bureau: Bureau) -> None:
