@@ -96,3 +96,17 @@ def test_audit_prune_refuses_less_than_180_days(fresh_environment: Path) -> None
     result = runner.invoke(main, ["audit", "prune", "--older-than-days", "180"])
     assert result.exit_code == 0
     assert "deleted 0 audit entries" in result.output
+
+
+def test_search_commands_on_a_fresh_database(fresh_environment: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["db", "upgrade"])
+    setup = runner.invoke(main, ["search", "setup"])
+    assert setup.exit_code == 0, setup.output
+    assert "search index ready (embedded)" in setup.output
+    assert (fresh_environment / "search" / "index-0.db").exists()
+    rebuilt = runner.invoke(main, ["search", "reindex"])
+    assert rebuilt.output.strip() == "reindexed 0 documents"
+    assert (fresh_environment / "search" / "CURRENT").exists(), "a new generation went live"
+    status = runner.invoke(main, ["search", "status"])
+    assert status.output.strip() == "documents: 0; pending changes: 0; oldest pending: -"
