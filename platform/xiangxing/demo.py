@@ -8,6 +8,7 @@ Loaded once, into a database without users.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -26,7 +27,8 @@ from accounts.models import (
 )
 from accounts.passwords import hash_password
 from core.categories import TopCategory
-from core.clock import utc_now
+from core.clock import local_date, utc_now
+from matching.models import SigningEvent
 from regions.models import Region, RegionLevel
 from xiangxing.demo_catalogue import load_demo_catalogue
 
@@ -201,8 +203,24 @@ async def load_demo_data(engine: AsyncEngine) -> list[DemoAccount]:
             await session.refresh(user)
             accounts.append(DemoAccount(username, roles[0], user.affiliation_name))
         await load_demo_catalogue(session, now)
+        session.add(await _signing_event(session, now))
         await session.commit()
         return accounts
+
+
+async def _signing_event(session: AsyncSession, now: datetime) -> SigningEvent:
+    """A signing event a month ahead for every county, not yet planned: the reviewer plans it."""
+    counties = await session.scalars(
+        select(Region.code).where(Region.level == RegionLevel.COUNTY).order_by(Region.code)
+    )
+    return SigningEvent(
+        name="百社助千村签约活动（示例）",
+        held_on=local_date(now) + timedelta(days=30),
+        place="昭通市民政局会议室（示例）",
+        county_codes=list(counties),
+        uncovered={},
+        pairs=[],
+    )
 
 
 def _credit_code(serial: int, org_type: OrganizationType) -> str:
