@@ -31,6 +31,33 @@ BATCH = 5000
 STATES = ["published"] * 17 + ["submitted", "draft", "closed"]
 
 
+def organization_rows(count: int, first_serial: int, prefix: str, now: datetime) -> list[dict]:
+    """Verified benchmark organizations with valid credit codes, as rows for a bulk insert."""
+    rows = []
+    for serial in range(count):
+        first17 = f"51530600MJ{first_serial + serial:07d}"
+        rows.append(
+            {
+                "id": uuid7(),
+                "name": f"{prefix}{serial}",
+                "credit_code": first17 + check_character(first17),
+                "org_type": "social_group",
+                "origin": "local",
+                "registration_level": "city",
+                "has_party_branch": False,
+                "focus_categories": [],
+                "description": "",
+                "contact_name": "x",
+                "contact_phone": "0870",
+                "verification": "verified",
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return rows
+
+
 def _chunks(rows: list[dict], size: int = BATCH) -> list[list[dict]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
@@ -75,28 +102,7 @@ async def generate(needs: int, offers: int, seed: int = 7) -> None:
                         updated_at=datetime.now(UTC),
                     )
                 )
-        organizations = []
-        for serial in range(200):
-            first17 = f"51530600MJ{900000 + serial:07d}"
-            organizations.append(
-                {
-                    "id": uuid7(),
-                    "name": f"基准社会组织{serial}",
-                    "credit_code": first17 + check_character(first17),
-                    "org_type": "social_group",
-                    "origin": "local",
-                    "registration_level": "city",
-                    "has_party_branch": False,
-                    "focus_categories": [],
-                    "description": "",
-                    "contact_name": "x",
-                    "contact_phone": "0870",
-                    "verification": "verified",
-                    "version": 1,
-                    "created_at": datetime.now(UTC),
-                    "updated_at": datetime.now(UTC),
-                }
-            )
+        organizations = organization_rows(200, 900000, "基准社会组织", datetime.now(UTC))
         await connection.execute(
             delete(Organization.__table__).where(Organization.name.like("基准社会组织%"))
         )

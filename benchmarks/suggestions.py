@@ -31,11 +31,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from generate_catalogue import organization_rows
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from uuid_utils.compat import uuid7
 
-from accounts.credit_code import check_character
 from accounts.models import Organization, Station
 from core.clock import local_date, utc_now
 from core.database import create_engine
@@ -168,28 +168,7 @@ async def generate(engine: AsyncEngine, offers: int, needs: int, seed: int = 11)
         if new_stations:
             await connection.execute(insert(Station.__table__), new_stations)
         stations.update({row["township_code"]: row["id"] for row in new_stations})
-        organizations = []
-        for serial in range(ORGANIZATIONS):
-            first17 = f"51530600MJ{800000 + serial:07d}"
-            organizations.append(
-                {
-                    "id": uuid7(),
-                    "name": f"{ORGANIZATION_PREFIX}{serial}",
-                    "credit_code": first17 + check_character(first17),
-                    "org_type": "social_group",
-                    "origin": "local",
-                    "registration_level": "city",
-                    "has_party_branch": False,
-                    "focus_categories": [],
-                    "description": "",
-                    "contact_name": "x",
-                    "contact_phone": "0870",
-                    "verification": "verified",
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+        organizations = organization_rows(ORGANIZATIONS, 800000, ORGANIZATION_PREFIX, now)
         await connection.execute(insert(Organization.__table__), organizations)
 
         offer_rows, offer_lines, served = [], [], []

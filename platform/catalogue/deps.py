@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar.params import QueryParameter
-from pydantic import ValidationError
 
 from catalogue.schemas import EntryFilters
-from core.errors import N_, InvalidInput
-from core.forms import problems_of
+from core.errors import N_
+from core.forms import parse_query
 
 
 async def provide_entry_filters(
@@ -23,21 +22,13 @@ async def provide_entry_filters(
     q: Annotated[str | None, QueryParameter(description="Words in the title")] = None,
 ) -> EntryFilters:
     """The catalogue filters from the query string; empty values mean "any"."""
-    given: dict[str, Any] = {
-        key: value
-        for key, value in {
-            "category": category,
-            "subcategory": subcategory,
-            "county": county,
-            "township": township,
-            "state": entry_state,
-            "q": q,
-        }.items()
-        if value
-    }
-    try:
-        return EntryFilters.model_validate(given)
-    except ValidationError as error:
-        raise InvalidInput(
-            N_("Some filters are not valid."), problems=problems_of(error)
-        ) from error
+    return parse_query(
+        EntryFilters,
+        N_("Some filters are not valid."),
+        category=category,
+        subcategory=subcategory,
+        county=county,
+        township=township,
+        state=entry_state,
+        q=q,
+    )

@@ -45,14 +45,20 @@ def problems_of(error: ValidationError) -> list[FieldProblem]:
     return problems
 
 
-def parse(model: type[M], data: Mapping[str, Any]) -> M:
-    """The validated model, or ``InvalidInput`` listing every bad field."""
+def parse(
+    model: type[M], data: Mapping[str, Any], message: str = N_("Some fields need correcting.")
+) -> M:
+    """The validated model, or ``InvalidInput`` (with ``message``) listing every bad field."""
     try:
         return model.model_validate(dict(data))
     except ValidationError as error:
-        raise InvalidInput(
-            N_("Some fields need correcting."), problems=problems_of(error)
-        ) from error
+        raise InvalidInput(message, problems=problems_of(error)) from error
+
+
+def parse_query(model: type[M], message: str, **values: str | None) -> M:
+    """Query-string options as the model, empty ones meaning "any". They arrive as text, so a
+    bad value is one clear 400 naming the field, never a 500."""
+    return parse(model, {key: value for key, value in values.items() if value}, message)
 
 
 def form_values(form: Any, list_fields: frozenset[str] = frozenset()) -> dict[str, Any]:

@@ -98,16 +98,33 @@ class EventService:
         )
         self.session.add(event)
         await self.session.flush()
+        self._audit(
+            actor,
+            event,
+            "event.created",
+            after={"name": name, "held_on": held_on, "counties": event.county_codes},
+        )
+        return event
+
+    def _audit(
+        self,
+        actor: Actor,
+        event: SigningEvent,
+        action: str,
+        *,
+        before: dict[str, object] | None = None,
+        after: dict[str, object] | None = None,
+    ) -> None:
         record(
             self.session,
             actor=actor,
-            action="event.created",
+            action=action,
             object_type="signing_event",
             object_id=event.id,
-            after={"name": name, "held_on": held_on, "counties": event.county_codes},
+            before=before,
+            after=after,
             at=self.clock(),
         )
-        return event
 
     async def get(self, event_id: UUID) -> SigningEvent:
         event = await self.session.get(SigningEvent, event_id)
@@ -233,19 +250,16 @@ class EventService:
         event.planned_at = now
         await self.session.flush()
         await self.session.refresh(event, ["pairs"])
-        record(
-            self.session,
-            actor=actor,
-            action="event.planned",
-            object_type="signing_event",
-            object_id=event.id,
+        self._audit(
+            actor,
+            event,
+            "event.planned",
             after={
                 "pairs": len(result.chosen),
                 "total_score": round(result.total_score, 6),
                 "uncovered": event.uncovered,
                 "candidates": len(kept),
             },
-            at=now,
         )
         return event
 
@@ -260,14 +274,11 @@ class EventService:
         pair = await self._pair(event, pair_id)
         event.pairs.remove(pair)
         await self.session.flush()
-        record(
-            self.session,
-            actor=actor,
-            action="event.pair_dropped",
-            object_type="signing_event",
-            object_id=event.id,
+        self._audit(
+            actor,
+            event,
+            "event.pair_dropped",
             before={"need_id": pair.need_id, "offer_id": pair.offer_id},
-            at=self.clock(),
         )
         return event
 
@@ -306,14 +317,11 @@ class EventService:
         )
         await self.session.flush()
         await self.session.refresh(event, ["pairs"])
-        record(
-            self.session,
-            actor=actor,
-            action="event.pair_added",
-            object_type="signing_event",
-            object_id=event.id,
+        self._audit(
+            actor,
+            event,
+            "event.pair_added",
             after={"need_id": need.id, "offer_id": offer.id},
-            at=self.clock(),
         )
         return event
 

@@ -24,7 +24,8 @@ HOLDING = (ProposalState.PROPOSED, ProposalState.ACCEPTED, ProposalState.CONVERT
 """Proposals that count as a pairing a place holds."""
 
 
-def _words(title: str, description: str) -> frozenset[str]:
+def entry_words(title: str, description: str) -> frozenset[str]:
+    """The segmented words of an entry's text that the text component compares."""
     return frozenset(word for word in words(f"{title} {description}") if len(word) > 1)
 
 
@@ -78,7 +79,7 @@ def need_facts(need: Need, held: Pairings) -> NeedFacts:
         subcategory=need.subcategory_code,
         tags=frozenset(need.tags or ()),
         region_code=need.region_code,
-        words=_words(need.title, need.description),
+        words=entry_words(need.title, need.description),
         lacking=lacking(need),
         urgency=need.urgency.value,
         published_at=need.published_at or need.created_at,
@@ -96,6 +97,6 @@ def offer_facts(offer: Offer) -> OfferFacts:
         subcategory=offer.subcategory_code,
         tags=frozenset(offer.tags or ()),
         service_codes=tuple(region.code for region in offer.service_regions),
-        words=_words(offer.title, offer.description),
+        words=entry_words(offer.title, offer.description),
         remaining=remaining(offer),
     )

@@ -24,18 +24,17 @@ from core.forms import form_values, parse
 from core.i18n import locale_of
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
-from core.settings import Settings
 from matching.event_api import provide_events
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import EventService, coverage
-from matching.models import ProposalState
 from matching.proposal_api import provide_proposals
 from matching.proposal_schemas import AnswerIn, ProposalIn
 from matching.proposals import ProposalService, sides_of
 from matching.rules import Step, steps_for
 from matching.schemas import SuggestionFilters
 from matching.scoring import Component
-from matching.suggestions import SuggestionService, weights_from
+from matching.suggestion_api import provide_suggestions
+from matching.suggestions import SuggestionService
 from matching.workbench import workbench
 from regions.deps import provide_region_service
 from regions.service import RegionService
@@ -58,19 +57,9 @@ STEP_DONE = {
 REVIEWERS = roles(Role.REVIEWER)
 
 
-async def provide_suggestions(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> SuggestionService:
-    return SuggestionService(db_session, clock, weights_from(settings))
-
-
 def _helpers(clock: Clock) -> dict[str, Any]:
     return {
         "component_labels": COMPONENT_LABELS,
-        "components": list(Component),
-        "state_labels_p": {state.value: state.label for state in ProposalState},
         **entry_helpers(clock),
     }
 

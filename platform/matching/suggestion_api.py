@@ -9,14 +9,13 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.access import SIGNED_IN
 from accounts.identity import Identity
 from core.clock import Clock
-from core.errors import N_, InvalidInput
-from core.forms import problems_of
+from core.errors import N_
+from core.forms import parse_query
 from core.settings import Settings
 from matching.schemas import (
     NeedSuggestions,
@@ -46,23 +45,15 @@ async def provide_suggestion_params(
     min_score: Annotated[str | None, QueryParameter(description="From 0 to 1")] = None,
 ) -> SuggestionParams:
     """Everything arrives as text, so a bad value is one clear 400 naming the field."""
-    given = {
-        key: value
-        for key, value in {
-            "k": k,
-            "county": county,
-            "subcategory": subcategory,
-            "urgency": urgency,
-            "min_score": min_score,
-        }.items()
-        if value
-    }
-    try:
-        return SuggestionParams.model_validate(given)
-    except ValidationError as error:
-        raise InvalidInput(
-            N_("Some filters are not valid."), problems=problems_of(error)
-        ) from error
+    return parse_query(
+        SuggestionParams,
+        N_("Some filters are not valid."),
+        k=k,
+        county=county,
+        subcategory=subcategory,
+        urgency=urgency,
+        min_score=min_score,
+    )
 
 
 class SuggestionApiController(Controller):

@@ -39,7 +39,7 @@ from core.errors import N_, FieldProblem, InvalidInput
 from core.settings import Settings
 from demand.models import Need, NeedLine
 from demand.service import NeedNotFound
-from matching.facts import Pairings, _words, need_facts, offer_facts, pairings_held
+from matching.facts import Pairings, entry_words, need_facts, offer_facts, pairings_held
 from matching.models import Proposal, ProposalState
 from matching.schemas import SuggestionFilters
 from matching.scoring import (
@@ -112,7 +112,7 @@ class _WordMemory:
         key = (row.id, row.version)
         kept = self._kept.get(key)
         if kept is None:
-            kept = tuple(sys.intern(word) for word in _words(row.title, row.description))
+            kept = tuple(sys.intern(word) for word in entry_words(row.title, row.description))
             self._kept[key] = kept
             if len(self._kept) > self.size:
                 self._kept.popitem(last=False)

@@ -7,12 +7,11 @@ from typing import Annotated, Any
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_date
-from core.errors import N_, InvalidInput
-from core.forms import problems_of
+from core.errors import N_
+from core.forms import parse_query
 from core.recent import PublicMemory
 from search.runtime import SearchRuntime
 from search.schemas import SearchParams
@@ -40,29 +39,21 @@ async def provide_search_params(
 ) -> SearchParams:
     """The search from the query string; empty values mean "any". Everything arrives as text
     so that a bad value is one clear 400 naming the field, never a 500."""
-    given: dict[str, Any] = {
-        key: value
-        for key, value in {
-            "q": q,
-            "kind": kind,
-            "category": category,
-            "subcategory": subcategory,
-            "county": county,
-            "township": township,
-            "urgency": urgency,
-            "state": entry_state,
-            "sort": sort,
-            "page": page,
-            "page_size": page_size,
-        }.items()
-        if value
-    }
-    try:
-        return SearchParams.model_validate(given)
-    except ValidationError as error:
-        raise InvalidInput(
-            N_("Some search options are not valid."), problems=problems_of(error)
-        ) from error
+    return parse_query(
+        SearchParams,
+        N_("Some search options are not valid."),
+        q=q,
+        kind=kind,
+        category=category,
+        subcategory=subcategory,
+        county=county,
+        township=township,
+        urgency=urgency,
+        state=entry_state,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+    )
 
 
 async def provide_search(
