@@ -29,7 +29,7 @@ from matching.event_schemas import (
     event_read,
 )
 from matching.events import EventService
-from matching.suggestions import weights_from
+from matching.weights import weights_from
 
 JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 OptionalBody = Annotated[dict[str, Any] | None, Body(description="JSON object")]

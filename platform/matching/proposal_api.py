@@ -23,7 +23,7 @@ from matching.models import Proposal, ProposalState
 from matching.proposal_schemas import AnswerIn, ProposalIn, ProposalRead, proposal_read
 from matching.proposals import NO_SUCH_PROPOSAL, ProposalNotFound, ProposalService, sides_of
 from matching.rules import Step, steps_for
-from matching.suggestions import weights_from
+from matching.weights import weights_from
 
 JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 

@@ -24,7 +24,8 @@ from matching.schemas import (
     need_suggestion,
     offer_suggestion,
 )
-from matching.suggestions import SuggestionService, weights_from
+from matching.suggestions import SuggestionService
+from matching.weights import weights_from
 
 
 async def provide_suggestions(

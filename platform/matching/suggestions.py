@@ -16,7 +16,6 @@ search costs about as much as a whole call here, for a component weighing 15% by
 
 from __future__ import annotations
 
-import math
 import sys
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
@@ -36,7 +35,6 @@ from catalogue.service import NotYours
 from catalogue.workflow import EntryState
 from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput
-from core.settings import Settings
 from demand.models import Need, NeedLine
 from demand.service import NeedNotFound
 from matching.facts import Pairings, entry_words, need_facts, offer_facts, pairings_held
@@ -136,33 +134,6 @@ class Suggestions(Generic[Entry]):
     """The best ``k``, best first."""
     total: int
     """Candidates that passed every filter."""
-
-
-def weights_from(settings: Settings) -> dict[Component, float]:
-    """The default weights with the configured ones in their place. A misspelt component or a
-    negative weight is an error, never a silently different ranking."""
-    known = sorted(component.value for component in Component)
-    unknown = sorted(set(settings.match_weights) - set(known))
-    if unknown:
-        msg = (
-            f"XIANGXING_MATCH_WEIGHTS names unknown components {', '.join(unknown)}; "
-            f"the components are {', '.join(known)}"
-        )
-        raise ValueError(msg)
-    bad = sorted(
-        name
-        for name, weight in settings.match_weights.items()
-        if not math.isfinite(weight) or weight < 0
-    )
-    if bad:
-        msg = f"XIANGXING_MATCH_WEIGHTS: weights must be finite and at least 0 ({', '.join(bad)})"
-        raise ValueError(msg)
-    weights = dict(DEFAULT_WEIGHTS)
-    weights.update({Component(name): w for name, w in settings.match_weights.items()})
-    if sum(weights.values()) <= 0:
-        msg = "XIANGXING_MATCH_WEIGHTS: at least one weight must be above 0"
-        raise ValueError(msg)
-    return weights
 
 
 def _level(code: str) -> int:

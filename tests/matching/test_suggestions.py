@@ -20,7 +20,8 @@ from core.settings import Settings
 from matching.proposals import ProposalService
 from matching.schemas import SuggestionFilters
 from matching.scoring import DEFAULT_WEIGHTS, Component
-from matching.suggestions import SuggestionService, weights_from
+from matching.suggestions import SuggestionService
+from matching.weights import weights_from
 from tests.clients import serve
 from tests.conftest import FakeClock
 from tests.factories import (
