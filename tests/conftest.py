@@ -17,10 +17,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from accounts import passwords
 from core.database import build_db_config, create_engine
 from core.settings import Environment, Settings
 from tests.clients import serve
@@ -33,6 +35,17 @@ TEST_DATABASE_URL = os.environ.get("XIANGXING_TEST_DATABASE_URL", "")
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"
+
+
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production-strength argon2 costs half a second per sign-in; only the tests of hashing
+    itself (marked ``real_password_hashing``) pay it."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
 
 
 @pytest.fixture(scope="session")

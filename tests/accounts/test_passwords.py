@@ -15,6 +15,8 @@ from accounts.passwords import (
     verify_password,
 )
 
+pytestmark = pytest.mark.real_password_hashing
+
 STRONG = "Zhaotong-apple-river-1987"  # zxcvbn score 4; lowercase, capitals, digits, symbols
 
 
