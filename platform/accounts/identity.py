@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from accounts.models import Role, User
+from accounts.models import Role, User, Verification
 from core.audit import Actor
 from core.categories import TopCategory
 
@@ -25,6 +25,8 @@ class Identity:
     must_change_password: bool
     session_secret_hash: str | None = None
     token_id: UUID | None = None
+    organization_verified: bool = False
+    """Whether the member's organization is verified (False for everyone else)."""
 
     @classmethod
     def of(
@@ -36,6 +38,8 @@ class Identity:
             display_name=user.display_name,
             roles=user.role_set,
             organization_id=user.organization_id,
+            organization_verified=user.organization is not None
+            and user.organization.verification is Verification.VERIFIED,
             station_id=user.station_id,
             township_code=user.station.township_code if user.station else None,
             department_id=user.department_id,

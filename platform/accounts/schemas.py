@@ -17,7 +17,14 @@ from pydantic import (
 )
 
 from accounts.credit_code import CreditCode, InvalidCreditCode
-from accounts.models import OrganizationType, Origin, RegistrationLevel, Role, Verification
+from accounts.models import (
+    OrganizationType,
+    Origin,
+    RegistrationLevel,
+    Role,
+    Station,
+    Verification,
+)
 from accounts.passwords import check_password
 from core.categories import TopCategory
 from core.errors import N_
@@ -174,8 +181,18 @@ class StationRead(BaseModel):
     id: UUID
     name: str
     township_code: str
-    contact_name: str
-    contact_phone: str
+    contact_name: str | None = None
+    contact_phone: str | None = None
+
+
+def station_read(station: Station, *, with_contact: bool) -> StationRead:
+    """A station; its contact only where ``accounts.policies.sees_contacts`` allows."""
+    return StationRead.model_validate(station).model_copy(
+        update={
+            "contact_name": station.contact_name if with_contact else None,
+            "contact_phone": station.contact_phone if with_contact else None,
+        }
+    )
 
 
 NO_AFFILIATION = N_("Choose exactly one organization, station or department for the user.")

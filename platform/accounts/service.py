@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,7 @@ from accounts.models import (
     Verification,
 )
 from accounts.passwords import check_password, hash_password, verify_password
+from accounts.policies import organization_readable
 from accounts.repository import (
     DepartmentRepository,
     DirectoryCountRepository,
@@ -257,8 +258,15 @@ class AccountsService:
         if problems:
             raise InvalidInput(N_("Some fields need correcting."), problems=problems)
 
-    async def require_organization(self, organization_id: UUID) -> Organization:
-        organization = await self.organizations.get_one_or_none(Organization.id == organization_id)
+    async def require_organization(
+        self, organization_id: UUID, identity: Identity | None = None, *, staff: bool = False
+    ) -> Organization:
+        """The organization if ``identity`` may read it (``accounts.policies``); ``staff``
+        for the administrators' own pages, which their route already guards."""
+        readable = true() if staff else organization_readable(identity)
+        organization = await self.organizations.get_one_or_none(
+            Organization.id == organization_id, readable
+        )
         if organization is None:
             raise NotFound(N_("No such organization."))
         return organization
@@ -276,7 +284,7 @@ class AccountsService:
     async def set_verification(
         self, organization_id: UUID, state: Verification, *, actor: Actor
     ) -> Organization:
-        organization = await self.require_organization(organization_id)
+        organization = await self.require_organization(organization_id, staff=True)
         before = {
             "verification": organization.verification,
             "verified_at": organization.verified_at,

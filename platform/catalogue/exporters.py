@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -42,18 +42,31 @@ _HEADER_FONT = Font(bold=True)
 _REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
-def cells_of(kind: SheetKind, entry: Any, vocabulary: Vocabulary) -> dict[str, Any]:
+ShowsContact = Callable[[Any], bool]
+"""Whether the reader may see this offer's contact columns (``supply.policy``)."""
+
+
+def cells_of(
+    kind: SheetKind, entry: Any, vocabulary: Vocabulary, shows_contact: ShowsContact
+) -> dict[str, Any]:
     if kind is SheetKind.NEEDS:
         return need_cells(entry, vocabulary)
-    return offer_cells(entry, vocabulary)
+    cells = offer_cells(entry, vocabulary)
+    if not shows_contact(entry):
+        cells.update(contact_name="", contact_phone="")
+    return cells
 
 
-def export_xlsx(kind: SheetKind, entries: Iterable[Any], vocabulary: Vocabulary) -> bytes:
-    return _workbook(kind, (cells_of(kind, entry, vocabulary) for entry in entries))
+def export_xlsx(
+    kind: SheetKind, entries: Iterable[Any], vocabulary: Vocabulary, *, shows_contact: ShowsContact
+) -> bytes:
+    return _workbook(kind, (cells_of(kind, entry, vocabulary, shows_contact) for entry in entries))
 
 
-def export_csv(kind: SheetKind, entries: Iterable[Any], vocabulary: Vocabulary) -> bytes:
-    return _csv(kind, (cells_of(kind, entry, vocabulary) for entry in entries))
+def export_csv(
+    kind: SheetKind, entries: Iterable[Any], vocabulary: Vocabulary, *, shows_contact: ShowsContact
+) -> bytes:
+    return _csv(kind, (cells_of(kind, entry, vocabulary, shows_contact) for entry in entries))
 
 
 def template_xlsx(kind: SheetKind, locale: str = "zh") -> bytes:

@@ -28,15 +28,17 @@ from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
-from core.pagination import MAX_PAGE_SIZE, PageRequest, provide_page_request
+from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
 from demand.deps import provide_needs
-from demand.models import BeneficiaryGroup, Urgency
+from demand.models import BeneficiaryGroup, Need, Urgency
 from demand.photo_service import photo_url, photos_of
+from demand.policy import sees_need_contact
 from demand.service import NeedService
 from regions.deps import provide_region_service
 from regions.service import RegionService
 from supply.deps import provide_offers
+from supply.policy import sees_offer_contact
 from supply.service import OfferService
 
 KINDS = ("needs", "offers")
@@ -201,6 +203,7 @@ class CataloguePageController(Controller):
             groups=[BeneficiaryGroup(value) for value in need.beneficiary_groups],
             photos=await photos_of(db_session, need.id),
             photo_url=photo_url,
+            shows_contact=sees_need_contact(identity, need),
             may_verify=Party.REVIEWER in parties
             and need.state is EntryState.PUBLISHED
             and need.verified_at is None,
@@ -218,7 +221,13 @@ class CataloguePageController(Controller):
         offer = await offers.require(offer_id, identity)
         parties = offers.parties(identity, offer)
         return await _entry_page(
-            "catalogue/offer.html", offers, db_session, offer, parties, identity
+            "catalogue/offer.html",
+            offers,
+            db_session,
+            offer,
+            parties,
+            identity,
+            shows_contact=sees_offer_contact(identity, offer),
         )
 
     @post("/needs/{need_id:uuid}/step/{step:str}", name="catalogue:need-step", opt=SIGNED_IN)
@@ -302,28 +311,22 @@ class ReviewPageController(Controller):
         needs: NamedDependency[NeedService],
         offers: NamedDependency[OfferService],
         db_session: NamedDependency[AsyncSession],
+        page_request: NamedDependency[PageRequest],
     ) -> Template:
         identity = request.user
-        everything = PageRequest(page=1, page_size=MAX_PAGE_SIZE)
-        submitted = EntryFilters(state=EntryState.SUBMITTED)
-        published = EntryFilters(state=EntryState.PUBLISHED)
-
-        def theirs(entries: list[Any]) -> list[Any]:
-            found = [entry for entry in entries if identity.may_review(entry.category)]
-            return sorted(found, key=lambda entry: entry.submitted_at or entry.created_at)
-
-        unverified = [
-            need
-            for need in theirs((await needs.list(everything, published, identity)).items)
-            if need.verified_at is None
-        ]
+        waiting_needs = await needs.awaiting_review(identity, page_request, EntryState.SUBMITTED)
+        waiting_offers = await offers.awaiting_review(identity, page_request, EntryState.SUBMITTED)
+        unverified = await needs.awaiting_review(
+            identity, page_request, EntryState.PUBLISHED, Need.verified_at.is_(None)
+        )
         tree = await category_tree(db_session)
         return Template(
             "catalogue/review.html",
             context={
-                "needs": theirs((await needs.list(everything, submitted, identity)).items),
-                "offers": theirs((await offers.list(everything, submitted, identity)).items),
+                "needs": waiting_needs,
+                "offers": waiting_offers,
                 "unverified": unverified,
+                "longest": max(waiting_needs, waiting_offers, unverified, key=lambda s: s.total),
                 "review_steps": [Transition.APPROVE, Transition.RETURN],
                 "subcategories": subcategory_names(tree),
                 **entry_helpers(needs.clock),

@@ -1,8 +1,8 @@
 """Moving an entry through the review workflow, the same way for offers and needs.
 
-Who may act is decided per entry: its owner (the organization, or the township's station)
-and reviewers whose categories include the entry's. Every step writes the entry's history and
-the audit log in the same transaction.
+Who may act is decided per entry by its policy (``supply.policy``, ``demand.policy``): its
+owner (the organization, or the township's station) and reviewers whose categories include the
+entry's. Every step writes the entry's history and the audit log in the same transaction.
 """
 
 from __future__ import annotations
@@ -12,17 +12,22 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.identity import Identity
+from accounts.models import Role
+from accounts.policies import reviewed, reviews
 from catalogue.entry import EntryColumns
 from catalogue.models import Category, EntryEvent, EntryKind
+from catalogue.repository import oldest_first
+from catalogue.schemas import EntryFilters
 from catalogue.workflow import EDITABLE, EntryState, Party, Transition, next_state, parties_for
 from core.audit import Actor, record, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, Labels, PermissionDenied
+from core.pagination import PageRequest, Slice
 from core.recent import PublicMemory
 
 E = TypeVar("E", bound=EntryColumns)
@@ -40,6 +45,14 @@ class NotYours(PermissionDenied):
     code = "not_your_entry"
 
 
+def listed_states(filters: EntryFilters, identity: Identity | None, *, mine: bool) -> EntryFilters:
+    """The catalogue lists published entries unless a reviewer or a "mine" list asks for other
+    states; who may read what stays the policy's readable statement, applied on top."""
+    if mine or filters.state is not None or (identity and Role.REVIEWER in identity.roles):
+        return filters
+    return filters.model_copy(update={"state": EntryState.PUBLISHED})
+
+
 class EntryWorkflow(ABC, Generic[E]):
     kind: EntryKind
 
@@ -51,9 +64,15 @@ class EntryWorkflow(ABC, Generic[E]):
         self.memory = memory
         """The app's memory of public lists; None where nothing may be remembered."""
 
+    model: type[E]
+
     @abstractmethod
     def is_owner(self, identity: Identity, entry: E) -> bool:
         """Whether the identity speaks for the entry's organization or station."""
+
+    @abstractmethod
+    def readable(self, identity: Identity | None) -> ColumnElement[bool]:
+        """The entries this identity may read, from the entry's policy."""
 
     def parties(self, identity: Identity | None, entry: E) -> frozenset[Party]:
         if identity is None:
@@ -61,7 +80,7 @@ class EntryWorkflow(ABC, Generic[E]):
         found = set()
         if self.is_owner(identity, entry):
             found.add(Party.OWNER)
-        if identity.may_review(entry.category):
+        if reviews(identity, entry.category):
             found.add(Party.REVIEWER)
         return frozenset(found)
 
@@ -78,9 +97,22 @@ class EntryWorkflow(ABC, Generic[E]):
             return await answer()
         return await self.memory.pages.get((self.kind, question), answer)  # type: ignore[return-value]
 
-    def may_see(self, identity: Identity | None, entry: E) -> bool:
-        """Published entries are public; the rest only to their owner and their reviewers."""
-        return entry.state is EntryState.PUBLISHED or bool(self.parties(identity, entry))
+    async def awaiting_review(
+        self,
+        identity: Identity,
+        page: PageRequest,
+        state: EntryState,
+        *conditions: ColumnElement[bool],
+    ) -> Slice[E]:
+        """The reviewer's queue of entries in ``state`` in their own categories, oldest first."""
+        return await oldest_first(
+            self.session,
+            self.model,
+            page,
+            self.model.state == state,
+            reviewed(identity, self.model.category),
+            *conditions,
+        )
 
     async def transition(
         self,

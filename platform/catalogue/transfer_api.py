@@ -32,16 +32,16 @@ from catalogue.exporters import (
 )
 from catalogue.importing import MAX_BYTES, import_file
 from catalogue.schemas import EntryFilters
-from catalogue.service import NotYours
+from catalogue.service import NotYours, listed_states
 from catalogue.sheet import SheetKind, load_vocabulary
 from core.clock import Clock
 from core.errors import N_, NotFound
 from core.i18n import locale_of
 from demand.models import Urgency
+from demand.policy import need_readable
 from demand.repository import NeedRepository
-from demand.service import PUBLIC_STATES as PUBLIC_NEED_STATES
+from supply.policy import offer_readable, sees_offer_contact
 from supply.repository import OfferRepository
-from supply.service import PUBLIC_STATES as PUBLIC_OFFER_STATES
 
 UPLOAD_LIMIT = MAX_BYTES + 2 * 2**20
 """The request may be a little larger than the file (multipart framing); a larger file gets
@@ -113,36 +113,32 @@ async def matching_entries(
     mine: bool,
     urgency: Urgency | None = None,
 ) -> list[Any]:
-    """The entries a list with these filters shows this visitor (published ones for everyone,
-    every state for reviewers, ``mine`` for the own township or organization), at most
-    10,000."""
-    reviewer = identity is not None and Role.REVIEWER in identity.roles
+    """The entries a list with these filters shows this visitor (their readable statement;
+    ``mine`` for the own township or organization), at most 10,000."""
+    filters = listed_states(filters, identity, mine=mine)
     if kind is SheetKind.NEEDS:
-        needs = NeedRepository(session=session)
+        township_code = None
         if mine:
             if identity is None or identity.township_code is None:
                 raise NotYours(N_("Only station workers have needs of their own."))
-            return await needs.all_matching(
-                filters,
-                urgency=urgency,
-                township_code=identity.township_code,
-                limit=MAX_EXPORT_ROWS,
-            )
-        return await needs.all_matching(
+            township_code = identity.township_code
+        return await NeedRepository(session=session).all_matching(
             filters,
             urgency=urgency,
-            visible_states=None if reviewer else PUBLIC_NEED_STATES,
+            township_code=township_code,
+            readable=need_readable(identity),
             limit=MAX_EXPORT_ROWS,
         )
-    offers = OfferRepository(session=session)
+    organization_id = None
     if mine:
         if identity is None or identity.organization_id is None:
             raise NotYours(N_("Only members of a social organization have offers."))
-        return await offers.all_matching(
-            filters, organization_id=identity.organization_id, limit=MAX_EXPORT_ROWS
-        )
-    return await offers.all_matching(
-        filters, visible_states=None if reviewer else PUBLIC_OFFER_STATES, limit=MAX_EXPORT_ROWS
+        organization_id = identity.organization_id
+    return await OfferRepository(session=session).all_matching(
+        filters,
+        organization_id=organization_id,
+        readable=offer_readable(identity),
+        limit=MAX_EXPORT_ROWS,
     )
 
 
@@ -210,7 +206,12 @@ class TransferApiController(Controller):
         )
         vocabulary = await load_vocabulary(db_session)
         write = export_xlsx if extension == "xlsx" else export_csv
-        content = write(kind, entries, vocabulary)
+        content = write(
+            kind,
+            entries,
+            vocabulary,
+            shows_contact=lambda offer: sees_offer_contact(identity, offer),
+        )
         return attachment(content, FORMATS[extension], f"{kind.file_stem}.{extension}")
 
     @get(

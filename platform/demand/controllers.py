@@ -24,6 +24,7 @@ from core.settings import Settings
 from demand.deps import NEED_DEPENDENCIES
 from demand.models import Need, Urgency
 from demand.photo_store import PhotoStore
+from demand.policy import sees_need_contact
 from demand.schemas import NeedFields, NeedRead, NeedUpdate, need_read
 from demand.service import NeedService
 
@@ -35,7 +36,7 @@ def _view(needs: NeedService, need: Need, identity: Identity | None) -> NeedRead
     return need_read(
         need,
         shown_state=shown_state(need.state, need.deadline, today),
-        with_contact=identity is not None,
+        with_contact=sees_need_contact(identity, need),
     )
 
 

@@ -8,7 +8,6 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, func, select
 
 from catalogue.schemas import EntryFilters
-from catalogue.workflow import EntryState
 from core.pagination import PageRequest
 from core.recent import RecentAnswers, remembered_total
 from demand.models import Channel, Need, Urgency
@@ -25,18 +24,16 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         urgency: Urgency | None = None,
         township_code: str | None = None,
         posted_by: UUID | None = None,
-        visible_states: frozenset[EntryState] | None = None,
+        readable: ColumnElement[bool],
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Need], int]:
-        """Needs newest first, narrowed by the catalogue filters; ``posted_by`` is the needs a
-        reviewer posted for associations and departments."""
-        conditions = self._conditions(filters, urgency, township_code, visible_states)
+        """Readable needs (``demand.policy``) newest first, narrowed by the catalogue filters;
+        ``posted_by`` is the needs a reviewer posted for associations and departments."""
+        conditions = [readable, *self._conditions(filters, urgency, township_code)]
         if posted_by is not None:
             conditions += [Need.created_by_id == posted_by, Need.channel != Channel.STATION]
         count = select(func.count()).select_from(Need).where(*conditions)
-        total = await remembered_total(
-            self.session, count, totals if visible_states is not None else None
-        )
+        total = await remembered_total(self.session, count, totals)
         rows = await self.session.scalars(
             select(Need)
             .where(*conditions)
@@ -52,12 +49,12 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         *,
         urgency: Urgency | None = None,
         township_code: str | None = None,
-        visible_states: frozenset[EntryState] | None = None,
+        readable: ColumnElement[bool],
         limit: int,
     ) -> list[Need]:
         rows = await self.session.scalars(
             select(Need)
-            .where(*self._conditions(filters, urgency, township_code, visible_states))
+            .where(readable, *self._conditions(filters, urgency, township_code))
             .order_by(Need.created_at)
             .limit(limit)
         )
@@ -68,13 +65,10 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         filters: EntryFilters,
         urgency: Urgency | None,
         township_code: str | None,
-        visible_states: frozenset[EntryState] | None,
     ) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
         if filters.state is not None:
             conditions.append(Need.state == filters.state)
-        if visible_states is not None:
-            conditions.append(Need.state.in_(visible_states))
         if filters.category is not None:
             conditions.append(Need.category == filters.category)
         if filters.subcategory:

@@ -80,9 +80,12 @@ class NeedRead(BaseModel):
 
 
 def need_read(need: Need, *, shown_state: str, with_contact: bool) -> NeedRead:
-    """The API view of a need; the station's contact only for signed-in platform users."""
-    contact_name, contact_phone = need.contact
-    contact = {"contact_name": contact_name, "contact_phone": contact_phone}
+    """The API view of a need; the station's contact only where ``demand.policy`` shows it."""
+    contact_name, contact_phone = need.contact if with_contact else (None, None)
     return NeedRead.model_validate(need).model_copy(
-        update={"shown_state": shown_state, **(contact if with_contact else {})}
+        update={
+            "shown_state": shown_state,
+            "contact_name": contact_name,
+            "contact_phone": contact_phone,
+        }
     )

@@ -3,8 +3,10 @@ an association or department; reviewers review and verify them."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
+from sqlalchemy import ColumnElement
 from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
@@ -12,18 +14,17 @@ from accounts.models import Role, Station
 from catalogue.lines import LineKind
 from catalogue.models import EntryKind
 from catalogue.schemas import EntryFilters
-from catalogue.service import EntryWorkflow, NotYours
+from catalogue.service import EntryWorkflow, NotYours, listed_states
 from catalogue.workflow import EntryState, Party
 from core.audit import Actor
 from core.clock import local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from core.pagination import PageRequest, Slice
 from demand.models import Channel, Need, NeedLine, Urgency
+from demand.policy import may_post_in, need_readable, owns_need
 from demand.repository import NeedRepository
 from demand.schemas import NeedFields, NeedUpdate
 from regions.models import Region, RegionLevel
-
-PUBLIC_STATES = frozenset({EntryState.PUBLISHED})
 
 
 class NeedNotFound(NotFound):
@@ -32,18 +33,17 @@ class NeedNotFound(NotFound):
 
 class NeedService(EntryWorkflow[Need]):
     kind = EntryKind.NEED
+    model = Need
 
     @property
     def needs(self) -> NeedRepository:
         return NeedRepository(session=self.session)
 
     def is_owner(self, identity: Identity, entry: Need) -> bool:
-        if entry.channel is Channel.STATION:
-            return (
-                Role.STATION_WORKER in identity.roles
-                and identity.township_code == entry.township_code
-            )
-        return identity.may_review(entry.category)
+        return owns_need(identity, entry)
+
+    def readable(self, identity: Identity | None) -> ColumnElement[bool]:
+        return need_readable(identity)
 
     async def create(
         self, data: NeedFields, identity: Identity, actor: Actor, *, flush: bool = True
@@ -94,8 +94,8 @@ class NeedService(EntryWorkflow[Need]):
         return need
 
     async def require(self, need_id: UUID, identity: Identity | None) -> Need:
-        need = await self.needs.get_one_or_none(Need.id == need_id)
-        if need is None or not self.may_see(identity, need):
+        need = await self.needs.get_one_or_none(Need.id == need_id, need_readable(identity))
+        if need is None:
             raise NeedNotFound(N_("No such need."))
         return need
 
@@ -108,28 +108,25 @@ class NeedService(EntryWorkflow[Need]):
         urgency: Urgency | None = None,
         mine: bool = False,
     ) -> Slice[Need]:
-        """Published needs for everyone; reviewers see every state. ``mine`` is a station
-        worker's own township in every state, or the needs a reviewer posted for associations
-        and departments."""
+        """The needs the visitor may read (``demand.policy``). ``mine`` is a station worker's
+        own township in every state, or the needs a reviewer posted for associations and
+        departments."""
+        scope: dict[str, Any] = {}
         if mine:
-            if identity is None:
-                raise NotYours(N_("Only station workers have needs of their own."))
-            if identity.township_code is not None:
+            if identity is not None and identity.township_code is not None:
                 scope = {"township_code": identity.township_code}
-            elif Role.REVIEWER in identity.roles:
+            elif identity is not None and Role.REVIEWER in identity.roles:
                 scope = {"posted_by": identity.user_id}
             else:
                 raise NotYours(N_("Only station workers have needs of their own."))
-            items, total = await self.needs.page(page, filters, urgency=urgency, **scope)
-        else:
-            reviewer = identity is not None and Role.REVIEWER in identity.roles
-            items, total = await self.needs.page(
-                page,
-                filters,
-                urgency=urgency,
-                visible_states=None if reviewer else PUBLIC_STATES,
-                totals=self.memory.totals if self.memory else None,
-            )
+        items, total = await self.needs.page(
+            page,
+            listed_states(filters, identity, mine=mine),
+            urgency=urgency,
+            readable=need_readable(identity),
+            totals=self.memory.totals if self.memory and identity is None else None,
+            **scope,
+        )
         return Slice.of(items, total, page)
 
     async def _fill(self, need: Need, data: NeedFields, identity: Identity) -> None:
@@ -185,7 +182,7 @@ class NeedService(EntryWorkflow[Need]):
         elif data.channel is Channel.STATION:
             if Role.STATION_WORKER not in identity.roles or identity.township_code is None:
                 raise NotYours(N_("Only station workers post needs for a station."))
-            if identity.township_code not in (region.code, region.parent_code):
+            if not may_post_in(identity, region):
                 problem = N_("A station posts needs only for its own township and its villages.")
         elif Role.REVIEWER not in identity.roles:
             raise NotYours(

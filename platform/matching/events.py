@@ -23,18 +23,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
-from catalogue.workflow import EntryState
 from core.audit import Actor, record
 from core.clock import Clock, local_date
 from core.errors import N_, DomainError, FieldProblem, InvalidInput, NotFound
 from core.i18n import translate
 from demand.models import Need
+from demand.policy import need_public
 from matching.facts import lacking, need_facts, offer_facts, pairings_held
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
 from matching.planner import PlanProblem, prune_top_k, solve
 from matching.proposals import ProposalService
 from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, score
 from supply.models import Offer
+from supply.policy import offer_public
 
 DEFAULT_K = 20
 """Candidates kept per need before solving: enough for the plan to trade one for another."""
@@ -140,9 +141,8 @@ class EventService:
     async def _current(self, model: type[Need] | type[Offer]) -> list[Need] | list[Offer]:
         today = local_date(self.clock())
         deadline = Need.deadline if model is Need else Offer.valid_until
-        found = await self.session.scalars(
-            select(model).where(model.state == EntryState.PUBLISHED, deadline >= today)
-        )
+        public = need_public() if model is Need else offer_public()
+        found = await self.session.scalars(select(model).where(public, deadline >= today))
         return list(found.unique())
 
     async def choices(self, event: SigningEvent) -> tuple[list[Need], list[Offer]]:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
 from accounts.models import Organization, Role
+from accounts.policies import reviewed, reviews, works_in_township
 from catalogue.workflow import EntryState, shown_state
 from core.audit import Actor, record
 from core.clock import Clock, local_date
@@ -37,6 +38,7 @@ from matching.rules import (
 )
 from matching.scoring import DEFAULT_WEIGHTS, Component, score
 from supply.models import Offer, OfferLine
+from supply.policy import owns_offer
 
 CENT = Decimal("0.01")
 
@@ -58,14 +60,12 @@ class NotEnoughLeft(Conflict):
 
 def sides_of(identity: Identity | None, need: Need, offer: Offer) -> frozenset[Side]:
     """For whom the identity may speak in a pairing of this need and offer."""
-    if identity is None:
-        return frozenset()
     sides = set()
-    if identity.has(Role.STATION_WORKER) and identity.township_code == need.township_code:
+    if works_in_township(identity, need.township_code):
         sides.add(Side.NEED)
-    if identity.has(Role.MEMBER) and identity.organization_id == offer.organization_id:
+    if owns_offer(identity, offer):
         sides.add(Side.OFFER)
-    if identity.may_review(need.category):
+    if reviews(identity, need.category):
         sides.add(Side.REVIEWER)
     return frozenset(sides)
 
@@ -379,16 +379,11 @@ class ProposalService:
     ) -> Slice[Proposal]:
         """The proposals the identity is a party to; reviewers see those of their categories."""
         await self.expire_due()
-        visible: list[ColumnElement[bool]] = []
-        if identity.township_code is not None:
+        visible: list[ColumnElement[bool]] = [reviewed(identity, Need.category)]
+        if identity.has(Role.STATION_WORKER) and identity.township_code is not None:
             visible.append(Need.township_code == identity.township_code)
-        if identity.organization_id is not None:
+        if identity.has(Role.MEMBER) and identity.organization_id is not None:
             visible.append(Proposal.organization_id == identity.organization_id)
-        if identity.has(Role.REVIEWER):
-            categories = identity.reviewer_categories
-            visible.append(Need.category.in_(categories) if categories else Need.id.is_not(None))
-        if not visible:
-            return Slice(items=[], total=0, page=page.page, page_size=page.page_size)
         query = select(Proposal).join(Need, Proposal.need_id == Need.id).where(or_(*visible))
         if state is not None:
             query = query.where(Proposal.state == state)

@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, Row, Select, false, func, literal, or_, se
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
-from accounts.models import Role
+from accounts.policies import reviews, works_in_township
 from catalogue.lines import LineKind
 from catalogue.service import NotYours
 from catalogue.workflow import EntryState
@@ -52,6 +52,7 @@ from matching.scoring import (
     score,
 )
 from supply.models import Offer, OfferLine, offer_region
+from supply.policy import offer_public, owns_offer
 from supply.service import OfferNotFound
 
 CANDIDATES = 150
@@ -265,8 +266,9 @@ class SuggestionService:
     async def need_for(self, need_id: UUID, identity: Identity) -> Need:
         """The need, if the identity speaks for it: its township's station or a reviewer."""
         need = await self._need(need_id)
-        station = identity.has(Role.STATION_WORKER) and identity.township_code == need.township_code
-        if not (station or identity.may_review(need.category)):
+        if not (
+            works_in_township(identity, need.township_code) or reviews(identity, need.category)
+        ):
             raise NotYours(
                 N_("Only the need's station and reviewers of its category see its suggestions.")
             )
@@ -275,8 +277,7 @@ class SuggestionService:
     async def offer_for(self, offer_id: UUID, identity: Identity) -> Offer:
         """The offer, if the identity speaks for it: its organization or a reviewer."""
         offer = await self._offer(offer_id)
-        member = identity.has(Role.MEMBER) and identity.organization_id == offer.organization_id
-        if not (member or identity.may_review(offer.category)):
+        if not (owns_offer(identity, offer) or reviews(identity, offer.category)):
             raise NotYours(
                 N_(
                     "Only the offer's organization and reviewers of its category see its "
@@ -299,7 +300,7 @@ class SuggestionService:
         need = await self._need(need_id)
         now = self.clock()
         query = select(*OFFER_COLUMNS).where(
-            Offer.state == EntryState.PUBLISHED,
+            offer_public(),
             Offer.category == need.category,
             Offer.valid_until >= local_date(now),
             Offer.capacity_used < Offer.capacity,

@@ -16,6 +16,7 @@ from matching.facts import HOLDING
 from matching.models import Proposal, ProposalState
 from regions.models import Region, RegionLevel
 from supply.models import Offer
+from supply.policy import offer_public
 
 SHOWN = 20
 EXPIRING_WITHIN = timedelta(days=3)
@@ -53,7 +54,7 @@ async def workbench(session: AsyncSession, clock: Clock) -> Workbench:
     left = Offer.capacity - Offer.capacity_used - open_proposals
     offers = await session.execute(
         select(Offer, left)
-        .where(Offer.state == EntryState.PUBLISHED, Offer.valid_until >= today, left > 0)
+        .where(offer_public(), Offer.valid_until >= today, left > 0)
         .order_by(left.desc(), Offer.published_at.desc())
         .limit(SHOWN)
     )

@@ -16,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.workflow import EntryState
 from demand.models import Need
+from demand.policy import need_public
 from regions.models import Region
 from search.analysis import QueryPlan, highlight, query_plan, snippet
 from search.backend import Facet, SearchFilters, SearchHit, SearchQuery, SearchResult, Sort
 from supply.models import Offer
+from supply.policy import offer_public
 
 ENGINE = "database"
 MAX_OFFSET = 200
@@ -74,7 +76,8 @@ def _query(
         return None
     if model is Offer and filters.urgency is not None:
         return None
-    clauses: list[Any] = [model.state == EntryState.PUBLISHED, *_text_clauses(model, plan)]
+    public = need_public() if model is Need else offer_public()
+    clauses: list[Any] = [public, *_text_clauses(model, plan)]
     clauses += _state_clause(model, filters.state, today) + _region_clauses(model, filters)
     if filters.category is not None:
         clauses.append(model.category == filters.category)

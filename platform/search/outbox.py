@@ -66,8 +66,10 @@ def _on_offer_line(_mapper: Mapper[Any], connection: Connection, line: OfferLine
 def _on_organization(
     _mapper: Mapper[Any], connection: Connection, organization: Organization
 ) -> None:
-    """Offers carry their organization's name: a rename re-indexes them all."""
-    if not inspect(organization).attrs.name.history.has_changes():
+    """Offers carry their organization's name, and only a verified organization's offers are
+    public: a rename or a change of verification (a suspension) re-indexes them all."""
+    attributes = inspect(organization).attrs
+    if not (attributes.name.history.has_changes() or attributes.verification.history.has_changes()):
         return
     now = utc_now()
     offers = select(

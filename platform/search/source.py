@@ -1,7 +1,9 @@
 """What the index should hold, read from the database: the truth the indexer copies.
 
-Only published entries are searchable (an expired one stays, shown as expired); every other
-state means "not in the index", so a withdrawn, closed or deleted entry is removed.
+Only what anyone may read is searchable (``need_public``, ``offer_public``: published entries,
+an expired one shown as expired, and no offer of a suspended organization); anything else means
+"not in the index", so a withdrawn, closed or deleted entry, or a suspended organization's
+offer, is removed.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalogue.workflow import EntryState
 from demand.models import Need
+from demand.policy import need_public
 from search.documents import SearchDocument, document_of_need, document_of_offer
 from search.outbox import NEED, OFFER
 from supply.models import Offer
+from supply.policy import offer_public
 
 REBUILD_BATCH = 500
 
@@ -36,14 +39,10 @@ async def documents_for(
     offer_ids = [entry_id for kind, entry_id in wanted if kind == OFFER]
     documents: list[SearchDocument] = []
     if need_ids:
-        needs = await session.scalars(
-            select(Need).where(Need.id.in_(need_ids), Need.state == EntryState.PUBLISHED)
-        )
+        needs = await session.scalars(select(Need).where(Need.id.in_(need_ids), need_public()))
         documents += [document_of_need(need, today) for need in needs.unique()]
     if offer_ids:
-        offers = await session.scalars(
-            select(Offer).where(Offer.id.in_(offer_ids), Offer.state == EntryState.PUBLISHED)
-        )
+        offers = await session.scalars(select(Offer).where(Offer.id.in_(offer_ids), offer_public()))
         documents += [document_of_offer(offer, today) for offer in offers.unique()]
     kept = {document.id for document in documents}
     removed = [
@@ -59,10 +58,11 @@ async def all_documents(
 ) -> AsyncIterator[list[SearchDocument]]:
     """Every published entry as documents, in batches read by key (no OFFSET scans), each
     batch in a short session of its own so a long rebuild holds no transaction open."""
-    for model, build in ((Need, document_of_need), (Offer, document_of_offer)):
+    kinds = ((Need, need_public(), document_of_need), (Offer, offer_public(), document_of_offer))
+    for model, public, build in kinds:
         after: UUID | None = None
         while True:
-            query = select(model).where(model.state == EntryState.PUBLISHED)
+            query = select(model).where(public)
             if after is not None:
                 query = query.where(model.id > after)
             async with session_maker() as session:

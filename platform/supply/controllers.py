@@ -22,6 +22,7 @@ from core.forms import parse
 from core.pagination import Page, PageRequest
 from supply.deps import OFFER_DEPENDENCIES
 from supply.models import Offer
+from supply.policy import sees_offer_contact
 from supply.schemas import OfferFields, OfferRead, OfferUpdate, offer_read
 from supply.service import OfferService
 
@@ -33,7 +34,7 @@ def _view(offers: OfferService, offer: Offer, identity: Identity | None) -> Offe
     return offer_read(
         offer,
         shown_state=shown_state(offer.state, offer.valid_until, today),
-        with_contact=identity is not None,
+        with_contact=sees_offer_contact(identity, offer),
     )
 
 

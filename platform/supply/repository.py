@@ -8,7 +8,6 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, exists, func, select
 
 from catalogue.schemas import EntryFilters
-from catalogue.workflow import EntryState
 from core.pagination import PageRequest
 from core.recent import RecentAnswers, remembered_total
 from supply.models import Offer, offer_region
@@ -22,18 +21,16 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         page: PageRequest,
         filters: EntryFilters,
         *,
+        readable: ColumnElement[bool],
         organization_id: UUID | None = None,
-        visible_states: frozenset[EntryState] | None = None,
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Offer], int]:
-        """Offers newest first, narrowed by the catalogue filters; a region filter matches
-        offers serving that region or any region above it (a county-wide offer serves its
-        townships)."""
-        conditions = self._conditions(filters, organization_id, visible_states)
+        """Readable offers (``supply.policy``) newest first, narrowed by the catalogue
+        filters; a region filter matches offers serving that region or any region above it (a
+        county-wide offer serves its townships)."""
+        conditions = [readable, *self._conditions(filters, organization_id)]
         count = select(func.count()).select_from(Offer).where(*conditions)
-        total = await remembered_total(
-            self.session, count, totals if visible_states is not None else None
-        )
+        total = await remembered_total(self.session, count, totals)
         rows = await self.session.scalars(
             select(Offer)
             .where(*conditions)
@@ -47,13 +44,13 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         self,
         filters: EntryFilters,
         *,
+        readable: ColumnElement[bool],
         organization_id: UUID | None = None,
-        visible_states: frozenset[EntryState] | None = None,
         limit: int,
     ) -> list[Offer]:
         rows = await self.session.scalars(
             select(Offer)
-            .where(*self._conditions(filters, organization_id, visible_states))
+            .where(readable, *self._conditions(filters, organization_id))
             .order_by(Offer.created_at)
             .limit(limit)
         )
@@ -63,15 +60,12 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         self,
         filters: EntryFilters,
         organization_id: UUID | None,
-        visible_states: frozenset[EntryState] | None,
     ) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
         if organization_id is not None:
             conditions.append(Offer.organization_id == organization_id)
         if filters.state is not None:
             conditions.append(Offer.state == filters.state)
-        if visible_states is not None:
-            conditions.append(Offer.state.in_(visible_states))
         if filters.category is not None:
             conditions.append(Offer.category == filters.category)
         if filters.subcategory:

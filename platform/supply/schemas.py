@@ -52,7 +52,7 @@ class OfferLineRead(LineRead):
 
 
 class OfferRead(BaseModel):
-    """An offer as the public sees it (contact only for signed-in users, see ``contact``)."""
+    """An offer as its reader may see it (the contact only where ``offer_read`` allows it)."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -80,8 +80,12 @@ class OfferRead(BaseModel):
 
 
 def offer_read(offer: Offer, *, shown_state: str, with_contact: bool) -> OfferRead:
-    """The API view of an offer; contact details only for signed-in platform users."""
-    contact = {"contact_name": offer.contact_name, "contact_phone": offer.contact_phone}
+    """The API view of an offer; the contact only where ``supply.policy`` shows it (the model
+    reads every attribute of the row, so the contact is set here either way)."""
     return OfferRead.model_validate(offer).model_copy(
-        update={"shown_state": shown_state, **(contact if with_contact else {})}
+        update={
+            "shown_state": shown_state,
+            "contact_name": offer.contact_name if with_contact else None,
+            "contact_phone": offer.contact_phone if with_contact else None,
+        }
     )

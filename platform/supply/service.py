@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
@@ -16,17 +16,16 @@ from accounts.models import Organization, Role, Verification
 from catalogue.lines import LineKind
 from catalogue.models import EntryKind
 from catalogue.schemas import EntryFilters
-from catalogue.service import EntryWorkflow, NotYours
+from catalogue.service import EntryWorkflow, NotYours, listed_states
 from catalogue.workflow import EntryState
 from core.audit import Actor
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from core.pagination import PageRequest, Slice
 from regions.models import Region
 from supply.models import Offer, OfferLine
+from supply.policy import offer_readable, owns_offer
 from supply.repository import OfferRepository
 from supply.schemas import OfferFields, OfferUpdate
-
-PUBLIC_STATES = frozenset({EntryState.PUBLISHED})
 
 
 class OfferNotFound(NotFound):
@@ -35,13 +34,17 @@ class OfferNotFound(NotFound):
 
 class OfferService(EntryWorkflow[Offer]):
     kind = EntryKind.OFFER
+    model = Offer
 
     @property
     def offers(self) -> OfferRepository:
         return OfferRepository(session=self.session)
 
     def is_owner(self, identity: Identity, entry: Offer) -> bool:
-        return Role.MEMBER in identity.roles and identity.organization_id == entry.organization_id
+        return owns_offer(identity, entry)
+
+    def readable(self, identity: Identity | None) -> ColumnElement[bool]:
+        return offer_readable(identity)
 
     async def create(
         self, data: OfferFields, identity: Identity, actor: Actor, *, flush: bool = True
@@ -97,8 +100,8 @@ class OfferService(EntryWorkflow[Offer]):
 
     async def require(self, offer_id: UUID, identity: Identity | None) -> Offer:
         """The offer if this visitor may see it; otherwise it does not exist for them."""
-        offer = await self.offers.get_one_or_none(Offer.id == offer_id)
-        if offer is None or not self.may_see(identity, offer):
+        offer = await self.offers.get_one_or_none(Offer.id == offer_id, offer_readable(identity))
+        if offer is None:
             raise OfferNotFound(N_("No such offer."))
         return offer
 
@@ -110,22 +113,20 @@ class OfferService(EntryWorkflow[Offer]):
         *,
         mine: bool = False,
     ) -> Slice[Offer]:
-        """Published offers for everyone; reviewers see every state; ``mine`` is the
-        member's own organization's offers in every state."""
+        """The offers the visitor may read (``supply.policy``); ``mine`` is the member's own
+        organization's offers in every state."""
+        organization_id = None
         if mine:
             if identity is None or identity.organization_id is None:
                 raise NotYours(N_("Only members of a social organization have offers."))
-            items, total = await self.offers.page(
-                page, filters, organization_id=identity.organization_id
-            )
-        else:
-            reviewer = identity is not None and Role.REVIEWER in identity.roles
-            items, total = await self.offers.page(
-                page,
-                filters,
-                visible_states=None if reviewer else PUBLIC_STATES,
-                totals=self.memory.totals if self.memory else None,
-            )
+            organization_id = identity.organization_id
+        items, total = await self.offers.page(
+            page,
+            listed_states(filters, identity, mine=mine),
+            readable=offer_readable(identity),
+            organization_id=organization_id,
+            totals=self.memory.totals if self.memory and identity is None else None,
+        )
         return Slice.of(items, total, page)
 
     async def _fill(self, offer: Offer, data: OfferFields) -> None:

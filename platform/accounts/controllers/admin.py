@@ -252,7 +252,7 @@ class AdminController(Controller):
         return Template(
             "admin/organization.html",
             context={
-                "organization": await accounts.require_organization(organization_id),
+                "organization": await accounts.require_organization(organization_id, staff=True),
                 "members": await accounts.members_of(organization_id),
                 "categories": {category.value: category for category in TopCategory},
             },

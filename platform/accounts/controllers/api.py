@@ -17,6 +17,7 @@ from accounts.denials import actor_of, client_ip
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
 from accounts.models import Role, Verification
+from accounts.policies import sees_contacts, sees_private_of
 from accounts.schemas import (
     OrganizationFields,
     OrganizationPublic,
@@ -27,6 +28,7 @@ from accounts.schemas import (
     TokenRequest,
     UserCreate,
     UserRead,
+    station_read,
 )
 from accounts.service import AccountsService
 from core.forms import parse
@@ -110,11 +112,21 @@ class OrganizationApiController(Controller):
         )
         return page.to_page(OrganizationPublic.model_validate)
 
-    @get("/{organization_id:uuid}", opt=SIGNED_IN, summary="One organization with its contact")
+    @get(
+        "/{organization_id:uuid}",
+        opt=SIGNED_IN,
+        summary="One organization; its credit code and contact where the policy shows them",
+    )
     async def get_organization(
-        self, accounts: NamedDependency[AccountsService], organization_id: FromPath[UUID]
-    ) -> OrganizationRead:
-        return OrganizationRead.model_validate(await accounts.require_organization(organization_id))
+        self,
+        request: Request[Identity, Any, Any],
+        accounts: NamedDependency[AccountsService],
+        organization_id: FromPath[UUID],
+    ) -> OrganizationRead | OrganizationPublic:
+        organization = await accounts.require_organization(organization_id, request.user)
+        if sees_private_of(request.user, organization):
+            return OrganizationRead.model_validate(organization)
+        return OrganizationPublic.model_validate(organization)
 
     @post("/", opt=roles(Role.ADMIN), status_code=HTTP_201_CREATED, summary="Create (verified)")
     async def create_organization(
@@ -149,9 +161,12 @@ class StationApiController(Controller):
     tags = ["stations"]
     dependencies = ACCOUNT_DEPENDENCIES
 
-    @get("/", opt=PUBLIC, summary="Township social-work stations")
-    async def list_stations(self, accounts: NamedDependency[AccountsService]) -> list[StationRead]:
-        return [StationRead.model_validate(s) for s in await accounts.list_stations()]
+    @get("/", opt=PUBLIC, summary="Township social-work stations (contacts where allowed)")
+    async def list_stations(
+        self, request: Request[Any, Any, Any], accounts: NamedDependency[AccountsService]
+    ) -> list[StationRead]:
+        shown = sees_contacts(request.scope.get("user"))
+        return [station_read(s, with_contact=shown) for s in await accounts.list_stations()]
 
 
 class UserApiController(Controller):

@@ -34,6 +34,7 @@ from core.audit import Actor
 from core.clock import Clock, local_date
 from core.errors import N_
 from demand.models import Channel, Need
+from demand.policy import may_post_in
 from demand.schemas import NeedFields
 from regions.models import Region, RegionLevel
 from supply.models import Offer
@@ -159,8 +160,7 @@ class ImportPlan:
         if region.level not in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
             row.problem("region", "wrong_region", N_("Choose a township or a village."))
             return None
-        township = self.identity.township_code
-        if channel is Channel.STATION and township not in (region.code, region.parent_code):
+        if channel is Channel.STATION and not may_post_in(self.identity, region):
             row.problem(
                 "region",
                 "wrong_region",

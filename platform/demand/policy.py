@@ -1,0 +1,58 @@
+"""Who may read or change a need: its readable statement and its owners, in one place.
+
+Every list, detail, export, search document and page asks this module (rules about people
+come from ``accounts.policies``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, or_
+
+from accounts.identity import Identity
+from accounts.models import Role
+from accounts.policies import reviewed, reviews, sees_contacts, works_in_township
+from catalogue.workflow import EntryState
+from demand.models import Channel, Need
+from regions.models import Region
+
+
+def need_public() -> ColumnElement[bool]:
+    """What anyone may read: published needs."""
+    return Need.state == EntryState.PUBLISHED
+
+
+def needs_owned(identity: Identity | None) -> ColumnElement[bool]:
+    """SQL twin of :func:`owns_need`: a station's own township's station needs, and for
+    reviewers the association and department needs of their categories."""
+    owned = [and_(Need.channel != Channel.STATION, reviewed(identity, Need.category))]
+    if identity is not None and Role.STATION_WORKER in identity.roles and identity.township_code:
+        owned.append(
+            and_(Need.channel == Channel.STATION, Need.township_code == identity.township_code)
+        )
+    return or_(*owned)
+
+
+def need_readable(identity: Identity | None) -> ColumnElement[bool]:
+    """The needs this identity may read: published ones, its own in every state, and every
+    state of the categories it reviews."""
+    return or_(need_public(), needs_owned(identity), reviewed(identity, Need.category))
+
+
+def owns_need(identity: Identity | None, need: Need) -> bool:
+    """A station need belongs to its township's station; an association's or department's
+    need to the reviewers of its category, who post such needs for them."""
+    if need.channel is Channel.STATION:
+        return works_in_township(identity, need.township_code)
+    return reviews(identity, need.category)
+
+
+def may_post_in(identity: Identity | None, region: Region) -> bool:
+    """A station posts needs for its own township and that township's villages."""
+    return works_in_township(identity, region.code) or works_in_township(
+        identity, region.parent_code
+    )
+
+
+def sees_need_contact(identity: Identity | None, need: Need) -> bool:
+    """The station's contact: the owners, and signed-in users with a verified affiliation."""
+    return owns_need(identity, need) or sees_contacts(identity)
