@@ -22,7 +22,7 @@ from accounts.passwords import dummy_hash, hash_password, needs_rehash, verify_p
 from accounts.repository import ApiTokenRepository, LoginSessionRepository, UserRepository
 from core.audit import Actor, record
 from core.clock import Clock
-from core.errors import N_, DomainError, NotFound
+from core.errors import N_, DomainError, NotFound, PermissionDenied
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=30)
@@ -38,6 +38,15 @@ class LoginFailed(DomainError):
     code = "invalid_credentials"
 
 
+class PasswordChangeRequired(PermissionDenied):
+    code = "password_change_required"
+
+
+PASSWORD_CHANGE_REQUIRED = N_(
+    "Your password was reset: choose a new one on the password page (/account/password) first."
+)
+
+
 LOGIN_FAILED_MESSAGE = N_(
     "Wrong user name or password, or the account is locked for a while after too many failures."
 )
@@ -49,23 +58,27 @@ def secret_hash(secret: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SessionCookie:
-    """What the encrypted session cookie carries: the session secret and the last activity."""
+    """What the encrypted session cookie carries: the session secret, the last activity and
+    the CSRF token bound to the session (``accounts.session_csrf``)."""
 
     secret: str
     seen: float
+    csrf: str = ""
 
     KEY_SECRET = "sid"  # noqa: S105 - a dict key
     KEY_SEEN = "seen"
+    KEY_CSRF = "csrf"
 
     @classmethod
     def read(cls, data: dict[str, Any]) -> SessionCookie | None:
         secret, seen = data.get(cls.KEY_SECRET), data.get(cls.KEY_SEEN)
+        csrf = data.get(cls.KEY_CSRF, "")
         if not isinstance(secret, str) or not isinstance(seen, int | float):
             return None
-        return cls(secret=secret, seen=float(seen))
+        return cls(secret=secret, seen=float(seen), csrf=csrf if isinstance(csrf, str) else "")
 
     def write(self) -> dict[str, Any]:
-        return {self.KEY_SECRET: self.secret, self.KEY_SEEN: self.seen}
+        return {self.KEY_SECRET: self.secret, self.KEY_SEEN: self.seen, self.KEY_CSRF: self.csrf}
 
 
 class AuthenticationService:
@@ -156,7 +169,10 @@ class AuthenticationService:
     async def issue_token(
         self, user: User, *, name: str, lifetime: timedelta | None, ip: str | None
     ) -> tuple[ApiToken, str]:
-        """A new bearer token; the secret is returned once and never stored."""
+        """A new bearer token; the secret is returned once and never stored; refused while
+        the user still has to replace a temporary password."""
+        if user.must_change_password:
+            raise PasswordChangeRequired(PASSWORD_CHANGE_REQUIRED)
         now = self.clock()
         lifetime = min(lifetime or TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME)
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -185,7 +201,7 @@ class AuthenticationService:
         token = await self.tokens.by_secret_hash(secret_hash(secret))
         if token is None or token.revoked_at is not None or not token.user.is_active:
             return None
-        if token.expires_at <= self.clock():
+        if token.expires_at <= self.clock() or token.user.must_change_password:
             return None
         return Identity.of(token.user, token_id=token.id)
 
@@ -208,10 +224,14 @@ class AuthenticationService:
                 at=token.revoked_at,
             )
 
-    async def end_everything_of(self, user_id: UUID, *, reason: str) -> None:
-        """End every session and revoke every token of a user (deactivation, password reset)."""
+    async def end_everything_of(
+        self, user_id: UUID, *, reason: str, keep_session: str | None = None
+    ) -> None:
+        """End every session and revoke every token of a user (deactivation, password reset,
+        password change); ``keep_session`` is the secret hash of the session that changed the
+        password, which stays signed in."""
         now = self.clock()
-        await self.login_sessions.end_all_of(user_id, at=now, reason=reason)
+        await self.login_sessions.end_all_of(user_id, at=now, reason=reason, keep=keep_session)
         await self.tokens.revoke_all_of(user_id, at=now)
 
     def _audit(

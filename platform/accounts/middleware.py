@@ -8,6 +8,7 @@ leave ``/api`` to bearer tokens.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -17,6 +18,7 @@ from litestar.types import ASGIApp
 
 from accounts.authentication import AuthenticationService, SessionCookie
 from accounts.identity import Identity
+from accounts.session_csrf import use_session_token
 
 API_PREFIX = "/api/"
 BEARER = "bearer "
@@ -56,12 +58,11 @@ class IdentityMiddleware(AbstractAuthenticationMiddleware):
         if cookie is None:
             return None
         service = self._service(connection)
-        identity = await service.resume_session(cookie)
+        identity = await service.resume_session(cookie) if cookie.csrf else None
         if identity is None:
             connection.scope["session"] = {}
             return None
-        connection.scope["session"] = {
-            **data,
-            **SessionCookie(cookie.secret, service.clock().timestamp()).write(),
-        }
+        use_session_token(connection, cookie.csrf)
+        seen = service.clock().timestamp()
+        connection.scope["session"] = {**data, **replace(cookie, seen=seen).write()}
         return identity

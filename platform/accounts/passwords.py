@@ -2,7 +2,8 @@
 
 The policy follows MLPS 2.0 level 2 (等保2.0 二级) where it is stricter than OWASP ASVS: at
 least 8 characters from three of four classes, plus a zxcvbn guessability score so that
-``Password123!`` and passwords built from the user's own names are refused. Passwords are
+``Password123!``, keyboard walks (``1qaz@WSX3edc``) and passwords built from the user's own
+names or the platform's words (``Zhaotong@2026``) are refused. Passwords are
 stored as argon2id hashes with argon2-cffi's defaults (RFC 9106 low-memory profile).
 """
 
@@ -19,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from zxcvbn import zxcvbn
 
+from accounts.password_words import platform_words
 from core.errors import N_
 
 MIN_LENGTH = 8
@@ -32,6 +34,7 @@ _hasher = PasswordHasher()
 _zxcvbn_lock = threading.Lock()
 _WORD_SEPARATORS = re.compile(r"[\W_]+")
 _ASCII_CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+_UNSHIFT = str.maketrans('~!@#$%^&*()_+{}|:"<>?', "`1234567890-=[]\\;',./")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +86,24 @@ def _guess_words(inputs: Sequence[str]) -> list[str]:
     return [word for word in dict.fromkeys(words) if word]
 
 
+def _unshifted(password: str) -> str:
+    """The same keys pressed without Shift: ``1qaz@WSX3edc`` → ``1qaz2wsx3edc``."""
+    return password.translate(_UNSHIFT).lower()
+
+
 def _score(password: str, user_inputs: Sequence[str]) -> int:
+    """zxcvbn's score with the user's and the platform's words as inputs, and the lower of the
+    password's and its unshifted keys' scores: holding Shift along a keyboard walk fools
+    zxcvbn's keyboard patterns but not a guesser."""
     if not password:  # zxcvbn fails on the empty string
         return 0
+    words = [*_guess_words(user_inputs), *platform_words()]
     with _zxcvbn_lock:
-        result = zxcvbn(password, user_inputs=_guess_words(user_inputs), max_length=MAX_LENGTH)
-    return int(result["score"])
+        scores = [
+            int(zxcvbn(form, user_inputs=words, max_length=MAX_LENGTH)["score"])
+            for form in dict.fromkeys((password, _unshifted(password)))
+        ]
+    return min(scores)
 
 
 def check_password(

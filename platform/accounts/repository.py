@@ -83,12 +83,16 @@ class LoginSessionRepository(SQLAlchemyAsyncRepository[LoginSession]):
     async def by_secret_hash(self, secret_hash: str) -> LoginSession | None:
         return await self.get_one_or_none(LoginSession.secret_hash == secret_hash)
 
-    async def end_all_of(self, user_id: UUID, *, at: datetime, reason: str) -> None:
-        await self.session.execute(
-            update(LoginSession)
-            .where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
-            .values(ended_at=at, end_reason=reason)
+    async def end_all_of(
+        self, user_id: UUID, *, at: datetime, reason: str, keep: str | None = None
+    ) -> None:
+        """End the user's open sessions, except the one whose secret hash is ``keep``."""
+        statement = update(LoginSession).where(
+            LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)
         )
+        if keep is not None:
+            statement = statement.where(LoginSession.secret_hash != keep)
+        await self.session.execute(statement.values(ended_at=at, end_reason=reason))
 
 
 class ApiTokenRepository(SQLAlchemyAsyncRepository[ApiToken]):

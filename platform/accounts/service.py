@@ -13,7 +13,7 @@ from sqlalchemy import select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.authentication import AuthenticationService
+from accounts.authentication import AuthenticationService, LoginFailed
 from accounts.identity import Identity
 from accounts.models import (
     Affiliation,
@@ -24,7 +24,7 @@ from accounts.models import (
     User,
     Verification,
 )
-from accounts.passwords import check_password, hash_password, verify_password
+from accounts.passwords import check_password, hash_password
 from accounts.policies import organization_readable
 from accounts.repository import (
     DepartmentRepository,
@@ -43,6 +43,15 @@ from regions.models import Region
 
 TEMPORARY_PASSWORD_BYTES = 12
 SECRET_FIELDS = frozenset({"password_hash"})
+
+
+class WrongCurrentPassword(InvalidInput):
+    """Answered 401 like a failed sign-in, so the failure it counts is committed."""
+
+    status_code = 401
+    code = "wrong_current_password"
+
+
 ORGANIZATION_COLUMNS = set(OrganizationFields.model_fields) - {"service_region_codes"}
 
 
@@ -181,17 +190,26 @@ class AccountsService:
     async def change_password(
         self, identity: Identity, current: str, new: str, *, actor: Actor
     ) -> None:
+        """The current password is checked like a sign-in (a wrong one counts towards the
+        lockout); the change ends the user's other sessions and revokes their tokens, so a
+        stolen session or token dies with the old password."""
         user = await self.require_user(identity.user_id)
-        if not verify_password(user.password_hash, current):
-            raise InvalidInput(
+        authentication = AuthenticationService(self.session, self.clock)
+        try:
+            await authentication.check_password(user.username, current, ip=actor.ip)
+        except LoginFailed:
+            raise WrongCurrentPassword(
                 N_("Some fields need correcting."),
                 problems=[
                     FieldProblem(
-                        "current_password", "wrong", N_("This is not your current password.")
+                        "current_password",
+                        "wrong",
+                        N_("This is not your current password, or the account is locked."),
                     )
                 ],
-            )
-        problems = check_password(new, username=user.username, user_inputs=[user.display_name])
+            ) from None
+        inputs = [user.display_name, user.affiliation_name]
+        problems = check_password(new, username=user.username, user_inputs=inputs)
         if problems:
             raise InvalidInput(
                 N_("Some fields need correcting."),
@@ -199,6 +217,9 @@ class AccountsService:
             )
         user.password_hash = hash_password(new)
         user.must_change_password = False
+        await authentication.end_everything_of(
+            user.id, reason="password_changed", keep_session=identity.session_secret_hash
+        )
         self._audit(actor, "user.password_changed", user)
 
     # --- organizations ---------------------------------------------------------------------

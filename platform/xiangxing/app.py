@@ -34,6 +34,7 @@ from accounts.controllers.api import (
 from accounts.controllers.sign_in import SignInController
 from accounts.denials import handle_not_authenticated, handle_permission_denied
 from accounts.middleware import IdentityMiddleware
+from accounts.password_gate import send_to_password_page
 from catalogue.controllers import CategoryApiController
 from catalogue.pages import CataloguePageController, ReviewPageController
 from catalogue.transfer_api import TransferApiController
@@ -168,6 +169,7 @@ def create_app(
             ),
         ],
         guards=[enforce_access],
+        before_request=send_to_password_page,
         on_startup=[search.start],
         on_shutdown=[search.stop],
         dependencies={

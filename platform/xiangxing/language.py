@@ -11,6 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
 from accounts.access import PUBLIC
+from accounts.password_gate import ALLOWED_WHILE_PASSWORD_RESET
 from core.errors import N_, NotFound
 from core.i18n import LOCALE_COOKIE, LOCALES, translate
 from core.redirects import safe_next
@@ -19,7 +20,7 @@ ONE_YEAR_SECONDS = 365 * 24 * 3600
 
 
 class LanguageController(Controller):
-    opt = PUBLIC
+    opt = {**PUBLIC, **ALLOWED_WHILE_PASSWORD_RESET}
     path = "/lang"
     include_in_schema = False
 

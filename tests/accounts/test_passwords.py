@@ -81,8 +81,31 @@ def test_short_usernames_may_appear() -> None:
 
 
 def test_passwords_built_from_user_inputs_are_too_weak() -> None:
-    assert codes("Zhaotong2024!") == []  # score 4 for a stranger
-    assert codes("Zhaotong2024!", user_inputs=["Zhaotong Charity Foundation"]) == ["too_weak"]
+    assert codes("Hongyuan2024!") == []  # score 4 for a stranger
+    assert codes("Hongyuan2024!", user_inputs=["Hongyuan Charity Foundation"]) == ["too_weak"]
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Zhaotong@2026",  # the city and a year
+        "Zhenxiong#2026",  # a county in pinyin
+        "Minzheng@2026!",  # the bureau
+        "Xiangxing@2026",  # the site
+        "Dashanbao@2026",  # a township
+    ],
+)
+def test_the_platforms_own_words_count_as_guessable(password: str) -> None:
+    assert codes(password) == ["too_weak"]
+
+
+@pytest.mark.parametrize("password", ["1qaz@WSX3edc", "!QAZ2wsx#EDC", "1qaz2wsx#EDC"])
+def test_keyboard_walks_with_shift_held_are_too_weak(password: str) -> None:
+    assert codes(password) == ["too_weak"]
+
+
+def test_a_password_of_unrelated_words_still_passes() -> None:
+    assert codes("Yile-Mountain-Bridge-42") == [], "a township among other words is fine"
 
 
 def test_empty_password() -> None:

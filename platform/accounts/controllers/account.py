@@ -18,6 +18,7 @@ from accounts.authentication import AuthenticationService
 from accounts.denials import actor_of, client_ip
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
+from accounts.password_gate import ALLOWED_WHILE_PASSWORD_RESET
 from accounts.schemas import PasswordChange, TokenCreate
 from accounts.service import AccountsService
 from core.errors import N_, InvalidInput
@@ -38,11 +39,11 @@ class AccountController(Controller):
         user = await accounts.require_user(request.user.user_id)
         return Template("accounts/account.html", context={"account": user})
 
-    @get("/password", name="account:password")
+    @get("/password", name="account:password", opt=ALLOWED_WHILE_PASSWORD_RESET)
     async def password_page(self) -> Template:
         return Template("accounts/password.html", context={"error": None})
 
-    @post("/password")
+    @post("/password", opt=ALLOWED_WHILE_PASSWORD_RESET)
     async def change_password(
         self, request: Request[Identity, Any, Any], accounts: NamedDependency[AccountsService]
     ) -> Template | Redirect:
@@ -53,9 +54,7 @@ class AccountController(Controller):
             )
         except InvalidInput as error:
             return Template(
-                "accounts/password.html",
-                context={"error": error},
-                status_code=HTTP_400_BAD_REQUEST,
+                "accounts/password.html", context={"error": error}, status_code=error.status_code
             )
         flash(
             request, translate(locale_of(request), N_("Your password has been changed.")), "success"

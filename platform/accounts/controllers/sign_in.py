@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -17,8 +18,10 @@ from accounts.controllers.organization_form import organization_form, organizati
 from accounts.denials import actor_of, client_ip
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
+from accounts.password_gate import ALLOWED_WHILE_PASSWORD_RESET, PASSWORD_PAGE
 from accounts.schemas import LoginForm, OrganizationRegistration
 from accounts.service import AccountsService
+from accounts.session_csrf import new_session_token
 from core.errors import N_, InvalidInput
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
@@ -60,15 +63,15 @@ class SignInController(Controller):
             user, ip=client_ip(request), user_agent=request.headers.get("user-agent")
         )
         request.clear_session()
-        request.set_session(cookie.write())
+        request.set_session(replace(cookie, csrf=new_session_token(request)).write())
         if user.must_change_password:
             flash(
                 request, translate(locale_of(request), N_("Please choose a new password.")), "info"
             )
-            return Redirect("/account/password")
+            next_path = PASSWORD_PAGE
         return Redirect(next_path)
 
-    @post("/logout", name="logout", opt=SIGNED_IN)
+    @post("/logout", name="logout", opt={**SIGNED_IN, **ALLOWED_WHILE_PASSWORD_RESET})
     async def logout(
         self,
         request: Request[Identity, Any, Any],
