@@ -55,6 +55,7 @@ def listed_states(filters: EntryFilters, identity: Identity | None, *, mine: boo
 
 class EntryWorkflow(ABC, Generic[E]):
     kind: EntryKind
+    model: type[E]
 
     def __init__(
         self, session: AsyncSession, clock: Clock, memory: PublicMemory | None = None
@@ -64,15 +65,9 @@ class EntryWorkflow(ABC, Generic[E]):
         self.memory = memory
         """The app's memory of public lists; None where nothing may be remembered."""
 
-    model: type[E]
-
     @abstractmethod
     def is_owner(self, identity: Identity, entry: E) -> bool:
         """Whether the identity speaks for the entry's organization or station."""
-
-    @abstractmethod
-    def readable(self, identity: Identity | None) -> ColumnElement[bool]:
-        """The entries this identity may read, from the entry's policy."""
 
     def parties(self, identity: Identity | None, entry: E) -> frozenset[Party]:
         if identity is None:

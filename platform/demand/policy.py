@@ -21,21 +21,16 @@ def need_public() -> ColumnElement[bool]:
     return Need.state == EntryState.PUBLISHED
 
 
-def needs_owned(identity: Identity | None) -> ColumnElement[bool]:
-    """SQL twin of :func:`owns_need`: a station's own township's station needs, and for
-    reviewers the association and department needs of their categories."""
-    owned = [and_(Need.channel != Channel.STATION, reviewed(identity, Need.category))]
+def need_readable(identity: Identity | None) -> ColumnElement[bool]:
+    """The needs this identity may read: published ones, every state of the categories it
+    reviews (which covers the association and department needs reviewers own), and its own
+    township's station needs in every state."""
+    readable = [need_public(), reviewed(identity, Need.category)]
     if identity is not None and Role.STATION_WORKER in identity.roles and identity.township_code:
-        owned.append(
+        readable.append(
             and_(Need.channel == Channel.STATION, Need.township_code == identity.township_code)
         )
-    return or_(*owned)
-
-
-def need_readable(identity: Identity | None) -> ColumnElement[bool]:
-    """The needs this identity may read: published ones, its own in every state, and every
-    state of the categories it reviews."""
-    return or_(need_public(), needs_owned(identity), reviewed(identity, Need.category))
+    return or_(*readable)
 
 
 def owns_need(identity: Identity | None, need: Need) -> bool:

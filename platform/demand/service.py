@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement
 from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
@@ -41,9 +40,6 @@ class NeedService(EntryWorkflow[Need]):
 
     def is_owner(self, identity: Identity, entry: Need) -> bool:
         return owns_need(identity, entry)
-
-    def readable(self, identity: Identity | None) -> ColumnElement[bool]:
-        return need_readable(identity)
 
     async def create(
         self, data: NeedFields, identity: Identity, actor: Actor, *, flush: bool = True

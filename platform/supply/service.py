@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
@@ -42,9 +42,6 @@ class OfferService(EntryWorkflow[Offer]):
 
     def is_owner(self, identity: Identity, entry: Offer) -> bool:
         return owns_offer(identity, entry)
-
-    def readable(self, identity: Identity | None) -> ColumnElement[bool]:
-        return offer_readable(identity)
 
     async def create(
         self, data: OfferFields, identity: Identity, actor: Actor, *, flush: bool = True
