@@ -23,7 +23,7 @@ from catalogue.deps import provide_entry_filters
 from catalogue.models import Category
 from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.service import EntryWorkflow
-from catalogue.workflow import EXPIRED, EntryState, Party, Transition, available, shown_state
+from catalogue.workflow import EXPIRED, EntryState, Party, Transition, shown_state
 from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput
 from core.forms import form_values, parse
@@ -275,7 +275,10 @@ async def _entry_page(
         context={
             "entry": entry,
             "events": await service.events_of(entry.id),
-            "steps": available(entry.state, parties),
+            "steps": service.steps(identity, entry),
+            "others_approve": Party.REVIEWER in parties
+            and entry.state is EntryState.SUBMITTED
+            and service.entered_by(identity, entry),
             "owner": Party.OWNER in parties,
             "reviewer": Party.REVIEWER in parties,
             "signed_in": identity is not None,
@@ -317,14 +320,18 @@ class ReviewPageController(Controller):
             for need in theirs((await needs.list(everything, published, identity)).items)
             if need.verified_at is None
         ]
+        submitted_needs = theirs((await needs.list(everything, submitted, identity)).items)
+        submitted_offers = theirs((await offers.list(everything, submitted, identity)).items)
         tree = await category_tree(db_session)
         return Template(
             "catalogue/review.html",
             context={
-                "needs": theirs((await needs.list(everything, submitted, identity)).items),
-                "offers": theirs((await offers.list(everything, submitted, identity)).items),
+                "needs": submitted_needs,
+                "offers": submitted_offers,
                 "unverified": unverified,
                 "review_steps": [Transition.APPROVE, Transition.RETURN],
+                "entered_by_me": {n.id for n in submitted_needs if needs.entered_by(identity, n)}
+                | {o.id for o in submitted_offers if offers.entered_by(identity, o)},
                 "subcategories": subcategory_names(tree),
                 **entry_helpers(needs.clock),
             },
