@@ -41,6 +41,10 @@ class EntryColumns:
     owner entered it."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    @property
+    def entered_on_behalf(self) -> bool:
+        return self.entered_on_behalf_by_id is not None
+
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         """A stale edit (someone saved in between) fails instead of overwriting."""

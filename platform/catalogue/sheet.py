@@ -196,8 +196,8 @@ NEED_COLUMNS: tuple[Column, ...] = (
         "channel",
         CellType.TEXT,
         N_(
-            "社工站 (the default), 行业协会 or 部门; reviewers import for associations and "
-            "departments."
+            "社工站 (the default), 行业协会 or 部门; reviewers import for any township's station, "
+            "for associations and for departments (代录)."
         ),
     ),
     Column(
@@ -243,6 +243,16 @@ OFFER_COLUMNS: tuple[Column, ...] = (
     Column("联系电话", "contact_phone", CellType.TEXT, N_("Optional: digits, spaces, + and -.")),
     *_line_columns("资源"),
     _TAGS,
+    Column(
+        "社会组织",
+        "organization",
+        CellType.TEXT,
+        N_(
+            "Reviewers entering offers for organizations (代录): the verified organization's "
+            "name or credit code. Members may leave it empty."
+        ),
+        width=24,
+    ),
 )
 
 
@@ -370,6 +380,7 @@ def offer_cells(offer: Offer, vocabulary: Vocabulary) -> dict[str, Any]:
         "contact_phone": offer.contact_phone,
         **_line_cells(offer.lines, "offered"),
         "tags": WRITE_SEPARATOR.join(offer.tags),
+        "organization": offer.organization_name,
     }
 
 

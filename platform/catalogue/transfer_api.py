@@ -37,7 +37,7 @@ from catalogue.sheet import SheetKind, load_vocabulary
 from core.clock import Clock
 from core.errors import N_, NotFound
 from core.i18n import locale_of
-from demand.models import Urgency
+from demand.models import Channel, Urgency
 from demand.repository import NeedRepository
 from demand.service import PUBLIC_STATES as PUBLIC_NEED_STATES
 from supply.repository import OfferRepository
@@ -47,7 +47,7 @@ UPLOAD_LIMIT = MAX_BYTES + 2 * 2**20
 """The request may be a little larger than the file (multipart framing); a larger file gets
 the importer's own clear "file too large" answer, an even larger request a plain 413."""
 NEED_IMPORTERS = roles(Role.STATION_WORKER, Role.REVIEWER)
-OFFER_IMPORTERS = roles(Role.MEMBER)
+OFFER_IMPORTERS = roles(Role.MEMBER, Role.REVIEWER)
 FORMATS = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 
 Upload = Annotated[
@@ -114,8 +114,8 @@ async def matching_entries(
     urgency: Urgency | None = None,
 ) -> list[Any]:
     """The entries a list with these filters shows this visitor (published ones for everyone,
-    every state for reviewers, ``mine`` for the own township or organization), at most
-    10,000."""
+    every state for reviewers, ``mine`` for the own township's station needs or the own
+    organization's offers, so that the file imports back), at most 10,000."""
     reviewer = identity is not None and Role.REVIEWER in identity.roles
     if kind is SheetKind.NEEDS:
         needs = NeedRepository(session=session)
@@ -126,6 +126,7 @@ async def matching_entries(
                 filters,
                 urgency=urgency,
                 township_code=identity.township_code,
+                channel=Channel.STATION,
                 limit=MAX_EXPORT_ROWS,
             )
         return await needs.all_matching(

@@ -29,10 +29,10 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Need], int]:
         """Needs newest first, narrowed by the catalogue filters; ``posted_by`` is the needs a
-        reviewer posted for associations and departments."""
+        reviewer entered on behalf of stations, associations and departments."""
         conditions = self._conditions(filters, urgency, township_code, visible_states)
         if posted_by is not None:
-            conditions += [Need.created_by_id == posted_by, Need.channel != Channel.STATION]
+            conditions.append(Need.created_by_id == posted_by)
         count = select(func.count()).select_from(Need).where(*conditions)
         total = await remembered_total(
             self.session, count, totals if visible_states is not None else None
@@ -53,13 +53,14 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         urgency: Urgency | None = None,
         township_code: str | None = None,
         visible_states: frozenset[EntryState] | None = None,
+        channel: Channel | None = None,
         limit: int,
     ) -> list[Need]:
+        conditions = self._conditions(filters, urgency, township_code, visible_states)
+        if channel is not None:
+            conditions.append(Need.channel == channel)
         rows = await self.session.scalars(
-            select(Need)
-            .where(*self._conditions(filters, urgency, township_code, visible_states))
-            .order_by(Need.created_at)
-            .limit(limit)
+            select(Need).where(*conditions).order_by(Need.created_at).limit(limit)
         )
         return list(rows)
 
