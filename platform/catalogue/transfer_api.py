@@ -34,7 +34,7 @@ from catalogue.importing import MAX_BYTES, import_file
 from catalogue.schemas import EntryFilters
 from catalogue.service import NotYours
 from catalogue.sheet import SheetKind, load_vocabulary
-from core.clock import Clock
+from core.clock import Clock, local_date
 from core.errors import N_, NotFound
 from core.i18n import locale_of
 from demand.models import Channel, Urgency
@@ -220,13 +220,20 @@ class TransferApiController(Controller):
         summary="The import template with an example row: template.xlsx or template.csv",
     )
     async def template(
-        self, request: Request[Any, Any, Any], kind: FromPath[str], name: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        kind: FromPath[str],
+        name: FromPath[str],
     ) -> Response[bytes]:
         sheet_kind, extension = split_download(f"{kind}.{name.removeprefix('template.')}")
         if not name.startswith("template."):
             raise UnknownDownload(N_("The page or object you asked for does not exist."))
+        today = local_date(clock())
         if extension == "xlsx":
-            content = template_xlsx(sheet_kind, locale_of(request))
+            vocabulary = await load_vocabulary(db_session)
+            content = template_xlsx(sheet_kind, vocabulary, today, locale_of(request))
         else:
-            content = template_csv(sheet_kind)
+            content = template_csv(sheet_kind, today)
         return attachment(content, FORMATS[extension], f"{sheet_kind.template_stem}.{extension}")

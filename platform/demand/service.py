@@ -11,7 +11,6 @@ from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
 from accounts.models import Role, Station
-from catalogue.lines import LineKind
 from catalogue.models import EntryKind
 from catalogue.schemas import EntryFilters
 from catalogue.service import EntryWorkflow, NotYours
@@ -177,7 +176,8 @@ class NeedService(EntryWorkflow[Need]):
                 position=position,
                 kind=line.kind,
                 item=line.item,
-                unit=line.unit if line.kind is LineKind.GOODS else line.kind.default_unit,
+                unit=line.stored_unit,
+                value=line.value,
                 sought=line.amount,
             )
             for position, line in enumerate(data.lines)

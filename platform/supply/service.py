@@ -13,7 +13,6 @@ from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
 from accounts.models import Organization, Role, Verification
-from catalogue.lines import LineKind
 from catalogue.models import EntryKind
 from catalogue.schemas import EntryFilters
 from catalogue.service import EntryWorkflow, NotYours
@@ -196,7 +195,8 @@ class OfferService(EntryWorkflow[Offer]):
                 position=position,
                 kind=line.kind,
                 item=line.item,
-                unit=line.unit if line.kind is LineKind.GOODS else line.kind.default_unit,
+                unit=line.stored_unit,
+                value=line.value,
                 offered=line.amount,
             )
             for position, line in enumerate(data.lines)

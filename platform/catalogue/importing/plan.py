@@ -213,7 +213,7 @@ class ImportPlan:
             "description": row.text("description"),
             "lines": lines,
             "service_region_codes": list(dict.fromkeys(regions)),
-            "valid_from": row.date_in("valid_from"),
+            "valid_from": row.date_in("valid_from", default=self.today),
             "valid_until": row.date_in("valid_until"),
             "capacity": row.whole("capacity", 1),
             "contact_name": row.text("contact_name"),
