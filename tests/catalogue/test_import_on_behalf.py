@@ -19,7 +19,7 @@ from tests.catalogue.test_import_export import (
     upload,
     xlsx,
 )
-from tests.factories import make_organization, make_station, make_user
+from tests.factories import make_organization, make_station, make_user, sign_in
 
 YILE = "530627106000"
 CUIHUA_VILLAGE_PATH = "大关县/翠华镇"
@@ -70,8 +70,10 @@ async def test_a_reviewer_imports_only_within_their_categories(
         client, "needs", xlsx(NEED_HEADERS, rows), await bearer(client, reviewer)
     )
     assert response.status_code == 400
-    problems = [(e["field"], e["code"]) for e in response.json()["errors"]]
-    assert problems == [("row 3: 类别", "not_your_category")]
+    problems = [(e["field"], e["code"], e["message"]) for e in response.json()["errors"]]
+    assert problems == [
+        ("row 3: 类别", "not_your_category", "您只审核产业类别；这一行属于特殊困难群体。")
+    ]
     assert await count(session, Need) == 0
 
 
@@ -113,3 +115,16 @@ async def test_a_reviewer_imports_offers_for_verified_organizations_named_in_the
     assert all(item["entered_on_behalf"] for item in theirs.json()["items"])
     again = await upload(client, "offers", xlsx(OFFER_HEADERS, good), reviewer)
     assert again.status_code == 400, "the organization already has these offers"
+
+
+async def test_the_review_page_leads_a_reviewer_to_both_imports(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    reviewer = await make_user(session, Role.REVIEWER)
+    await sign_in(client, reviewer.username)
+    review = await client.get("/review/")
+    assert 'href="/import/needs"' in review.text
+    assert 'href="/import/offers"' in review.text
+    page = await client.get("/import/offers")
+    assert page.status_code == 200
+    assert "社会组织" in page.text

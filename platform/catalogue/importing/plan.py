@@ -33,7 +33,7 @@ from catalogue.workflow import EntryState
 from core.audit import Actor
 from core.categories import TopCategory
 from core.clock import Clock, local_date
-from core.errors import N_, Labels
+from core.errors import N_
 from demand.models import Channel, Need
 from demand.schemas import NeedFields
 from regions.models import Region, RegionLevel
@@ -87,8 +87,11 @@ class ImportPlan:
                 "category",
                 "not_your_category",
                 N_("You review only %(categories)s; this row is %(category)s."),
-                categories=Labels(c.label for c in sorted(self.identity.reviewer_categories)),
-                category=Labels([TopCategory(top).label]),
+                categories="、".join(
+                    self.vocabulary.category_name(c.value)
+                    for c in sorted(self.identity.reviewer_categories)
+                ),
+                category=self.vocabulary.category_name(top),
             )
 
     @classmethod
