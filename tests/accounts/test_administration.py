@@ -7,7 +7,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.models import Role, Station, User
+from accounts.models import Department, Role, Station, User
 from core.audit import AuditEntry
 from tests.conftest import FakeClock
 from tests.factories import (
@@ -293,3 +293,59 @@ async def test_the_pages_open_a_station_and_show_a_lockout_to_the_admin(
     assert "Unlock" in page.text
     edit = await english.get(f"/admin/users/{locked.id}/edit")
     assert edit.status_code == 200
+
+
+async def test_the_edit_forms_save_organizations_users_and_departments(
+    english: AsyncClient, session: AsyncSession
+) -> None:
+    await make_user(session, Role.ADMIN, username="chief")
+    organization = await make_organization(session, "昭通市旧名协会")
+    member = await make_user(session, Role.MEMBER, username="moving", organization=organization)
+    await sign_in(english, "chief")
+    form = await english.get(f"/admin/organizations/{organization.id}/edit")
+    assert form.status_code == 200
+    assert organization.credit_code in form.text
+    saved = await post_form(
+        english,
+        f"/admin/organizations/{organization.id}/edit",
+        {
+            "name": "昭通市新名协会",
+            "credit_code": organization.credit_code,
+            "org_type": "social_group",
+            "origin": "local",
+            "registration_level": "city",
+            "contact_name": "赵强",
+            "contact_phone": "0870-7654321",
+            "version": str(organization.version),
+        },
+        token_page="/admin/",
+    )
+    assert saved.status_code in (302, 303), saved.text
+    bad = await post_form(
+        english,
+        f"/admin/organizations/{organization.id}/edit",
+        {"name": "x", "credit_code": "bad"},
+        token_page="/admin/",
+    )
+    assert bad.status_code == 400
+    added = await post_form(
+        english, "/admin/departments/new", {"name": "昭通市农业农村局"}, token_page="/admin/"
+    )
+    assert added.status_code in (302, 303)
+    assert "昭通市农业农村局" in (await english.get("/admin/departments")).text
+    department = await session.scalar(
+        select(Department).where(Department.name == "昭通市农业农村局")
+    )
+    assert department is not None
+    moved = await post_form(
+        english,
+        f"/admin/users/{member.id}/edit",
+        {"display_name": "调任审核员", "roles": "reviewer", "department_id": str(department.id)},
+        token_page="/admin/",
+    )
+    assert moved.status_code in (302, 303), moved.text
+    await session.refresh(member)
+    assert member.roles == ["reviewer"]
+    assert member.department_id == department.id
+    await session.refresh(organization)
+    assert organization.name == "昭通市新名协会"
