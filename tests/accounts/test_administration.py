@@ -288,6 +288,7 @@ async def test_the_pages_open_a_station_and_show_a_lockout_to_the_admin(
     locked = await make_user(session, Role.VIEWER, username="forgetful")
     locked.locked_until = clock() + timedelta(minutes=15)
     await session.flush()
+    assert "Locked" in (await english.get("/admin/users", params={"q": "forgetful"})).text
     page = await english.get(f"/admin/users/{locked.id}")
     assert "Locked" in page.text
     assert "Unlock" in page.text

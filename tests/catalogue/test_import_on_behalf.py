@@ -49,6 +49,8 @@ async def test_a_reviewer_imports_needs_for_any_township_and_channel(
     )
     listed = {item["title"]: item for item in mine.json()["items"]}
     assert listed["以勒村留守儿童辅导"]["entered_on_behalf"] is True
+    await sign_in(client, worker.username)
+    assert "代录" in (await client.get("/my/needs")).text
     worker_own = await upload(
         client,
         "needs",

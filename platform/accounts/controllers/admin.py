@@ -138,6 +138,7 @@ class AdminController(Controller):
                 "role": chosen.value if chosen else "",
                 "roles": list(Role),
                 "filters": _query(q=q, role=role),
+                "now": accounts.clock(),
             },
         )
 
