@@ -96,7 +96,7 @@ def option_lists(vocabulary: Vocabulary) -> dict[str, list[str]]:
     )
     return {
         "类别": [c.name_zh for c in tops],
-        "子类别": list(dict.fromkeys(c.name_zh for c in subs)),
+        "子类别": [c.name_zh for c in subs],
         "子类别所属类别": [vocabulary.category_name(c.parent_code or "") for c in subs],
         "类型": [words[0] for words in LINE_KIND_WORDS.values()],
         "单位": list(COMMON_UNITS),
