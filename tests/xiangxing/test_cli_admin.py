@@ -1,5 +1,5 @@
 """Building the directory of a fresh database from scripts: stations (one, or a file of them,
-all or none), organizations, and then their users."""
+all or none), organizations, and then their users, whose work then starts."""
 
 from pathlib import Path
 
@@ -7,7 +7,10 @@ import pytest
 from click.testing import CliRunner
 
 from core.settings import get_settings
-from tests.factories import credit_code
+from tests.clients import serve
+from tests.conftest import FakeClock
+from tests.factories import credit_code, need_body
+from xiangxing.app import create_app
 from xiangxing.cli import main
 
 STRONG = "Strong-station-pass-77\n"
@@ -141,3 +144,35 @@ def test_an_organization_and_its_member_from_scripts(runner: CliRunner) -> None:
         input=STRONG,
     )
     assert member.exit_code == 0, member.output
+
+
+@pytest.fixture
+def directory_from_scripts(runner: CliRunner) -> CliRunner:
+    """A station and its worker made by the commands alone, as a fresh deployment would."""
+    assert runner.invoke(main, ["station", "create", "--township", "以勒镇"]).exit_code == 0
+    worker = runner.invoke(
+        main,
+        [
+            *("user", "create", "--username", "yile", "--role", "station_worker"),
+            *("--station", "以勒镇", "--password-stdin"),
+        ],
+        input=STRONG,
+    )
+    assert worker.exit_code == 0, worker.output
+    return runner
+
+
+async def test_the_worker_made_by_the_commands_posts_a_need(
+    directory_from_scripts: CliRunner,
+) -> None:
+    clock = FakeClock()
+    async with serve(create_app(get_settings(), clock=clock)) as client:
+        token = await client.post(
+            "/api/v1/auth/token",
+            json={"username": "yile", "password": STRONG.strip()},
+        )
+        assert token.status_code == 201, token.text
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        need = await client.post("/api/v1/needs", json=need_body(clock), headers=headers)
+        assert need.status_code == 201, need.text
+        assert need.json()["township_code"] == "530627106000"
