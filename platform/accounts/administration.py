@@ -46,36 +46,26 @@ class AdministrationService:
     # --- stations ----------------------------------------------------------------------------
 
     async def create_station(self, data: StationFields, *, actor: Actor) -> Station:
-        return (await self.create_stations([data], actor=actor))[0]
+        await self._check_townships([data.township_code], ["township_code"], InvalidInput)
+        return (await self._open([data], actor))[0]
 
     async def create_stations(
         self, rows: Sequence[StationFields], *, actor: Actor
     ) -> list[Station]:
-        """Open a station in each township, all or none: with several rows a problem's field
-        is ``<row>.<field>`` (rows counted from 1)."""
+        """Open a station in each township, all or none; a problem's field is
+        ``<row>.township_code`` (rows counted from 1)."""
+        fields = [f"{number}.township_code" for number in range(1, len(rows) + 1)]
+        codes = [row.township_code for row in rows]
+        await self._check_townships(codes, fields, RowsOfStationsRejected)
+        return await self._open(rows, actor)
+
+    async def _open(self, rows: Sequence[StationFields], actor: Actor) -> list[Station]:
         townships = await self._townships([row.township_code for row in rows])
-        taken = set(
-            await self.session.scalars(
-                select(Station.township_code).where(Station.township_code.in_(list(townships)))
-            )
-        )
-        problems: list[FieldProblem] = []
-        seen: set[str] = set()
-        for number, row in enumerate(rows, start=1):
-            found = self._township_problem(row.township_code, townships, taken | seen)
-            if found is not None:
-                field = "township_code" if len(rows) == 1 else f"{number}.township_code"
-                problems.append(
-                    FieldProblem(field, found[0], found[1], {"code": row.township_code})
-                )
-            seen.add(row.township_code)
-        if problems:
-            error = InvalidInput if len(rows) == 1 else RowsOfStationsRejected
-            raise error(FIX, problems=problems)
         stations = []
         for row in rows:
-            station = Station(**row.model_dump(), township=townships[row.township_code])
-            station.name = row.name or f"{townships[row.township_code].short_name}社工站"
+            township = townships[row.township_code]
+            station = Station(**row.model_dump(), township=township)
+            station.name = row.name or f"{township.short_name}社工站"
             self.session.add(station)
             stations.append(station)
         await self.session.flush()
@@ -87,19 +77,9 @@ class AdministrationService:
         self, station_id: UUID, data: StationFields, *, actor: Actor
     ) -> Station:
         station = await self.accounts.require_station(station_id)
-        if data.township_code != station.township_code:
-            townships = await self._townships([data.township_code])
-            taken = set(
-                await self.session.scalars(
-                    select(Station.township_code).where(Station.township_code == data.township_code)
-                )
-            )
-            found = self._township_problem(data.township_code, townships, taken)
-            if found is not None:
-                raise InvalidInput(
-                    FIX,
-                    problems=[FieldProblem("township_code", *found, {"code": data.township_code})],
-                )
+        await self._check_townships(
+            [data.township_code], ["township_code"], InvalidInput, keep=station.id
+        )
         before = snapshot(station)
         for key, value in data.model_dump().items():
             setattr(station, key, value)
@@ -113,16 +93,32 @@ class AdministrationService:
         rows = await self.session.scalars(select(Region).where(Region.code.in_(codes)))
         return {region.code: region for region in rows}
 
-    @staticmethod
-    def _township_problem(
-        code: str, townships: dict[str, Region], taken: set[str]
-    ) -> tuple[str, str] | None:
-        township = townships.get(code)
-        if township is None or township.level is not RegionLevel.TOWNSHIP:
-            return ("not_a_township", N_("%(code)s is not the code of a township or street."))
-        if code in taken:
-            return ("taken", N_("The township %(code)s already has a station."))
-        return None
+    async def _check_townships(
+        self,
+        codes: Sequence[str],
+        fields: Sequence[str],
+        error: type[InvalidInput],
+        *,
+        keep: UUID | None = None,
+    ) -> None:
+        """Each code a township without a station (but ``keep``'s own), once in the list."""
+        townships = await self._townships(list(codes))
+        existing = select(Station.township_code).where(Station.township_code.in_(list(codes)))
+        if keep is not None:
+            existing = existing.where(Station.id != keep)
+        taken = set(await self.session.scalars(existing))
+        problems = []
+        for code, field in zip(codes, fields, strict=True):
+            township = townships.get(code)
+            if township is None or township.level is not RegionLevel.TOWNSHIP:
+                message = N_("%(code)s is not the code of a township or street.")
+                problems.append(FieldProblem(field, "not_a_township", message, {"code": code}))
+            elif code in taken:
+                message = N_("The township %(code)s already has a station.")
+                problems.append(FieldProblem(field, "taken", message, {"code": code}))
+            taken.add(code)
+        if problems:
+            raise error(FIX, problems=problems)
 
     # --- departments -------------------------------------------------------------------------
 
