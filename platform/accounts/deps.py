@@ -3,6 +3,7 @@
 from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.administration import AdministrationService
 from accounts.authentication import AuthenticationService
 from accounts.service import AccountsService
 from core.clock import Clock
@@ -21,7 +22,14 @@ async def provide_authentication(
     return AuthenticationService(db_session, clock)
 
 
+async def provide_administration(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> AdministrationService:
+    return AdministrationService(db_session, clock)
+
+
 ACCOUNT_DEPENDENCIES = {
+    "administration": Provide(provide_administration),
     "accounts": Provide(provide_accounts),
     "authentication": Provide(provide_authentication),
     "page_request": Provide(provide_page_request),

@@ -191,6 +191,8 @@ class Station(UUIDv7AuditBase):
     name: Mapped[str] = mapped_column(String(100))
     contact_name: Mapped[str] = mapped_column(String(50), default="")
     contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    """A closed station keeps its history; its workers can no longer be given it."""
 
     township: Mapped[Region] = relationship(lazy="joined")
 

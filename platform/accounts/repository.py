@@ -72,9 +72,26 @@ class OrganizationRepository(SQLAlchemyAsyncRepository[Organization]):
 class StationRepository(SQLAlchemyAsyncRepository[Station]):
     model_type = Station
 
+    async def page(
+        self, page: PageRequest, *, active: bool | None = None
+    ) -> tuple[list[Station], int]:
+        """By township code (county by county); ``active`` filters open or closed ones."""
+        conditions = [] if active is None else [Station.is_active.is_(active)]
+        return await self.get_many_and_count(
+            *conditions,
+            LimitOffset(limit=page.page_size, offset=page.offset),
+            order_by=[(Station.township_code, False)],
+        )
+
 
 class DepartmentRepository(SQLAlchemyAsyncRepository[Department]):
     model_type = Department
+
+    async def page(self, page: PageRequest) -> tuple[list[Department], int]:
+        return await self.get_many_and_count(
+            LimitOffset(limit=page.page_size, offset=page.offset),
+            order_by=[(Department.name, False)],
+        )
 
 
 class LoginSessionRepository(SQLAlchemyAsyncRepository[LoginSession]):

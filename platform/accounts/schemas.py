@@ -36,6 +36,9 @@ Username = Annotated[
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\- ]{7,20}$")]
+OptionalPhone = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^([0-9+\- ]{7,20})?$")
+]
 RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 
 
@@ -105,6 +108,17 @@ class UserCreate(BaseModel):
     reviewer_categories: list[TopCategory] = Field(default_factory=list)
 
 
+class UserUpdate(BaseModel):
+    """What an administrator changes about an account (the user name and password stay)."""
+
+    display_name: Name
+    roles: list[Role] = Field(min_length=1)
+    organization_id: UUID | None = None
+    station_id: UUID | None = None
+    department_id: UUID | None = None
+    reviewer_categories: list[TopCategory] = Field(default_factory=list)
+
+
 class UserRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -118,6 +132,8 @@ class UserRead(BaseModel):
     department_id: UUID | None
     reviewer_categories: list[TopCategory]
     last_login_at: datetime | None
+    locked_until: datetime | None
+    """Shown to administrators only; a locked-out user is never told."""
 
 
 class OrganizationFields(BaseModel):
@@ -140,6 +156,11 @@ class OrganizationFields(BaseModel):
             return str(CreditCode.parse(value))
         except InvalidCreditCode as error:
             raise ValueError(error.message) from error
+
+
+class OrganizationUpdate(OrganizationFields):
+    version: int | None = None
+    """The version the editor saw; a stale one is refused instead of overwriting."""
 
 
 class OrganizationRegistration(OrganizationFields):
@@ -175,6 +196,16 @@ class OrganizationRead(OrganizationPublic):
     version: int
 
 
+class StationFields(BaseModel):
+    """A township's social-work station; the name defaults to "<township>社工站"."""
+
+    township_code: RegionCode
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
+    contact_phone: OptionalPhone = ""
+    is_active: bool = True
+
+
 class StationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -183,6 +214,7 @@ class StationRead(BaseModel):
     township_code: str
     contact_name: str | None = None
     contact_phone: str | None = None
+    is_active: bool
 
 
 def station_read(station: Station, *, with_contact: bool) -> StationRead:
@@ -193,6 +225,17 @@ def station_read(station: Station, *, with_contact: bool) -> StationRead:
             "contact_phone": station.contact_phone if with_contact else None,
         }
     )
+
+
+class DepartmentFields(BaseModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
+
+
+class DepartmentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
 
 
 NO_AFFILIATION = N_("Choose exactly one organization, station or department for the user.")

@@ -34,7 +34,12 @@ from accounts.repository import (
     StationRepository,
     UserRepository,
 )
-from accounts.schemas import OrganizationFields, OrganizationRegistration, UserCreate
+from accounts.schemas import (
+    OrganizationFields,
+    OrganizationRegistration,
+    UserCreate,
+    UserUpdate,
+)
 from core.audit import Actor, record, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
@@ -84,6 +89,15 @@ class AccountsService:
         return user
 
     async def _check_new_user(self, data: UserCreate) -> None:
+        problems = await self.affiliation_problems(data)
+        if await self.users.by_username(data.username) is not None:
+            problems.append(FieldProblem("username", "taken", N_("This user name is taken.")))
+        if problems:
+            raise InvalidInput(N_("Some fields need correcting."), problems=problems)
+
+    async def affiliation_problems(self, data: UserCreate | UserUpdate) -> list[FieldProblem]:
+        """Exactly one affiliation, of the kind the roles need, that exists (a station must
+        be open); categories only for reviewers. Used on creating and on editing."""
         problems = []
         affiliations = {
             Affiliation.ORGANIZATION: data.organization_id,
@@ -128,10 +142,7 @@ class AccountsService:
                     N_("Only reviewers are scoped to categories."),
                 )
             )
-        if await self.users.by_username(data.username) is not None:
-            problems.append(FieldProblem("username", "taken", N_("This user name is taken.")))
-        if problems:
-            raise InvalidInput(N_("Some fields need correcting."), problems=problems)
+        return problems
 
     async def _affiliation_exists(self, kind: Affiliation, affiliation_id: UUID | None) -> bool:
         model = {
@@ -139,7 +150,8 @@ class AccountsService:
             Affiliation.STATION: Station,
             Affiliation.DEPARTMENT: Department,
         }[kind]
-        return await self.session.get(model, affiliation_id) is not None
+        found = await self.session.get(model, affiliation_id)
+        return found is not None and getattr(found, "is_active", True)
 
     async def require_user(self, user_id: UUID) -> User:
         user = await self.users.get_one_or_none(User.id == user_id)
@@ -227,7 +239,7 @@ class AccountsService:
     async def create_organization(
         self, data: OrganizationFields, *, actor: Actor, verified: bool
     ) -> Organization:
-        regions = await self._regions(data.service_region_codes)
+        regions = await self.regions_of(data.service_region_codes)
         organization = Organization(
             **data.model_dump(include=ORGANIZATION_COLUMNS),
             service_regions=regions,
@@ -275,7 +287,7 @@ class AccountsService:
             )
         if await self.users.by_username(data.username) is not None:
             problems.append(FieldProblem("username", "taken", N_("This user name is taken.")))
-        problems += await self._region_problems(data.service_region_codes)
+        problems += await self.region_problems(data.service_region_codes)
         if problems:
             raise InvalidInput(N_("Some fields need correcting."), problems=problems)
 
@@ -322,15 +334,15 @@ class AccountsService:
         )
         return organization
 
-    async def _regions(self, codes: list[str]) -> list[Region]:
-        problems = await self._region_problems(codes)
+    async def regions_of(self, codes: list[str]) -> list[Region]:
+        problems = await self.region_problems(codes)
         if problems:
             raise InvalidInput(N_("Some fields need correcting."), problems=problems)
         if not codes:
             return []
         return list(await self.session.scalars(select(Region).where(Region.code.in_(codes))))
 
-    async def _region_problems(self, codes: list[str]) -> list[FieldProblem]:
+    async def region_problems(self, codes: list[str]) -> list[FieldProblem]:
         if not codes:
             return []
         found = set(await self.session.scalars(select(Region.code).where(Region.code.in_(codes))))
@@ -349,6 +361,28 @@ class AccountsService:
 
     async def list_stations(self) -> list[Station]:
         return await self.stations.get_many(order_by=[(Station.township_code, False)])
+
+    async def station_page(
+        self, page: PageRequest, *, active: bool | None = None
+    ) -> Slice[Station]:
+        items, total = await self.stations.page(page, active=active)
+        return Slice.of(items, total, page)
+
+    async def require_station(self, station_id: UUID) -> Station:
+        station = await self.stations.get_one_or_none(Station.id == station_id)
+        if station is None:
+            raise NotFound(N_("No such station."))
+        return station
+
+    async def require_department(self, department_id: UUID) -> Department:
+        department = await self.departments.get_one_or_none(Department.id == department_id)
+        if department is None:
+            raise NotFound(N_("No such department."))
+        return department
+
+    async def department_page(self, page: PageRequest) -> Slice[Department]:
+        items, total = await self.departments.page(page)
+        return Slice.of(items, total, page)
 
     async def list_departments(self) -> list[Department]:
         return await self.departments.get_many(order_by=[(Department.name, False)])

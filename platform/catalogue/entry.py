@@ -36,7 +36,14 @@ class EntryColumns:
     published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    entered_on_behalf_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    """The reviewer who entered it for its station or organization (代录); empty when the
+    owner entered it."""
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @property
+    def entered_on_behalf(self) -> bool:
+        return self.entered_on_behalf_by_id is not None
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
@@ -51,6 +58,8 @@ class LineColumns:
     kind: Mapped[LineKind] = mapped_column(value_enum(LineKind, 16))
     item: Mapped[str] = mapped_column(String(100), default="")
     unit: Mapped[str] = mapped_column(String(20), default="")
+    value: Mapped[Decimal | None] = mapped_column(MONEY)
+    """What a purchase line in 吨, 公斤 or 件 is worth in yuan, when known."""
 
     @property
     def amount_unit(self) -> str:

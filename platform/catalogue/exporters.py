@@ -21,7 +21,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from catalogue.sheet import (
-    EXAMPLES,
     CellType,
     Column,
     SheetKind,
@@ -31,6 +30,7 @@ from catalogue.sheet import (
     offer_cells,
     plain_amount,
 )
+from catalogue.template_sheet import add_options, example_row
 from core.i18n import translate
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,7 +60,9 @@ def cells_of(
 def export_xlsx(
     kind: SheetKind, entries: Iterable[Any], vocabulary: Vocabulary, *, shows_contact: ShowsContact
 ) -> bytes:
-    return _workbook(kind, (cells_of(kind, entry, vocabulary, shows_contact) for entry in entries))
+    """An export is also a template: edited and imported back, it keeps its drop-downs."""
+    rows = (cells_of(kind, entry, vocabulary, shows_contact) for entry in entries)
+    return _workbook(kind, rows, vocabulary)
 
 
 def export_csv(
@@ -69,17 +71,24 @@ def export_csv(
     return _csv(kind, (cells_of(kind, entry, vocabulary, shows_contact) for entry in entries))
 
 
-def template_xlsx(kind: SheetKind, locale: str = "zh") -> bytes:
-    """The import template: headers, one example row (示例) and a sheet explaining each column."""
-    return _workbook(kind, [EXAMPLES[kind]], guide_locale=locale)
+def template_xlsx(
+    kind: SheetKind, vocabulary: Vocabulary, today: date, locale: str = "zh"
+) -> bytes:
+    """The import template: headers, one example row (示例) dated from today, a sheet
+    explaining each column and the 选项 sheet behind the drop-downs."""
+    return _workbook(kind, [example_row(kind, today)], vocabulary, guide_locale=locale)
 
 
-def template_csv(kind: SheetKind) -> bytes:
-    return _csv(kind, [EXAMPLES[kind]])
+def template_csv(kind: SheetKind, today: date) -> bytes:
+    return _csv(kind, [example_row(kind, today)])
 
 
 def _workbook(
-    kind: SheetKind, rows: Iterable[dict[str, Any]], *, guide_locale: str | None = None
+    kind: SheetKind,
+    rows: Iterable[dict[str, Any]],
+    vocabulary: Vocabulary,
+    *,
+    guide_locale: str | None = None,
 ) -> bytes:
     columns = columns_of(kind)
     workbook = Workbook(write_only=True)
@@ -99,6 +108,7 @@ def _workbook(
         sheet.append([_xlsx_cell(sheet, column, values.get(column.key)) for column in columns])
     if guide_locale is not None:
         _guide(workbook, columns, guide_locale)
+    add_options(workbook, sheet, columns, vocabulary)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -146,7 +156,8 @@ def _guide(workbook: Workbook, columns: Iterable[Column], locale: str) -> None:
             WriteOnlyCell(
                 sheet,
                 value=(
-                    "标题以“【示例】”开头的行是示例，导入时跳过。整个文件要么全部导入，"
+                    "标题以“【示例】”开头的行是示例，导入时跳过。类别、子类别、类型、单位、"
+                    "紧急程度和来源渠道可从下拉列表选择，所有可选值见“选项”表。整个文件要么全部导入，"
                     "要么一条都不导入：有任何一行出错，都会列出所有出错的行、列和原因。"
                     "文件不超过10 MB、5,000行。"
                 ),

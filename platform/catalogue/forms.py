@@ -27,11 +27,11 @@ from regions.models import Region
 LINE_ROWS = 3
 WHOLE_CITY = "530600000000"
 LIST_FIELDS = frozenset({"beneficiary_groups", "service_region_codes"})
-LINE_KEYS = ("kind", "amount", "item", "unit")
+LINE_KEYS = ("kind", "amount", "item", "unit", "value")
 ONE_FIELD = frozenset({"tags", "service_region_codes", "beneficiary_groups"})
 NO_LINES = N_("Fill in at least one line with its amount.")
 
-_LINE_FIELD = re.compile(r"^lines\.(\d+)\.(kind|amount|item|unit)$")
+_LINE_FIELD = re.compile(r"^lines\.(\d+)\.(kind|amount|item|unit|value)$")
 _TAG_SEPARATORS = re.compile(r"[,，、;；]")
 
 
@@ -96,7 +96,9 @@ def line_values(lines: Iterable[LineColumns], amount: str) -> dict[str, Any]:
         values[f"lines.{row}.kind"] = line.kind.value
         values[f"lines.{row}.amount"] = f"{number.normalize():f}"
         values[f"lines.{row}.item"] = line.item
-        values[f"lines.{row}.unit"] = line.unit if line.kind is LineKind.GOODS else ""
+        values[f"lines.{row}.unit"] = line.unit if line.kind.names_its_unit else ""
+        if line.value is not None:
+            values[f"lines.{row}.value"] = f"{line.value.normalize():f}"
     return values
 
 

@@ -23,7 +23,7 @@ from catalogue.deps import provide_entry_filters
 from catalogue.models import Category
 from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.service import EntryWorkflow
-from catalogue.workflow import EXPIRED, EntryState, Party, Transition, available, shown_state
+from catalogue.workflow import EXPIRED, EntryState, Party, Transition, shown_state
 from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput
 from core.forms import form_values, parse
@@ -284,7 +284,10 @@ async def _entry_page(
         context={
             "entry": entry,
             "events": await service.events_of(entry.id),
-            "steps": available(entry.state, parties),
+            "steps": service.steps(identity, entry),
+            "others_approve": Party.REVIEWER in parties
+            and entry.state is EntryState.SUBMITTED
+            and service.entered_by(identity, entry),
             "owner": Party.OWNER in parties,
             "reviewer": Party.REVIEWER in parties,
             "signed_in": identity is not None,
@@ -328,6 +331,10 @@ class ReviewPageController(Controller):
                 "unverified": unverified,
                 "longest": max(waiting_needs, waiting_offers, unverified, key=lambda s: s.total),
                 "review_steps": [Transition.APPROVE, Transition.RETURN],
+                "entered_by_me": {
+                    n.id for n in waiting_needs.items if needs.entered_by(identity, n)
+                }
+                | {o.id for o in waiting_offers.items if offers.entered_by(identity, o)},
                 "subcategories": subcategory_names(tree),
                 **entry_helpers(needs.clock),
             },

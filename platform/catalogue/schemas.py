@@ -7,9 +7,16 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_serializer,
+    model_validator,
+)
 
-from catalogue.lines import LineKind
+from catalogue.lines import LineKind, unit_problem
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
 from core.errors import N_
@@ -18,20 +25,31 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, ma
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
+CENT = Decimal("0.01")
 Amount = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 
 
 class LineIn(BaseModel):
     kind: LineKind
     amount: Amount
+    """Yuan for funds, person-days for time, a quantity in ``unit`` for goods and purchases."""
     item: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
     unit: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
+    value: Amount | None = None
+    """Purchases only: what the quantity is worth in yuan, when known."""
 
     @model_validator(mode="after")
-    def _goods_name_their_unit(self) -> LineIn:
-        if self.kind is LineKind.GOODS and not (self.item and self.unit):
+    def _unit_fits_the_kind(self) -> LineIn:
+        if self.kind is LineKind.GOODS and not self.item:
             raise ValueError(N_("Goods need the item and its unit (e.g. 200 套 school uniforms)."))
+        problem = unit_problem(self.kind, self.unit, self.value)
+        if problem is not None:
+            raise ValueError(problem)
         return self
+
+    @property
+    def stored_unit(self) -> str:
+        return self.unit if self.kind.names_its_unit and self.unit else self.kind.default_unit
 
 
 class LineRead(BaseModel):
@@ -43,6 +61,12 @@ class LineRead(BaseModel):
     item: str
     unit: str
     amount_unit: str
+    value: Decimal | None = None
+    """Purchases only: what the quantity is worth in yuan, when known."""
+
+    @field_serializer("value")
+    def _yuan(self, value: Decimal | None) -> Decimal | None:
+        return None if value is None else value.quantize(CENT)
 
 
 class EntryEventRead(BaseModel):

@@ -23,7 +23,15 @@ from catalogue.entry import EntryColumns
 from catalogue.models import Category, EntryEvent, EntryKind
 from catalogue.repository import oldest_first
 from catalogue.schemas import EntryFilters
-from catalogue.workflow import EDITABLE, EntryState, Party, Transition, next_state, parties_for
+from catalogue.workflow import (
+    EDITABLE,
+    EntryState,
+    Party,
+    Transition,
+    available,
+    next_state,
+    parties_for,
+)
 from core.audit import Actor, record, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, Labels, PermissionDenied
@@ -79,6 +87,21 @@ class EntryWorkflow(ABC, Generic[E]):
             found.add(Party.REVIEWER)
         return frozenset(found)
 
+    def entered_by(self, identity: Identity | None, entry: E) -> bool:
+        """Four eyes: whoever entered an entry, for themselves or on an owner's behalf, never
+        approves it; another reviewer of its category must."""
+        return identity is not None and identity.user_id in (
+            entry.created_by_id,
+            entry.entered_on_behalf_by_id,
+        )
+
+    def steps(self, identity: Identity | None, entry: E) -> list[Transition]:
+        """The steps this visitor may take now, for the page's buttons."""
+        found = available(entry.state, self.parties(identity, entry))
+        if self.entered_by(identity, entry):
+            found = [step for step in found if step is not Transition.APPROVE]
+        return found
+
     async def answer_list(
         self,
         question: Hashable,
@@ -124,6 +147,11 @@ class EntryWorkflow(ABC, Generic[E]):
             raise NotYours(
                 N_("Only %(parties)s may take this step."),
                 params={"parties": Labels(_PARTY_LABELS[p] for p in sorted(allowed))},
+            )
+        if transition is Transition.APPROVE and self.entered_by(identity, entry):
+            raise NotYours(
+                N_("You entered this entry; another reviewer of %(category)s must approve it."),
+                params={"category": Labels([entry.category.label])},
             )
         self.check_version(entry, version)
         before = entry.state

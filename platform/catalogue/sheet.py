@@ -138,8 +138,8 @@ def _line_columns(prefix: str) -> list[Column]:
                 f"line{n}_amount",
                 CellType.NUMBER,
                 N_(
-                    "A number above zero: yuan for funds and purchasing, person-days for time, "
-                    "a count in the unit for goods."
+                    "A number above zero: yuan for funds, person-days for time, a quantity in "
+                    "the unit for goods and purchasing (yuan when purchasing names no unit)."
                 ),
                 required,
             ),
@@ -153,8 +153,18 @@ def _line_columns(prefix: str) -> list[Column]:
                 f"{prefix}{n}单位",
                 f"line{n}_unit",
                 CellType.TEXT,
-                N_("The unit of the goods, e.g. 套 (required for goods)."),
+                N_(
+                    "The unit: required for goods (e.g. 套); for purchasing 吨, 公斤, 件 … "
+                    "(empty means yuan); empty for funds and time."
+                ),
                 width=8,
+            ),
+            Column(
+                f"{prefix}{n}金额(元)",
+                f"line{n}_value",
+                CellType.NUMBER,
+                N_("Purchasing only, optional: what the quantity is worth in yuan."),
+                width=10,
             ),
         ]
     return columns
@@ -196,8 +206,8 @@ NEED_COLUMNS: tuple[Column, ...] = (
         "channel",
         CellType.TEXT,
         N_(
-            "社工站 (the default), 行业协会 or 部门; reviewers import for associations and "
-            "departments."
+            "社工站 (the default), 行业协会 or 部门; reviewers import for any township's station, "
+            "for associations and for departments (代录)."
         ),
     ),
     Column(
@@ -225,7 +235,12 @@ OFFER_COLUMNS: tuple[Column, ...] = (
         28,
     ),
     _DESCRIPTION,
-    Column("有效期起", "valid_from", CellType.DATE, N_("YYYY-MM-DD or an Excel date."), True),
+    Column(
+        "有效期起",
+        "valid_from",
+        CellType.DATE,
+        N_("YYYY-MM-DD or an Excel date; empty means the day of the import."),
+    ),
     Column(
         "有效期止",
         "valid_until",
@@ -243,6 +258,16 @@ OFFER_COLUMNS: tuple[Column, ...] = (
     Column("联系电话", "contact_phone", CellType.TEXT, N_("Optional: digits, spaces, + and -.")),
     *_line_columns("资源"),
     _TAGS,
+    Column(
+        "社会组织",
+        "organization",
+        CellType.TEXT,
+        N_(
+            "Reviewers entering offers for organizations (代录): the verified organization's "
+            "name or credit code. Members may leave it empty."
+        ),
+        width=24,
+    ),
 )
 
 
@@ -328,7 +353,8 @@ def _line_cells(lines: Iterable[Any], amount_of: str) -> dict[str, Any]:
         cells[f"line{n}_kind"] = LINE_KIND_WORDS[line.kind][0]
         cells[f"line{n}_amount"] = getattr(line, amount_of)
         cells[f"line{n}_item"] = line.item
-        cells[f"line{n}_unit"] = line.unit if line.kind is LineKind.GOODS else ""
+        cells[f"line{n}_unit"] = line.unit if line.kind.names_its_unit else ""
+        cells[f"line{n}_value"] = line.value
     return cells
 
 
@@ -370,52 +396,8 @@ def offer_cells(offer: Offer, vocabulary: Vocabulary) -> dict[str, Any]:
         "contact_phone": offer.contact_phone,
         **_line_cells(offer.lines, "offered"),
         "tags": WRITE_SEPARATOR.join(offer.tags),
+        "organization": offer.organization_name,
     }
-
-
-EXAMPLES: dict[SheetKind, dict[str, Any]] = {
-    SheetKind.NEEDS: {
-        "title": f"{EXAMPLE_MARK}以勒村留守儿童暑期课业辅导",
-        "category": "特殊困难群体",
-        "subcategory": "留守儿童",
-        "region": "镇雄县/以勒镇/以勒村",
-        "description": "村里有留守儿童46名，暑假缺少看护和课业辅导，需要志愿者和学习用品。",
-        "beneficiary_count": 46,
-        "beneficiary_groups": "留守儿童",
-        "urgency": "黄",
-        "deadline": "2026-08-31",
-        "line1_kind": "人天",
-        "line1_amount": 60,
-        "line2_kind": "物资",
-        "line2_amount": 46,
-        "line2_item": "学习用品礼包",
-        "line2_unit": "套",
-        "line3_kind": "资金",
-        "line3_amount": 5000,
-        "tags": "暑期、支教",
-        "channel": "社工站",
-    },
-    SheetKind.OFFERS: {
-        "title": f"{EXAMPLE_MARK}乡村教师暑期培训",
-        "category": "人才",
-        "subcategory": "技能培训",
-        "service_regions": "镇雄县、彝良县",
-        "description": "组织省内优秀教师为乡村学校教师开展为期一周的教学技能培训。",
-        "valid_from": "2026-07-01",
-        "valid_until": "2026-09-30",
-        "capacity": 3,
-        "contact_name": "李老师",
-        "contact_phone": "0870-2123456",
-        "line1_kind": "人天",
-        "line1_amount": 30,
-        "line2_kind": "物资",
-        "line2_amount": 200,
-        "line2_item": "教学参考书",
-        "line2_unit": "册",
-        "tags": "教师培训",
-    },
-}
-"""The template's example row (its title marks it 示例, so importing it skips it)."""
 
 
 def plain_amount(value: Decimal) -> str:

@@ -34,10 +34,10 @@ from catalogue.importing import MAX_BYTES, import_file
 from catalogue.schemas import EntryFilters
 from catalogue.service import NotYours, listed_states
 from catalogue.sheet import SheetKind, load_vocabulary
-from core.clock import Clock
+from core.clock import Clock, local_date
 from core.errors import N_, NotFound
 from core.i18n import locale_of
-from demand.models import Urgency
+from demand.models import Channel, Urgency
 from demand.policy import need_readable
 from demand.repository import NeedRepository
 from supply.policy import offer_readable, sees_offer_contact
@@ -47,7 +47,7 @@ UPLOAD_LIMIT = MAX_BYTES + 2 * 2**20
 """The request may be a little larger than the file (multipart framing); a larger file gets
 the importer's own clear "file too large" answer, an even larger request a plain 413."""
 NEED_IMPORTERS = roles(Role.STATION_WORKER, Role.REVIEWER)
-OFFER_IMPORTERS = roles(Role.MEMBER)
+OFFER_IMPORTERS = roles(Role.MEMBER, Role.REVIEWER)
 FORMATS = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 
 Upload = Annotated[
@@ -114,18 +114,21 @@ async def matching_entries(
     urgency: Urgency | None = None,
 ) -> list[Any]:
     """The entries a list with these filters shows this visitor (their readable statement;
-    ``mine`` for the own township or organization), at most 10,000."""
+    ``mine`` for the own township's station needs or the own organization's offers, so that
+    the file imports back), at most 10,000."""
     filters = listed_states(filters, identity, mine=mine)
     if kind is SheetKind.NEEDS:
-        township_code = None
+        township_code = channel = None
         if mine:
             if identity is None or identity.township_code is None:
                 raise NotYours(N_("Only station workers have needs of their own."))
             township_code = identity.township_code
+            channel = Channel.STATION
         return await NeedRepository(session=session).all_matching(
             filters,
             urgency=urgency,
             township_code=township_code,
+            channel=channel,
             readable=need_readable(identity),
             limit=MAX_EXPORT_ROWS,
         )
@@ -220,13 +223,20 @@ class TransferApiController(Controller):
         summary="The import template with an example row: template.xlsx or template.csv",
     )
     async def template(
-        self, request: Request[Any, Any, Any], kind: FromPath[str], name: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
+        kind: FromPath[str],
+        name: FromPath[str],
     ) -> Response[bytes]:
         sheet_kind, extension = split_download(f"{kind}.{name.removeprefix('template.')}")
         if not name.startswith("template."):
             raise UnknownDownload(N_("The page or object you asked for does not exist."))
+        today = local_date(clock())
         if extension == "xlsx":
-            content = template_xlsx(sheet_kind, locale_of(request))
+            vocabulary = await load_vocabulary(db_session)
+            content = template_xlsx(sheet_kind, vocabulary, today, locale_of(request))
         else:
-            content = template_csv(sheet_kind)
+            content = template_csv(sheet_kind, today)
         return attachment(content, FORMATS[extension], f"{sheet_kind.template_stem}.{extension}")

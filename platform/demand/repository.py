@@ -28,10 +28,11 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Need], int]:
         """Readable needs (``demand.policy``) newest first, narrowed by the catalogue filters;
-        ``posted_by`` is the needs a reviewer posted for associations and departments."""
+        ``posted_by`` is the needs a reviewer entered on behalf of stations, associations and
+        departments."""
         conditions = [readable, *self._conditions(filters, urgency, township_code)]
         if posted_by is not None:
-            conditions += [Need.created_by_id == posted_by, Need.channel != Channel.STATION]
+            conditions.append(Need.created_by_id == posted_by)
         count = select(func.count()).select_from(Need).where(*conditions)
         total = await remembered_total(self.session, count, totals)
         rows = await self.session.scalars(
@@ -50,13 +51,14 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         urgency: Urgency | None = None,
         township_code: str | None = None,
         readable: ColumnElement[bool],
+        channel: Channel | None = None,
         limit: int,
     ) -> list[Need]:
+        conditions = [readable, *self._conditions(filters, urgency, township_code)]
+        if channel is not None:
+            conditions.append(Need.channel == channel)
         rows = await self.session.scalars(
-            select(Need)
-            .where(readable, *self._conditions(filters, urgency, township_code))
-            .order_by(Need.created_at)
-            .limit(limit)
+            select(Need).where(*conditions).order_by(Need.created_at).limit(limit)
         )
         return list(rows)
 

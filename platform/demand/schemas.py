@@ -73,6 +73,9 @@ class NeedRead(BaseModel):
     shown_state: str = ""
     returned_reason: str | None
     published_at: datetime | None
+    entered_on_behalf: bool = Field(
+        default=False, description="Entered by a reviewer on the owner's behalf (代录)"
+    )
     verified_at: datetime | None
     version: int
     contact_name: str | None = None

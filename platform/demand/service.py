@@ -1,16 +1,17 @@
-"""Needs: station workers post for the villages of their own township, reviewers on behalf of
-an association or department; reviewers review and verify them."""
+"""Needs: station workers post for the villages of their own township; reviewers of the
+category enter them on behalf of any station, association or department (代录); reviewers
+review and verify them."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import select
 from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
 from accounts.models import Role, Station
-from catalogue.lines import LineKind
 from catalogue.models import EntryKind
 from catalogue.schemas import EntryFilters
 from catalogue.service import EntryWorkflow, NotYours, listed_states
@@ -41,6 +42,10 @@ class NeedService(EntryWorkflow[Need]):
     def is_owner(self, identity: Identity, entry: Need) -> bool:
         return owns_need(identity, entry)
 
+    @staticmethod
+    def _own_station(identity: Identity, township_code: str) -> bool:
+        return Role.STATION_WORKER in identity.roles and identity.township_code == township_code
+
     async def create(
         self, data: NeedFields, identity: Identity, actor: Actor, *, flush: bool = True
     ) -> Need:
@@ -48,6 +53,8 @@ class NeedService(EntryWorkflow[Need]):
         made here, so history and audit rows need no round trip per entry."""
         need = Need(id=uuid7(), created_by_id=identity.user_id, state=EntryState.DRAFT)
         await self._fill(need, data, identity)
+        if not self._own_station(identity, need.township_code):
+            need.entered_on_behalf_by_id = identity.user_id
         self.session.add(need)
         if flush:
             await self.flush()
@@ -148,8 +155,8 @@ class NeedService(EntryWorkflow[Need]):
         need.channel = data.channel
         need.channel_name = data.channel_name
         need.station = (
-            await self.session.get(Station, identity.station_id)
-            if data.channel is Channel.STATION and identity.station_id
+            await self.session.scalar(select(Station).where(Station.township_code == township_code))
+            if data.channel is Channel.STATION
             else None
         )
         need.beneficiary_count = data.beneficiary_count
@@ -162,7 +169,8 @@ class NeedService(EntryWorkflow[Need]):
                 position=position,
                 kind=line.kind,
                 item=line.item,
-                unit=line.unit if line.kind is LineKind.GOODS else line.kind.default_unit,
+                unit=line.stored_unit,
+                value=line.value,
                 sought=line.amount,
             )
             for position, line in enumerate(data.lines)
@@ -170,17 +178,22 @@ class NeedService(EntryWorkflow[Need]):
 
     async def _place(self, data: NeedFields, identity: Identity) -> Region:
         """The need's village or township: inside the worker's own township for a station;
-        anywhere in the city for a reviewer posting on behalf of others."""
+        anywhere in the city for a reviewer of its category entering it on behalf of others."""
         region = await self.session.get(Region, data.region_code)
         problem = None
         if region is None or region.level not in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
             problem = N_("Choose a township or a village.")
+        elif Role.REVIEWER in identity.roles and Role.STATION_WORKER not in identity.roles:
+            if not identity.may_review(data.category):
+                raise NotYours(
+                    N_("Only reviewers of its category enter a need on behalf of others.")
+                )
         elif data.channel is Channel.STATION:
             if Role.STATION_WORKER not in identity.roles or identity.township_code is None:
                 raise NotYours(N_("Only station workers post needs for a station."))
             if not may_post_in(identity, region):
                 problem = N_("A station posts needs only for its own township and its villages.")
-        elif Role.REVIEWER not in identity.roles:
+        else:
             raise NotYours(
                 N_("Only reviewers post needs on behalf of associations or departments.")
             )

@@ -74,6 +74,9 @@ class OfferRead(BaseModel):
     shown_state: str = ""
     returned_reason: str | None
     published_at: datetime | None
+    entered_on_behalf: bool = Field(
+        default=False, description="Entered by a reviewer on the owner's behalf (代录)"
+    )
     version: int
     contact_name: str | None = None
     contact_phone: str | None = None

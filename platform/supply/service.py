@@ -13,7 +13,6 @@ from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
 from accounts.models import Organization, Role, Verification
-from catalogue.lines import LineKind
 from catalogue.models import EntryKind
 from catalogue.schemas import EntryFilters
 from catalogue.service import EntryWorkflow, NotYours, listed_states
@@ -44,17 +43,32 @@ class OfferService(EntryWorkflow[Offer]):
         return owns_offer(identity, entry)
 
     async def create(
-        self, data: OfferFields, identity: Identity, actor: Actor, *, flush: bool = True
+        self,
+        data: OfferFields,
+        identity: Identity,
+        actor: Actor,
+        *,
+        flush: bool = True,
+        on_behalf_of: Organization | None = None,
     ) -> Offer:
         """A new draft. Bulk imports pass ``flush=False`` and flush once at the end: the id is
-        made here, so history and audit rows need no round trip per entry."""
-        if Role.MEMBER not in identity.roles or identity.organization_id is None:
+        made here, so history and audit rows need no round trip per entry.
+
+        A reviewer of the category may enter it for a verified organization (``on_behalf_of``):
+        the offer is the organization's, marked as entered on its behalf (代录)."""
+        if on_behalf_of is not None:
+            self.check_on_behalf(identity, data, on_behalf_of)
+            organization = on_behalf_of
+        elif Role.MEMBER not in identity.roles or identity.organization_id is None:
             raise NotYours(N_("Only members of a social organization publish offers."))
+        else:
+            organization = await self.session.get(Organization, identity.organization_id)
         await self.subcategory(data.subcategory, data.category.value)
         offer = Offer(
             id=uuid7(),
-            organization=await self.session.get(Organization, identity.organization_id),
+            organization=organization,
             created_by_id=identity.user_id,
+            entered_on_behalf_by_id=identity.user_id if on_behalf_of is not None else None,
             state=EntryState.DRAFT,
         )
         await self._fill(offer, data)
@@ -63,6 +77,23 @@ class OfferService(EntryWorkflow[Offer]):
             await self.flush()
         self.history(offer, "created", actor, None)
         return offer
+
+    @staticmethod
+    def check_on_behalf(identity: Identity, data: OfferFields, organization: Organization) -> None:
+        """Department-led collection: reviewers of the category, for verified organizations."""
+        if not identity.may_review(data.category):
+            raise NotYours(N_("Only reviewers of its category enter an offer on behalf of others."))
+        if organization.verification is not Verification.VERIFIED:
+            raise InvalidInput(
+                N_("Some fields need correcting."),
+                problems=[
+                    FieldProblem(
+                        "organization",
+                        "not_verified",
+                        N_("Offers are entered only for verified organizations."),
+                    )
+                ],
+            )
 
     async def update(
         self, offer_id: UUID, data: OfferUpdate, identity: Identity, actor: Actor
@@ -162,7 +193,8 @@ class OfferService(EntryWorkflow[Offer]):
                 position=position,
                 kind=line.kind,
                 item=line.item,
-                unit=line.unit if line.kind is LineKind.GOODS else line.kind.default_unit,
+                unit=line.stored_unit,
+                value=line.value,
                 offered=line.amount,
             )
             for position, line in enumerate(data.lines)

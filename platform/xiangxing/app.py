@@ -24,13 +24,15 @@ from litestar_granian import GranianPlugin
 from accounts.access import PUBLIC, enforce_access
 from accounts.controllers.account import AccountController
 from accounts.controllers.admin import AdminController
+from accounts.controllers.admin_directory import AdminDirectoryController
+from accounts.controllers.admin_edit import AdminEditController
 from accounts.controllers.api import (
     AuthApiController,
     MeApiController,
     OrganizationApiController,
-    StationApiController,
     UserApiController,
 )
+from accounts.controllers.directory_api import DepartmentApiController, StationApiController
 from accounts.controllers.sign_in import SignInController
 from accounts.denials import handle_not_authenticated, handle_permission_denied
 from accounts.middleware import IdentityMiddleware
@@ -85,10 +87,13 @@ ROUTE_HANDLERS = [
     SignInController,
     AccountController,
     AdminController,
+    AdminDirectoryController,
+    AdminEditController,
     AuthApiController,
     MeApiController,
     OrganizationApiController,
     StationApiController,
+    DepartmentApiController,
     UserApiController,
     CategoryApiController,
     OfferApiController,

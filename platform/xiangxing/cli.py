@@ -16,6 +16,7 @@ from granian.constants import Interfaces
 from core.settings import Settings
 from xiangxing import migrate
 from xiangxing.cli_accounts import audit_group, user
+from xiangxing.cli_admin import org_group, station, stations_group
 from xiangxing.cli_search import search_group
 from xiangxing.cli_support import settings_or_exit, with_engine
 from xiangxing.demo import DEMO_PASSWORD, load_demo_data
@@ -114,6 +115,8 @@ def db_revision(message: str) -> None:
 main.add_command(user)
 main.add_command(audit_group)
 main.add_command(search_group)
+for command in (station, stations_group, org_group):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -131,8 +131,10 @@ async def test_need_contacts_reach_only_signed_in_users_with_a_verified_affiliat
     assert [(item["contact_name"], item["contact_phone"]) for item in found] == [expected]
     detail = (await client.get(f"/api/v1/needs/{world.need_id}", headers=headers)).json()
     assert (detail["contact_name"], detail["contact_phone"]) == expected
-    stations = (await client.get("/api/v1/stations", headers=headers)).json()
+    stations = (await client.get("/api/v1/stations", headers=headers)).json()["items"]
     assert [(s["contact_name"], s["contact_phone"]) for s in stations] == [expected]
+    one = (await client.get(f"/api/v1/stations/{stations[0]['id']}", headers=headers)).json()
+    assert (one["contact_name"], one["contact_phone"]) == expected
 
 
 async def test_entry_pages_show_contacts_by_the_same_rule_and_say_so(

@@ -1,5 +1,5 @@
-"""The administrators' pages: users, organizations and their verification, stations,
-departments and the audit log."""
+"""The administrators' pages: users, organizations and their verification, and the audit log
+(stations and departments: ``admin_directory``; edit forms: ``admin_edit``)."""
 
 from __future__ import annotations
 
@@ -65,12 +65,12 @@ def _query(**values: str | None) -> dict[str, str]:
     return {key: value for key, value in values.items() if value}
 
 
-def _options(items: Iterable[Any]) -> list[tuple[str, str]]:
+def choices_of(items: Iterable[Any]) -> list[tuple[str, str]]:
     """(id, name) pairs for a select."""
     return [(str(item.id), item.name) for item in items]
 
 
-def _flash(request: Request[Any, Any, Any], message: str, category: str = "success") -> None:
+def flash_done(request: Request[Any, Any, Any], message: str, category: str = "success") -> None:
     flash(request, translate(locale_of(request), message), category)
 
 
@@ -84,9 +84,9 @@ async def _user_form(
             "error": error,
             "roles": list(Role),
             "categories": list(TopCategory),
-            "organizations": _options(await accounts.organization_choices()),
-            "stations": _options(await accounts.list_stations()),
-            "departments": _options(await accounts.list_departments()),
+            "organizations": choices_of(await accounts.organization_choices()),
+            "stations": choices_of(await accounts.list_stations()),
+            "departments": choices_of(await accounts.list_departments()),
         },
         status_code=HTTP_400_BAD_REQUEST if error else 200,
     )
@@ -138,6 +138,7 @@ class AdminController(Controller):
                 "role": chosen.value if chosen else "",
                 "roles": list(Role),
                 "filters": _query(q=q, role=role),
+                "now": accounts.clock(),
             },
         )
 
@@ -161,7 +162,7 @@ class AdminController(Controller):
         except InvalidInput as error:
             values.pop("password", None)
             return await _user_form(accounts, values, error)
-        _flash(request, N_("The account has been created."))
+        flash_done(request, N_("The account has been created."))
         return Redirect(f"/admin/users/{user.id}")
 
     @get("/users/{user_id:uuid}", name="admin:user")
@@ -179,7 +180,7 @@ class AdminController(Controller):
     ) -> Redirect:
         """Ends every session and token of the user at once."""
         await accounts.set_active(user_id, False, actor=actor_of(request))
-        _flash(request, N_("The account is deactivated; its sessions and tokens have ended."))
+        flash_done(request, N_("The account is deactivated; its sessions and tokens have ended."))
         return Redirect(f"/admin/users/{user_id}")
 
     @post("/users/{user_id:uuid}/activate", name="admin:user-activate")
@@ -190,7 +191,7 @@ class AdminController(Controller):
         user_id: FromPath[UUID],
     ) -> Redirect:
         await accounts.set_active(user_id, True, actor=actor_of(request))
-        _flash(request, N_("The account is active again."))
+        flash_done(request, N_("The account is active again."))
         return Redirect(f"/admin/users/{user_id}")
 
     @post("/users/{user_id:uuid}/reset-password", name="admin:user-reset-password")
@@ -242,7 +243,7 @@ class AdminController(Controller):
             )
         except InvalidInput as error:
             return organization_form(ORGANIZATION_FORM, values, error)
-        _flash(request, N_("The organization has been created and is verified."))
+        flash_done(request, N_("The organization has been created and is verified."))
         return Redirect(f"/admin/organizations/{organization.id}")
 
     @get("/organizations/{organization_id:uuid}", name="admin:organization")
@@ -273,20 +274,10 @@ class AdminController(Controller):
         await accounts.set_verification(
             organization_id, change.verification, actor=actor_of(request)
         )
-        _flash(request, VERIFICATION_DONE[change.verification])
+        flash_done(request, VERIFICATION_DONE[change.verification])
         return Redirect(f"/admin/organizations/{organization_id}")
 
-    # --- stations, departments, audit log ----------------------------------------------------
-
-    @get("/stations", name="admin:stations")
-    async def stations(self, accounts: NamedDependency[AccountsService]) -> Template:
-        return Template("admin/stations.html", context={"stations": await accounts.list_stations()})
-
-    @get("/departments", name="admin:departments")
-    async def departments(self, accounts: NamedDependency[AccountsService]) -> Template:
-        return Template(
-            "admin/departments.html", context={"departments": await accounts.list_departments()}
-        )
+    # --- audit log ---------------------------------------------------------------------------
 
     @get("/audit", name="admin:audit")
     async def audit(

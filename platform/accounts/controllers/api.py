@@ -6,29 +6,30 @@ from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import Body, FromPath, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from accounts.access import PUBLIC, SIGNED_IN, roles
+from accounts.administration import AdministrationService
 from accounts.authentication import AuthenticationService
 from accounts.denials import actor_of, client_ip
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
 from accounts.models import Role, Verification
-from accounts.policies import sees_contacts, sees_private_of
+from accounts.policies import sees_private_of
 from accounts.schemas import (
     OrganizationFields,
     OrganizationPublic,
     OrganizationRead,
-    StationRead,
+    OrganizationUpdate,
     TokenIssued,
     TokenRead,
     TokenRequest,
     UserCreate,
     UserRead,
-    station_read,
+    UserUpdate,
 )
 from accounts.service import AccountsService
 from core.forms import parse
@@ -141,6 +142,19 @@ class OrganizationApiController(Controller):
         )
         return OrganizationRead.model_validate(organization)
 
+    @put("/{organization_id:uuid}", opt=roles(Role.ADMIN), summary="Edit every field")
+    async def update_organization(
+        self,
+        request: Request[Identity, Any, Any],
+        administration: NamedDependency[AdministrationService],
+        organization_id: FromPath[UUID],
+        data: Annotated[OrganizationUpdate, Body(description="Every field, and the version seen")],
+    ) -> OrganizationRead:
+        organization = await administration.update_organization(
+            organization_id, data, actor=actor_of(request)
+        )
+        return OrganizationRead.model_validate(organization)
+
     @post("/{organization_id:uuid}/{verification:str}", opt=roles(Role.ADMIN), status_code=200)
     async def set_verification(
         self,
@@ -149,24 +163,12 @@ class OrganizationApiController(Controller):
         organization_id: FromPath[UUID],
         verification: FromPath[Verification],
     ) -> OrganizationRead:
-        """``verified``, ``suspended`` or back to ``pending``."""
+        """``verified`` (again: re-verification stamps a new date), ``suspended`` or back to
+        ``pending``."""
         organization = await accounts.set_verification(
             organization_id, verification, actor=actor_of(request)
         )
         return OrganizationRead.model_validate(organization)
-
-
-class StationApiController(Controller):
-    path = "/api/v1/stations"
-    tags = ["stations"]
-    dependencies = ACCOUNT_DEPENDENCIES
-
-    @get("/", opt=PUBLIC, summary="Township social-work stations (contacts where allowed)")
-    async def list_stations(
-        self, request: Request[Any, Any, Any], accounts: NamedDependency[AccountsService]
-    ) -> list[StationRead]:
-        shown = sees_contacts(request.scope.get("user"))
-        return [station_read(s, with_contact=shown) for s in await accounts.list_stations()]
 
 
 class UserApiController(Controller):
@@ -214,4 +216,25 @@ class UserApiController(Controller):
         user_id: FromPath[UUID],
     ) -> UserRead:
         user = await accounts.set_active(user_id, True, actor=actor_of(request))
+        return UserRead.model_validate(user)
+
+    @put("/{user_id:uuid}", summary="Change roles, display name, affiliation, categories")
+    async def update_user(
+        self,
+        request: Request[Identity, Any, Any],
+        administration: NamedDependency[AdministrationService],
+        user_id: FromPath[UUID],
+        data: Annotated[UserUpdate, Body(description="The account's new roles and affiliation")],
+    ) -> UserRead:
+        user = await administration.update_user(user_id, data, actor=actor_of(request))
+        return UserRead.model_validate(user)
+
+    @post("/{user_id:uuid}/unlock", status_code=200, summary="End a lockout after failed sign-ins")
+    async def unlock(
+        self,
+        request: Request[Identity, Any, Any],
+        administration: NamedDependency[AdministrationService],
+        user_id: FromPath[UUID],
+    ) -> UserRead:
+        user = await administration.unlock_user(user_id, actor=actor_of(request))
         return UserRead.model_validate(user)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from catalogue.importing.problems import RowProblem
 from catalogue.importing.reading import SheetRow
+from catalogue.lines import LineKind, unit_problem
 from catalogue.sheet import (
     LINE_GROUPS,
     LINE_KIND_WORDS,
@@ -42,6 +43,7 @@ NOT_ONE_OF = N_("%(value)s is not one of: %(choices)s.")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
+LINE_PARTS = ("kind", "amount", "item", "unit", "value")
 _SERVICE_FIELDS = {
     "region_code": "region",
     "service_region_codes": "service_regions",
@@ -112,10 +114,11 @@ class _Row:
             return default
         return int(number)
 
-    def date_in(self, key: str) -> date | None:
-        value = self.required(key)
+    def date_in(self, key: str, default: date | None = None) -> date | None:
+        """The date in the cell; a missing one is a problem unless there is a default."""
+        value = self.text(key) if default is not None else self.required(key)
         if not value:
-            return None
+            return default
         if match := _DATE.match(value):
             try:
                 return date(*(int(part) for part in match.groups()))
@@ -144,27 +147,37 @@ class _Row:
     def lines(self) -> list[dict[str, Any]]:
         lines = []
         for n in range(1, LINE_GROUPS + 1):
-            keys = {part: f"line{n}_{part}" for part in ("kind", "amount", "item", "unit")}
+            keys = {part: f"line{n}_{part}" for part in LINE_PARTS}
             if not any(self.cells.get(key, "").strip() for key in keys.values()):
                 continue
             kind = self.word(keys["kind"], LINE_KIND_WORDS)
             if kind is None and keys["kind"] not in self.flagged:
                 self.problem(keys["kind"], "missing", MISSING)
-            amount = self.number_in(keys["amount"])
+            amount = self.positive(keys["amount"])
             if amount is None and keys["amount"] not in self.flagged:
                 self.problem(keys["amount"], "missing", MISSING)
-            elif amount is not None and amount <= 0:
-                self.problem(keys["amount"], "not_positive", NOT_POSITIVE)
+            value = self.positive(keys["value"])
             item, unit = self.text(keys["item"]), self.text(keys["unit"])
-            if kind is not None and amount is not None and amount > 0:
-                lines.append(
-                    {"kind": kind, "amount": amount, "item": item, "unit": unit, "group": n}
-                )
+            wrong = unit_problem(kind, unit, value) if kind is not None else None
+            if wrong is not None:
+                misplaced = value is not None and kind is not LineKind.PURCHASE
+                self.problem(keys["value" if misplaced else "unit"], "wrong_unit", wrong)
+            elif kind is not None and amount is not None:
+                line = {"kind": kind, "amount": amount, "item": item, "unit": unit, "group": n}
+                lines.append({**line, "value": value})
         if not lines and not any(f"line{n}_" in key for key in self.flagged for n in (1, 2, 3)):
             self.problem(
                 "line1_kind", "no_lines", N_("Give at least one line: its type and its amount.")
             )
         return lines
+
+    def positive(self, key: str) -> Decimal | None:
+        """A number above zero, or None (with a problem when it is not one)."""
+        number = self.number_in(key)
+        if number is not None and number <= 0:
+            self.problem(key, "not_positive", NOT_POSITIVE)
+            return None
+        return number
 
     def validated(self, model: type[BaseModel], values: dict[str, Any], lines: list[dict]) -> Any:
         """The model, with pydantic's problems put on their columns (unless already there)."""
@@ -215,9 +228,14 @@ def category(vocabulary: Vocabulary, row: _Row) -> tuple[str | None, str | None]
             row.problem(
                 "subcategory",
                 "unknown_subcategory",
-                N_("%(value)s is not a sub-category of %(category)s."),
+                N_("%(value)s is not a sub-category of %(category)s; write one of: %(choices)s."),
                 value=sub_text,
                 category=vocabulary.category_name(top),
+                choices="、".join(
+                    c.name_zh
+                    for c in sorted(vocabulary.categories.values(), key=lambda c: c.position)
+                    if c.parent_code == top
+                ),
             )
     return top, sub
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
-from accounts.models import Role
+from accounts.models import Organization, Role, Verification
 from catalogue.importing import cells, storing
 from catalogue.importing.cells import MISSING, NOT_ONE_OF
 from catalogue.importing.problems import RowProblem, RowsRejected
@@ -31,6 +31,7 @@ from catalogue.sheet import (
 )
 from catalogue.workflow import EntryState
 from core.audit import Actor
+from core.categories import TopCategory
 from core.clock import Clock, local_date
 from core.errors import N_
 from demand.models import Channel, Need
@@ -70,18 +71,55 @@ class ImportPlan:
         self.today = local_date(clock())
         self.problems: list[RowProblem] = []
         self.entries: list[tuple[int, Any]] = []
+        self.organizations: dict[str, Organization] = {}
+        """Verified organizations by name and by credit code, for reviewers' offer rows."""
+        self.owners: dict[int, Organization] = {}
+        """Row number → the organization a reviewer's offer row is entered for."""
+
+    @property
+    def on_behalf(self) -> bool:
+        """A reviewer entering for stations, associations, departments or organizations (代录),
+        rather than a station or an organization entering its own."""
+        return Role.REVIEWER in self.identity.roles
+
+    def _within_scope(self, row: cells._Row, top: str | None) -> None:
+        if self.on_behalf and top is not None and not self.identity.may_review(TopCategory(top)):
+            row.problem(
+                "category",
+                "not_your_category",
+                N_("You review only %(categories)s; this row is %(category)s."),
+                categories="、".join(
+                    self.vocabulary.category_name(c.value)
+                    for c in sorted(self.identity.reviewer_categories)
+                ),
+                category=self.vocabulary.category_name(top),
+            )
 
     @classmethod
     async def of(
         cls, session: AsyncSession, clock: Clock, kind: SheetKind, identity: Identity
     ) -> ImportPlan:
-        return cls(session, clock, kind, identity, await load_vocabulary(session))
+        plan = cls(session, clock, kind, identity, await load_vocabulary(session))
+        if kind is SheetKind.OFFERS and plan.on_behalf:
+            verified = await session.scalars(
+                select(Organization).where(Organization.verification == Verification.VERIFIED)
+            )
+            for organization in verified:
+                plan.organizations[organization.name] = organization
+                plan.organizations[organization.credit_code] = organization
+        return plan
+
+    def owner_of(self, number: int) -> dict[str, Any]:
+        """What ``create`` needs beyond the fields: the organization of a reviewer's row."""
+        owner = self.owners.get(number)
+        return {"on_behalf_of": owner} if owner is not None else {}
 
     # needs
 
     def need_row(self, row: cells._Row) -> tuple[NeedFields | None, str | None]:
         title = row.required("title")
         top, sub = cells.category(self.vocabulary, row)
+        self._within_scope(row, top)
         channel = self._channel(row)
         region = self._need_region(row, channel)
         deadline = row.date_in("deadline")
@@ -123,26 +161,12 @@ class ImportPlan:
         return fields, (region.code if region else None)
 
     def _channel(self, row: cells._Row) -> Channel | None:
-        station_worker = Role.STATION_WORKER in self.identity.roles
-        reviewer = Role.REVIEWER in self.identity.roles
-        default = Channel.STATION if station_worker else None
-        channel = row.word("channel", CHANNEL_WORDS, default)
+        """社工站 unless the row says otherwise; only reviewers import for associations and
+        departments, and for any township's station (代录)."""
+        channel = row.word("channel", CHANNEL_WORDS, Channel.STATION)
         if "channel" in row.flagged:
             return None
-        if channel is None:
-            row.problem(
-                "channel",
-                "channel_required",
-                N_(
-                    "Reviewers import needs for an industry association or a department: "
-                    "write 行业协会 or 部门 here and its name in 渠道名称."
-                ),
-            )
-        elif channel is Channel.STATION and not station_worker:
-            row.problem(
-                "channel", "not_yours", N_("Only station workers post needs for a station.")
-            )
-        elif channel is not Channel.STATION and not reviewer:
+        if channel is not Channel.STATION and not self.on_behalf:
             row.problem(
                 "channel",
                 "not_yours",
@@ -160,7 +184,7 @@ class ImportPlan:
         if region.level not in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
             row.problem("region", "wrong_region", N_("Choose a township or a village."))
             return None
-        if channel is Channel.STATION and not may_post_in(self.identity, region):
+        if not self.on_behalf and not may_post_in(self.identity, region):
             row.problem(
                 "region",
                 "wrong_region",
@@ -174,6 +198,8 @@ class ImportPlan:
     def offer_row(self, row: cells._Row) -> tuple[OfferFields | None, str | None]:
         title = row.required("title")
         top, sub = cells.category(self.vocabulary, row)
+        self._within_scope(row, top)
+        organization = self._organization(row)
         regions: list[str] = []
         for text in row.listed("service_regions"):
             if text in ("昭通市", "昭通", "全市"):
@@ -190,7 +216,7 @@ class ImportPlan:
             "description": row.text("description"),
             "lines": lines,
             "service_region_codes": list(dict.fromkeys(regions)),
-            "valid_from": row.date_in("valid_from"),
+            "valid_from": row.date_in("valid_from", default=self.today),
             "valid_until": row.date_in("valid_until"),
             "capacity": row.whole("capacity", 1),
             "contact_name": row.text("contact_name"),
@@ -198,7 +224,35 @@ class ImportPlan:
             "tags": row.listed("tags"),
         }
         fields = row.validated(OfferFields, values, lines)
-        return fields, None
+        if fields is not None and organization is not None:
+            self.owners[row.number] = organization
+        return fields, str(organization.id if organization else self.identity.organization_id)
+
+    def _organization(self, row: cells._Row) -> Organization | None:
+        """A reviewer names a verified organization (by name or credit code) on each row; a
+        member's rows are their own organization's, so the column stays empty or names it."""
+        text = row.text("organization")
+        if not self.on_behalf:
+            if text and text != self.identity.affiliation_name:
+                row.problem(
+                    "organization",
+                    "not_yours",
+                    N_("Members import offers only for their own organization."),
+                )
+            return None
+        if not text:
+            if "organization" not in row.flagged:
+                row.problem("organization", "missing", MISSING)
+            return None
+        found = self.organizations.get(text.upper()) or self.organizations.get(text)
+        if found is None:
+            row.problem(
+                "organization",
+                "unknown_organization",
+                N_("No verified organization is called %(value)s."),
+                value=text,
+            )
+        return found
 
     # the whole file
 
@@ -233,12 +287,12 @@ class ImportPlan:
     def _duplicate_message(self) -> str:
         if self.kind is SheetKind.NEEDS:
             return N_("A need with this title already exists for this place.")
-        return N_("Your organization already has an offer with this title.")
+        return N_("The organization already has an offer with this title.")
 
     def _repeat_message(self) -> str:
         if self.kind is SheetKind.NEEDS:
             return N_("Row %(row)s already has the same title and place.")
-        return N_("Row %(row)s already has the same title.")
+        return N_("Row %(row)s already has the same title for the same organization.")
 
     async def _existing(self, titles: list[str]) -> set[tuple[str, str | None]]:
         found: set[tuple[str, str | None]] = set()
@@ -254,13 +308,11 @@ class ImportPlan:
                 found.update((title, region) for title, region in rows)
             else:
                 rows = await self.session.execute(
-                    select(Offer.title).where(
-                        Offer.title.in_(chunk),
-                        Offer.state.in_(ACTIVE_STATES),
-                        Offer.organization_id == self.identity.organization_id,
+                    select(Offer.title, Offer.organization_id).where(
+                        Offer.title.in_(chunk), Offer.state.in_(ACTIVE_STATES)
                     )
                 )
-                found.update((title, None) for (title,) in rows)
+                found.update((title, str(organization)) for title, organization in rows)
         return found
 
     def _sorted(self, problems: list[RowProblem]) -> list[RowProblem]:

@@ -33,7 +33,8 @@ async def store(plan: ImportPlan, actor: Actor, filename: str) -> list[Any]:
     problems: list[RowProblem] = []
     for number, fields in plan.entries:
         try:
-            created.append(await service.create(fields, plan.identity, actor, flush=False))
+            owner = plan.owner_of(number)
+            created.append(await service.create(fields, plan.identity, actor, flush=False, **owner))
         except InvalidInput as error:
             for problem in error.problems:
                 key = _column_key(problem.field, type(fields), [])
