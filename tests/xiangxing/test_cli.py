@@ -110,3 +110,30 @@ def test_search_commands_on_a_fresh_database(fresh_environment: Path) -> None:
     assert (fresh_environment / "search" / "CURRENT").exists(), "a new generation went live"
     status = runner.invoke(main, ["search", "status"])
     assert status.output.strip() == "documents: 0; pending changes: 0; oldest pending: -"
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+def test_serve_outside_development_refuses_the_development_secret(
+    fresh_environment: Path, monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    monkeypatch.setenv("XIANGXING_ENV", environment)
+    monkeypatch.delenv("XIANGXING_SECRET_KEY", raising=False)
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 1
+    assert "XIANGXING_SECRET_KEY" in result.output
+    assert "secrets.token_urlsafe" in result.output, "says how to make one"
+    assert "Traceback" not in result.output
+
+
+def test_search_status_is_one_line_when_the_engine_is_down(
+    fresh_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["db", "upgrade"])
+    monkeypatch.setenv("XIANGXING_SEARCH_URL", "http://127.0.0.1:1")
+    get_settings.cache_clear()
+    result = runner.invoke(main, ["search", "status"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1, result.output
+    assert result.output.startswith("search engine (meilisearch) unavailable (")
+    assert result.output.endswith("pending changes: 0; oldest pending: -\n")
