@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.workflow import EntryState
@@ -24,6 +24,15 @@ REBUILD_BATCH = 500
 
 def _document_id(kind: str, entry_id: UUID) -> str:
     return f"{kind}:{entry_id}"
+
+
+async def indexable_count(session: AsyncSession) -> int:
+    """How many documents a complete index holds: the published needs and offers."""
+    total = 0
+    for model in (Need, Offer):
+        query = select(func.count()).select_from(model).where(model.state == EntryState.PUBLISHED)
+        total += await session.scalar(query) or 0
+    return total
 
 
 async def documents_for(

@@ -137,3 +137,21 @@ def test_search_status_is_one_line_when_the_engine_is_down(
     assert result.output.count("\n") == 1, result.output
     assert result.output.startswith("search engine (meilisearch) unavailable (")
     assert result.output.endswith("pending changes: 0; oldest pending: -\n")
+
+
+def test_backup_and_restore_commands(
+    fresh_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["db", "upgrade"])
+    backup = runner.invoke(main, ["backup", str(fresh_environment / "backup")])
+    assert backup.exit_code == 0, backup.output
+    assert "sqlite at revision" in backup.output
+    monkeypatch.setenv("XIANGXING_VAR_DIR", str(fresh_environment / "restored"))
+    get_settings.cache_clear()
+    restored = runner.invoke(main, ["restore", str(fresh_environment / "backup")])
+    assert restored.exit_code == 0, restored.output
+    assert "rows, matching the backup" in restored.output
+    again = runner.invoke(main, ["restore", str(fresh_environment / "backup")])
+    assert again.exit_code == 1
+    assert again.output.startswith("Error: the database holds")
