@@ -1,14 +1,25 @@
 """The ``xiangxing`` command on a fresh embedded database."""
 
+import asyncio
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.settings import get_settings
+from demand.models import Need
+from tests.conftest import REPO_ROOT
 from xiangxing.cli import main
+from xiangxing.cli_support import with_engine
+from xiangxing.demo import load_demo_data
 from xiangxing.migrate import alembic_config
+from xiangxing.setup import upgrade_database
 
 
 @pytest.fixture
@@ -155,3 +166,29 @@ def test_backup_and_restore_commands(
     again = runner.invoke(main, ["restore", str(fresh_environment / "backup")])
     assert again.exit_code == 1
     assert again.output.startswith("Error: the database holds")
+
+
+def test_benchmark_generator_refuses_a_database_with_real_entries(
+    fresh_environment: Path,
+) -> None:
+    """The generator replaces every entry: on a database with real ones it needs ``--wipe``."""
+    asyncio.run(with_engine(upgrade_database))
+    asyncio.run(with_engine(load_demo_data))
+    script = REPO_ROOT / "benchmarks" / "generate_catalogue.py"
+    refused = subprocess.run(  # noqa: S603
+        [sys.executable, str(script), "--needs", "1", "--offers", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "XIANGXING_VAR_DIR": str(fresh_environment)},
+    )
+    assert refused.returncode == 1
+    assert "226 needs and offers this script did not generate" in refused.stderr
+    assert "--wipe" in refused.stderr
+    needs = asyncio.run(with_engine(_count_needs))
+    assert needs == 160, "nothing was deleted"
+
+
+async def _count_needs(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return await connection.scalar(select(func.count()).select_from(Need)) or 0
