@@ -63,9 +63,9 @@ class FileVariables(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for field_name, field in self.settings_cls.model_fields.items():
-            value, key, _complex = self.get_field_value(field, field_name)
+            value, key, is_complex = self.get_field_value(field, field_name)
             if value is not None:
-                values[key] = value
+                values[key] = self.prepare_field_value(field_name, field, value, is_complex)
         return values
 
 

@@ -111,6 +111,20 @@ def test_secrets_can_come_from_files(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     )
 
 
+def test_structured_settings_from_files_are_parsed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    weights = tmp_path / "weights.json"
+    weights.write_text('{"fairness": 0.2}', encoding="utf-8")
+    proxies = tmp_path / "proxies"
+    proxies.write_text("10.0.0.0/8,127.0.0.1\n", encoding="utf-8")
+    monkeypatch.setenv("XIANGXING_MATCH_WEIGHTS_FILE", str(weights))
+    monkeypatch.setenv("XIANGXING_TRUSTED_PROXIES_FILE", str(proxies))
+    settings = Settings()
+    assert settings.match_weights == {"fairness": 0.2}
+    assert settings.trusted_proxies == ("10.0.0.0/8", "127.0.0.1/32")
+
+
 def test_a_missing_secret_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XIANGXING_SECRET_KEY_FILE", str(tmp_path / "absent"))
     with pytest.raises(ValueError, match=r"XIANGXING_SECRET_KEY_FILE: cannot read .*absent"):
