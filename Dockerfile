@@ -5,19 +5,22 @@
 # Where Docker Hub, ghcr.io or PyPI cannot be reached (mainland networks), name mirrors:
 #
 #   docker build \
-#     --build-arg PYTHON_IMAGE=<registry mirror>/library/python:3.11-slim-bookworm \
+#     --build-arg PYTHON_IMAGE=<registry mirror>/library/python:3.11-slim-trixie \
 #     --build-arg UV_IMAGE=<registry mirror>/astral-sh/uv:0.13.9 \
 #     --build-arg PYPI_FILES_MIRROR=https://mirrors.tuna.tsinghua.edu.cn/pypi/web/packages \
+#     --build-arg DEBIAN_MIRROR=https://mirrors.tuna.tsinghua.edu.cn \
 #     -t xiangxing .
 #
 # PYPI_FILES_MIRROR replaces https://files.pythonhosted.org/packages in the lock file's download
 # URLs (a frozen sync downloads from the lock file, never from a configured index); every file is
-# still checked against the hash the lock file records.
+# still checked against the hash the lock file records. DEBIAN_MIRROR replaces
+# http://deb.debian.org for the one package the image adds: the PostgreSQL client, for
+# `xiangxing backup` and `restore` (Debian trixie's, version 17: it dumps servers up to 17).
 #
 # The code finds templates/, static/, locale/ and the migrations relative to its own files, so the
 # repository keeps its layout under /app and the project is installed in editable (dev) mode.
 
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG PYTHON_IMAGE=python:3.11-slim-trixie
 ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13.9
 
 FROM ${UV_IMAGE} AS uv
@@ -56,6 +59,15 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 
 # ---- runtime ---------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
+
+ARG DEBIAN_MIRROR=""
+
+RUN if [ -n "$DEBIAN_MIRROR" ]; then \
+        sed -i "s|http://deb.debian.org|${DEBIAN_MIRROR%/}|g" /etc/apt/sources.list.d/debian.sources; \
+    fi \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
 
 ENV XIANGXING_ENV=production \
     XIANGXING_VAR_DIR=/app/var \
