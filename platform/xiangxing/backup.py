@@ -89,6 +89,14 @@ def _sqlite_path(settings: Settings) -> Path:
     return Path(make_url(settings.resolved_database_url).database or "")
 
 
+def _existing(database: Path) -> Path:
+    """SQLite would create a missing file and back up nothing, without a word."""
+    if not database.is_file():
+        msg = f"no database at {database}: check XIANGXING_DATABASE_URL and XIANGXING_VAR_DIR"
+        raise BackupError(msg)
+    return database
+
+
 def _sqlite_copy(source: Path, target: Path) -> None:
     """SQLite's online backup API: a consistent copy while the app keeps writing."""
     with sqlite3.connect(source) as reader, sqlite3.connect(target) as writer:
@@ -138,7 +146,7 @@ async def write_backup(settings: Settings, folder: Path) -> Manifest:
     _new_folder(folder)
     if settings.is_sqlite:
         database_file = folder / SQLITE_COPY
-        await asyncio.to_thread(_sqlite_copy, _sqlite_path(settings), database_file)
+        await asyncio.to_thread(_sqlite_copy, _existing(_sqlite_path(settings)), database_file)
         tables, revision = await _census_of_sqlite_file(database_file)
     else:
         database_file = folder / POSTGRES_DUMP

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from catalogue.workflow import EntryState
 from core.database import create_engine
-from core.settings import Settings
+from core.settings import Environment, Settings
 from demand.models import Need
 from search.runtime import build_backend
 from supply.models import Offer
@@ -132,3 +132,9 @@ async def test_backup_goes_into_a_new_or_empty_folder(source: Settings, tmp_path
     (folder / "something").write_text("x", encoding="utf-8")
     with pytest.raises(BackupError, match="not empty"):
         await write_backup(source, folder)
+
+
+async def test_backup_of_a_missing_sqlite_database_is_refused(tmp_path: Path) -> None:
+    nowhere = Settings(env=Environment.TEST, var_dir=tmp_path / "never-made")
+    with pytest.raises(BackupError, match="no database at"):
+        await write_backup(nowhere, tmp_path / "backup")
