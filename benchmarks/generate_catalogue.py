@@ -3,6 +3,9 @@ divisions, mostly published, one to three lines each. Bulk inserts, no services:
 reading, not writing.
 
     uv run python benchmarks/generate_catalogue.py --needs 100000 --offers 20000
+
+It replaces every need and offer in the database, so it refuses one that holds entries it did
+not generate (real ones) unless told ``--wipe``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from uuid_utils.compat import uuid7
 
 from accounts.credit_code import check_character
@@ -29,6 +33,25 @@ from xiangxing.setup import upgrade_database
 
 BATCH = 5000
 STATES = ["published"] * 17 + ["submitted", "draft", "closed"]
+GENERATED = "基准数据"
+"""The description of every generated entry: what tells them from real ones."""
+
+
+class RealEntriesFound(SystemExit):
+    """The database holds entries this script did not make; it deletes nothing then."""
+
+
+async def refuse_real_entries(connection: AsyncConnection) -> None:
+    real = 0
+    for model in (Need, Offer):
+        query = select(func.count()).select_from(model).where(model.description != GENERATED)
+        real += await connection.scalar(query) or 0
+    if real:
+        msg = (
+            f"the database holds {real} needs and offers this script did not generate; it "
+            "would delete them. Use a database of its own, or pass --wipe to delete them."
+        )
+        raise RealEntriesFound(msg)
 
 
 def organization_rows(count: int, first_serial: int, prefix: str, now: datetime) -> list[dict]:
@@ -62,12 +85,14 @@ def _chunks(rows: list[dict], size: int = BATCH) -> list[list[dict]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-async def generate(needs: int, offers: int, seed: int = 7) -> None:
+async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7) -> None:
     rng = random.Random(seed)
     engine = create_engine(get_settings())
     await upgrade_database(engine)
     started = time.perf_counter()
     async with engine.begin() as connection:
+        if not wipe:
+            await refuse_real_entries(connection)
         for table in (
             offer_region,
             OfferLine.__table__,
@@ -121,7 +146,7 @@ async def generate(needs: int, offers: int, seed: int = 7) -> None:
                     "category": top,
                     "subcategory_code": sub,
                     "title": f"{sub}需求{rng.randint(1, 10**6)}",
-                    "description": "基准数据",
+                    "description": GENERATED,
                     "tags": [],
                     "state": state,
                     "published_at": now - timedelta(minutes=rng.randint(1, 10**6))
@@ -172,7 +197,7 @@ async def generate(needs: int, offers: int, seed: int = 7) -> None:
                     "category": top,
                     "subcategory_code": sub,
                     "title": f"{sub}资源{rng.randint(1, 10**6)}",
-                    "description": "基准数据",
+                    "description": GENERATED,
                     "tags": [],
                     "state": state,
                     "published_at": now - timedelta(minutes=rng.randint(1, 10**6))
@@ -217,8 +242,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--needs", type=int, default=100_000)
     parser.add_argument("--offers", type=int, default=20_000)
+    parser.add_argument(
+        "--wipe",
+        action="store_true",
+        help="delete the needs and offers already there, real ones too",
+    )
     arguments = parser.parse_args()
-    asyncio.run(generate(arguments.needs, arguments.offers))
+    asyncio.run(generate(arguments.needs, arguments.offers, wipe=arguments.wipe))
 
 
 if __name__ == "__main__":

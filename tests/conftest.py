@@ -20,7 +20,14 @@ import pytest
 from argon2 import PasswordHasher
 from litestar import Litestar
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from accounts import passwords
 from core.database import build_db_config, create_engine
@@ -68,6 +75,36 @@ async def engine(test_settings: Settings) -> AsyncIterator[AsyncEngine]:
     if not test_settings.is_sqlite:
         await _empty_postgres(engine)
     await upgrade_database(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def scratch_settings(test_settings: Settings, tmp_path: Path) -> AsyncIterator[Settings]:
+    """Settings for an empty database beside the test database (a SQLite file, or the
+    PostgreSQL database ``<test database>_migrations``), dropped afterwards; for what must
+    commit or start from nothing: migrations, concurrent start-up, backup and restore."""
+    var_dir = tmp_path / "scratch"
+    if test_settings.is_sqlite:
+        yield Settings(env=Environment.TEST, var_dir=var_dir)
+        return
+    url = make_url(test_settings.resolved_database_url)
+    scratch = f"{url.database}_migrations"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        await connection.execute(text(f'CREATE DATABASE "{scratch}"'))
+    scratch_url = url.set(database=scratch).render_as_string(hide_password=False)
+    yield Settings(env=Environment.TEST, database_url=scratch_url, var_dir=var_dir)
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest.fixture
+async def scratch_engine(scratch_settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """An engine on the empty scratch database (`scratch_settings`)."""
+    engine = create_engine(scratch_settings)
     yield engine
     await engine.dispose()
 

@@ -2,8 +2,10 @@
 
 No Docker engine runs in CI, so these tests read the files instead of starting them: the compose
 file must be valid under the Compose Specification and keep the promises of its header (every
-service health-checked, ports on 127.0.0.1 only behind a TLS proxy, secrets only from the
-environment); the image must be pinned, run as a non-root user, and migrate before it serves.
+service health-checked, limited and its log rotated, ports on 127.0.0.1 only behind a TLS proxy,
+secrets only from files, the app as a role of its own and up while search is down); the image
+must be pinned (with mirrors possible), run as a non-root user, and migrate before it serves;
+the nginx example must carry TLS, the import size and the forwarded headers.
 
 The schema is ``shared/schemas/compose-spec.json`` beside the repository, or the file named by
 ``XIANGXING_COMPOSE_SCHEMA``; it is not part of the project. Where neither is present (a fresh
@@ -27,29 +29,38 @@ from jsonschema import Draft7Validator
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 DOCKERFILE = REPO_ROOT / "Dockerfile"
+APP_ROLE_SCRIPT = REPO_ROOT / "deploy" / "postgres" / "10-app-role.sh"
+NGINX_EXAMPLE = REPO_ROOT / "deploy" / "nginx.conf.example"
 DEFAULT_COMPOSE_SCHEMA = REPO_ROOT.parent / "shared" / "schemas" / "compose-spec.json"
 COMPOSE_SCHEMA_ENV_VAR = "XIANGXING_COMPOSE_SCHEMA"
 
 SERVICES = ("db", "search", "app")
 LOOPBACK = "127.0.0.1"
-SECRET_VARIABLES = ("MEILI_MASTER_KEY", "POSTGRES_PASSWORD", "XIANGXING_SECRET_KEY")
-# Environment entries that hold a secret, and the variable each must be interpolated from.
-SECRET_ENVIRONMENT: dict[str, dict[str, str]] = {
-    "db": {"POSTGRES_PASSWORD": "POSTGRES_PASSWORD"},
-    "search": {"MEILI_MASTER_KEY": "MEILI_MASTER_KEY"},
+# Environment entries that name a secret file, and the secret each must name.
+SECRET_FILES: dict[str, dict[str, str]] = {
+    "db": {
+        "POSTGRES_PASSWORD_FILE": "postgres_password",
+        "APP_DB_PASSWORD_FILE": "app_db_password",
+    },
     "app": {
-        "XIANGXING_SECRET_KEY": "XIANGXING_SECRET_KEY",
-        "XIANGXING_SEARCH_API_KEY": "MEILI_MASTER_KEY",
+        "XIANGXING_SECRET_KEY_FILE": "xiangxing_secret_key",
+        "XIANGXING_DATABASE_PASSWORD_FILE": "app_db_password",
+        "XIANGXING_SEARCH_API_KEY_FILE": "meili_master_key",
     },
 }
 # Any other environment entry named like this is treated as a secret too.
-SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|(?:^|_)KEY$")
-# ``${NAME:?message}``: compose refuses to start when NAME is unset or empty, and there is no
-# default that could turn into a shared, published secret.
-REQUIRED_INTERPOLATION = re.compile(r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):\?[^}]*\}$")
-DATABASE_URL = re.compile(
-    r"^postgresql\+asyncpg://[^:@/]+:(?P<password>\$\{[^}]*\})@(?P<host>[^:/]+)(?::\d+)?/\w+$"
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|(?:^|_)KEY(?:_FILE)?$")
+# ``${NAME:-default}``: an image or setting the operator may replace (a registry mirror).
+DEFAULTED = re.compile(r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):-(?P<default>[^}]*)\}$")
+APP_DATABASE_URL = re.compile(
+    r"^postgresql\+asyncpg://(?P<user>[^:@/]+)@(?P<host>[^:/]+)(?::\d+)?/\w+$"
 )
+
+
+def with_defaults(value: str) -> str:
+    """``${NAME:-default}`` read as its default; anything else as it is."""
+    match = DEFAULTED.match(value)
+    return match["default"] if match else value
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -202,55 +213,81 @@ def test_published_ports_are_bound_to_loopback(services: dict[str, dict[str, Any
     assert not exposed, f"ports published beyond {LOOPBACK}: {exposed}"
 
 
-def test_secrets_come_from_required_interpolation(services: dict[str, dict[str, Any]]) -> None:
-    """A literal secret in the file would be shared by every deployment and land in git."""
-    problems = []
+def test_secrets_come_from_files(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    """A secret in the environment shows in ``docker inspect`` and every child process; a
+    literal one would be shared by every deployment and land in git."""
+    declared = compose.get("secrets") or {}
+    problems = [
+        f"secret {name} is not a file under ./secrets/"
+        for name, secret in declared.items()
+        if not str((secret or {}).get("file", "")).startswith("./secrets/")
+    ]
     for name, service in services.items():
         env = environment(service)
-        expected = SECRET_ENVIRONMENT.get(name, {})
+        granted = {str(entry) for entry in service.get("secrets") or []}
+        expected = SECRET_FILES.get(name, {})
         for key in expected.keys() - env.keys():
             problems.append(f"{name}: {key} is missing")
         for key, value in env.items():
             if key not in expected and not SECRET_NAME.search(key):
                 continue
-            match = REQUIRED_INTERPOLATION.match(value or "")
-            if match is None:
-                problems.append(f"{name}: {key} is not a ${{VAR:?message}} interpolation")
-            elif key in expected and match["name"] != expected[key]:
-                problems.append(f"{name}: {key} comes from {match['name']}, not {expected[key]}")
+            secret = expected.get(key) or Path(value or "").name
+            if not key.endswith("_FILE") or value != f"/run/secrets/{secret}":
+                problems.append(f"{name}: {key} is not a file under /run/secrets/")
+            elif secret not in granted or secret not in declared:
+                problems.append(f"{name}: {key} names {secret}, not granted to the service")
     assert not problems, "\n".join(problems)
 
 
-def test_database_url_password_is_interpolated(services: dict[str, dict[str, Any]]) -> None:
-    """The app's URL must carry the db's own password variable, never a copy of the password."""
+def test_secret_files_stay_out_of_git_and_images() -> None:
+    for ignore_file in (".gitignore", ".dockerignore"):
+        lines = (REPO_ROOT / ignore_file).read_text(encoding="utf-8").splitlines()
+        assert {"secrets", "secrets/"} & set(lines), f"{ignore_file} does not ignore secrets/"
+
+
+def test_app_connects_as_its_own_role_not_a_superuser(services: dict[str, dict[str, Any]]) -> None:
+    """The role that owns the schema is made by the init script, without superuser rights."""
     url = environment(services["app"]).get("XIANGXING_DATABASE_URL") or ""
-    # Not urlsplit: the `?` of `${NAME:?message}` would start a query string.
-    parts = DATABASE_URL.match(url)
-    assert parts is not None, f"unexpected XIANGXING_DATABASE_URL: {url!r}"
+    parts = APP_DATABASE_URL.match(url)
+    assert parts is not None, f"unexpected XIANGXING_DATABASE_URL (no password in it): {url!r}"
     assert parts["host"] == "db"
-    password = REQUIRED_INTERPOLATION.match(parts["password"])
-    assert password is not None, "the password in XIANGXING_DATABASE_URL is not interpolated"
-    assert password["name"] == "POSTGRES_PASSWORD"
+    role = parts["user"]
+    assert role != environment(services["db"]).get("POSTGRES_USER")
+    mounts = [str(volume) for volume in services["db"].get("volumes") or []]
+    assert any(
+        mount.startswith("./deploy/postgres/10-app-role.sh:/docker-entrypoint-initdb.d/")
+        for mount in mounts
+    )
+    script = APP_ROLE_SCRIPT.read_text(encoding="utf-8")
+    assert re.search(rf"CREATE ROLE {role} LOGIN NOSUPERUSER\b", script)
+    assert f"ALTER SCHEMA public OWNER TO {role};" in script
+    assert "$APP_DB_PASSWORD_FILE" in script, "the password comes from the secret file"
 
 
-def test_secret_variables_never_get_a_default() -> None:
-    """Every use of a secret is ``${NAME:?…}``: a ``:-default`` would start with a known secret."""
-    text = COMPOSE_FILE.read_text(encoding="utf-8")
-    names = "|".join(SECRET_VARIABLES)
-    uses = list(re.finditer(rf"\$(?P<brace>\{{)?(?P<name>{names})\b(?P<required>:\?)?", text))
-    unused = set(SECRET_VARIABLES) - {use["name"] for use in uses}
-    assert not unused, f"secrets never interpolated (literal or missing): {sorted(unused)}"
-    loose = [use.group() for use in uses if not (use["brace"] and use["required"])]
-    assert not loose, f"secrets interpolated without `:?` (required, no default): {loose}"
-
-
-def test_app_waits_for_healthy_db_and_search(services: dict[str, dict[str, Any]]) -> None:
-    """``xiangxing db upgrade`` runs at start and needs the database answering."""
+def test_app_waits_for_the_database_but_not_for_search(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """``db upgrade`` needs the database; search degrades to the database while it is down."""
     depends_on = services["app"].get("depends_on")
     assert isinstance(depends_on, dict), "app.depends_on must use the long form with conditions"
-    for dependency in ("db", "search"):
-        condition = (depends_on.get(dependency) or {}).get("condition")
-        assert condition == "service_healthy", f"app does not wait for {dependency} to be healthy"
+    conditions = {name: (depends_on.get(name) or {}).get("condition") for name in ("db", "search")}
+    assert conditions == {"db": "service_healthy", "search": "service_started"}
+
+
+def test_every_service_is_limited_and_its_log_rotated(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    problems = []
+    for name, service in services.items():
+        limits = ((service.get("deploy") or {}).get("resources") or {}).get("limits") or {}
+        if not {"cpus", "memory"} <= limits.keys():
+            problems.append(f"{name}: no cpu and memory limits")
+        options = (service.get("logging") or {}).get("options") or {}
+        if not {"max-size", "max-file"} <= options.keys():
+            problems.append(f"{name}: log not rotated")
+    assert not problems, problems
 
 
 def test_service_images_are_pinned(services: dict[str, dict[str, Any]]) -> None:
@@ -258,21 +295,36 @@ def test_service_images_are_pinned(services: dict[str, dict[str, Any]]) -> None:
     floating = [
         f"{name}: {service.get('image')!r}"
         for name, service in services.items()
-        if "build" not in service and not is_pinned(str(service.get("image", "")))
+        if "build" not in service and not is_pinned(with_defaults(str(service.get("image", ""))))
     ]
     assert not floating, f"images without a version tag: {floating}"
+
+
+def test_images_can_come_from_a_mirror(services: dict[str, dict[str, Any]]) -> None:
+    """Docker Hub and ghcr.io are not reachable from every network: every image is a setting."""
+    images = [str(services[name].get("image", "")) for name in ("db", "search")]
+    images += [str(value) for value in services["app"]["build"].get("args", {}).values()]
+    fixed = [image for image in images if DEFAULTED.match(image) is None]
+    assert not fixed, f"images that cannot be replaced by a mirror: {fixed}"
 
 
 # --- Dockerfile ---------------------------------------------------------------------------------
 
 
 def test_dockerfile_images_are_pinned(dockerfile: list[tuple[str, str]]) -> None:
-    """Base images and ``COPY --from`` images (uv) must be reproducible."""
+    """Base images and ``COPY --from`` images (uv) must be reproducible; an ``ARG`` (a mirror
+    may replace it) counts by its default."""
     stages: set[str] = set()
     references: list[str] = []
+    defaults: dict[str, str] = {}
     for keyword, arguments in dockerfile:
-        words = arguments.split()
-        if keyword == "FROM":
+        words = [
+            re.sub(r"\$\{(\w+)\}", lambda m: defaults.get(m[1], m[0]), w) for w in arguments.split()
+        ]
+        if keyword == "ARG":
+            name, _, value = arguments.partition("=")
+            defaults.setdefault(name, value.strip('"'))
+        elif keyword == "FROM":
             image = next(word for word in words if not word.startswith("--"))
             if image.lower() not in stages:
                 references.append(image)
@@ -336,3 +388,20 @@ def test_dockerfile_installs_the_project_editable(dockerfile: list[tuple[str, st
     assert "uv sync --frozen --no-dev" in runs
     assert "--no-editable" not in runs
     assert ("WORKDIR", "/app") in dockerfile
+
+
+# --- deploy/nginx.conf.example ------------------------------------------------------------------
+
+
+def test_nginx_example_terminates_tls_and_forwards_the_client() -> None:
+    config = NGINX_EXAMPLE.read_text(encoding="utf-8")
+    assert re.search(r"listen 443 ssl", config)
+    assert re.search(r"ssl_certificate\s", config)
+    size = re.search(r"client_max_body_size\s+(\d+)m;", config)
+    assert size is not None, "imports of 10 MB need client_max_body_size"
+    assert int(size.group(1)) >= 10
+    assert re.search(
+        r"proxy_set_header X-Forwarded-For \$(remote_addr|proxy_add_x_forwarded_for);", config
+    )
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in config
+    assert "proxy_pass http://127.0.0.1:8000" in config

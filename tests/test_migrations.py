@@ -1,50 +1,16 @@
 """Migrations go up and down on a database of their own, and match the models exactly."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.database import create_engine
-from core.settings import Environment, Settings
 from xiangxing import migrate
 from xiangxing.models import metadata
 from xiangxing.setup import upgrade_database
 
 HEAD = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
-
-
-@pytest.fixture
-async def scratch_engine(test_settings: Settings, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An empty database beside the test database: a SQLite file, or a PostgreSQL database."""
-    if test_settings.is_sqlite:
-        settings = Settings(env=Environment.TEST, var_dir=tmp_path)
-        engine = create_engine(settings)
-        yield engine
-        await engine.dispose()
-        return
-    url = make_url(test_settings.resolved_database_url)
-    scratch = f"{url.database}_migrations"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
-        await connection.execute(text(f'CREATE DATABASE "{scratch}"'))
-    engine = create_engine(
-        Settings(
-            env=Environment.TEST, database_url=url.set(database=scratch).render_as_string(False)
-        )
-    )
-    yield engine
-    await engine.dispose()
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
-    await admin.dispose()
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:

@@ -13,12 +13,14 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     async_autocommit_handler_maker,
 )
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
     from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.sql.dml import Insert
 
     from core.settings import Settings
 
@@ -145,3 +147,10 @@ async def ping(engine: AsyncEngine) -> None:
     """Raise if the database cannot answer a trivial query."""
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
+
+
+def insert_unless_present(dialect_name: str, table: Table) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING``: a singleton row that several workers may create at
+    the same moment (the first wins, the others carry on)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()

@@ -6,18 +6,32 @@ configuration at all; production refuses to start until it is given a real secre
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from sqlalchemy.engine import make_url
 
 from core.paths import DEFAULT_VAR_DIR
 
 DEVELOPMENT_SECRET = "xiangxing-development-secret-do-not-use-in-production"  # noqa: S105
 MIN_PRODUCTION_SECRET_LENGTH = 32
 SUPPORTED_DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+ENV_PREFIX = "XIANGXING_"
+FILE_SUFFIX = "_FILE"
+MAKE_A_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"  # noqa: S105
+"""How to make a production secret: said wherever one is refused."""
 
 
 class Environment(StrEnum):
@@ -26,15 +40,46 @@ class Environment(StrEnum):
     TEST = "test"
 
 
+class FileVariables(PydanticBaseSettingsSource):
+    """``XIANGXING_<NAME>_FILE=/run/secrets/…``: the setting's value is that file's content.
+
+    Container secrets arrive as files; a secret in a file stays out of ``docker inspect``, the
+    process table and the environment of every child process."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        variable = f"{ENV_PREFIX}{field_name.upper()}"
+        path = os.environ.get(variable + FILE_SUFFIX)
+        if not path:
+            return None, field_name, False
+        if os.environ.get(variable):
+            msg = f"set {variable} or {variable}{FILE_SUFFIX}, not both"
+            raise ValueError(msg)
+        try:
+            return Path(path).read_text(encoding="utf-8").strip(), field_name, False
+        except OSError as exc:
+            msg = f"{variable}{FILE_SUFFIX}: cannot read {path} ({exc.strerror})"
+            raise ValueError(msg) from exc
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for field_name, field in self.settings_cls.model_fields.items():
+            value, key, is_complex = self.get_field_value(field, field_name)
+            if value is not None:
+                values[key] = self.prepare_field_value(field_name, field, value, is_complex)
+        return values
+
+
 class Settings(BaseSettings):
     """Every setting the platform reads; the README's settings table mirrors this class."""
 
-    model_config = SettingsConfigDict(env_prefix="XIANGXING_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
     env: Environment = Environment.DEVELOPMENT
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     var_dir: Path = DEFAULT_VAR_DIR
     database_url: str = ""
+    database_password: SecretStr = SecretStr("")
+    """Put into the database URL when it names none: lets the password come from a file."""
     database_echo: bool = False
     database_pool_size: int = Field(default=10, ge=1, le=200)
     search_url: str = ""
@@ -48,7 +93,38 @@ class Settings(BaseSettings):
     match_weights: dict[str, float] = Field(default_factory=dict)
     """Pairing score weights by component name, as JSON; the ones left out keep their default.
     The matching package checks the names, since this module knows none of them."""
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    """Addresses or networks (CIDR) of the reverse proxies whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed; anyone else could write any address in them."""
     debug: bool = False
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, FileVariables(settings_cls), dotenv_settings)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> tuple[str, ...]:
+        """A comma-separated list of addresses or CIDR networks, each checked."""
+        items = value.split(",") if isinstance(value, str) else value
+        networks = []
+        for item in items or ():  # type: ignore[union-attr]
+            text = str(item).strip()
+            if not text:
+                continue
+            try:
+                networks.append(str(ipaddress.ip_network(text, strict=False)))
+            except ValueError as exc:
+                msg = f"XIANGXING_TRUSTED_PROXIES: {text!r} is not an address or CIDR network"
+                raise ValueError(msg) from exc
+        return tuple(networks)
 
     @field_validator("database_url")
     @classmethod
@@ -70,7 +146,8 @@ class Settings(BaseSettings):
             if secret == DEVELOPMENT_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
                 msg = (
                     "XIANGXING_SECRET_KEY must be set to a random value of at least "
-                    f"{MIN_PRODUCTION_SECRET_LENGTH} characters in production"
+                    f"{MIN_PRODUCTION_SECRET_LENGTH} characters in production; "
+                    f"make one with: {MAKE_A_SECRET}"
                 )
                 raise ValueError(msg)
             if self.debug:
@@ -80,8 +157,19 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        """The configured URL, or the embedded SQLite file under ``var_dir``."""
-        return self.database_url or f"sqlite+aiosqlite:///{self.var_dir / 'xiangxing.db'}"
+        """The configured URL (with the password setting put in), or the embedded SQLite
+        file under ``var_dir``."""
+        if not self.database_url:
+            return f"sqlite+aiosqlite:///{self.var_dir / 'xiangxing.db'}"
+        password = self.database_password.get_secret_value()
+        url = make_url(self.database_url)
+        if not password or url.password:
+            return self.database_url
+        return url.set(password=password).render_as_string(hide_password=False)
+
+    @property
+    def uses_development_secret(self) -> bool:
+        return self.secret_key.get_secret_value() == DEVELOPMENT_SECRET
 
     @property
     def search_dir(self) -> Path:

@@ -28,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.workflow import EntryState
 from core.clock import Clock, local_date, utc_now
-from core.database import write_intent, writing
+from core.database import insert_unless_present, write_intent, writing
+from core.outage import OutageLog, backoff_seconds
 from demand.models import Need
 from search.backend import SearchBackend
 from search.models import ExpirySweep, SearchOutbox
@@ -47,6 +48,8 @@ MAX_RETRY_SECONDS = 300
 KEEP_PROCESSED = timedelta(days=2)
 """Processed rows stay this long: a reindex replays those written while it ran."""
 ERROR_LENGTH = 300
+NEVER_SWEPT = date(2000, 1, 1)
+"""The mark of a database never swept: every past deadline is still to queue."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +68,7 @@ class Backlog:
 
 def retry_delay(attempts: int) -> timedelta:
     """1 s, 2 s, 4 s … capped at five minutes."""
-    return timedelta(seconds=min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (attempts - 1)))
+    return timedelta(seconds=backoff_seconds(attempts, FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS))
 
 
 async def backlog(session: AsyncSession, now: datetime) -> Backlog:
@@ -98,6 +101,7 @@ class Indexer:
         clock: Clock = utc_now,
         batch_size: int = BATCH_SIZE,
         lease: timedelta = LEASE,
+        first_retry_seconds: float = FIRST_RETRY_SECONDS,
     ) -> None:
         self.session_maker = session_maker
         self.backend = backend
@@ -106,6 +110,9 @@ class Indexer:
         self.batch_size = batch_size
         self.lease = lease
         self._swept_day: date | None = None
+        self.outage = OutageLog(
+            logger, "search indexer step", first_retry_seconds, MAX_RETRY_SECONDS
+        )
 
     @writing
     async def _claim(self) -> Claim | None:
@@ -193,7 +200,6 @@ class Indexer:
             await self.backend.upsert(upserts)
             await self.backend.delete(removals)
         except Exception as exc:
-            logger.warning("search indexing failed, will retry: %s", exc)
             await self._settle(claim, exc)
             raise
         await self._settle(claim, None)
@@ -216,12 +222,20 @@ class Indexer:
             return 0
         queued = 0
         async with self.session_maker() as session:
+            dialect = session.bind.dialect.name
+            # Workers starting together on a fresh database all find no mark: the row is
+            # created if missing (never twice), then locked, so one sweeps and the rest wait.
+            await session.execute(
+                insert_unless_present(dialect, ExpirySweep.__table__).values(
+                    id=1, swept_through=NEVER_SWEPT
+                )
+            )
             mark_query = select(ExpirySweep).where(ExpirySweep.id == 1)
-            if session.bind.dialect.name == "postgresql":
+            if dialect == "postgresql":
                 mark_query = mark_query.with_for_update()
             mark = await session.scalar(mark_query)
-            if mark is None or mark.swept_through < today:
-                since = None if mark is None else mark.swept_through
+            if mark is not None and mark.swept_through < today:
+                since = None if mark.swept_through == NEVER_SWEPT else mark.swept_through
                 for kind, model, deadline in (
                     (NEED, Need, Need.deadline),
                     (OFFER, Offer, Offer.valid_until),
@@ -237,10 +251,7 @@ class Indexer:
                             SearchOutbox.__table__.insert(), outbox_rows(kind, ids, now)
                         )
                     queued += len(ids)
-                if mark is None:
-                    session.add(ExpirySweep(id=1, swept_through=today))
-                else:
-                    mark.swept_through = today
+                mark.swept_through = today
                 await session.execute(
                     delete(SearchOutbox).where(SearchOutbox.processed_at < now - KEEP_PROCESSED)
                 )
@@ -249,17 +260,20 @@ class Indexer:
         return queued
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Drain and sweep until ``stop`` is set; failures are logged and retried later."""
+        """Drain and sweep until ``stop`` is set. Through a database or engine outage it
+        waits longer after each failure and logs the first in full, then one line each."""
         while not stop.is_set():
-            taken = 0
+            pause = 0.0
             try:
                 await self.sweep()
                 taken = await self.drain_once()
-            except Exception:
-                logger.exception("search indexer step failed")
-            if taken < self.batch_size:
+                self.outage.succeeded()
+                pause = IDLE_SECONDS if taken < self.batch_size else 0.0
+            except Exception as exc:
+                pause = self.outage.failed(exc)
+            if pause:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), IDLE_SECONDS)
+                    await asyncio.wait_for(stop.wait(), pause)
 
 
 async def reindex(

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from demand.models import Need
@@ -27,6 +27,15 @@ REBUILD_BATCH = 500
 
 def _document_id(kind: str, entry_id: UUID) -> str:
     return f"{kind}:{entry_id}"
+
+
+async def indexable_count(session: AsyncSession) -> int:
+    """How many documents a complete index holds: the entries anyone may read."""
+    total = 0
+    for model, public in ((Need, need_public()), (Offer, offer_public())):
+        query = select(func.count()).select_from(model).where(public)
+        total += await session.scalar(query) or 0
+    return total
 
 
 async def documents_for(

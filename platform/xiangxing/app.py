@@ -6,6 +6,7 @@ import hashlib
 import logging
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from granian.utils.proxies import wrap_asgi_with_proxy_headers
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
@@ -148,6 +149,17 @@ def _csrf_config(settings: Settings) -> CSRFConfig:
     )
 
 
+def _proxy_middleware(settings: Settings) -> list[DefineMiddleware]:
+    """Behind the reverse proxy every peer is the proxy: the client's address and scheme
+    (for the audit log, the lockout record and redirects) come from its ``X-Forwarded-For``
+    and ``X-Forwarded-Proto``, believed only from the configured trusted proxies (Granian's
+    own wrapper)."""
+    if not settings.trusted_proxies:
+        return []
+    trusted = list(settings.trusted_proxies)
+    return [DefineMiddleware(wrap_asgi_with_proxy_headers, trusted_hosts=trusted)]
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -188,6 +200,7 @@ def create_app(
             GranianPlugin(),
         ],
         middleware=[
+            *_proxy_middleware(settings),
             WriteIntentMiddleware,
             _session_config(settings).middleware,
             DefineMiddleware(

@@ -81,15 +81,33 @@ def reindex_command() -> None:
 
 @search_group.command("status")
 def status() -> None:
-    """Outbox backlog and the engine's document count."""
+    """Outbox backlog and the engine's document count, in one line; exit 1 if either the
+    database or the engine does not answer (its state is the line, not a traceback)."""
 
     async def action(
         sessions: async_sessionmaker[AsyncSession], backend: SearchBackend
-    ) -> tuple[int, float | None, int]:
-        async with sessions() as session:
-            pending = await backlog(session, utc_now())
-        return pending.pending, pending.oldest_pending_seconds, await backend.count()
+    ) -> tuple[str, bool]:
+        try:
+            async with sessions() as session:
+                pending = await backlog(session, utc_now())
+        except Exception as exc:
+            return _unavailable("database", exc), False
+        oldest = pending.oldest_pending_seconds
+        age = "-" if oldest is None else f"{oldest:.0f} s"
+        waiting = f"pending changes: {pending.pending}; oldest pending: {age}"
+        try:
+            documents = await backend.count()
+        except Exception as exc:
+            return f"{_unavailable(f'search engine ({backend.engine})', exc)}; {waiting}", False
+        return f"documents: {documents}; {waiting}", True
 
-    pending, oldest, documents = asyncio.run(_with_search(action))
-    age = "-" if oldest is None else f"{oldest:.0f} s"
-    click.echo(f"documents: {documents}; pending changes: {pending}; oldest pending: {age}")
+    line, answered = asyncio.run(_with_search(action))
+    click.echo(line)
+    if not answered:
+        raise click.exceptions.Exit(1)
+
+
+def _unavailable(what: str, error: Exception) -> str:
+    """``<what> unavailable (<error type>: <first line of its message>)``."""
+    first_line = next(iter(str(error).splitlines()), "")
+    return f"{what} unavailable ({type(error).__name__}: {first_line[:200]})"

@@ -12,7 +12,16 @@ STRONG_SECRET = "k3Jx9-q2LmZ7vB4nT8wR1yC6dF0hG5sA"
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ENV", "SECRET_KEY", "DATABASE_URL", "DEBUG", "SEARCH_URL", "VAR_DIR"):
+    for name in (
+        "ENV",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "DEBUG",
+        "SEARCH_URL",
+        "VAR_DIR",
+        "TRUSTED_PROXIES",
+    ):
+        monkeypatch.delenv(f"XIANGXING_{name}_FILE", raising=False)
         monkeypatch.delenv(f"XIANGXING_{name}", raising=False)
 
 
@@ -84,3 +93,64 @@ def test_production_starts_with_a_real_secret(monkeypatch: pytest.MonkeyPatch) -
     assert settings.is_production
     assert settings.secret_key.get_secret_value() == STRONG_SECRET
     assert STRONG_SECRET not in repr(settings)
+
+
+def test_secrets_can_come_from_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secret_file = tmp_path / "secret_key"
+    secret_file.write_text(STRONG_SECRET + "\n", encoding="utf-8")
+    password_file = tmp_path / "db_password"
+    password_file.write_text("p@ss:word/1\n", encoding="utf-8")
+    monkeypatch.setenv("XIANGXING_ENV", "production")
+    monkeypatch.setenv("XIANGXING_SECRET_KEY_FILE", str(secret_file))
+    monkeypatch.setenv("XIANGXING_DATABASE_URL", "postgresql://xiangxing_app@db:5432/xiangxing")
+    monkeypatch.setenv("XIANGXING_DATABASE_PASSWORD_FILE", str(password_file))
+    settings = Settings()
+    assert settings.secret_key.get_secret_value() == STRONG_SECRET, "trailing newline dropped"
+    assert settings.resolved_database_url == (
+        "postgresql+asyncpg://xiangxing_app:p%40ss%3Aword%2F1@db:5432/xiangxing"
+    )
+
+
+def test_structured_settings_from_files_are_parsed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    weights = tmp_path / "weights.json"
+    weights.write_text('{"fairness": 0.2}', encoding="utf-8")
+    proxies = tmp_path / "proxies"
+    proxies.write_text("10.0.0.0/8,127.0.0.1\n", encoding="utf-8")
+    monkeypatch.setenv("XIANGXING_MATCH_WEIGHTS_FILE", str(weights))
+    monkeypatch.setenv("XIANGXING_TRUSTED_PROXIES_FILE", str(proxies))
+    settings = Settings()
+    assert settings.match_weights == {"fairness": 0.2}
+    assert settings.trusted_proxies == ("10.0.0.0/8", "127.0.0.1/32")
+
+
+def test_a_missing_secret_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XIANGXING_SECRET_KEY_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ValueError, match=r"XIANGXING_SECRET_KEY_FILE: cannot read .*absent"):
+        Settings()
+
+
+def test_a_secret_and_its_file_together_are_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    secret_file = tmp_path / "secret_key"
+    secret_file.write_text(STRONG_SECRET, encoding="utf-8")
+    monkeypatch.setenv("XIANGXING_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("XIANGXING_SECRET_KEY_FILE", str(secret_file))
+    with pytest.raises(ValueError, match="not both"):
+        Settings()
+
+
+def test_production_refusal_says_how_to_make_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XIANGXING_ENV", "production")
+    with pytest.raises(ValidationError, match=r"secrets\.token_urlsafe"):
+        Settings()
+
+
+def test_trusted_proxies_are_networks_from_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XIANGXING_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,fd00::/8")
+    assert Settings().trusted_proxies == ("10.0.0.0/8", "127.0.0.1/32", "fd00::/8")
+    monkeypatch.setenv("XIANGXING_TRUSTED_PROXIES", "10.0.0.0/8,proxy.local")
+    with pytest.raises(ValidationError, match=r"'proxy\.local' is not an address or CIDR"):
+        Settings()

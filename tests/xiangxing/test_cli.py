@@ -1,14 +1,25 @@
 """The ``xiangxing`` command on a fresh embedded database."""
 
+import asyncio
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.settings import get_settings
+from demand.models import Need
+from tests.conftest import REPO_ROOT
 from xiangxing.cli import main
+from xiangxing.cli_support import with_engine
+from xiangxing.demo import load_demo_data
 from xiangxing.migrate import alembic_config
+from xiangxing.setup import upgrade_database
 
 
 @pytest.fixture
@@ -110,3 +121,74 @@ def test_search_commands_on_a_fresh_database(fresh_environment: Path) -> None:
     assert (fresh_environment / "search" / "CURRENT").exists(), "a new generation went live"
     status = runner.invoke(main, ["search", "status"])
     assert status.output.strip() == "documents: 0; pending changes: 0; oldest pending: -"
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+def test_serve_outside_development_refuses_the_development_secret(
+    fresh_environment: Path, monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    monkeypatch.setenv("XIANGXING_ENV", environment)
+    monkeypatch.delenv("XIANGXING_SECRET_KEY", raising=False)
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 1
+    assert "XIANGXING_SECRET_KEY" in result.output
+    assert "secrets.token_urlsafe" in result.output, "says how to make one"
+    assert "Traceback" not in result.output
+
+
+def test_search_status_is_one_line_when_the_engine_is_down(
+    fresh_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["db", "upgrade"])
+    monkeypatch.setenv("XIANGXING_SEARCH_URL", "http://127.0.0.1:1")
+    get_settings.cache_clear()
+    result = runner.invoke(main, ["search", "status"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1, result.output
+    assert result.output.startswith("search engine (meilisearch) unavailable (")
+    assert result.output.endswith("pending changes: 0; oldest pending: -\n")
+
+
+def test_backup_and_restore_commands(
+    fresh_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["db", "upgrade"])
+    backup = runner.invoke(main, ["backup", str(fresh_environment / "backup")])
+    assert backup.exit_code == 0, backup.output
+    assert "sqlite at revision" in backup.output
+    monkeypatch.setenv("XIANGXING_VAR_DIR", str(fresh_environment / "restored"))
+    get_settings.cache_clear()
+    restored = runner.invoke(main, ["restore", str(fresh_environment / "backup")])
+    assert restored.exit_code == 0, restored.output
+    assert "rows, matching the backup" in restored.output
+    again = runner.invoke(main, ["restore", str(fresh_environment / "backup")])
+    assert again.exit_code == 1
+    assert again.output.startswith("Error: the database holds")
+
+
+def test_benchmark_generator_refuses_a_database_with_real_entries(
+    fresh_environment: Path,
+) -> None:
+    """The generator replaces every entry: on a database with real ones it needs ``--wipe``."""
+    asyncio.run(with_engine(upgrade_database))
+    asyncio.run(with_engine(load_demo_data))
+    script = REPO_ROOT / "benchmarks" / "generate_catalogue.py"
+    refused = subprocess.run(  # noqa: S603
+        [sys.executable, str(script), "--needs", "1", "--offers", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "XIANGXING_VAR_DIR": str(fresh_environment)},
+    )
+    assert refused.returncode == 1
+    assert "226 needs and offers this script did not generate" in refused.stderr
+    assert "--wipe" in refused.stderr
+    needs = asyncio.run(with_engine(_count_needs))
+    assert needs == 160, "nothing was deleted"
+
+
+async def _count_needs(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return await connection.scalar(select(func.count()).select_from(Need)) or 0
