@@ -24,13 +24,14 @@ from core.forms import form_values, parse
 from core.i18n import locale_of
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
+from matching.consent import Pairing, steps_for, still_to_answer
 from matching.event_api import provide_events
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import EventService, coverage
 from matching.proposal_api import provide_proposals
 from matching.proposal_schemas import AnswerIn, ProposalIn
-from matching.proposals import ProposalService, sides_of
-from matching.rules import Step, steps_for
+from matching.proposals import ProposalService
+from matching.rules import Step
 from matching.schemas import SuggestionFilters
 from matching.scoring import Component
 from matching.suggestion_api import provide_suggestions
@@ -50,7 +51,10 @@ COMPONENT_LABELS = {
     Component.FAIRNESS: N_("Places with fewer pairings first"),
 }
 STEP_DONE = {
-    Step.ACCEPT: N_("Accepted: the amounts are now committed."),
+    Step.ACCEPT: N_(
+        "Your side agrees. Once both sides have agreed the amounts are committed and each sees "
+        "the other's contact."
+    ),
     Step.DECLINE: N_("Declined; the other side sees your reason."),
     Step.WITHDRAW: N_("The proposal is withdrawn."),
 }
@@ -125,16 +129,10 @@ class MatchingPageController(Controller):
         page_request: NamedDependency[PageRequest],
     ) -> Template:
         page = await proposals.list_for(request.user, page_request)
+        pairings = [Pairing.of(proposal) for proposal in page.items]
         rows = [
-            (
-                proposal,
-                steps_for(
-                    proposal.state,
-                    proposal.proposed_by,
-                    sides_of(request.user, proposal.need, proposal.offer),
-                ),
-            )
-            for proposal in page.items
+            (proposal, steps_for(request.user, pairing), still_to_answer(pairing))
+            for proposal, pairing in zip(page.items, pairings, strict=True)
         ]
         return Template(
             "matching/proposals.html",
