@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     match_weights: dict[str, float] = Field(default_factory=dict)
     """Pairing score weights by component name, as JSON; the ones left out keep their default.
     The matching package checks the names, since this module knows none of them."""
+    plan_min_score: float = Field(default=0.5, ge=0, le=1)
+    """A signing event's plan adds pairs beyond covering each county only from this score up,
+    and only with evidence (the same or a related sub-category, or shared words)."""
     debug: bool = False
 
     @field_validator("database_url")

@@ -19,6 +19,7 @@ from core.clock import Clock
 from core.forms import parse
 from core.i18n import locale_of
 from core.settings import Settings
+from matching.conversion import propose_all
 from matching.event_schemas import (
     ConversionRead,
     EventIn,
@@ -41,7 +42,7 @@ async def provide_events(
     clock: NamedDependency[Clock],
     settings: NamedDependency[Settings],
 ) -> EventService:
-    return EventService(db_session, clock, weights_from(settings))
+    return EventService(db_session, clock, weights_from(settings), settings.plan_min_score)
 
 
 class EventApiController(Controller):
@@ -117,7 +118,7 @@ class EventApiController(Controller):
         event_id: FromPath[UUID],
     ) -> ConversionRead:
         """Turn every pair not yet proposed into a proposal; refused ones are listed."""
-        conversion = await events.propose_all(
-            event_id, request.user, actor_of(request), locale_of(request)
+        conversion = await propose_all(
+            events, event_id, request.user, actor_of(request), locale_of(request)
         )
         return conversion_read(conversion)

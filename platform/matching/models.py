@@ -160,6 +160,11 @@ class SigningEvent(UUIDv7AuditBase):
         back_populates="event", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    @property
+    def pairs_in_plan(self) -> list[PlanPair]:
+        """The plan as people see it: without the pairs a reviewer dropped."""
+        return [pair for pair in self.pairs if not pair.dropped_by_hand]
+
 
 class PlanPair(UUIDv7Base):
     """One pairing of an event's draft plan: chosen by the planner or added by a reviewer."""

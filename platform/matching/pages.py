@@ -25,6 +25,7 @@ from core.i18n import locale_of
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
 from matching.consent import Pairing, steps_for, still_to_answer
+from matching.conversion import propose_all
 from matching.event_api import provide_events
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import EventService, coverage
@@ -201,7 +202,7 @@ class MatchingPageController(Controller):
         names = {county.code: county.short_name for county in await regions.counties()}
         by_county = {
             code: sorted(
-                (pair for pair in event.pairs if pair.county_code == code),
+                (pair for pair in event.pairs_in_plan if pair.county_code == code),
                 key=lambda pair: -pair.score,
             )
             for code in event.county_codes
@@ -213,7 +214,7 @@ class MatchingPageController(Controller):
                 "names": names,
                 "by_county": by_county,
                 "coverage": coverage(event),
-                "total": sum(pair.score for pair in event.pairs),
+                "total": sum(pair.score for pair in event.pairs_in_plan),
                 "component_labels": COMPONENT_LABELS,
                 "needs": needs,
                 "offers": offers,
@@ -238,7 +239,7 @@ class MatchingPageController(Controller):
                 request, N_("Planned: the best total score with every coverable county covered.")
             )
         elif action == "propose":
-            done = await events.propose_all(event_id, request.user, actor, locale_of(request))
+            done = await propose_all(events, event_id, request.user, actor, locale_of(request))
             flash_text(
                 request,
                 N_("Proposals sent; pairs the rules refused are still in the plan."),

@@ -158,6 +158,16 @@ def fairness(need: NeedFacts) -> float:
     return 1.0 / (1.0 + held)
 
 
+MIN_TEXT_EVIDENCE = 0.1
+"""Text overlap that counts as evidence of a fit on its own: a few shared words."""
+
+
+def has_evidence(need: NeedFacts, offer: OfferFacts) -> bool:
+    """Whether the pair fits by more than its top category: the same sub-category, or the
+    entries share words. Place, capacity and urgency alone make no pairing."""
+    return need.subcategory == offer.subcategory or text(need, offer) >= MIN_TEXT_EVIDENCE
+
+
 def eligible(need: NeedFacts, offer: OfferFacts) -> bool:
     """The same top category, the need's place served, and something the offer can still give
     of what the need still lacks: otherwise there is nothing to propose."""

@@ -2,7 +2,8 @@
 
 A call never reads the whole catalogue. One indexed query keeps only the entries that could be
 paired at all (published and current, the same top category, the place served, something
-left to give or still lacking, no open or accepted proposal between the two) and stops at the
+left to give or still lacking, no open or accepted proposal between the two, no decline
+still holding between them) and stops at the
 newest 150; only those are scored (`matching.scoring`), so a call costs about the same
 whatever the size of the catalogue. Candidates are read as plain rows and their facts built
 from them exactly as `matching.facts` builds them from entries (a test holds the two equal):
@@ -37,6 +38,7 @@ from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput
 from demand.models import Need, NeedLine
 from demand.service import NeedNotFound
+from matching.declines import still_declined
 from matching.facts import Pairings, entry_words, need_facts, offer_facts, pairings_held
 from matching.models import Proposal, ProposalState
 from matching.schemas import SuggestionFilters
@@ -305,7 +307,10 @@ class SuggestionService:
             Offer.capacity_used < Offer.capacity,
             _serves(offer_region.c.region_code.in_(list(ancestors(need.region_code)))),
             Offer.id.not_in(
-                select(Proposal.offer_id).where(Proposal.need_id == need.id, _open_between(now))
+                select(Proposal.offer_id).where(
+                    Proposal.need_id == need.id,
+                    _open_between(now) | still_declined(need.version, Offer.version),
+                )
             ),
         )
         if filters.subcategory:
@@ -344,7 +349,10 @@ class SuggestionService:
             _needs_served(offer.service_region_codes),
             _found(NeedLine.need_id == Need.id, NeedLine.sought > NeedLine.committed),
             Need.id.not_in(
-                select(Proposal.need_id).where(Proposal.offer_id == offer.id, _open_between(now))
+                select(Proposal.need_id).where(
+                    Proposal.offer_id == offer.id,
+                    _open_between(now) | still_declined(Need.version, offer.version),
+                )
             ),
         )
         if filters.subcategory:

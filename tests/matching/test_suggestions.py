@@ -251,6 +251,24 @@ async def test_a_pair_with_an_open_proposal_is_not_suggested_again(
     )
 
 
+async def test_a_declined_pair_is_never_suggested_again(
+    catalogue: Catalogue, session: AsyncSession, clock: FakeClock
+) -> None:
+    need = await catalogue.need()
+    declined = await catalogue.offer()
+    other = await catalogue.offer(title="另一家机构的暑期托管")
+    proposal = await _propose(session, clock, need, declined)
+    answer = await catalogue.client.post(
+        f"/api/v1/proposals/{proposal.id}/decline",
+        json={"reason": "时间不合适"},
+        headers=await catalogue.worker(),
+    )
+    assert answer.json()["state"] == "declined"
+    clock.advance(days=15)
+    assert _ids(await catalogue.offers_for(need), "offer_id") == [other]
+    assert (await catalogue.needs_for(declined))["total"] == 0
+
+
 async def test_suggestion_scores_are_the_ones_a_proposal_records(
     catalogue: Catalogue, session: AsyncSession, clock: FakeClock
 ) -> None:
