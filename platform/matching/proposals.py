@@ -40,6 +40,7 @@ from matching.consent import (
 from matching.declines import decline_between
 from matching.facts import need_facts, offer_facts, pairings_held
 from matching.models import Proposal, ProposalLine, ProposalState, Side
+from matching.relations import offer_subcategories_for
 from matching.rules import ANSWER_WITHIN, OPEN_PROPOSALS_PER_ORGANIZATION, Step, require_open
 from matching.scoring import DEFAULT_WEIGHTS, Component, score
 from supply.models import Offer, OfferLine
@@ -160,8 +161,12 @@ class ProposalService:
             raise InvalidInput(
                 N_("Only published, current entries can be paired."), problems=problems
             )
-        if need.category != offer.category:
-            raise InvalidInput(N_("The need and the offer belong to different categories."))
+        if need.category != offer.category and offer.subcategory_code not in (
+            offer_subcategories_for(need.subcategory_code)
+        ):
+            raise InvalidInput(
+                N_("The need and the offer belong to different categories, and unrelated ones.")
+            )
         return need, offer
 
     async def propose(

@@ -1,7 +1,8 @@
 """Pairing suggestions: the offers that best suit a need, and the needs an offer best suits.
 
 A call never reads the whole catalogue. One indexed query keeps only the entries that could be
-paired at all (published and current, the same top category, the place served, something
+paired at all (published and current, the same top category or a related sub-category
+(`matching.relations`), the place served, something
 left to give or still lacking, no open or accepted proposal between the two, no decline
 still holding between them) and stops at the
 newest 150; only those are scored (`matching.scoring`), so a call costs about the same
@@ -41,6 +42,7 @@ from demand.service import NeedNotFound
 from matching.declines import still_declined
 from matching.facts import Pairings, entry_words, need_facts, offer_facts, pairings_held
 from matching.models import Proposal, ProposalState
+from matching.relations import need_subcategories_for, offer_subcategories_for
 from matching.schemas import SuggestionFilters
 from matching.scoring import (
     DEFAULT_WEIGHTS,
@@ -228,6 +230,7 @@ def _need_facts(row: Row[Any], left: dict[LineKey, Decimal], held: Pairings) -> 
         lacking=left,
         urgency=row.urgency.value,
         published_at=row.published_at or row.created_at,
+        related=offer_subcategories_for(row.subcategory_code),
         village_pairings=village,
         township_pairings=held.by_township.get(row.township_code, 0) - village,
     )
@@ -302,7 +305,10 @@ class SuggestionService:
         now = self.clock()
         query = select(*OFFER_COLUMNS).where(
             Offer.state == EntryState.PUBLISHED,
-            Offer.category == need.category,
+            or_(
+                Offer.category == need.category,
+                Offer.subcategory_code.in_(offer_subcategories_for(need.subcategory_code)),
+            ),
             Offer.valid_until >= local_date(now),
             Offer.capacity_used < Offer.capacity,
             _serves(offer_region.c.region_code.in_(list(ancestors(need.region_code)))),
@@ -344,7 +350,10 @@ class SuggestionService:
         now = self.clock()
         query = select(*NEED_COLUMNS).where(
             Need.state == EntryState.PUBLISHED,
-            Need.category == offer.category,
+            or_(
+                Need.category == offer.category,
+                Need.subcategory_code.in_(need_subcategories_for(offer.subcategory_code)),
+            ),
             Need.deadline >= local_date(now),
             _needs_served(offer.service_region_codes),
             _found(NeedLine.need_id == Need.id, NeedLine.sought > NeedLine.committed),
