@@ -34,6 +34,7 @@ from accounts.repository import (
     UserRepository,
 )
 from accounts.schemas import OrganizationFields, OrganizationRegistration, UserCreate
+from accounts.suspension import ORGANIZATION_SUSPENDED, OrganizationSuspended
 from core.audit import Actor, record, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
@@ -284,6 +285,9 @@ class AccountsService:
         organization.verification = state
         if state is Verification.VERIFIED:
             organization.verified_at = self.clock()
+        if state is Verification.SUSPENDED and before["verification"] is not state:
+            suspended = OrganizationSuspended(organization.id, actor, self.clock())
+            await ORGANIZATION_SUSPENDED.announce(self.session, suspended)
         self._audit(
             actor,
             f"organization.{state.value}",

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.identity import Identity
+from catalogue.endings import ENTRY_ENDING, EntryEnding
 from catalogue.entry import EntryColumns
 from catalogue.models import Category, EntryEvent, EntryKind
 from catalogue.workflow import EDITABLE, EntryState, Party, Transition, next_state, parties_for
@@ -91,6 +92,7 @@ class EntryWorkflow(ABC, Generic[E]):
         *,
         reason: str | None = None,
         version: int | None = None,
+        confirmed: bool = False,
     ) -> E:
         allowed = parties_for(transition)
         if not self.parties(identity, entry) & allowed:
@@ -118,6 +120,9 @@ class EntryWorkflow(ABC, Generic[E]):
         elif transition in (Transition.CLOSE, Transition.WITHDRAW):
             entry.closed_at = now
         await self.flush()
+        if before is EntryState.PUBLISHED and transition in (Transition.CLOSE, Transition.WITHDRAW):
+            ending = EntryEnding(self.kind, entry.id, reason or "", confirmed, actor, now)
+            await ENTRY_ENDING.announce(self.session, ending)
         self.history(entry, transition.done, actor, before, reason)
         return entry
 

@@ -30,6 +30,9 @@ class NeedFields(BaseModel):
     tags: list[Tag] = Field(default_factory=list, max_length=10)
     channel: Channel = Channel.STATION
     channel_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
+    """Who answers for this need, when not the station's usual contact."""
+    contact_phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] = ""
 
     @model_validator(mode="after")
     def _channel_named(self) -> NeedFields:
@@ -84,5 +87,8 @@ def need_read(need: Need, *, shown_state: str, with_contact: bool) -> NeedRead:
     contact_name, contact_phone = need.contact
     contact = {"contact_name": contact_name, "contact_phone": contact_phone}
     return NeedRead.model_validate(need).model_copy(
-        update={"shown_state": shown_state, **(contact if with_contact else {})}
+        update={
+            "shown_state": shown_state,
+            **(contact if with_contact else dict.fromkeys(contact)),
+        }
     )

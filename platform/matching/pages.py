@@ -21,7 +21,7 @@ from catalogue.pages import entry_helpers, flash_text
 from core.clock import Clock, local_date
 from core.errors import N_
 from core.forms import form_values, parse
-from core.i18n import locale_of
+from core.i18n import locale_of, translate
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
 from matching.consent import Pairing, steps_for, still_to_answer
@@ -29,6 +29,7 @@ from matching.conversion import propose_all
 from matching.event_api import provide_events
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import EventService, coverage
+from matching.notices import mark_read, unread
 from matching.proposal_api import provide_proposals
 from matching.proposal_schemas import AnswerIn, ProposalIn
 from matching.proposals import ProposalService
@@ -130,6 +131,7 @@ class MatchingPageController(Controller):
         page_request: NamedDependency[PageRequest],
     ) -> Template:
         page = await proposals.list_for(request.user, page_request)
+        notices = await unread(proposals.session, request.user)
         pairings = [Pairing.of(proposal) for proposal in page.items]
         rows = [
             (proposal, steps_for(request.user, pairing), still_to_answer(pairing))
@@ -137,7 +139,15 @@ class MatchingPageController(Controller):
         ]
         return Template(
             "matching/proposals.html",
-            context={"page": page, "rows": rows, **_helpers(proposals.clock)},
+            context={
+                "page": page,
+                "rows": rows,
+                "notices": notices,
+                "translate_notice": lambda notice: translate(
+                    locale_of(request), notice.message, notice.params
+                ),
+                **_helpers(proposals.clock),
+            },
         )
 
     @post("/proposals/{proposal_id:uuid}/{step:str}", name="matching:step", opt=SIGNED_IN)
@@ -153,6 +163,16 @@ class MatchingPageController(Controller):
         await proposals.take(proposal_id, step, request.user, actor_of(request), reason=body.reason)
         flash_text(request, STEP_DONE[step])
         return Redirect(safe_next(form.get("next"), "/proposals"))
+
+    @post("/notices/{notice_id:uuid}/read", name="matching:notice-read", opt=SIGNED_IN)
+    async def notice_read(
+        self,
+        request: Request[Identity, Any, Any],
+        proposals: NamedDependency[ProposalService],
+        notice_id: FromPath[UUID],
+    ) -> Redirect:
+        await mark_read(proposals.session, proposals.clock, request.user, notice_id)
+        return Redirect("/proposals")
 
     @get("/workbench", name="matching:workbench", opt=REVIEWERS)
     async def workbench_page(

@@ -53,6 +53,7 @@ from demand.photo_routes import (
     NeedPhotoApiController,
     NeedPhotoPageController,
 )
+from matching import lifecycle as matching_lifecycle
 from matching.event_api import EventApiController
 from matching.pages import MatchingPageController
 from matching.proposal_api import ProposalApiController
@@ -152,6 +153,7 @@ def create_app(
     a clock they control."""
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
+    matching_lifecycle.register()
     public_memory = PublicMemory(searches=RecentAnswers(ttl=settings.search_memory_seconds))
     search = SearchRuntime(settings, db_config, clock)
     template_config = build_template_config()

@@ -10,8 +10,10 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Role, Verification
+from catalogue.workflow import EntryState
+from supply.models import Offer
 from tests.conftest import FakeClock
-from tests.factories import bearer, make_user, need_body
+from tests.factories import bearer, make_user, need_body, sign_in
 from tests.matching.parties import Parties
 
 
@@ -80,9 +82,25 @@ async def test_accepting_rechecks_the_organization_and_the_entries(
     assert (refused.status_code, refused.json()["code"]) == (409, "no_longer_open")
     assert await _committed(parties.client, need) == 0
     await session.execute(update(Organization).values(verification=Verification.VERIFIED))
-    await parties.client.post(
-        f"/api/v1/offers/{offer['id']}/close", headers=parties.headers["member"]
-    )
+    await session.execute(update(Offer).values(state=EntryState.CLOSED))
     closed = await parties.step("worker", proposal, "accept")
-    assert closed.status_code == 409
+    assert (closed.status_code, closed.json()["code"]) == (409, "no_longer_open")
     assert await _committed(parties.client, need) == 0
+
+
+async def test_contacts_are_shown_once_both_have_agreed(
+    parties: Parties, pair: tuple[dict, dict], clock: FakeClock
+) -> None:
+    _need, offer = pair
+    body = need_body(
+        clock, title="有专人联系的需求", contact_name="王主任", contact_phone="13800000000"
+    )
+    need = await parties.publish("needs", body)
+    proposal = (await parties.propose("member", need, offer)).json()
+    await sign_in(parties.client, "worker")
+    before = (await parties.client.get("/proposals")).text
+    assert "0870-2123456" not in before, "the organization's phone only once both agreed"
+    await parties.step("worker", proposal, "accept")
+    station_view = (await parties.client.get("/proposals")).text
+    assert "0870-2123456" in station_view
+    assert "13800000000" in station_view, "the need's own contact, not the station's"
