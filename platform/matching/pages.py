@@ -3,6 +3,7 @@ with their answers, signing events with their plan per county, and the reviewer'
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -35,9 +36,10 @@ from matching.proposal_schemas import AnswerIn, ProposalIn
 from matching.proposals import ProposalService
 from matching.rules import Step
 from matching.schemas import SuggestionFilters
-from matching.scoring import Component
+from matching.scoring import DEFAULT_WEIGHTS, NEWCOMER_TRACK_RECORD, Component
 from matching.suggestion_api import provide_suggestions
 from matching.suggestions import SuggestionService
+from matching.why import sentence_maker
 from matching.workbench import workbench
 from regions.deps import provide_region_service
 from regions.service import RegionService
@@ -63,9 +65,13 @@ STEP_DONE = {
 REVIEWERS = roles(Role.REVIEWER)
 
 
-def _helpers(clock: Clock) -> dict[str, Any]:
+def _helpers(
+    clock: Clock, locale: str, weights: Mapping[Component, float] = DEFAULT_WEIGHTS
+) -> dict[str, Any]:
     return {
         "component_labels": COMPONENT_LABELS,
+        "why_sentence": sentence_maker(locale, weights),
+        "newcomer_track_record": NEWCOMER_TRACK_RECORD,
         **entry_helpers(clock),
     }
 
@@ -95,19 +101,21 @@ class MatchingPageController(Controller):
         """The best few pairings for a need or an offer, each with why, for htmx to show on
         the entry's page (to its owners and reviewers; empty for anyone else)."""
         found: list[Any] = []
+        this: Any = None
         if kind == "need":
-            need = await suggestions.need_for(entry_id, request.user)
-            found = (await suggestions.for_need(need.id, SUGGESTED, SuggestionFilters())).items
+            this = await suggestions.need_for(entry_id, request.user)
+            found = (await suggestions.for_need(this.id, SUGGESTED, SuggestionFilters())).items
         elif kind == "offer":
-            offer = await suggestions.offer_for(entry_id, request.user)
-            found = (await suggestions.for_offer(offer.id, SUGGESTED, SuggestionFilters())).items
+            this = await suggestions.offer_for(entry_id, request.user)
+            found = (await suggestions.for_offer(this.id, SUGGESTED, SuggestionFilters())).items
         return Template(
             "matching/_suggestions.html",
             context={
                 "kind": kind,
                 "entry_id": entry_id,
                 "found": found,
-                **_helpers(suggestions.clock),
+                "this": this,
+                **_helpers(suggestions.clock, locale_of(request), suggestions.weights),
             },
         )
 
@@ -146,7 +154,7 @@ class MatchingPageController(Controller):
                 "translate_notice": lambda notice: translate(
                     locale_of(request), notice.message, notice.params
                 ),
-                **_helpers(proposals.clock),
+                **_helpers(proposals.clock, locale_of(request), proposals.weights),
             },
         )
 
@@ -176,11 +184,17 @@ class MatchingPageController(Controller):
 
     @get("/workbench", name="matching:workbench", opt=REVIEWERS)
     async def workbench_page(
-        self, db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+        self,
+        request: Request[Identity, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
     ) -> Template:
         return Template(
             "matching/workbench.html",
-            context={"bench": await workbench(db_session, clock), **_helpers(clock)},
+            context={
+                "bench": await workbench(db_session, clock),
+                **_helpers(clock, locale_of(request)),
+            },
         )
 
     @get("/events", name="matching:events", opt=REVIEWERS)
@@ -213,6 +227,7 @@ class MatchingPageController(Controller):
     @get("/events/{event_id:uuid}", name="matching:event", opt=REVIEWERS)
     async def event_page(
         self,
+        request: Request[Identity, Any, Any],
         events: NamedDependency[EventService],
         regions: NamedDependency[RegionService],
         event_id: FromPath[UUID],
@@ -235,7 +250,7 @@ class MatchingPageController(Controller):
                 "by_county": by_county,
                 "coverage": coverage(event),
                 "total": sum(pair.score for pair in event.pairs_in_plan),
-                "component_labels": COMPONENT_LABELS,
+                **_helpers(events.clock, locale_of(request), events.weights),
                 "needs": needs,
                 "offers": offers,
             },

@@ -54,6 +54,8 @@ FULL_WAIT_DAYS = 60
 PRIOR_SUCCESSES = 2.0
 PRIOR_TRIALS = 4.0
 """A Beta(2, 2) prior: a newcomer with no history scores 0.5, not 0."""
+NEWCOMER_TRACK_RECORD = PRIOR_SUCCESSES / PRIOR_TRIALS
+"""What an organization without history scores: shown as "new", not as a record of 50%."""
 TOWNSHIP_PAIRING_WEIGHT = 0.5
 
 

@@ -59,7 +59,11 @@ async def test_the_station_sees_suggestions_and_proposes_from_its_need_page(
     assert panel_url is not None
     panel = await client.get(panel_url.group(1))
     assert offer["title"] in panel.text
-    assert "<meter" in panel.text, "why it is suggested"
+    assert "<meter" in panel.text, "why it is suggested, in detail"
+    sentence = re.search(r'class="why-sentence"><small>(.*?)</small>', panel.text)
+    assert sentence is not None
+    assert "同属特殊困难群体·留守儿童" in sentence.group(1), "a sentence from the top components"
+    assert "新加入的组织" in panel.text, "not a track record of 50%"
     proposed = await post_form(
         client,
         "/proposals/new",
