@@ -19,13 +19,14 @@ from core.clock import Clock
 from core.forms import parse
 from core.i18n import locale_of
 from core.settings import Settings
-from matching.conversion import propose_all
+from matching.conversion import preview, propose_all
 from matching.event_schemas import (
     ConversionRead,
     EventIn,
     EventRead,
     PairIn,
     PlanIn,
+    PreviewRead,
     conversion_read,
     event_read,
 )
@@ -109,6 +110,19 @@ class EventApiController(Controller):
         pair_id: FromPath[UUID],
     ) -> EventRead:
         return event_read(await events.drop_pair(event_id, pair_id, actor_of(request)))
+
+    @get("/{event_id:uuid}/proposals", opt=REVIEWERS, summary="Preview of the proposals")
+    async def preview_proposals(
+        self, events: NamedDependency[EventService], event_id: FromPath[UUID]
+    ) -> PreviewRead:
+        """How many proposals confirming would send, to how many organizations, per county."""
+        found = preview(await events.get(event_id))
+        return PreviewRead(
+            pairs=found.pairs,
+            organizations=found.organizations,
+            by_county=found.by_county,
+            already_proposed=found.already_proposed,
+        )
 
     @post("/{event_id:uuid}/proposals", opt=REVIEWERS, status_code=HTTP_200_OK)
     async def propose_all(

@@ -75,6 +75,15 @@ class SkippedRead(BaseModel):
     reason: str
 
 
+class PreviewRead(BaseModel):
+    """What turning the plan into proposals would send."""
+
+    pairs: int
+    organizations: int
+    by_county: dict[str, int]
+    already_proposed: int
+
+
 class ConversionRead(BaseModel):
     proposal_ids: list[UUID]
     skipped: list[SkippedRead]

@@ -26,7 +26,6 @@ from core.i18n import locale_of, translate
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
 from matching.consent import Pairing, steps_for, still_to_answer
-from matching.conversion import propose_all
 from matching.event_api import provide_events
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import EventService, coverage
@@ -264,7 +263,8 @@ class MatchingPageController(Controller):
         event_id: FromPath[UUID],
         action: FromPath[str],
     ) -> Redirect:
-        """``plan``, ``propose`` (all pairs), ``drop`` (one pair) or ``add`` (need and offer)."""
+        """``plan``, ``drop`` (one pair) or ``add`` (need and offer); proposing goes through
+        the preview (`matching.signing_pages`)."""
         form = await request.form()
         values = form_values(form)
         actor = actor_of(request)
@@ -272,13 +272,6 @@ class MatchingPageController(Controller):
             await events.plan(event_id, request.user, actor)
             flash_text(
                 request, N_("Planned: the best total score with every coverable county covered.")
-            )
-        elif action == "propose":
-            done = await propose_all(events, event_id, request.user, actor, locale_of(request))
-            flash_text(
-                request,
-                N_("Proposals sent; pairs the rules refused are still in the plan."),
-                "success" if not done.skipped else "warning",
             )
         elif action == "drop":
             await events.drop_pair(event_id, parse(PairChoice, values).pair_id, actor)

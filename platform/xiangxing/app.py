@@ -57,6 +57,7 @@ from matching import lifecycle as matching_lifecycle
 from matching.event_api import EventApiController
 from matching.pages import MatchingPageController
 from matching.proposal_api import ProposalApiController
+from matching.signing_pages import SigningPageController
 from matching.suggestion_api import SuggestionApiController
 from regions.controllers import RegionApiController, RegionPageController
 from search.controllers import SearchApiController
@@ -108,6 +109,7 @@ ROUTE_HANDLERS = [
     ProposalApiController,
     EventApiController,
     MatchingPageController,
+    SigningPageController,
 ]
 
 

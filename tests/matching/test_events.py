@@ -145,6 +145,13 @@ async def test_the_draft_is_edited_then_proposed_in_one_action(
     assert added.json()["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1}
     assert any(pair["added_by_hand"] for pair in added.json()["pairs"])
 
+    preview = (await bureau.call("GET", f"/{event['id']}/proposals")).json()
+    assert preview == {
+        "pairs": 2,
+        "organizations": 1,
+        "by_county": {ZHAOYANG: 1, ZHENXIONG: 1},
+        "already_proposed": 0,
+    }
     converted = await bureau.call("POST", f"/{event['id']}/proposals")
     assert converted.status_code == 200, converted.text
     assert len(converted.json()["proposal_ids"]) == 2
