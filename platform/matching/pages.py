@@ -215,7 +215,10 @@ class MatchingPageController(Controller):
         self, request: Request[Identity, Any, Any], events: NamedDependency[EventService]
     ) -> Redirect:
         form = await request.form()
-        values = {**form_values(form), "county_codes": form.getall("county_codes", [])}
+        values = {
+            **{key: value for key, value in form_values(form).items() if value != ""},
+            "county_codes": form.getall("county_codes", []),
+        }
         body = parse(EventIn, values)
         event = await events.create(
             **body.model_dump(), identity=request.user, actor=actor_of(request)
