@@ -8,9 +8,15 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.errors import N_
 from demand.models import Need
 from matching.models import Proposal, ProposalState
 from supply.models import Offer
+
+DECLINED = N_(
+    "This pairing was declined (%(reason)s); it can be proposed again once the need or the "
+    "offer is edited."
+)
 
 
 def still_declined(

@@ -28,7 +28,7 @@ from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput, NotFound
 from core.settings import Settings
 from demand.models import Need
-from matching.declines import decline_between, declined_pairs
+from matching.declines import DECLINED, decline_between, declined_pairs
 from matching.facts import lacking, need_facts, offer_facts, pairings_held
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
 from matching.planner import PlanProblem, prune_top_k, solve
@@ -352,10 +352,7 @@ class EventService:
         declined = await decline_between(self.session, need, offer)
         if declined is not None:
             raise InvalidInput(
-                N_(
-                    "This pairing was declined (%(reason)s); it can be proposed again once the "
-                    "need or the offer is edited."
-                ),
+                DECLINED,
                 params={"reason": declined.answer_reason},
             )
         held = await pairings_held(self.session, [need.township_code])

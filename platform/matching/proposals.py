@@ -37,7 +37,7 @@ from matching.consent import (
     proposing_side,
     still_to_answer,
 )
-from matching.declines import decline_between
+from matching.declines import DECLINED, decline_between
 from matching.facts import need_facts, offer_facts, pairings_held
 from matching.models import Proposal, ProposalLine, ProposalState, Side
 from matching.relations import offer_subcategories_for
@@ -193,10 +193,7 @@ class ProposalService:
         declined = await decline_between(self.session, need, offer)
         if declined is not None:
             raise DeclinedBefore(
-                N_(
-                    "This pairing was declined (%(reason)s); it can be proposed again once the "
-                    "need or the offer is edited."
-                ),
+                DECLINED,
                 params={"reason": declined.answer_reason},
             )
         already = await self.session.scalar(
