@@ -40,6 +40,7 @@ from accounts.schemas import (
     UserCreate,
     UserUpdate,
 )
+from accounts.suspension import ORGANIZATION_SUSPENDED, OrganizationSuspended
 from core.audit import Actor, record, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
@@ -325,6 +326,9 @@ class AccountsService:
         organization.verification = state
         if state is Verification.VERIFIED:
             organization.verified_at = self.clock()
+        if state is Verification.SUSPENDED and before["verification"] is not state:
+            suspended = OrganizationSuspended(organization.id, actor, self.clock())
+            await ORGANIZATION_SUSPENDED.announce(self.session, suspended)
         self._audit(
             actor,
             f"organization.{state.value}",

@@ -123,7 +123,13 @@ async def _take_step(
 ) -> None:
     body = parse(StepRequest, form_values(form))
     await service.transition(
-        entry, step, request.user, actor_of(request), reason=body.reason, version=body.version
+        entry,
+        step,
+        request.user,
+        actor_of(request),
+        reason=body.reason,
+        version=body.version,
+        confirmed=body.confirm,
     )
     flash_text(request, STEP_DONE[step])
 

@@ -115,3 +115,5 @@ class StepRequest(BaseModel):
 
     reason: Reason | None = None
     version: int | None = None
+    confirm: bool = False
+    """Withdrawing or closing an entry with pairings: the person confirms ending them."""

@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from accounts.identity import Identity
 from accounts.models import Role
 from accounts.policies import reviewed, reviews
+from catalogue.endings import ENTRY_ENDING, EntryEnding
 from catalogue.entry import EntryColumns
 from catalogue.models import Category, EntryEvent, EntryKind
 from catalogue.repository import oldest_first
@@ -141,6 +142,7 @@ class EntryWorkflow(ABC, Generic[E]):
         *,
         reason: str | None = None,
         version: int | None = None,
+        confirmed: bool = False,
     ) -> E:
         allowed = parties_for(transition)
         if not self.parties(identity, entry) & allowed:
@@ -173,6 +175,9 @@ class EntryWorkflow(ABC, Generic[E]):
         elif transition in (Transition.CLOSE, Transition.WITHDRAW):
             entry.closed_at = now
         await self.flush()
+        if before is EntryState.PUBLISHED and transition in (Transition.CLOSE, Transition.WITHDRAW):
+            ending = EntryEnding(self.kind, entry.id, reason or "", confirmed, actor, now)
+            await ENTRY_ENDING.announce(self.session, ending)
         self.history(entry, transition.done, actor, before, reason)
         return entry
 

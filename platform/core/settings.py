@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     """Addresses or networks (CIDR) of the reverse proxies whose ``X-Forwarded-For`` and
     ``X-Forwarded-Proto`` are believed; anyone else could write any address in them."""
+    plan_min_score: float = Field(default=0.5, ge=0, le=1)
+    """A signing event's plan adds pairs beyond covering each county only from this score up,
+    and only with evidence (the same or a related sub-category, or shared words)."""
     debug: bool = False
 
     @classmethod

@@ -136,6 +136,12 @@ class NeedApiController(Controller):
         body = parse(StepRequest, data or {})
         need = await needs.require(need_id, request.user)
         await needs.transition(
-            need, step, request.user, actor_of(request), reason=body.reason, version=body.version
+            need,
+            step,
+            request.user,
+            actor_of(request),
+            reason=body.reason,
+            version=body.version,
+            confirmed=body.confirm,
         )
         return _view(needs, need, request.user)

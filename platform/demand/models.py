@@ -99,6 +99,9 @@ class Need(UUIDv7AuditBase, EntryColumns):
     urgency: Mapped[Urgency] = mapped_column(value_enum(Urgency, 8))
     deadline: Mapped[date] = mapped_column(Date, index=True)
     verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    contact_name: Mapped[str] = mapped_column(String(50), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    """Who answers for this need when it is not the station's usual contact."""
 
     region: Mapped[Region] = relationship(foreign_keys=[region_code], lazy="joined")
     station: Mapped[Station | None] = relationship(lazy="joined")
@@ -119,7 +122,10 @@ class Need(UUIDv7AuditBase, EntryColumns):
 
     @property
     def contact(self) -> tuple[str, str]:
-        """Who to call about it: the station's contact (private to platform users)."""
+        """Who to call about it: its own contact, else the station's (private to platform
+        users)."""
+        if self.contact_name or self.contact_phone:
+            return (self.contact_name, self.contact_phone)
         if self.station is None:
             return (self.channel_name, "")
         return (self.station.contact_name, self.station.contact_phone)

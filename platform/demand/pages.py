@@ -48,6 +48,8 @@ def need_values(need: Need) -> dict[str, Any]:
         "region_code": need.region_code,
         "channel": need.channel.value,
         "channel_name": need.channel_name,
+        "contact_name": need.contact_name,
+        "contact_phone": need.contact_phone,
         "beneficiary_count": str(need.beneficiary_count),
         "beneficiary_groups": list(need.beneficiary_groups),
         "urgency": need.urgency.value,

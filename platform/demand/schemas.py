@@ -30,6 +30,9 @@ class NeedFields(BaseModel):
     tags: list[Tag] = Field(default_factory=list, max_length=10)
     channel: Channel = Channel.STATION
     channel_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
+    """Who answers for this need, when not the station's usual contact."""
+    contact_phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] = ""
 
     @model_validator(mode="after")
     def _channel_named(self) -> NeedFields:

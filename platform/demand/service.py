@@ -154,6 +154,8 @@ class NeedService(EntryWorkflow[Need]):
         need.county_code = township_code[:6] + "000000"
         need.channel = data.channel
         need.channel_name = data.channel_name
+        need.contact_name = data.contact_name
+        need.contact_phone = data.contact_phone
         need.station = (
             await self.session.scalar(select(Station).where(Station.township_code == township_code))
             if data.channel is Channel.STATION

@@ -19,12 +19,14 @@ from core.clock import Clock
 from core.forms import parse
 from core.i18n import locale_of
 from core.settings import Settings
+from matching.conversion import preview, propose_all
 from matching.event_schemas import (
     ConversionRead,
     EventIn,
     EventRead,
     PairIn,
     PlanIn,
+    PreviewRead,
     conversion_read,
     event_read,
 )
@@ -41,7 +43,7 @@ async def provide_events(
     clock: NamedDependency[Clock],
     settings: NamedDependency[Settings],
 ) -> EventService:
-    return EventService(db_session, clock, weights_from(settings))
+    return EventService(db_session, clock, weights_from(settings), settings.plan_min_score)
 
 
 class EventApiController(Controller):
@@ -109,6 +111,19 @@ class EventApiController(Controller):
     ) -> EventRead:
         return event_read(await events.drop_pair(event_id, pair_id, actor_of(request)))
 
+    @get("/{event_id:uuid}/proposals", opt=REVIEWERS, summary="Preview of the proposals")
+    async def preview_proposals(
+        self, events: NamedDependency[EventService], event_id: FromPath[UUID]
+    ) -> PreviewRead:
+        """How many proposals confirming would send, to how many organizations, per county."""
+        found = preview(await events.get(event_id))
+        return PreviewRead(
+            pairs=found.pairs,
+            organizations=found.organizations,
+            by_county=found.by_county,
+            already_proposed=found.already_proposed,
+        )
+
     @post("/{event_id:uuid}/proposals", opt=REVIEWERS, status_code=HTTP_200_OK)
     async def propose_all(
         self,
@@ -117,7 +132,7 @@ class EventApiController(Controller):
         event_id: FromPath[UUID],
     ) -> ConversionRead:
         """Turn every pair not yet proposed into a proposal; refused ones are listed."""
-        conversion = await events.propose_all(
-            event_id, request.user, actor_of(request), locale_of(request)
+        conversion = await propose_all(
+            events, event_id, request.user, actor_of(request), locale_of(request)
         )
         return conversion_read(conversion)

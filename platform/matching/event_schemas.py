@@ -8,7 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from matching.events import Conversion, coverage
+from matching.conversion import Conversion
+from matching.events import coverage
 from matching.models import PlanPair, SigningEvent
 
 CountyCode = Annotated[str, StringConstraints(pattern=r"^\d{6}000000$")]
@@ -19,6 +20,10 @@ class EventIn(BaseModel):
     held_on: date
     place: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
     county_codes: list[CountyCode] = Field(min_length=1, max_length=200)
+    county_cap: int | None = Field(default=None, ge=1, le=10_000)
+    """At most this many planned pairs per county; none: no cap."""
+    organization_cap: int | None = Field(default=None, ge=1, le=10_000)
+    """At most this many planned pairs per organization; none: no cap."""
 
 
 class PlanIn(BaseModel):
@@ -54,6 +59,8 @@ class EventRead(BaseModel):
     held_on: date
     place: str
     county_codes: list[str]
+    county_cap: int | None
+    organization_cap: int | None
     planned_at: datetime | None
     coverage: dict[str, int]
     """Pairs of the plan per county in scope."""
@@ -66,6 +73,15 @@ class EventRead(BaseModel):
 class SkippedRead(BaseModel):
     pair_id: UUID
     reason: str
+
+
+class PreviewRead(BaseModel):
+    """What turning the plan into proposals would send."""
+
+    pairs: int
+    organizations: int
+    by_county: dict[str, int]
+    already_proposed: int
 
 
 class ConversionRead(BaseModel):
@@ -89,13 +105,15 @@ def pair_read(pair: PlanPair) -> PlanPairRead:
 
 
 def event_read(event: SigningEvent) -> EventRead:
-    pairs = sorted(event.pairs, key=lambda pair: (pair.county_code, -pair.score))
+    pairs = sorted(event.pairs_in_plan, key=lambda pair: (pair.county_code, -pair.score))
     return EventRead(
         id=event.id,
         name=event.name,
         held_on=event.held_on,
         place=event.place,
         county_codes=event.county_codes,
+        county_cap=event.county_cap,
+        organization_cap=event.organization_cap,
         planned_at=event.planned_at,
         coverage=coverage(event),
         uncovered=event.uncovered,

@@ -3,17 +3,16 @@
 A reviewer creates an event for some counties and asks for a plan: every current need of those
 counties that still lacks something, every current offer with capacity left, each pair that
 could be paired scored (`matching.scoring`), pruned to each need's best ``k``, then solved
-exactly by `matching.planner` so that the total score is highest while every county that can be
-covered gets at least one pairing. The plan is a draft: pairs can be dropped or added by hand,
-and then turned into proposals in one action (each one a proposal by the reviewer, answered by
-the organization as usual; a pair the rules refuse is reported, not forced).
+exactly by `matching.planner`: first every county that can be covered gets a pairing, then only
+pairs above the plan's threshold (a minimum score and evidence of a fit) are added, within the
+event's caps per county and per organization. The plan is a draft: pairs can be dropped or
+added by hand (a re-plan keeps both), then turned into proposals (`matching.conversion`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -23,48 +22,64 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
+from accounts.policies import reviews
 from core.audit import Actor, record
 from core.clock import Clock, local_date
-from core.errors import N_, DomainError, FieldProblem, InvalidInput, NotFound
-from core.i18n import translate
+from core.errors import N_, FieldProblem, InvalidInput, NotFound
+from core.settings import Settings
 from demand.models import Need
 from demand.policy import need_public
+from matching.declines import DECLINED, decline_between, declined_pairs
 from matching.facts import lacking, need_facts, offer_facts, pairings_held
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
 from matching.planner import PlanProblem, prune_top_k, solve
-from matching.proposals import ProposalService
-from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, score
+from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, has_evidence, score
 from supply.models import Offer
 from supply.policy import offer_public
 
 DEFAULT_K = 20
 """Candidates kept per need before solving: enough for the plan to trade one for another."""
+DEFAULT_MIN_SCORE = Settings.model_fields["plan_min_score"].default
 
 
 class EventNotFound(NotFound):
     code = "event_not_found"
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    pair: PlanPair
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Conversion:
-    proposed: list[Proposal]
-    skipped: list[Skipped]
-
-
 def coverage(event: SigningEvent) -> dict[str, int]:
     """Pairs of the draft plan per county in scope (0 where none)."""
-    counts = Counter(pair.county_code for pair in event.pairs)
+    counts = Counter(pair.county_code for pair in event.pairs_in_plan)
     return {county: counts.get(county, 0) for county in event.county_codes}
 
 
 def _breakdown(parts: dict[Component, float]) -> dict[str, float]:
     return {name.value: value for name, value in parts.items()}
+
+
+def _caps(
+    event: SigningEvent,
+    kept: list[PlanPair],
+    counties: list[str],
+    organizations: list[UUID],
+    offers: list[Offer],
+) -> dict[str, np.ndarray]:
+    """The event's caps per county and per organization, less what kept pairs already use."""
+    caps: dict[str, np.ndarray] = {}
+    if event.county_cap is not None:
+        used = Counter(pair.county_code for pair in kept)
+        caps["county_cap"] = np.array(
+            [max(0, event.county_cap - used[code]) for code in counties], dtype=np.int64
+        )
+    if event.organization_cap is not None:
+        used = Counter(pair.offer.organization_id for pair in kept)
+        group = {organization: index for index, organization in enumerate(organizations)}
+        caps["offer_group"] = np.array(
+            [group[offer.organization_id] for offer in offers], dtype=np.int64
+        )
+        caps["group_cap"] = np.array(
+            [max(0, event.organization_cap - used[o]) for o in organizations], dtype=np.int64
+        )
+    return caps
 
 
 class EventService:
@@ -73,10 +88,12 @@ class EventService:
         session: AsyncSession,
         clock: Clock,
         weights: Mapping[Component, float] = DEFAULT_WEIGHTS,
+        min_score: float = DEFAULT_MIN_SCORE,
     ) -> None:
         self.session = session
         self.clock = clock
         self.weights = weights
+        self.min_score = min_score
 
     async def create(
         self,
@@ -87,12 +104,16 @@ class EventService:
         county_codes: list[str],
         identity: Identity,
         actor: Actor,
+        county_cap: int | None = None,
+        organization_cap: int | None = None,
     ) -> SigningEvent:
         event = SigningEvent(
             name=name,
             held_on=held_on,
             place=place,
             county_codes=sorted(set(county_codes)),
+            county_cap=county_cap,
+            organization_cap=organization_cap,
             created_by_id=identity.user_id,
             uncovered={},
             pairs=[],
@@ -153,13 +174,16 @@ class EventService:
         return needs, await self._current(Offer)  # type: ignore[return-value]
 
     async def _paired(self) -> set[tuple[UUID, UUID]]:
-        """Needs and offers already in an open or accepted proposal: never planned again."""
+        """Needs and offers already in an open or accepted proposal, or declined (until an
+        entry is edited): never planned again."""
         rows = await self.session.execute(
             select(Proposal.need_id, Proposal.offer_id).where(
                 Proposal.state.in_((ProposalState.PROPOSED, ProposalState.ACCEPTED))
             )
         )
-        return {(need_id, offer_id) for need_id, offer_id in rows}
+        return {(need_id, offer_id) for need_id, offer_id in rows} | await declined_pairs(
+            self.session
+        )
 
     async def _open_per(self, column: Any) -> Counter[UUID]:
         """Open (unanswered) proposals per need or per offer: they hold a slot or a unit of
@@ -174,18 +198,28 @@ class EventService:
     async def plan(
         self, event_id: UUID, identity: Identity, actor: Actor, k: int = DEFAULT_K
     ) -> SigningEvent:
-        """Replace the event's draft (pairs not yet proposed) with the optimal plan."""
+        """Replace the planner's pairs of the draft with the optimal plan. Pairs added or
+        dropped by hand and pairs already proposed stay as they are: the plan is made around
+        them (their slots, capacity and caps used, their counties covered)."""
         event = await self.get(event_id)
         scope = set(event.county_codes)
+        kept = [
+            pair
+            for pair in event.pairs_in_plan
+            if pair.added_by_hand or pair.proposal_id is not None
+        ]
+        unproposed = [pair for pair in kept if pair.proposal_id is None]
         waiting = await self._open_per(Proposal.need_id)
+        waiting.update(pair.need_id for pair in unproposed)
         needs = [
             need
             for need in await self._current(Need)
             if need.county_code in scope
             and len(lacking(need)) > waiting[need.id]
-            and identity.may_review(need.category)
+            and reviews(identity, need.category)
         ]
         busy = await self._open_per(Proposal.offer_id)
+        busy.update(pair.offer_id for pair in unproposed)
         offers = [
             offer
             for offer in await self._current(Offer)
@@ -195,21 +229,22 @@ class EventService:
         now = self.clock()
         need_facts_of = [need_facts(need, held) for need in needs]
         offer_facts_of = [offer_facts(offer) for offer in offers]
-        taken = await self._paired()
-        pairs: list[tuple[int, int, float, dict[str, float]]] = []
+        taken = await self._paired() | {(pair.need_id, pair.offer_id) for pair in event.pairs}
+        pairs: list[tuple[int, int, float, dict[str, float], bool]] = []
         for i, facts in enumerate(need_facts_of):
             for j, candidate in enumerate(offer_facts_of):
                 if (needs[i].id, offers[j].id) not in taken and eligible(facts, candidate):
                     scored = score(facts, candidate, now, self.weights)
-                    pairs.append((i, j, scored.total, _breakdown(scored.parts)))
-        covered = {pair.county_code for pair in event.pairs if pair.proposal_id is not None}
-        # counties already served by pairs proposed from an earlier plan need no lower bound
+                    wanted = scored.total >= self.min_score and has_evidence(facts, candidate)
+                    pairs.append((i, j, scored.total, _breakdown(scored.parts), wanted))
         counties = sorted(scope)
         county_index = {code: index for index, code in enumerate(counties)}
+        covered = {pair.county_code for pair in kept}
         pair_need = np.array([p[0] for p in pairs], dtype=np.int64)
         pair_offer = np.array([p[1] for p in pairs], dtype=np.int64)
         pair_score = np.array([min(1.0, max(0.0, p[2])) for p in pairs], dtype=np.float64)
-        kept = prune_top_k(pair_need, pair_offer, pair_score, k) if pairs else np.array([], int)
+        pruned = prune_top_k(pair_need, pair_offer, pair_score, k) if pairs else np.array([], int)
+        organizations = sorted({offer.organization_id for offer in offers})
         result = solve(
             PlanProblem(
                 need_county=np.array([county_index[n.county_code] for n in needs], dtype=np.int64),
@@ -219,20 +254,27 @@ class EventService:
                 offer_capacity=np.array(
                     [o.remaining_capacity - busy[o.id] for o in offers], dtype=np.int64
                 ),
-                pair_need=pair_need[kept],
-                pair_offer=pair_offer[kept],
-                pair_score=pair_score[kept],
+                pair_need=pair_need[pruned],
+                pair_offer=pair_offer[pruned],
+                pair_score=pair_score[pruned],
+                pair_wanted=np.array([pairs[i][4] for i in pruned.tolist()], dtype=bool),
                 counties_in_scope=np.array(
                     [county_index[code] for code in counties if code not in covered],
                     dtype=np.int64,
                 ),
+                **_caps(event, kept, counties, organizations, offers),
             )
         )
         await self.session.execute(
-            delete(PlanPair).where(PlanPair.event_id == event.id, PlanPair.proposal_id.is_(None))
+            delete(PlanPair).where(
+                PlanPair.event_id == event.id,
+                PlanPair.proposal_id.is_(None),
+                PlanPair.added_by_hand.is_(False),
+                PlanPair.dropped_by_hand.is_(False),
+            )
         )
-        for index in kept[result.chosen].tolist():
-            need_index, offer_index, value, parts = pairs[index]
+        for index in pruned[result.chosen].tolist():
+            need_index, offer_index, value, parts, _wanted = pairs[index]
             need = needs[need_index]
             self.session.add(
                 PlanPair(
@@ -258,13 +300,14 @@ class EventService:
                 "pairs": len(result.chosen),
                 "total_score": round(result.total_score, 6),
                 "uncovered": event.uncovered,
-                "candidates": len(kept),
+                "candidates": len(pruned),
+                "min_score": self.min_score,
             },
         )
         return event
 
     async def _pair(self, event: SigningEvent, pair_id: UUID) -> PlanPair:
-        pair = next((pair for pair in event.pairs if pair.id == pair_id), None)
+        pair = next((pair for pair in event.pairs_in_plan if pair.id == pair_id), None)
         if pair is None:
             raise NotFound(N_("This pair is not in the event's plan."))
         return pair
@@ -272,7 +315,10 @@ class EventService:
     async def drop_pair(self, event_id: UUID, pair_id: UUID, actor: Actor) -> SigningEvent:
         event = await self.get(event_id)
         pair = await self._pair(event, pair_id)
-        event.pairs.remove(pair)
+        if pair.added_by_hand:
+            event.pairs.remove(pair)
+        else:
+            pair.dropped_by_hand = True
         await self.session.flush()
         self._audit(
             actor,
@@ -296,8 +342,20 @@ class EventService:
                 N_("The need is not in one of the event's counties."),
                 problems=[FieldProblem("need_id", "out_of_scope", N_("Not in scope."))],
             )
-        if any(p.need_id == need.id and p.offer_id == offer.id for p in event.pairs):
+        if any(p.need_id == need.id and p.offer_id == offer.id for p in event.pairs_in_plan):
             raise InvalidInput(N_("This pair is already in the plan."))
+        dropped = next(
+            (p for p in event.pairs if p.need_id == need.id and p.offer_id == offer.id), None
+        )
+        if dropped is not None:
+            event.pairs.remove(dropped)
+            await self.session.flush()
+        declined = await decline_between(self.session, need, offer)
+        if declined is not None:
+            raise InvalidInput(
+                DECLINED,
+                params={"reason": declined.answer_reason},
+            )
         held = await pairings_held(self.session, [need.township_code])
         facts, candidate = need_facts(need, held), offer_facts(offer)
         if not eligible(facts, candidate):
@@ -324,27 +382,3 @@ class EventService:
             after={"need_id": need.id, "offer_id": offer.id},
         )
         return event
-
-    async def propose_all(
-        self, event_id: UUID, identity: Identity, actor: Actor, locale: str
-    ) -> Conversion:
-        """Every pair not yet proposed becomes a proposal by the reviewer; a pair the rules
-        refuse (limit reached, nothing left, no longer published) is skipped with the reason,
-        in a savepoint so the others still go through."""
-        event = await self.get(event_id)
-        proposals = ProposalService(self.session, self.clock, self.weights)
-        proposed: list[Proposal] = []
-        skipped: list[Skipped] = []
-        for pair in [pair for pair in event.pairs if pair.proposal_id is None]:
-            try:
-                async with self.session.begin_nested():
-                    proposal = await proposals.propose(
-                        pair.need_id, pair.offer_id, identity, actor, event_id=event.id
-                    )
-            except DomainError as refusal:
-                skipped.append(Skipped(pair, translate(locale, refusal.message, refusal.params)))
-                continue
-            pair.proposal_id = proposal.id
-            proposed.append(proposal)
-        await self.session.flush()
-        return Conversion(proposed=proposed, skipped=skipped)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from demand.models import Need, NeedLine
 from matching.models import Proposal, ProposalState
+from matching.relations import offer_subcategories_for
 from matching.scoring import LineKey, NeedFacts, OfferFacts
 from search.analysis import words
 from supply.models import Offer, OfferLine
@@ -83,6 +84,7 @@ def need_facts(need: Need, held: Pairings) -> NeedFacts:
         lacking=lacking(need),
         urgency=need.urgency.value,
         published_at=need.published_at or need.created_at,
+        related=offer_subcategories_for(need.subcategory_code),
         village_pairings=held.by_region.get(need.region_code, 0),
         township_pairings=held.by_township.get(need.township_code, 0)
         - held.by_region.get(need.region_code, 0),

@@ -11,7 +11,17 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.entry import MONEY
@@ -27,6 +37,9 @@ class ProposalState(StrEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    """Ended because the need or the offer was withdrawn or closed, or the organization
+    suspended; the reason says which."""
     CONVERTED = "converted"
     """Turned into a signed agreement."""
 
@@ -41,6 +54,7 @@ _STATE_LABELS = {
     ProposalState.DECLINED: N_("Declined"),
     ProposalState.WITHDRAWN: N_("Withdrawn"),
     ProposalState.EXPIRED: N_("Expired unanswered"),
+    ProposalState.CANCELLED: N_("Cancelled"),
     ProposalState.CONVERTED: N_("Signed as an agreement"),
 }
 
@@ -85,6 +99,17 @@ class Proposal(UUIDv7AuditBase):
     """The score's components when it was proposed ("为什么推荐")."""
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     answered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    answered_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    """Who declined, withdrew or cancelled it (empty when it expired)."""
+    organization_agreed_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    organization_agreed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    recipient_agreed_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    """The need's station worker, or the reviewer speaking for an association or department."""
+    recipient_agreed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    need_version: Mapped[int] = mapped_column(Integer, default=0)
+    offer_version: Mapped[int] = mapped_column(Integer, default=0)
+    """The entries' edit versions when proposed: a declined pair stays declined until one of
+    them is edited."""
     event_id: Mapped[UUID | None] = mapped_column(
         ForeignKey("signing_event.id", ondelete="SET NULL"), index=True
     )
@@ -124,12 +149,21 @@ class SigningEvent(UUIDv7AuditBase):
     county_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
     planned_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    county_cap: Mapped[int | None] = mapped_column(Integer)
+    """At most this many planned pairs per county (none: no cap)."""
+    organization_cap: Mapped[int | None] = mapped_column(Integer)
+    """At most this many planned pairs per organization (none: no cap)."""
     uncovered: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     """Counties in scope the last plan could not cover, with the reason."""
 
     pairs: Mapped[list[PlanPair]] = relationship(
         back_populates="event", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @property
+    def pairs_in_plan(self) -> list[PlanPair]:
+        """The plan as people see it: without the pairs a reviewer dropped."""
+        return [pair for pair in self.pairs if not pair.dropped_by_hand]
 
 
 class PlanPair(UUIDv7Base):
@@ -145,9 +179,34 @@ class PlanPair(UUIDv7Base):
     score: Mapped[float] = mapped_column(Float)
     breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     added_by_hand: Mapped[bool] = mapped_column(default=False)
+    dropped_by_hand: Mapped[bool] = mapped_column(default=False)
+    """Kept (not shown, not proposed) so that re-planning never brings the pair back."""
     proposal_id: Mapped[UUID | None] = mapped_column(ForeignKey("proposal.id", ondelete="SET NULL"))
     """Set once the pair was turned into a proposal."""
 
     event: Mapped[SigningEvent] = relationship(back_populates="pairs")
     need: Mapped[Need] = relationship(lazy="joined", innerjoin=True)
     offer: Mapped[Offer] = relationship(lazy="joined", innerjoin=True)
+
+
+class Notice(UUIDv7Base):
+    """A line on a party's to-do list: a pairing of theirs ended by the other side (an entry
+    withdrawn or closed, an organization suspended), with the reason."""
+
+    __tablename__ = "matching_notice"
+
+    organization_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    township_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    """The station's township; both empty: the reviewers speaking for an association or
+    department."""
+    proposal_id: Mapped[UUID] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(Text)
+    """Untranslated, shown in the reader's language with ``params``."""
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+    proposal: Mapped[Proposal] = relationship(lazy="joined", innerjoin=True)

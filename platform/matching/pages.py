@@ -3,6 +3,7 @@ with their answers, signing events with their plan per county, and the reviewer'
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -21,20 +22,23 @@ from catalogue.pages import entry_helpers, flash_text
 from core.clock import Clock, local_date
 from core.errors import N_
 from core.forms import form_values, parse
-from core.i18n import locale_of
+from core.i18n import locale_of, translate
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
+from matching.consent import Pairing, steps_for, still_to_answer
 from matching.event_api import provide_events
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import EventService, coverage
+from matching.notices import mark_read, unread
 from matching.proposal_api import provide_proposals
 from matching.proposal_schemas import AnswerIn, ProposalIn
-from matching.proposals import ProposalService, sides_of
-from matching.rules import Step, steps_for
+from matching.proposals import ProposalService
+from matching.rules import Step
 from matching.schemas import SuggestionFilters
-from matching.scoring import Component
+from matching.scoring import DEFAULT_WEIGHTS, NEWCOMER_TRACK_RECORD, Component
 from matching.suggestion_api import provide_suggestions
 from matching.suggestions import SuggestionService
+from matching.why import sentence_maker
 from matching.workbench import workbench
 from regions.deps import provide_region_service
 from regions.service import RegionService
@@ -50,16 +54,23 @@ COMPONENT_LABELS = {
     Component.FAIRNESS: N_("Places with fewer pairings first"),
 }
 STEP_DONE = {
-    Step.ACCEPT: N_("Accepted: the amounts are now committed."),
+    Step.ACCEPT: N_(
+        "Your side agrees. Once both sides have agreed the amounts are committed and each sees "
+        "the other's contact."
+    ),
     Step.DECLINE: N_("Declined; the other side sees your reason."),
     Step.WITHDRAW: N_("The proposal is withdrawn."),
 }
 REVIEWERS = roles(Role.REVIEWER)
 
 
-def _helpers(clock: Clock) -> dict[str, Any]:
+def _helpers(
+    clock: Clock, locale: str, weights: Mapping[Component, float] = DEFAULT_WEIGHTS
+) -> dict[str, Any]:
     return {
         "component_labels": COMPONENT_LABELS,
+        "why_sentence": sentence_maker(locale, weights),
+        "newcomer_track_record": NEWCOMER_TRACK_RECORD,
         **entry_helpers(clock),
     }
 
@@ -89,19 +100,21 @@ class MatchingPageController(Controller):
         """The best few pairings for a need or an offer, each with why, for htmx to show on
         the entry's page (to its owners and reviewers; empty for anyone else)."""
         found: list[Any] = []
+        this: Any = None
         if kind == "need":
-            need = await suggestions.need_for(entry_id, request.user)
-            found = (await suggestions.for_need(need.id, SUGGESTED, SuggestionFilters())).items
+            this = await suggestions.need_for(entry_id, request.user)
+            found = (await suggestions.for_need(this.id, SUGGESTED, SuggestionFilters())).items
         elif kind == "offer":
-            offer = await suggestions.offer_for(entry_id, request.user)
-            found = (await suggestions.for_offer(offer.id, SUGGESTED, SuggestionFilters())).items
+            this = await suggestions.offer_for(entry_id, request.user)
+            found = (await suggestions.for_offer(this.id, SUGGESTED, SuggestionFilters())).items
         return Template(
             "matching/_suggestions.html",
             context={
                 "kind": kind,
                 "entry_id": entry_id,
                 "found": found,
-                **_helpers(suggestions.clock),
+                "this": this,
+                **_helpers(suggestions.clock, locale_of(request), suggestions.weights),
             },
         )
 
@@ -125,20 +138,23 @@ class MatchingPageController(Controller):
         page_request: NamedDependency[PageRequest],
     ) -> Template:
         page = await proposals.list_for(request.user, page_request)
+        notices = await unread(proposals.session, request.user)
+        pairings = [Pairing.of(proposal) for proposal in page.items]
         rows = [
-            (
-                proposal,
-                steps_for(
-                    proposal.state,
-                    proposal.proposed_by,
-                    sides_of(request.user, proposal.need, proposal.offer),
-                ),
-            )
-            for proposal in page.items
+            (proposal, steps_for(request.user, pairing), still_to_answer(pairing))
+            for proposal, pairing in zip(page.items, pairings, strict=True)
         ]
         return Template(
             "matching/proposals.html",
-            context={"page": page, "rows": rows, **_helpers(proposals.clock)},
+            context={
+                "page": page,
+                "rows": rows,
+                "notices": notices,
+                "translate_notice": lambda notice: translate(
+                    locale_of(request), notice.message, notice.params
+                ),
+                **_helpers(proposals.clock, locale_of(request), proposals.weights),
+            },
         )
 
     @post("/proposals/{proposal_id:uuid}/{step:str}", name="matching:step", opt=SIGNED_IN)
@@ -155,13 +171,29 @@ class MatchingPageController(Controller):
         flash_text(request, STEP_DONE[step])
         return Redirect(safe_next(form.get("next"), "/proposals"))
 
+    @post("/notices/{notice_id:uuid}/read", name="matching:notice-read", opt=SIGNED_IN)
+    async def notice_read(
+        self,
+        request: Request[Identity, Any, Any],
+        proposals: NamedDependency[ProposalService],
+        notice_id: FromPath[UUID],
+    ) -> Redirect:
+        await mark_read(proposals.session, proposals.clock, request.user, notice_id)
+        return Redirect("/proposals")
+
     @get("/workbench", name="matching:workbench", opt=REVIEWERS)
     async def workbench_page(
-        self, db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+        self,
+        request: Request[Identity, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
     ) -> Template:
         return Template(
             "matching/workbench.html",
-            context={"bench": await workbench(db_session, clock), **_helpers(clock)},
+            context={
+                "bench": await workbench(db_session, clock),
+                **_helpers(clock, locale_of(request)),
+            },
         )
 
     @get("/events", name="matching:events", opt=REVIEWERS)
@@ -183,7 +215,10 @@ class MatchingPageController(Controller):
         self, request: Request[Identity, Any, Any], events: NamedDependency[EventService]
     ) -> Redirect:
         form = await request.form()
-        values = {**form_values(form), "county_codes": form.getall("county_codes", [])}
+        values = {
+            **{key: value for key, value in form_values(form).items() if value != ""},
+            "county_codes": form.getall("county_codes", []),
+        }
         body = parse(EventIn, values)
         event = await events.create(
             **body.model_dump(), identity=request.user, actor=actor_of(request)
@@ -194,6 +229,7 @@ class MatchingPageController(Controller):
     @get("/events/{event_id:uuid}", name="matching:event", opt=REVIEWERS)
     async def event_page(
         self,
+        request: Request[Identity, Any, Any],
         events: NamedDependency[EventService],
         regions: NamedDependency[RegionService],
         event_id: FromPath[UUID],
@@ -203,7 +239,7 @@ class MatchingPageController(Controller):
         names = {county.code: county.short_name for county in await regions.counties()}
         by_county = {
             code: sorted(
-                (pair for pair in event.pairs if pair.county_code == code),
+                (pair for pair in event.pairs_in_plan if pair.county_code == code),
                 key=lambda pair: -pair.score,
             )
             for code in event.county_codes
@@ -215,8 +251,8 @@ class MatchingPageController(Controller):
                 "names": names,
                 "by_county": by_county,
                 "coverage": coverage(event),
-                "total": sum(pair.score for pair in event.pairs),
-                "component_labels": COMPONENT_LABELS,
+                "total": sum(pair.score for pair in event.pairs_in_plan),
+                **_helpers(events.clock, locale_of(request), events.weights),
                 "needs": needs,
                 "offers": offers,
             },
@@ -230,7 +266,8 @@ class MatchingPageController(Controller):
         event_id: FromPath[UUID],
         action: FromPath[str],
     ) -> Redirect:
-        """``plan``, ``propose`` (all pairs), ``drop`` (one pair) or ``add`` (need and offer)."""
+        """``plan``, ``drop`` (one pair) or ``add`` (need and offer); proposing goes through
+        the preview (`matching.signing_pages`)."""
         form = await request.form()
         values = form_values(form)
         actor = actor_of(request)
@@ -238,13 +275,6 @@ class MatchingPageController(Controller):
             await events.plan(event_id, request.user, actor)
             flash_text(
                 request, N_("Planned: the best total score with every coverable county covered.")
-            )
-        elif action == "propose":
-            done = await events.propose_all(event_id, request.user, actor, locale_of(request))
-            flash_text(
-                request,
-                N_("Proposals sent; pairs the rules refused are still in the plan."),
-                "success" if not done.skipped else "warning",
             )
         elif action == "drop":
             await events.drop_pair(event_id, parse(PairChoice, values).pair_id, actor)

@@ -9,7 +9,11 @@ exactly as a min-cost flow
            → county (the need's slots) → sink,  plus source → sink for unused capacity.
 
 A first pass (max flow with one unit per county) finds a largest set of counties that can be
-covered together; the second gives their county → sink arcs a lower bound of 1. The solver
+covered together; the second gives their county → sink arcs a lower bound of 1. Pairs below
+the plan's threshold (``pair_wanted`` false) may only serve coverage: they cost more than
+nothing, so they are taken only where a county could not be covered otherwise, the best of
+them first. Optional caps bound the pairs per county (county → sink) and per organization
+(source → organization → its offers). The solver
 works in integers: a score counts as ``round(score * 10**6)``, so scores closer than 10⁻⁶ may be
 taken as equal and the total is within 10⁻⁶ per chosen pair of the best one.
 """
@@ -56,6 +60,14 @@ class PlanProblem:
     pair_score: np.ndarray
     """In [0, 1]."""
     counties_in_scope: np.ndarray
+    pair_wanted: np.ndarray | None = None
+    """Per pair, whether it is above the plan's threshold (default: all are)."""
+    county_cap: np.ndarray | None = None
+    """Per county (the caller's numbering, up to the largest county), at most this many pairs."""
+    offer_group: np.ndarray | None = None
+    """Per offer, its organization (any integers); with ``group_cap``."""
+    group_cap: np.ndarray | None = None
+    """Per organization (indexed by ``offer_group``), at most this many pairs."""
 
     def __post_init__(self) -> None:
         store = partial(object.__setattr__, self)
@@ -80,6 +92,27 @@ class PlanProblem:
             )
         if (county := _duplicate(self.counties_in_scope)) is not None:
             raise ValueError(f"county {county} is in scope twice")
+        wanted = np.ones(len(self.pair_score), dtype=bool)
+        if self.pair_wanted is not None:
+            wanted = _one_dimensional("pair_wanted", self.pair_wanted).astype(bool)
+            if len(wanted) != len(self.pair_score):
+                raise ValueError("pair_wanted must have one entry per pair")
+        store("pair_wanted", wanted)
+        if self.county_cap is not None:
+            store("county_cap", _integers("county_cap", self.county_cap, minimum=0))
+            counties = np.concatenate([self.need_county, self.counties_in_scope])
+            if counties.size and counties.max() >= len(self.county_cap):
+                raise ValueError("county_cap must have an entry for every county")
+        if (self.offer_group is None) != (self.group_cap is None):
+            raise ValueError("offer_group and group_cap go together")
+        if self.offer_group is not None and self.group_cap is not None:
+            store("group_cap", _integers("group_cap", self.group_cap, minimum=0))
+            store(
+                "offer_group",
+                _integers("offer_group", self.offer_group, minimum=0, below=len(self.group_cap)),
+            )
+            if len(self.offer_group) != offers:
+                raise ValueError("offer_group must have one entry per offer")
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,7 +134,7 @@ def solve(problem: PlanProblem) -> Plan:
     network = _Network.build(problem)
     in_scope = np.unique(problem.counties_in_scope)
     coverable = in_scope[_coverable(network, np.searchsorted(network.counties, in_scope))]
-    flows = _cheapest_flow(network, np.searchsorted(network.counties, coverable))
+    flows = _cheapest_flow(network, np.searchsorted(network.counties, coverable), problem)
     chosen = np.flatnonzero(flows)
     uncovered = np.setdiff1d(in_scope, coverable)
     no_candidate = ~np.isin(uncovered, problem.need_county[problem.pair_need])
@@ -165,25 +198,42 @@ class _Network:
             problem.offer_capacity, np.bincount(problem.pair_offer, minlength=offers)
         )
         pairs = len(problem.pair_score)
+        offer_tails = np.full(offers, SOURCE)
+        group_arcs = (np.zeros(0, dtype=np.int64),) * 3
+        if problem.offer_group is not None and problem.group_cap is not None:
+            first_group_node = first_county_node + len(counties)
+            offer_tails = first_group_node + problem.offer_group
+            groups = len(problem.group_cap)
+            group_arcs = (
+                np.full(groups, SOURCE),
+                first_group_node + np.arange(groups),
+                np.minimum(
+                    problem.group_cap,
+                    np.bincount(problem.offer_group, weights=capacity, minlength=groups),
+                ).astype(np.int64),
+            )
+        scores = np.rint(problem.pair_score * SCORE_SCALE).astype(np.int64)
         return cls(
             tails=np.concatenate(
-                [np.full(offers, SOURCE), offer_nodes[problem.pair_offer], need_nodes]
+                [offer_tails, offer_nodes[problem.pair_offer], need_nodes, group_arcs[0]]
             ).astype(np.int32),
             heads=np.concatenate(
                 [
                     offer_nodes,
                     need_nodes[problem.pair_need],
                     first_county_node + need_county[:needs],
+                    group_arcs[1],
                 ]
             ).astype(np.int32),
             capacities=np.concatenate(
-                [capacity, np.ones(pairs, dtype=np.int64), problem.need_slots]
+                [capacity, np.ones(pairs, dtype=np.int64), problem.need_slots, group_arcs[2]]
             ),
             costs=np.concatenate(
                 [
                     np.zeros(offers, dtype=np.int64),
-                    -np.rint(problem.pair_score * SCORE_SCALE).astype(np.int64),
-                    np.zeros(needs, dtype=np.int64),
+                    # below the threshold: a cost, lower for a better pair, never a gain
+                    np.where(problem.pair_wanted, -scores, 1 + SCORE_SCALE - scores),
+                    np.zeros(needs + len(group_arcs[0]), dtype=np.int64),
                 ]
             ),
             pair_arcs=slice(offers, offers + pairs),
@@ -209,7 +259,7 @@ def _coverable(network: _Network, in_scope: np.ndarray) -> np.ndarray:
     return np.asarray(solver.flows(county_arcs.astype(np.int32))) > 0
 
 
-def _cheapest_flow(network: _Network, covered: np.ndarray) -> np.ndarray:
+def _cheapest_flow(network: _Network, covered: np.ndarray, problem: PlanProblem) -> np.ndarray:
     """The flow on each pair arc of a min-cost flow in which every county position in
     ``covered`` receives at least one unit.
 
@@ -220,13 +270,16 @@ def _cheapest_flow(network: _Network, covered: np.ndarray) -> np.ndarray:
     supply = network.total_capacity
     lower = np.zeros(counties, dtype=np.int64)
     lower[covered] = 1
+    upper = np.full(counties, supply, dtype=np.int64)
+    if problem.county_cap is not None:
+        upper = np.minimum(upper, np.maximum(problem.county_cap[network.counties], lower))
     solver = SimpleMinCostFlow()
     solver.add_arcs_with_capacity_and_unit_cost(
         np.concatenate(
             [network.tails, network.first_county_node + np.arange(counties), [SOURCE]]
         ).astype(np.int32),
         np.concatenate([network.heads, np.full(counties + 1, SINK)]).astype(np.int32),
-        np.concatenate([network.capacities, supply - lower, [supply]]),
+        np.concatenate([network.capacities, upper - lower, [supply]]),
         np.concatenate([network.costs, np.zeros(counties + 1, dtype=np.int64)]),
     )
     solver.set_nodes_supplies(

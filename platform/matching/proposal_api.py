@@ -19,10 +19,11 @@ from core.clock import Clock
 from core.forms import parse
 from core.pagination import Page, PageRequest, provide_page_request
 from core.settings import Settings
+from matching.consent import Pairing, may_see, steps_for
 from matching.models import Proposal, ProposalState
 from matching.proposal_schemas import AnswerIn, ProposalIn, ProposalRead, proposal_read
-from matching.proposals import NO_SUCH_PROPOSAL, ProposalNotFound, ProposalService, sides_of
-from matching.rules import Step, steps_for
+from matching.proposals import NO_SUCH_PROPOSAL, ProposalNotFound, ProposalService
+from matching.rules import Step
 from matching.weights import weights_from
 
 JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
@@ -37,8 +38,8 @@ async def provide_proposals(
 
 
 def view(proposal: Proposal, identity: Identity) -> ProposalRead:
-    sides = sides_of(identity, proposal.need, proposal.offer)
-    return proposal_read(proposal, steps_for(proposal.state, proposal.proposed_by, sides))
+    pairing = Pairing.of(proposal)
+    return proposal_read(proposal, pairing, steps_for(identity, pairing))
 
 
 class ProposalApiController(Controller):
@@ -56,8 +57,8 @@ class ProposalApiController(Controller):
         proposals: NamedDependency[ProposalService],
         data: JsonBody,
     ) -> ProposalRead:
-        """By the need's station, the offer's organization or a reviewer; the other side
-        answers within 14 days."""
+        """By the need's station, the offer's organization or a reviewer (a matchmaker: then both
+        sides answer); the parties still to answer have 14 days."""
         body = parse(ProposalIn, data)
         proposal = await proposals.propose(
             body.need_id,
@@ -90,7 +91,7 @@ class ProposalApiController(Controller):
         proposal_id: FromPath[UUID],
     ) -> ProposalRead:
         proposal = await proposals.get(proposal_id)
-        if not sides_of(request.user, proposal.need, proposal.offer):
+        if not may_see(request.user, Pairing.of(proposal)):
             raise ProposalNotFound(NO_SUCH_PROPOSAL)
         return view(proposal, request.user)
 
@@ -103,7 +104,8 @@ class ProposalApiController(Controller):
         step: FromPath[Step],
         data: Annotated[dict[str, Any] | None, Body(description="reason")] = None,
     ) -> ProposalRead:
-        """``accept`` (commits the amounts), ``decline`` (with a reason) or ``withdraw``."""
+        """``accept`` (your side agrees; once both sides have, the amounts are committed),
+        ``decline`` (with a reason) or ``withdraw``."""
         body = parse(AnswerIn, data or {})
         proposal = await proposals.take(
             proposal_id, step, request.user, actor_of(request), reason=body.reason

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from matching.consent import Pairing, still_to_answer
 from matching.models import Proposal, ProposalState, Side
 from matching.rules import Step
 
@@ -56,11 +57,15 @@ class ProposalRead(BaseModel):
     expires_at: datetime
     answered_at: datetime | None
     event_id: UUID | None
+    agreed: list[Side]
+    """The parties that have agreed: ``offer`` (the organization), ``need`` (the recipient)."""
+    awaiting: list[Side]
+    """The parties whose answer is still awaited, by ``expires_at``."""
     steps: list[Step]
     """What the caller may do with it now."""
 
 
-def proposal_read(proposal: Proposal, steps: list[Step]) -> ProposalRead:
+def proposal_read(proposal: Proposal, pairing: Pairing, steps: list[Step]) -> ProposalRead:
     return ProposalRead(
         id=proposal.id,
         need_id=proposal.need_id,
@@ -89,5 +94,7 @@ def proposal_read(proposal: Proposal, steps: list[Step]) -> ProposalRead:
         expires_at=proposal.expires_at,
         answered_at=proposal.answered_at,
         event_id=proposal.event_id,
+        agreed=[side for side in (Side.OFFER, Side.NEED) if side in pairing.agreed],
+        awaiting=still_to_answer(pairing),
         steps=steps,
     )

@@ -19,28 +19,32 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
-from accounts.models import Organization, Role
-from accounts.policies import reviewed, reviews, works_in_township
+from accounts.models import Organization, Role, Verification
+from accounts.policies import reviewed
 from catalogue.workflow import EntryState, shown_state
 from core.audit import Actor, record
 from core.clock import Clock, local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from core.pagination import PageRequest, Slice
 from demand.models import Need, NeedLine
+from matching.amounts import line_pairs
+from matching.consent import (
+    Pairing,
+    agreed_on_proposal,
+    answers_for,
+    is_accepted,
+    may_take,
+    pairing_for,
+    proposing_side,
+    still_to_answer,
+)
+from matching.declines import DECLINED, decline_between
 from matching.facts import need_facts, offer_facts, pairings_held
 from matching.models import Proposal, ProposalLine, ProposalState, Side
-from matching.rules import (
-    ANSWER_WITHIN,
-    OPEN_PROPOSALS_PER_ORGANIZATION,
-    Step,
-    may_take,
-    require_open,
-)
+from matching.relations import offer_subcategories_for
+from matching.rules import ANSWER_WITHIN, OPEN_PROPOSALS_PER_ORGANIZATION, Step, require_open
 from matching.scoring import DEFAULT_WEIGHTS, Component, score
 from supply.models import Offer, OfferLine
-from supply.policy import owns_offer
-
-CENT = Decimal("0.01")
 
 
 class ProposalNotFound(NotFound):
@@ -58,62 +62,22 @@ class NotEnoughLeft(Conflict):
     code = "not_enough_left"
 
 
-def sides_of(identity: Identity | None, need: Need, offer: Offer) -> frozenset[Side]:
-    """For whom the identity may speak in a pairing of this need and offer."""
-    sides = set()
-    if works_in_township(identity, need.township_code):
-        sides.add(Side.NEED)
-    if owns_offer(identity, offer):
-        sides.add(Side.OFFER)
-    if reviews(identity, need.category):
-        sides.add(Side.REVIEWER)
-    return frozenset(sides)
+class DeclinedBefore(Conflict):
+    code = "declined_before"
 
 
-def _proposer(sides: frozenset[Side]) -> Side:
-    """A party proposes as itself; a reviewer who is no party proposes as a reviewer."""
-    for side in (Side.NEED, Side.OFFER, Side.REVIEWER):
-        if side in sides:
-            return side
-    raise PermissionDenied(
-        N_(
-            "Only the need's station, the offer's organization or a reviewer may propose this "
-            "pairing."
-        )
-    )
+class NoLongerOpen(Conflict):
+    code = "no_longer_open"
 
 
-def _line_pairs(
-    need: Need, offer: Offer, amounts: Mapping[UUID, Decimal] | None
-) -> list[tuple[NeedLine, OfferLine, Decimal]]:
-    """Each need line with what it still lacks, against the offer's line of the same kind and
-    unit; the amount is what was asked for, or as much as both allow."""
-    offered = {(line.kind, line.amount_unit): line for line in offer.lines}
-    pairs = []
-    for line in need.lines:
-        partner = offered.get((line.kind, line.amount_unit))
-        if partner is None:
-            continue
-        most = min(line.sought - line.committed, partner.offered - partner.committed)
-        wanted = most if amounts is None else amounts.get(line.id)
-        if wanted is None or (amounts is None and most <= 0):
-            continue
-        if wanted <= 0 or wanted > most:
-            raise InvalidInput(
-                N_("An amount is more than the need lacks or the offer has left."),
-                problems=[
-                    FieldProblem(
-                        f"amounts.{line.id}",
-                        "out_of_range",
-                        N_("Between 0 and %(most)s."),
-                        {"most": most},
-                    )
-                ],
-            )
-        pairs.append((line, partner, wanted.quantize(CENT)))
-    if not pairs:
-        raise InvalidInput(N_("The offer has nothing left of what the need still lacks."))
-    return pairs
+def _agreement(sides: frozenset[Side] | set[Side], user_id: UUID, now: object) -> dict[str, object]:
+    """The columns recording that these parties agreed, by whom and when."""
+    columns: dict[str, object] = {}
+    if Side.OFFER in sides:
+        columns |= {"organization_agreed_by_id": user_id, "organization_agreed_at": now}
+    if Side.NEED in sides:
+        columns |= {"recipient_agreed_by_id": user_id, "recipient_agreed_at": now}
+    return columns
 
 
 class ProposalService:
@@ -198,8 +162,12 @@ class ProposalService:
             raise InvalidInput(
                 N_("Only published, current entries can be paired."), problems=problems
             )
-        if need.category != offer.category:
-            raise InvalidInput(N_("The need and the offer belong to different categories."))
+        if need.category != offer.category and offer.subcategory_code not in (
+            offer_subcategories_for(need.subcategory_code)
+        ):
+            raise InvalidInput(
+                N_("The need and the offer belong to different categories, and unrelated ones.")
+            )
         return need, offer
 
     async def propose(
@@ -215,7 +183,20 @@ class ProposalService:
     ) -> Proposal:
         await self.expire_due()
         need, offer = await self._entries(need_id, offer_id)
-        proposer = _proposer(sides_of(identity, need, offer))
+        proposer = proposing_side(identity, pairing_for(need, offer, identity.user_id))
+        if proposer is None:
+            raise PermissionDenied(
+                N_(
+                    "Only the need's station, the offer's organization or a reviewer may propose "
+                    "this pairing."
+                )
+            )
+        declined = await decline_between(self.session, need, offer)
+        if declined is not None:
+            raise DeclinedBefore(
+                DECLINED,
+                params={"reason": declined.answer_reason},
+            )
         already = await self.session.scalar(
             select(Proposal.id).where(
                 Proposal.need_id == need.id,
@@ -241,10 +222,11 @@ class ProposalService:
                 ),
                 params={"limit": OPEN_PROPOSALS_PER_ORGANIZATION},
             )
-        pairs = _line_pairs(need, offer, amounts)
+        pairs = line_pairs(need, offer, amounts)
         held = await pairings_held(self.session, [need.township_code])
         now = self.clock()
         scored = score(need_facts(need, held), offer_facts(offer), now, self.weights)
+        agreed = agreed_on_proposal(proposer)
         proposal = Proposal(
             need=need,
             offer=offer,
@@ -257,6 +239,9 @@ class ProposalService:
             breakdown={name.value: value for name, value in scored.parts.items()},
             expires_at=now + ANSWER_WITHIN,
             event_id=event_id,
+            need_version=need.version,
+            offer_version=offer.version,
+            **_agreement(agreed, identity.user_id, now),
             lines=[
                 ProposalLine(need_line=line, offer_line=partner, amount=amount)
                 for line, partner, amount in pairs
@@ -300,12 +285,12 @@ class ProposalService:
     ) -> Proposal:
         proposal = await self.get(proposal_id)
         require_open(proposal.state)
-        sides = sides_of(identity, proposal.need, proposal.offer)
-        if not may_take(step, proposal.proposed_by, sides):
+        pairing = Pairing.of(proposal)
+        if not may_take(step, identity, pairing):
             raise PermissionDenied(
                 N_(
-                    "Only the other side of the pairing, or a reviewer, may answer it; only its "
-                    "proposer may withdraw it."
+                    "Only a party still to answer may accept or decline this pairing (never the "
+                    "reviewer who proposed it); only its proposer's side may withdraw it."
                 )
             )
         reason = reason.strip()
@@ -314,18 +299,31 @@ class ProposalService:
                 N_("Say why you decline, so the other side can do better."),
                 problems=[FieldProblem("reason", "required", N_("Give a reason."))],
             )
-        if step is Step.ACCEPT:
-            await self._commit(proposal)
         before = proposal.state
         now = self.clock()
-        proposal.state = step.target
-        proposal.answered_at = now
-        proposal.answer_reason = reason
+        if step is Step.ACCEPT:
+            agreeing = answers_for(identity, pairing) & set(still_to_answer(pairing))
+            for name, value in _agreement(agreeing, identity.user_id, now).items():
+                setattr(proposal, name, value)
+            if is_accepted(pairing.agreed | agreeing):
+                await self._still_open(proposal)
+                await self._commit(proposal)
+                proposal.state = ProposalState.ACCEPTED
+                proposal.answered_at = now
+            action = f"proposal.{proposal.state.value}"
+            if proposal.state is ProposalState.PROPOSED:
+                action = "proposal.agreed"
+        else:
+            proposal.state = step.target
+            proposal.answered_at = now
+            proposal.answered_by_id = identity.user_id
+            proposal.answer_reason = reason
+            action = f"proposal.{step.target.value}"
         await self.session.flush()
         record(
             self.session,
             actor=actor,
-            action=f"proposal.{step.target.value}",
+            action=action,
             object_type="proposal",
             object_id=proposal.id,
             before={"state": before.value},
@@ -333,6 +331,21 @@ class ProposalService:
             at=now,
         )
         return proposal
+
+    async def _still_open(self, proposal: Proposal) -> None:
+        """Accepting re-checks what proposing checked: both entries still published and
+        current, the organization still verified."""
+        try:
+            await self._entries(proposal.need_id, proposal.offer_id)
+        except InvalidInput as closed:
+            raise NoLongerOpen(closed.message, params=closed.params) from closed
+        verification = await self.session.scalar(
+            select(Organization.verification).where(Organization.id == proposal.organization_id)
+        )
+        if verification is not Verification.VERIFIED:
+            raise NoLongerOpen(
+                N_("The organization is no longer verified; this pairing cannot be accepted.")
+            )
 
     async def _commit(self, proposal: Proposal) -> None:
         """Commit every line's amount and one unit of capacity, each only if enough is left."""

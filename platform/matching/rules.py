@@ -1,9 +1,9 @@
-"""The proposal's state machine and who may take each step, as pure rules.
+"""The proposal's state machine and its limits, as pure rules.
 
-proposed → accepted | declined (reason required) | withdrawn | expired (14 days unanswered);
-accepted → converted (when the agreement is signed). The side that did not propose answers;
-when a reviewer proposed, the organization answers, since it is its capacity that is
-committed. The proposer withdraws. Reviewers may take any step on behalf of a party.
+proposed → accepted (both parties agreed) | declined (reason required) | withdrawn |
+expired (14 days unanswered) | cancelled (an entry withdrawn or closed, the organization
+suspended); accepted → converted (when the agreement is signed), or cancelled while no
+agreement holds it. Who may take a step is `matching.consent`'s rule.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from core.errors import N_, Conflict, Labels
-from matching.models import ProposalState, Side
+from matching.models import ProposalState
 
 ANSWER_WITHIN = timedelta(days=14)
 OPEN_PROPOSALS_PER_ORGANIZATION = 10
@@ -42,25 +42,6 @@ class Step(StrEnum):
 
 class ProposalClosed(Conflict):
     code = "proposal_closed"
-
-
-def answering_side(proposed_by: Side) -> Side:
-    return Side.NEED if proposed_by is Side.OFFER else Side.OFFER
-
-
-def may_take(step: Step, proposed_by: Side, sides: frozenset[Side]) -> bool:
-    """Whether someone speaking for ``sides`` may take the step (REVIEWER: any step)."""
-    if Side.REVIEWER in sides:
-        return True
-    if step is Step.WITHDRAW:
-        return proposed_by in sides
-    return answering_side(proposed_by) in sides
-
-
-def steps_for(state: ProposalState, proposed_by: Side, sides: frozenset[Side]) -> list[Step]:
-    if state is not ProposalState.PROPOSED:
-        return []
-    return [step for step in Step if may_take(step, proposed_by, sides)]
 
 
 def require_open(state: ProposalState) -> None:

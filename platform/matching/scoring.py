@@ -2,9 +2,9 @@
 
 Every component is a pure function of plain facts (`NeedFacts`, `OfferFacts`), so each is
 tested on hand-made cases and the breakdown shown to people ("为什么推荐") is exactly what was
-summed. Three components are also requirements: an offer of another top category, one that
-does not serve the need's place, or one with nothing left of what the need lacks is no
-candidate at all (`eligible`).
+summed. Three components are also requirements: an offer of another top category and no
+related sub-category, one that does not serve the need's place, or one with nothing left of
+what the need lacks is no candidate at all (`eligible`).
 """
 
 from __future__ import annotations
@@ -31,15 +31,18 @@ class Component(StrEnum):
 
 DEFAULT_WEIGHTS: Mapping[Component, float] = {
     Component.CATEGORY: 0.20,
-    Component.GEOGRAPHY: 0.15,
-    Component.TEXT: 0.15,
+    Component.GEOGRAPHY: 0.10,
+    Component.TEXT: 0.25,
     Component.CAPACITY: 0.15,
-    Component.URGENCY: 0.15,
+    Component.URGENCY: 0.10,
     Component.TRACK_RECORD: 0.10,
     Component.FAIRNESS: 0.10,
 }
+"""Text weighs most of all: what the entries say (苹果 or 天麻) is the best evidence of a fit."""
 
-SAME_SUBCATEGORY = 0.3
+SAME_TOP_CATEGORY = 0.5
+RELATED_SUBCATEGORY = 0.6
+SAME_SUBCATEGORY = 0.8
 TAG_OVERLAP = 0.2
 LEVEL_SCORES = {12: 1.0, 9: 0.85, 6: 0.7, 4: 0.55}
 """Served exactly at the need's village, its township, its county, the whole city: an offer
@@ -51,6 +54,8 @@ FULL_WAIT_DAYS = 60
 PRIOR_SUCCESSES = 2.0
 PRIOR_TRIALS = 4.0
 """A Beta(2, 2) prior: a newcomer with no history scores 0.5, not 0."""
+NEWCOMER_TRACK_RECORD = PRIOR_SUCCESSES / PRIOR_TRIALS
+"""What an organization without history scores: shown as "new", not as a record of 50%."""
 TOWNSHIP_PAIRING_WEIGHT = 0.5
 
 
@@ -66,6 +71,8 @@ class NeedFacts:
     """Per line: sought minus committed, only where positive."""
     urgency: str
     published_at: datetime
+    related: frozenset[str] = frozenset()
+    """Offer sub-categories of any category that serve this need's sub-category."""
     village_pairings: int = 0
     """Open or accepted pairings the need's village (or township need) already holds."""
     township_pairings: int = 0
@@ -112,11 +119,17 @@ def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
 
 
 def category(need: NeedFacts, offer: OfferFacts) -> float:
-    """Half for the same top category, more for the same sub-category and shared tags."""
-    if need.category != offer.category:
+    """The same sub-category most, a related one (of any category) less, the same top
+    category alone least; shared tags add a little. 0: neither related nor the same."""
+    if need.subcategory == offer.subcategory:
+        base = SAME_SUBCATEGORY
+    elif offer.subcategory in need.related:
+        base = RELATED_SUBCATEGORY
+    elif need.category == offer.category:
+        base = SAME_TOP_CATEGORY
+    else:
         return 0.0
-    same_sub = SAME_SUBCATEGORY if need.subcategory == offer.subcategory else 0.0
-    return 0.5 + same_sub + TAG_OVERLAP * _jaccard(need.tags, offer.tags)
+    return base + TAG_OVERLAP * _jaccard(need.tags, offer.tags)
 
 
 def text(need: NeedFacts, offer: OfferFacts) -> float:
@@ -158,12 +171,25 @@ def fairness(need: NeedFacts) -> float:
     return 1.0 / (1.0 + held)
 
 
-def eligible(need: NeedFacts, offer: OfferFacts) -> bool:
-    """The same top category, the need's place served, and something the offer can still give
-    of what the need still lacks: otherwise there is nothing to propose."""
+MIN_TEXT_EVIDENCE = 0.1
+"""Text overlap that counts as evidence of a fit on its own: a few shared words."""
+
+
+def has_evidence(need: NeedFacts, offer: OfferFacts) -> bool:
+    """Whether the pair fits by more than its top category: the same sub-category, or the
+    entries share words. Place, capacity and urgency alone make no pairing."""
     return (
-        need.category == offer.category and geography(need, offer) > 0 and capacity(need, offer) > 0
+        need.subcategory == offer.subcategory
+        or offer.subcategory in need.related
+        or text(need, offer) >= MIN_TEXT_EVIDENCE
     )
+
+
+def eligible(need: NeedFacts, offer: OfferFacts) -> bool:
+    """The same top category or a related sub-category, the need's place served, and something
+    the offer can still give of what the need still lacks: otherwise there is nothing to
+    propose."""
+    return category(need, offer) > 0 and geography(need, offer) > 0 and capacity(need, offer) > 0
 
 
 def score(

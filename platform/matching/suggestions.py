@@ -1,8 +1,10 @@
 """Pairing suggestions: the offers that best suit a need, and the needs an offer best suits.
 
 A call never reads the whole catalogue. One indexed query keeps only the entries that could be
-paired at all (published and current, the same top category, the place served, something
-left to give or still lacking, no open or accepted proposal between the two) and stops at the
+paired at all (published and current, the same top category or a related sub-category
+(`matching.relations`), the place served, something
+left to give or still lacking, no open or accepted proposal between the two, no decline
+still holding between them) and stops at the
 newest 150; only those are scored (`matching.scoring`), so a call costs about the same
 whatever the size of the catalogue. Candidates are read as plain rows and their facts built
 from them exactly as `matching.facts` builds them from entries (a test holds the two equal):
@@ -37,8 +39,10 @@ from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput
 from demand.models import Need, NeedLine
 from demand.service import NeedNotFound
+from matching.declines import still_declined
 from matching.facts import Pairings, entry_words, need_facts, offer_facts, pairings_held
 from matching.models import Proposal, ProposalState
+from matching.relations import need_subcategories_for, offer_subcategories_for
 from matching.schemas import SuggestionFilters
 from matching.scoring import (
     DEFAULT_WEIGHTS,
@@ -227,6 +231,7 @@ def _need_facts(row: Row[Any], left: dict[LineKey, Decimal], held: Pairings) -> 
         lacking=left,
         urgency=row.urgency.value,
         published_at=row.published_at or row.created_at,
+        related=offer_subcategories_for(row.subcategory_code),
         village_pairings=village,
         township_pairings=held.by_township.get(row.township_code, 0) - village,
     )
@@ -301,12 +306,18 @@ class SuggestionService:
         now = self.clock()
         query = select(*OFFER_COLUMNS).where(
             offer_public(),
-            Offer.category == need.category,
+            or_(
+                Offer.category == need.category,
+                Offer.subcategory_code.in_(offer_subcategories_for(need.subcategory_code)),
+            ),
             Offer.valid_until >= local_date(now),
             Offer.capacity_used < Offer.capacity,
             _serves(offer_region.c.region_code.in_(list(ancestors(need.region_code)))),
             Offer.id.not_in(
-                select(Proposal.offer_id).where(Proposal.need_id == need.id, _open_between(now))
+                select(Proposal.offer_id).where(
+                    Proposal.need_id == need.id,
+                    _open_between(now) | still_declined(need.version, Offer.version),
+                )
             ),
         )
         if filters.subcategory:
@@ -340,12 +351,18 @@ class SuggestionService:
         now = self.clock()
         query = select(*NEED_COLUMNS).where(
             Need.state == EntryState.PUBLISHED,
-            Need.category == offer.category,
+            or_(
+                Need.category == offer.category,
+                Need.subcategory_code.in_(need_subcategories_for(offer.subcategory_code)),
+            ),
             Need.deadline >= local_date(now),
             _needs_served(offer.service_region_codes),
             _found(NeedLine.need_id == Need.id, NeedLine.sought > NeedLine.committed),
             Need.id.not_in(
-                select(Proposal.need_id).where(Proposal.offer_id == offer.id, _open_between(now))
+                select(Proposal.need_id).where(
+                    Proposal.offer_id == offer.id,
+                    _open_between(now) | still_declined(Need.version, offer.version),
+                )
             ),
         )
         if filters.subcategory:

@@ -116,6 +116,12 @@ class OfferApiController(Controller):
         body = parse(StepRequest, data or {})
         offer = await offers.require(offer_id, request.user)
         await offers.transition(
-            offer, step, request.user, actor_of(request), reason=body.reason, version=body.version
+            offer,
+            step,
+            request.user,
+            actor_of(request),
+            reason=body.reason,
+            version=body.version,
+            confirmed=body.confirm,
         )
         return _view(offers, offer, request.user)

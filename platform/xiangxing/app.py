@@ -57,9 +57,11 @@ from demand.photo_routes import (
     NeedPhotoApiController,
     NeedPhotoPageController,
 )
+from matching import lifecycle as matching_lifecycle
 from matching.event_api import EventApiController
 from matching.pages import MatchingPageController
 from matching.proposal_api import ProposalApiController
+from matching.signing_pages import SigningPageController
 from matching.suggestion_api import SuggestionApiController
 from regions.controllers import RegionApiController, RegionPageController
 from search.controllers import SearchApiController
@@ -114,6 +116,7 @@ ROUTE_HANDLERS = [
     ProposalApiController,
     EventApiController,
     MatchingPageController,
+    SigningPageController,
 ]
 
 
@@ -170,6 +173,7 @@ def create_app(
     a clock they control."""
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
+    matching_lifecycle.register()
     public_memory = PublicMemory(searches=RecentAnswers(ttl=settings.search_memory_seconds))
     search = SearchRuntime(settings, db_config, clock)
     template_config = build_template_config()

@@ -7,7 +7,7 @@ from accounts.models import ApiToken, Department, LoginSession, Organization, St
 from catalogue.models import Category, EntryEvent
 from core.audit import AuditEntry
 from demand.models import Need, NeedLine, NeedPhoto
-from matching.models import PlanPair, Proposal, ProposalLine, SigningEvent
+from matching.models import Notice, PlanPair, Proposal, ProposalLine, SigningEvent
 from regions.models import Region
 from search import outbox as _search_outbox  # noqa: F401 (registers the outbox events)
 from search.models import ExpirySweep, SearchOutbox
@@ -26,6 +26,7 @@ __all__ = [
     "Need",
     "NeedLine",
     "NeedPhoto",
+    "Notice",
     "Offer",
     "OfferLine",
     "Organization",

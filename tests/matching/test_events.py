@@ -145,6 +145,13 @@ async def test_the_draft_is_edited_then_proposed_in_one_action(
     assert added.json()["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1}
     assert any(pair["added_by_hand"] for pair in added.json()["pairs"])
 
+    preview = (await bureau.call("GET", f"/{event['id']}/proposals")).json()
+    assert preview == {
+        "pairs": 2,
+        "organizations": 1,
+        "by_county": {ZHAOYANG: 1, ZHENXIONG: 1},
+        "already_proposed": 0,
+    }
     converted = await bureau.call("POST", f"/{event['id']}/proposals")
     assert converted.status_code == 200, converted.text
     assert len(converted.json()["proposal_ids"]) == 2
@@ -173,3 +180,113 @@ async def test_events_are_for_reviewers_and_refuse_bad_input(bureau: Bureau) -> 
     assert town.status_code == 400, "counties only"
     unknown = await bureau.call("POST", "/01a23745-2691-7152-bc1d-df8337807b5c/plan")
     assert unknown.status_code == 404
+
+
+async def test_weak_pairs_only_cover_a_county_and_caps_hold(
+    bureau: Bureau, clock: FakeClock
+) -> None:
+    """A 昭阳 need with only an unrelated offer (another sub-category, no shared words) gets it
+    to cover the county, but such a pair never fills up the plan beyond coverage."""
+    time_only = [{"kind": "person_days", "amount": "40", "item": "志愿者"}]
+    unrelated = await bureau.publish(
+        "offers",
+        "member",
+        offer_body(
+            clock,
+            subcategory="disabled",
+            title="康复器材捐赠",
+            description="轮椅拐杖",
+            tags=[],
+            service_region_codes=[CITY],
+            capacity=5,
+        ),
+    )
+    for n in range(3):
+        await bureau.publish(
+            "needs",
+            "zy_worker",
+            need_body(
+                clock,
+                region_code=FENGHUANG_VILLAGE,
+                title=f"凤凰村第{n}组留守儿童",
+                lines=time_only,
+            ),
+        )
+    event = await _event(bureau, [ZHAOYANG])
+    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    assert plan["coverage"] == {ZHAOYANG: 1}, "one weak pair covers the county, no more"
+    assert {pair["offer_id"] for pair in plan["pairs"]} == {unrelated["id"]}
+
+    good = await bureau.publish(
+        "offers", "member", offer_body(clock, service_region_codes=[CITY], capacity=5)
+    )
+    capped = await bureau.call(
+        "POST",
+        "/",
+        json={
+            "name": "限额签约活动",
+            "held_on": "2026-07-01",
+            "county_codes": [ZHAOYANG],
+            "county_cap": 2,
+        },
+    )
+    assert capped.json()["county_cap"] == 2
+    capped_plan = (await bureau.call("POST", f"/{capped.json()['id']}/plan")).json()
+    assert capped_plan["coverage"] == {ZHAOYANG: 2}, "three good pairs, cap of two"
+    assert {pair["offer_id"] for pair in capped_plan["pairs"]} == {good["id"]}
+    refused = await bureau.call(
+        "POST",
+        "/",
+        json={
+            "name": "签约活动",
+            "held_on": "2026-07-01",
+            "county_codes": [ZHAOYANG],
+            "county_cap": 0,
+        },
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "county_cap"
+
+
+async def test_re_planning_keeps_hand_edits_and_declines(
+    bureau: Bureau, catalogue: dict[str, dict[str, Any]]
+) -> None:
+    event = await _event(bureau, [ZHENXIONG, ZHAOYANG])
+    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    zx_pair = next(p for p in plan["pairs"] if p["county_code"] == ZHENXIONG)
+    await bureau.call("DELETE", f"/{event['id']}/pairs/{zx_pair['id']}")
+    hand = await bureau.call(
+        "POST",
+        f"/{event['id']}/pairs",
+        json={"need_id": catalogue["zx_need"]["id"], "offer_id": catalogue["city_offer"]["id"]},
+    )
+    assert hand.status_code == 201
+    replanned = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    pairs = {(p["need_id"], p["offer_id"], p["added_by_hand"]) for p in replanned["pairs"]}
+    assert (catalogue["zx_need"]["id"], catalogue["city_offer"]["id"], True) in pairs
+    assert (zx_pair["need_id"], zx_pair["offer_id"], False) not in pairs, "dropped stays dropped"
+
+    converted = (await bureau.call("POST", f"/{event['id']}/proposals")).json()
+    for proposal_id in converted["proposal_ids"]:
+        proposal = (
+            await bureau.client.get(
+                f"/api/v1/proposals/{proposal_id}", headers=bureau.headers["member"]
+            )
+        ).json()
+        await bureau.client.post(
+            f"/api/v1/proposals/{proposal_id}/decline",
+            json={"reason": "人手不足"},
+            headers=bureau.headers["member"],
+        )
+        assert proposal["awaiting"] == ["offer", "need"]
+    fresh = await _event(bureau, [ZHENXIONG, ZHAOYANG])
+    fresh_plan = (await bureau.call("POST", f"/{fresh['id']}/plan")).json()
+    declined = {(p["need_id"], p["offer_id"]) for p in replanned["pairs"]}
+    assert not declined & {(p["need_id"], p["offer_id"]) for p in fresh_plan["pairs"]}
+    again = await bureau.call(
+        "POST",
+        f"/{fresh['id']}/pairs",
+        json={"need_id": catalogue["zx_need"]["id"], "offer_id": catalogue["city_offer"]["id"]},
+    )
+    assert again.status_code == 400
+    assert "人手不足" in again.json()["message"]

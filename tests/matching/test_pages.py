@@ -3,14 +3,17 @@ with forms, signing events planned and proposed from their page, the reviewer's 
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
+from catalogue.exporters import XLSX_TYPE
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -59,7 +62,11 @@ async def test_the_station_sees_suggestions_and_proposes_from_its_need_page(
     assert panel_url is not None
     panel = await client.get(panel_url.group(1))
     assert offer["title"] in panel.text
-    assert "<meter" in panel.text, "why it is suggested"
+    assert "<meter" in panel.text, "why it is suggested, in detail"
+    sentence = re.search(r'class="why-sentence"><small>(.*?)</small>', panel.text)
+    assert sentence is not None
+    assert "同属特殊困难群体·留守儿童" in sentence.group(1), "a sentence from the top components"
+    assert "新加入的组织" in panel.text, "not a track record of 50%"
     proposed = await post_form(
         client,
         "/proposals/new",
@@ -120,9 +127,29 @@ async def test_a_reviewer_runs_an_event_from_its_pages(
     planned = await client.get(event_path)
     assert entries["offers"]["title"] in planned.text
     assert "<meter" in planned.text
-    proposed = await post_form(client, f"{event_path}/propose", {}, token_page=event_path)
-    assert proposed.headers["location"] == event_path
+    preview = await client.get(f"{event_path}/confirm")
+    assert "将向 1 家社会组织发出 1 个对接提议" in preview.text, "counts before confirming"
+    assert (await client.get("/proposals")).text.count("/withdraw") == 0, "nothing sent yet"
+    sent = await post_form(client, f"{event_path}/confirm", {}, token_page=f"{event_path}/confirm")
+    assert sent.status_code == 200  # type: ignore[attr-defined]
+    assert "已发出 1 个提议，0 个被规则拒绝" in sent.text  # type: ignore[attr-defined]
     assert (await client.get("/proposals")).text.count("/withdraw") == 1
+    again = await client.get(f"{event_path}/confirm")
+    assert "另有 1 对此前已提议" in again.text
+
+    listing = await client.get(f"{event_path}/signing-list")
+    assert "签约清单" in listing.text
+    assert entries["offers"]["title"] in listing.text
+    assert "@page { size: A4" in listing.text
+    download = await client.get(f"{event_path}/signing-list.xlsx")
+    assert download.headers["content-type"].startswith(XLSX_TYPE)
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("县（市、区）", "社会组织", "村（社区）")
+    assert rows[2][0] == "镇雄县"
+    assert rows[2][3] == entries["needs"]["title"]
+    assert "人天" in rows[2][5], "the amounts committed"
+    assert rows[2][6], "why"
     bad = await post_form(client, "/events", {"name": "x"}, token_page="/events")
     assert bad.status_code == 400
 

@@ -327,3 +327,49 @@ def test_random_plans_match_the_linear_program(seed: int) -> None:
     assert len(plan.covered) == pytest.approx(lp_most_counties(instance), abs=1e-9)
     tolerance = 1e-6 * len(instance.pair_score)
     assert abs(plan.total_score - lp_best_score(instance, plan.covered)) <= tolerance
+
+
+def test_pairs_below_the_threshold_only_cover_a_county() -> None:
+    """County 0 has a good pair; county 1 only weak ones: the best weak one covers it, and
+    no other weak pair is added however much capacity is left."""
+    instance = PlanProblem(
+        **{
+            **vars(problem([0, 1, 1], [3], [(0, 0, 0.9), (1, 0, 0.3), (2, 0, 0.4)], [0, 1])),
+            "pair_wanted": np.array([True, False, False]),
+        }
+    )
+    plan = solve(instance)
+    assert plan.chosen.tolist() == [0, 2]
+    assert plan.covered == frozenset({0, 1})
+    out_of_scope = PlanProblem(
+        **{**vars(instance), "counties_in_scope": np.array([0], dtype=np.int64)}
+    )
+    assert solve(out_of_scope).chosen.tolist() == [0], "weak pairs never fill a plan"
+
+
+def test_caps_per_county_and_per_organization() -> None:
+    pairs = [(0, 0, 0.9), (1, 0, 0.8), (2, 1, 0.7), (3, 1, 0.6)]
+    base = problem([0, 0, 0, 1], [2, 2], pairs, [0, 1])
+    assert solve(base).chosen.tolist() == [0, 1, 2, 3]
+    capped = PlanProblem(**{**vars(base), "county_cap": np.array([2, 5], dtype=np.int64)})
+    assert solve(capped).chosen.tolist() == [0, 1, 3], "county 0 keeps its two best"
+    one_organization = PlanProblem(
+        **{
+            **vars(base),
+            "offer_group": np.array([0, 0], dtype=np.int64),
+            "group_cap": np.array([2], dtype=np.int64),
+        }
+    )
+    plan = solve(one_organization)
+    assert plan.chosen.tolist() == [0, 3], "two pairs at most, and county 1 still covered"
+    assert violations(one_organization, plan) == []
+
+
+def test_caps_and_thresholds_are_checked() -> None:
+    base = problem([0], [1], [(0, 0, 0.5)], [0])
+    with pytest.raises(ValueError, match="pair_wanted"):
+        PlanProblem(**{**vars(base), "pair_wanted": np.array([True, False])})
+    with pytest.raises(ValueError, match="go together"):
+        PlanProblem(**{**vars(base), "offer_group": np.array([0])})
+    with pytest.raises(ValueError, match="county_cap"):
+        PlanProblem(**{**vars(base), "county_cap": np.array([], dtype=np.int64)})

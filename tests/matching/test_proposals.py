@@ -13,89 +13,17 @@ from httpx import AsyncClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from accounts.models import Role
 from core.audit import AuditEntry
 from core.database import build_db_config
 from core.settings import Settings
 from tests.clients import serve
 from tests.conftest import FakeClock
 from tests.factories import (
-    bearer,
-    make_organization,
-    make_station,
-    make_user,
     need_body,
     offer_body,
 )
+from tests.matching.parties import Parties, parties_at, people
 from xiangxing.app import create_app
-
-YILE = "530627106000"
-OTHER_TOWNSHIP = "530602001000"
-
-
-class Parties:
-    """A station worker, an organization member and a reviewer, with bearer headers."""
-
-    def __init__(self, client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
-        self.client = client
-        self.headers = headers
-
-    async def publish(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
-        owner = self.headers["worker" if kind == "needs" else "member"]
-        created = await self.client.post(f"/api/v1/{kind}", json=body, headers=owner)
-        assert created.status_code == 201, created.text
-        entry = created.json()
-        await self.client.post(f"/api/v1/{kind}/{entry['id']}/submit", headers=owner)
-        approved = await self.client.post(
-            f"/api/v1/{kind}/{entry['id']}/approve", headers=self.headers["reviewer"]
-        )
-        assert approved.status_code == 200, approved.text
-        return approved.json()
-
-    async def propose(self, who: str, need: dict, offer: dict, **extra: Any) -> Any:
-        return await self.client.post(
-            "/api/v1/proposals",
-            json={"need_id": need["id"], "offer_id": offer["id"], **extra},
-            headers=self.headers[who],
-        )
-
-    async def step(self, who: str, proposal: dict, step: str, **body: Any) -> Any:
-        return await self.client.post(
-            f"/api/v1/proposals/{proposal['id']}/{step}", json=body, headers=self.headers[who]
-        )
-
-
-NAMES = ("worker", "member", "rev", "stranger", "outsider")
-
-
-async def _people(session: AsyncSession) -> None:
-    station = await make_station(session, YILE)
-    await make_user(session, Role.STATION_WORKER, username="worker", station=station)
-    organization = await make_organization(session, "昭通市光明公益协会")
-    await make_user(session, Role.MEMBER, username="member", organization=organization)
-    await make_user(session, Role.REVIEWER, username="rev")
-    other_station = await make_station(session, OTHER_TOWNSHIP)
-    await make_user(session, Role.STATION_WORKER, username="stranger", station=other_station)
-    await make_user(session, Role.MEMBER, username="outsider")
-
-
-async def _parties(client: AsyncClient) -> Parties:
-    headers = {name: await bearer(client, name) for name in NAMES}
-    headers["reviewer"] = headers["rev"]
-    return Parties(client, headers)
-
-
-@pytest.fixture
-async def parties(session: AsyncSession, client: AsyncClient) -> Parties:
-    await _people(session)
-    return await _parties(client)
-
-
-@pytest.fixture
-async def pair(parties: Parties, clock: FakeClock) -> tuple[dict, dict]:
-    need = await parties.publish("needs", need_body(clock))
-    offer = await parties.publish("offers", offer_body(clock))
-    return need, offer
 
 
 async def test_the_organization_proposes_and_the_station_accepts(
@@ -106,6 +34,7 @@ async def test_the_organization_proposes_and_the_station_accepts(
     assert proposed.status_code == 201, proposed.text
     proposal = proposed.json()
     assert (proposal["state"], proposal["proposed_by"]) == ("proposed", "offer")
+    assert (proposal["agreed"], proposal["awaiting"]) == (["offer"], ["need"])
     assert proposal["steps"] == ["withdraw"]
     assert [(line["kind"], line["amount"]) for line in proposal["lines"]] == [
         ("person_days", "40.00")
@@ -134,7 +63,7 @@ async def test_the_organization_proposes_and_the_station_accepts(
 
 
 async def test_decline_needs_a_reason_and_withdraw_is_the_proposers(
-    parties: Parties, pair: tuple[dict, dict]
+    parties: Parties, pair: tuple[dict, dict], clock: FakeClock
 ) -> None:
     need, offer = pair
     proposal = (await parties.propose("worker", need, offer)).json()
@@ -149,8 +78,13 @@ async def test_decline_needs_a_reason_and_withdraw_is_the_proposers(
         "暑期人手已满",
     )
 
-    again = (await parties.propose("member", need, offer)).json()
-    withdrawn = await parties.step("member", again, "withdraw", reason="改期")
+    again = await parties.propose("member", need, offer)
+    assert again.status_code == 409, "a declined pair stays declined"
+    assert again.json()["code"] == "declined_before"
+    assert "暑期人手已满" in again.json()["message"], "the proposer sees why"
+    other = await parties.publish("offers", offer_body(clock, title="另一批志愿者"))
+    mine = (await parties.propose("member", need, other)).json()
+    withdrawn = await parties.step("member", mine, "withdraw", reason="改期")
     assert withdrawn.json()["state"] == "withdrawn"
 
 
@@ -171,7 +105,6 @@ async def test_only_parties_and_reviewers_act(parties: Parties, pair: tuple[dict
     assert [item["id"] for item in mine.json()["items"]] == [proposal["id"]]
     theirs = await parties.client.get("/api/v1/proposals", headers=parties.headers["outsider"])
     assert theirs.json()["total"] == 0
-    assert (await parties.step("member", proposal, "accept")).json()["state"] == "accepted"
 
 
 async def test_unanswered_proposals_expire_after_14_days(
@@ -295,9 +228,9 @@ async def test_concurrent_accepts_never_over_commit(
     committed_client: AsyncClient, engine: AsyncEngine, clock: FakeClock
 ) -> None:
     async with AsyncSession(engine, expire_on_commit=False) as session:
-        await _people(session)
+        await people(session)
         await session.commit()
-    parties = await _parties(committed_client)
+    parties = await parties_at(committed_client)
     offer = await parties.publish(
         "offers",
         offer_body(clock, lines=[{"kind": "person_days", "amount": "50", "item": "志愿者"}]),

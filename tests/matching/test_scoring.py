@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from matching.relations import offer_subcategories_for
 from matching.scoring import (
     DEFAULT_WEIGHTS,
+    RELATED_SUBCATEGORY,
     Component,
     NeedFacts,
     OfferFacts,
@@ -19,6 +21,7 @@ from matching.scoring import (
     eligible,
     fairness,
     geography,
+    has_evidence,
     score,
     text,
     track_record,
@@ -53,6 +56,36 @@ OFFER = OfferFacts(
 )
 
 
+def test_a_related_sub_category_of_another_category_is_a_candidate() -> None:
+    """产业·种植 needs are served by 人才·专家服务 offers (the relation's data), not the reverse
+    unless the data says so."""
+    pruning = dataclasses.replace(
+        NEED,
+        category="industry",
+        subcategory="planting",
+        tags=frozenset(),
+        related=offer_subcategories_for("planting"),
+        lacking={TIME: Decimal(12)},
+    )
+    experts = dataclasses.replace(
+        OFFER, category="talent", subcategory="expert_service", tags=frozenset()
+    )
+    assert category(pruning, experts) == RELATED_SUBCATEGORY
+    assert eligible(pruning, experts)
+    assert has_evidence(pruning, experts)
+    unrelated = dataclasses.replace(experts, subcategory="medical_volunteer")
+    assert category(pruning, unrelated) == 0
+    assert not eligible(pruning, unrelated)
+
+
+def test_evidence_is_a_shared_sub_category_or_shared_words() -> None:
+    assert has_evidence(NEED, OFFER)
+    elsewhere = dataclasses.replace(OFFER, subcategory="disabled")
+    assert has_evidence(NEED, elsewhere), "shared words are evidence enough"
+    silent = dataclasses.replace(elsewhere, words=frozenset({"轮椅"}))
+    assert not has_evidence(NEED, silent), "the same top category alone is no evidence"
+
+
 def test_region_codes_nest() -> None:
     assert ancestors(VILLAGE) == {VILLAGE: 12, TOWNSHIP: 9, COUNTY: 6, CITY: 4}
 
@@ -84,10 +117,10 @@ def test_the_most_specific_service_region_counts() -> None:
 
 
 def test_category_needs_the_same_top_category_and_rewards_closeness() -> None:
-    assert category(NEED, OFFER) == pytest.approx(0.5 + 0.3 + 0.2 * 1 / 2)
-    other_sub = dataclasses.replace(OFFER, subcategory="children_home", tags=frozenset())
+    assert category(NEED, OFFER) == pytest.approx(0.8 + 0.2 * 1 / 2)
+    other_sub = dataclasses.replace(OFFER, subcategory="disabled", tags=frozenset())
     assert category(NEED, other_sub) == 0.5
-    other_top = dataclasses.replace(OFFER, category="industry")
+    other_top = dataclasses.replace(OFFER, category="industry", subcategory="ecommerce")
     assert category(NEED, other_top) == 0
     assert not eligible(NEED, other_top)
 

@@ -251,6 +251,55 @@ async def test_a_pair_with_an_open_proposal_is_not_suggested_again(
     )
 
 
+async def test_suggestions_cross_into_related_sub_categories(catalogue: Catalogue) -> None:
+    """A need for 12 人天 of pruning guidance (产业·种植) is served by a city-wide experts'
+    offer (人才·专家服务), not by volunteer doctors (人才·医疗义诊)."""
+    pruning = await catalogue.need(
+        category="industry",
+        subcategory="planting",
+        title="巡龙村苹果园修剪技术指导",
+        description="果农不会修剪苹果树，需要专家到果园现场指导修剪。",
+        tags=[],
+        beneficiary_groups=[],
+        lines=[{"kind": "person_days", "amount": "12", "item": "修剪指导"}],
+    )
+    experts = await catalogue.offer(
+        category="talent",
+        subcategory="expert_service",
+        title="苹果修剪和病虫害防治专家指导",
+        description="果树专家到果园现场指导修剪。",
+        tags=[],
+        service_region_codes=[CITY],
+    )
+    await catalogue.offer(
+        category="talent",
+        subcategory="medical_volunteer",
+        title="巡回义诊",
+        tags=[],
+        service_region_codes=[CITY],
+    )
+    assert _ids(await catalogue.offers_for(pruning), "offer_id") == [experts]
+    assert _ids(await catalogue.needs_for(experts), "need_id") == [pruning]
+
+
+async def test_a_declined_pair_is_never_suggested_again(
+    catalogue: Catalogue, session: AsyncSession, clock: FakeClock
+) -> None:
+    need = await catalogue.need()
+    declined = await catalogue.offer()
+    other = await catalogue.offer(title="另一家机构的暑期托管")
+    proposal = await _propose(session, clock, need, declined)
+    answer = await catalogue.client.post(
+        f"/api/v1/proposals/{proposal.id}/decline",
+        json={"reason": "时间不合适"},
+        headers=await catalogue.worker(),
+    )
+    assert answer.json()["state"] == "declined"
+    clock.advance(days=15)
+    assert _ids(await catalogue.offers_for(need), "offer_id") == [other]
+    assert (await catalogue.needs_for(declined))["total"] == 0
+
+
 async def test_suggestion_scores_are_the_ones_a_proposal_records(
     catalogue: Catalogue, session: AsyncSession, clock: FakeClock
 ) -> None:

@@ -1,8 +1,8 @@
 """Stations can be closed, entries record who entered them on the owner's behalf (代录), and a
 purchase line keeps its quantity in its own unit with an optional value in yuan.
 
-Revision ID: 0012
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04 18:50:00
 """
 
@@ -12,8 +12,8 @@ import advanced_alchemy
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0008"
+revision: str = "0010"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
