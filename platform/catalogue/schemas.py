@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 from catalogue.lines import LineKind
 from catalogue.workflow import EntryState
+from core.amounts import Amount
 from core.categories import TopCategory
 from core.errors import N_
 
@@ -18,7 +18,6 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, ma
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
-Amount = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 
 
 class LineIn(BaseModel):

@@ -50,8 +50,17 @@ NEED_IMPORTERS = roles(Role.STATION_WORKER, Role.REVIEWER)
 OFFER_IMPORTERS = roles(Role.MEMBER)
 FORMATS = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 
+
+@dataclass
+class ImportUpload:
+    """The multipart body, declared so that a request without the ``file`` part is a 400
+    naming it (and the OpenAPI document shows the field)."""
+
+    file: UploadFile
+
+
 Upload = Annotated[
-    UploadFile,
+    ImportUpload,
     Body(media_type=RequestEncodingType.MULTI_PART, description="The file, as the field `file`"),
 ]
 
@@ -165,7 +174,7 @@ class TransferApiController(Controller):
         clock: NamedDependency[Clock],
         data: Upload,
     ) -> ImportResult:
-        created = await import_upload(request, db_session, clock, SheetKind.NEEDS, data)
+        created = await import_upload(request, db_session, clock, SheetKind.NEEDS, data.file)
         return ImportResult(created=len(created), ids=[entry.id for entry in created])
 
     @post(
@@ -182,7 +191,7 @@ class TransferApiController(Controller):
         clock: NamedDependency[Clock],
         data: Upload,
     ) -> ImportResult:
-        created = await import_upload(request, db_session, clock, SheetKind.OFFERS, data)
+        created = await import_upload(request, db_session, clock, SheetKind.OFFERS, data.file)
         return ImportResult(created=len(created), ids=[entry.id for entry in created])
 
     @get(

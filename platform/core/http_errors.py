@@ -48,6 +48,11 @@ STATUS_MESSAGES = {
 }
 
 
+UNREADABLE = N_(
+    "The request could not be read: send JSON nested at most a few levels deep, or a form in UTF-8."
+)
+
+
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
     return request.url.path.startswith(API_PREFIX) or request.url.path == "/health"
 
@@ -110,6 +115,17 @@ def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Re
     return response
 
 
+def handle_unreadable_request(
+    request: Request[Any, Any, Any], exc: RecursionError | UnicodeDecodeError
+) -> Response[Any]:
+    """A body Litestar cannot even decode, before any handler runs: JSON nested deeper than
+    the decoder goes (``RecursionError``), a form field of bytes that are not UTF-8
+    (``UnicodeDecodeError``, raised while the CSRF check reads the form). The sender's fault,
+    so a 400 rather than a 500."""
+    logger.warning("unreadable request body on %s %s: %r", request.method, request.url.path, exc)
+    return _answer(request, 400, "unreadable_request", UNREADABLE)
+
+
 def handle_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(
@@ -124,5 +140,7 @@ EXCEPTION_HANDLERS = {
     DomainError: handle_domain_error,
     ValidationException: handle_validation_error,
     HTTPException: handle_http_error,
+    RecursionError: handle_unreadable_request,
+    UnicodeDecodeError: handle_unreadable_request,
     Exception: handle_unexpected_error,
 }
