@@ -35,6 +35,7 @@ from catalogue.schemas import EntryFilters
 from catalogue.service import NotYours
 from catalogue.sheet import SheetKind, load_vocabulary
 from core.clock import Clock
+from core.database import WRITES_LATE
 from core.errors import N_, NotFound
 from core.i18n import locale_of
 from demand.models import Urgency
@@ -47,6 +48,8 @@ UPLOAD_LIMIT = MAX_BYTES + 2 * 2**20
 """The request may be a little larger than the file (multipart framing); a larger file gets
 the importer's own clear "file too large" answer, an even larger request a plain 413."""
 NEED_IMPORTERS = roles(Role.STATION_WORKER, Role.REVIEWER)
+IMPORTING = WRITES_LATE
+"""Imports read and check the whole file before they take the write lock."""
 OFFER_IMPORTERS = roles(Role.MEMBER)
 FORMATS = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 
@@ -162,7 +165,7 @@ class TransferApiController(Controller):
 
     @post(
         "/needs/import",
-        opt=NEED_IMPORTERS,
+        opt={**NEED_IMPORTERS, **IMPORTING},
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Import needs from a filled template (.xlsx or .csv); all or nothing",
@@ -179,7 +182,7 @@ class TransferApiController(Controller):
 
     @post(
         "/offers/import",
-        opt=OFFER_IMPORTERS,
+        opt={**OFFER_IMPORTERS, **IMPORTING},
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Import offers from a filled template (.xlsx or .csv); all or nothing",
