@@ -16,7 +16,6 @@ from litestar.logging import LoggingConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 from litestar_granian import GranianPlugin
@@ -44,6 +43,7 @@ from core.errors import PermissionDenied
 from core.http_errors import EXCEPTION_HANDLERS
 from core.paths import STATIC_DIR
 from core.recent import PublicMemory, RecentAnswers
+from core.security_headers import security_headers
 from core.settings import Settings, get_settings
 from core.templating import build_template_config
 from demand.controllers import NeedApiController
@@ -64,6 +64,7 @@ from search.runtime import SearchRuntime
 from supply.controllers import OfferApiController
 from supply.pages import MyOffersController
 from xiangxing import __doc__ as _package_doc
+from xiangxing.api_docs import LocalSwaggerRenderPlugin
 from xiangxing.health import HealthController
 from xiangxing.home import HomeController
 from xiangxing.language import LanguageController
@@ -187,6 +188,7 @@ def create_app(
                 IdentityMiddleware, db_config=db_config, exclude=UNAUTHENTICATED_PATHS
             ),
         ],
+        before_send=[security_headers(production=settings.is_production)],
         csrf_config=_csrf_config(settings),
         template_config=template_config,
         exception_handlers={  # type: ignore[arg-type]
@@ -200,7 +202,7 @@ def create_app(
             version="1",
             description=_package_doc,
             path="/api/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[LocalSwaggerRenderPlugin()],
             openapi_router=Router(path="/api/schema", route_handlers=[], opt=PUBLIC),
         ),
         logging_config=LoggingConfig(
