@@ -38,6 +38,7 @@ from core.clock import Clock
 from core.database import WRITES_LATE
 from core.errors import N_, NotFound
 from core.i18n import locale_of
+from core.idempotency import IDEMPOTENT
 from demand.models import Urgency
 from demand.repository import NeedRepository
 from demand.service import PUBLIC_STATES as PUBLIC_NEED_STATES
@@ -48,8 +49,9 @@ UPLOAD_LIMIT = MAX_BYTES + 2 * 2**20
 """The request may be a little larger than the file (multipart framing); a larger file gets
 the importer's own clear "file too large" answer, an even larger request a plain 413."""
 NEED_IMPORTERS = roles(Role.STATION_WORKER, Role.REVIEWER)
-IMPORTING = WRITES_LATE
-"""Imports read and check the whole file before they take the write lock."""
+IMPORTING = {**WRITES_LATE, **IDEMPOTENT}
+"""Imports read and check the whole file before they take the write lock, and a retried
+import with the same idempotency key stores nothing twice."""
 OFFER_IMPORTERS = roles(Role.MEMBER)
 FORMATS = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 

@@ -19,6 +19,7 @@ from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.workflow import Transition, shown_state
 from core.clock import local_date
 from core.forms import parse
+from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
 from core.settings import Settings
 from demand.deps import NEED_DEPENDENCIES
@@ -65,7 +66,7 @@ class NeedApiController(Controller):
 
     @post(
         "/",
-        opt=roles(Role.STATION_WORKER, Role.REVIEWER),
+        opt={**roles(Role.STATION_WORKER, Role.REVIEWER), **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Create a draft",
     )

@@ -41,6 +41,7 @@ from core.clock import Clock, utc_now
 from core.database import WriteIntentMiddleware, build_db_config
 from core.errors import PermissionDenied
 from core.http_errors import EXCEPTION_HANDLERS
+from core.idempotency import IdempotencyMiddleware
 from core.paths import STATIC_DIR
 from core.recent import PublicMemory, RecentAnswers
 from core.security_headers import security_headers
@@ -187,6 +188,7 @@ def create_app(
             DefineMiddleware(
                 IdentityMiddleware, db_config=db_config, exclude=UNAUTHENTICATED_PATHS
             ),
+            DefineMiddleware(IdempotencyMiddleware, db_config=db_config),
         ],
         before_send=[security_headers(production=settings.is_production)],
         csrf_config=_csrf_config(settings),
