@@ -110,7 +110,7 @@ class NeedApiController(Controller):
     ) -> None:
         """Deletes the draft and its photo files."""
         await needs.delete_draft(need_id, request.user, actor_of(request))
-        PhotoStore.of(settings).delete_all(need_id)
+        PhotoStore.of(settings).delete_all(needs.session, need_id)
 
     @post("/{need_id:uuid}/verify", opt=roles(Role.REVIEWER), status_code=HTTP_200_OK)
     async def verify_need(

@@ -40,6 +40,7 @@ from catalogue.transfer_pages import ImportPageController
 from core.clock import Clock, utc_now
 from core.database import WriteIntentMiddleware, build_db_config
 from core.errors import PermissionDenied
+from core.files import sweep_on_start
 from core.http_errors import EXCEPTION_HANDLERS
 from core.idempotency import IdempotencyMiddleware
 from core.paths import STATIC_DIR
@@ -75,6 +76,7 @@ SESSION_MAX_AGE_SECONDS = 12 * 3600
 STATIC_MAX_AGE_SECONDS = 24 * 3600
 
 CSRF_COOKIE = "xx_csrf"
+UPLOADS = "uploads"
 UNAUTHENTICATED_PATHS = ["^/static/", "^/health"]
 
 ROUTE_HANDLERS = [
@@ -170,7 +172,7 @@ def create_app(
             ),
         ],
         guards=[enforce_access],
-        on_startup=[search.start],
+        on_startup=[search.start, sweep_on_start(settings.var_dir / UPLOADS)],
         on_shutdown=[search.stop],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
