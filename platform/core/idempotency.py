@@ -159,8 +159,9 @@ class IdempotencyMiddleware:
     ) -> None:
         """Store a successful answer with the change it made, then send it; if another request
         with the same key won meanwhile, undo this one and send the winner's answer."""
-        assert answer.start is not None
         content = b"".join(answer.body)
+        if answer.start is None:  # a body without a start: nothing valid to keep or send
+            return
         if 200 <= answer.status < 400:
             headers = [
                 [name.decode("latin-1"), value.decode("latin-1")]
