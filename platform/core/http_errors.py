@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from advanced_alchemy.exceptions import IntegrityError as RepositoryIntegrityError
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from core.errors import N_, DomainError, FieldProblem
 from core.i18n import locale_of, translate
@@ -156,7 +157,7 @@ def handle_database_error(
         return response
     if isinstance(exc, NotFoundError):
         return _answer(request, 404, STATUS_CODES[404], STATUS_MESSAGES[404])
-    if isinstance(exc, RepositoryError) and isinstance(exc.__cause__, IntegrityError):
+    if isinstance(exc, RepositoryIntegrityError):
         return _answer(request, 409, STATUS_CODES[409], STATUS_MESSAGES[409])
     return handle_unexpected_error(request, exc)
 
