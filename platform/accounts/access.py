@@ -17,6 +17,7 @@ from accounts.models import Role
 from core.errors import N_, Labels, PermissionDenied
 
 ACCESS_KEY = "access"
+OPTIONS_MODULE = "litestar.routes.http"
 PUBLIC: dict[str, Any] = {ACCESS_KEY: "public"}
 SIGNED_IN: dict[str, Any] = {ACCESS_KEY: "signed_in"}
 
@@ -37,12 +38,18 @@ def declared_access(handler: BaseRouteHandler) -> str | None:
     return handler.opt.get(ACCESS_KEY)
 
 
+def _is_generated_options(handler: BaseRouteHandler) -> bool:
+    """Litestar's own ``OPTIONS`` answer (204 with ``Allow``) for every path: it reveals
+    nothing and runs before authentication, so a role rule on its controller cannot apply."""
+    return getattr(handler.fn, "__module__", "") == OPTIONS_MODULE
+
+
 def enforce_access(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     """The app-wide guard."""
     access = declared_access(handler)
-    if access == "public":
+    if access == "public" or _is_generated_options(handler):
         return
     if access not in {"signed_in", "roles"}:
         raise UndeclaredAccess(N_("This address does not say who may use it, so no one may."))

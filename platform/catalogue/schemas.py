@@ -10,7 +10,6 @@ from uuid import UUID
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Field,
     StringConstraints,
     field_serializer,
     model_validator,
@@ -18,6 +17,7 @@ from pydantic import (
 
 from catalogue.lines import LineKind, unit_problem
 from catalogue.workflow import EntryState
+from core.amounts import Amount
 from core.categories import TopCategory
 from core.errors import N_
 
@@ -26,7 +26,6 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
 CENT = Decimal("0.01")
-Amount = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 
 
 class LineIn(BaseModel):

@@ -35,8 +35,10 @@ from catalogue.schemas import EntryFilters
 from catalogue.service import NotYours, listed_states
 from catalogue.sheet import SheetKind, load_vocabulary
 from core.clock import Clock, local_date
+from core.database import WRITES_LATE
 from core.errors import N_, NotFound
 from core.i18n import locale_of
+from core.idempotency import IDEMPOTENT
 from demand.models import Channel, Urgency
 from demand.policy import need_readable
 from demand.repository import NeedRepository
@@ -48,10 +50,22 @@ UPLOAD_LIMIT = MAX_BYTES + 2 * 2**20
 the importer's own clear "file too large" answer, an even larger request a plain 413."""
 NEED_IMPORTERS = roles(Role.STATION_WORKER, Role.REVIEWER)
 OFFER_IMPORTERS = roles(Role.MEMBER, Role.REVIEWER)
+IMPORTING = {**WRITES_LATE, **IDEMPOTENT}
+"""Imports read and check the whole file before they take the write lock, and a retried
+import with the same idempotency key stores nothing twice."""
 FORMATS = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 
+
+@dataclass
+class ImportUpload:
+    """The multipart body, declared so that a request without the ``file`` part is a 400
+    naming it (and the OpenAPI document shows the field)."""
+
+    file: UploadFile
+
+
 Upload = Annotated[
-    UploadFile,
+    ImportUpload,
     Body(media_type=RequestEncodingType.MULTI_PART, description="The file, as the field `file`"),
 ]
 
@@ -152,7 +166,7 @@ class TransferApiController(Controller):
 
     @post(
         "/needs/import",
-        opt=NEED_IMPORTERS,
+        opt={**NEED_IMPORTERS, **IMPORTING},
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Import needs from a filled template (.xlsx or .csv); all or nothing",
@@ -164,12 +178,12 @@ class TransferApiController(Controller):
         clock: NamedDependency[Clock],
         data: Upload,
     ) -> ImportResult:
-        created = await import_upload(request, db_session, clock, SheetKind.NEEDS, data)
+        created = await import_upload(request, db_session, clock, SheetKind.NEEDS, data.file)
         return ImportResult(created=len(created), ids=[entry.id for entry in created])
 
     @post(
         "/offers/import",
-        opt=OFFER_IMPORTERS,
+        opt={**OFFER_IMPORTERS, **IMPORTING},
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Import offers from a filled template (.xlsx or .csv); all or nothing",
@@ -181,7 +195,7 @@ class TransferApiController(Controller):
         clock: NamedDependency[Clock],
         data: Upload,
     ) -> ImportResult:
-        created = await import_upload(request, db_session, clock, SheetKind.OFFERS, data)
+        created = await import_upload(request, db_session, clock, SheetKind.OFFERS, data.file)
         return ImportResult(created=len(created), ids=[entry.id for entry in created])
 
     @get(

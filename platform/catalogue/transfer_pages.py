@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.identity import Identity
 from catalogue.importing import MAX_BYTES, MAX_ROWS, RowsRejected
 from catalogue.sheet import SheetKind, columns_of
-from catalogue.transfer_api import NEED_IMPORTERS, OFFER_IMPORTERS, UPLOAD_LIMIT, import_upload
+from catalogue.transfer_api import (
+    IMPORTING,
+    NEED_IMPORTERS,
+    OFFER_IMPORTERS,
+    UPLOAD_LIMIT,
+    import_upload,
+)
 from core.clock import Clock
 from core.errors import N_, InvalidInput
 
@@ -68,7 +74,7 @@ class ImportPageController(Controller):
     async def needs_page(self) -> Template:
         return _page(SheetKind.NEEDS)
 
-    @post("/needs", opt=NEED_IMPORTERS, request_max_body_size=UPLOAD_LIMIT)
+    @post("/needs", opt={**NEED_IMPORTERS, **IMPORTING}, request_max_body_size=UPLOAD_LIMIT)
     async def import_needs(
         self,
         request: Request[Identity, Any, Any],
@@ -81,7 +87,7 @@ class ImportPageController(Controller):
     async def offers_page(self) -> Template:
         return _page(SheetKind.OFFERS)
 
-    @post("/offers", opt=OFFER_IMPORTERS, request_max_body_size=UPLOAD_LIMIT)
+    @post("/offers", opt={**OFFER_IMPORTERS, **IMPORTING}, request_max_body_size=UPLOAD_LIMIT)
     async def import_offers(
         self,
         request: Request[Identity, Any, Any],

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -32,6 +32,10 @@ locked") when another connection committed in between — the busy timeout canno
 snapshot — while one that takes the write lock up front just waits its turn. Reads stay
 concurrent."""
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+WRITES_LATE: dict[str, Any] = {"write_intent": "late"}
+"""Route ``opt`` for unsafe requests that read for long before they write (a bulk import
+checks thousands of rows): they take the write lock only in `write_phase`, so that sign-ins
+and edits are not queued behind the reading."""
 P = ParamSpec("P")
 T = TypeVar("T")
 COMMITTED_REFUSALS = {401}
@@ -81,6 +85,27 @@ def writing(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
     return wrapper
 
 
+def _late(scope: Scope) -> bool:
+    handler = scope.get("route_handler")
+    return handler is not None and handler.opt.get("write_intent") == WRITES_LATE["write_intent"]
+
+
+@asynccontextmanager
+async def write_phase(session: AsyncSession) -> AsyncIterator[None]:
+    """The writing end of a request that read first (see `WRITES_LATE`): its read-only
+    transaction ends, and the work inside begins a new one that takes the write lock first.
+
+    Whatever was read before may have changed by then: re-check what must hold (duplicates)
+    inside. Loaded objects stay usable (sessions do not expire them on commit).
+    """
+    if session.new or session.dirty or session.deleted:
+        msg = "write_phase() must begin before anything is written"
+        raise RuntimeError(msg)
+    await session.commit()
+    with write_intent():
+        yield
+
+
 class WriteIntentMiddleware:
     """Marks unsafe HTTP requests (POST, PUT, PATCH, DELETE) as writers for their whole
     handling, identity lookup and response included."""
@@ -89,7 +114,7 @@ class WriteIntentMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("method") in UNSAFE_METHODS:
+        if scope["type"] == "http" and scope.get("method") in UNSAFE_METHODS and not _late(scope):
             with write_intent():
                 await self.app(scope, receive, send)
             return

@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from advanced_alchemy.exceptions import IntegrityError as RepositoryIntegrityError
+from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import OperationalError
 
 from core.errors import N_, DomainError, FieldProblem
 from core.i18n import locale_of, translate
@@ -46,6 +49,11 @@ STATUS_MESSAGES = {
     500: N_("Something went wrong on our side. The error has been logged."),
     503: N_("The service is temporarily unavailable."),
 }
+
+
+UNREADABLE = N_(
+    "The request could not be read: send JSON nested at most a few levels deep, or a form in UTF-8."
+)
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -110,6 +118,50 @@ def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Re
     return response
 
 
+def handle_unreadable_request(
+    request: Request[Any, Any, Any], exc: RecursionError | UnicodeDecodeError
+) -> Response[Any]:
+    """A body Litestar cannot even decode, before any handler runs: JSON nested deeper than
+    the decoder goes (``RecursionError``), a form field of bytes that are not UTF-8
+    (``UnicodeDecodeError``, raised while the CSRF check reads the form). The sender's fault,
+    so a 400 rather than a 500."""
+    logger.warning("unreadable request body on %s %s: %r", request.method, request.url.path, exc)
+    return _answer(request, 400, "unreadable_request", UNREADABLE)
+
+
+BUSY = N_("The database is busy with a large change; please try again in a few seconds.")
+BUSY_RETRY_AFTER_SECONDS = 5
+LOCKED = "database is locked"
+
+
+def _is_lock_timeout(exc: BaseException) -> bool:
+    """SQLite's busy timeout ran out: another connection held the write lock all along."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, OperationalError) and LOCKED in str(cause):
+            return True
+        cause = cause.__cause__
+    return False
+
+
+def handle_database_error(
+    request: Request[Any, Any, Any], exc: RepositoryError | OperationalError
+) -> Response[Any]:
+    """Database errors that reach the edge. A lock timeout is the last resort of a busy SQLite
+    (writers normally queue for the lock): a 503 that says to retry, never a bare 409. Advanced
+    Alchemy's wrapped errors keep the project's envelope: not found 404, constraint 409."""
+    if _is_lock_timeout(exc):
+        logger.warning("database lock timeout on %s %s", request.method, request.url.path)
+        response = _answer(request, 503, "database_busy", BUSY)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
+    if isinstance(exc, NotFoundError):
+        return _answer(request, 404, STATUS_CODES[404], STATUS_MESSAGES[404])
+    if isinstance(exc, RepositoryIntegrityError):
+        return _answer(request, 409, STATUS_CODES[409], STATUS_MESSAGES[409])
+    return handle_unexpected_error(request, exc)
+
+
 def handle_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(
@@ -124,5 +176,9 @@ EXCEPTION_HANDLERS = {
     DomainError: handle_domain_error,
     ValidationException: handle_validation_error,
     HTTPException: handle_http_error,
+    RepositoryError: handle_database_error,
+    OperationalError: handle_database_error,
+    RecursionError: handle_unreadable_request,
+    UnicodeDecodeError: handle_unreadable_request,
     Exception: handle_unexpected_error,
 }

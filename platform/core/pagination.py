@@ -11,6 +11,9 @@ from pydantic import BaseModel
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+MAX_PAGE = 100_000
+"""Far beyond any list we hold, yet small enough that the row offset fits every database's
+integer (an unbounded page number overflowed the offset into a 500)."""
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -67,7 +70,9 @@ class Slice(Generic[T]):
 
 
 async def provide_page_request(
-    page: Annotated[int, QueryParameter(ge=1, description="Page number, from 1")] = 1,
+    page: Annotated[
+        int, QueryParameter(ge=1, le=MAX_PAGE, description=f"Page number, from 1 to {MAX_PAGE:,}")
+    ] = 1,
     page_size: Annotated[
         int,
         QueryParameter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +22,7 @@ from core.i18n import (
     translate,
     translations,
 )
+from core.idempotency import FORM_PARAMETER
 from core.paths import TEMPLATES_DIR
 
 
@@ -88,6 +90,12 @@ def _label(context: Context, member: Any) -> str:
     return translations(_locale(context)).gettext(member.label)
 
 
+def once_action(action: str) -> str:
+    """A form's action with a one-time key (``core.idempotency``): a double-clicked submit
+    creates one thing, and the second click gets the first answer."""
+    return f"{action}?{FORM_PARAMETER}={secrets.token_urlsafe(16)}"
+
+
 def _configure(engine: JinjaTemplateEngine) -> None:
     environment = engine.engine
     environment.add_extension("jinja2.ext.i18n")
@@ -102,6 +110,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         locales=LOCALES,
         locale_names=LOCALE_NAMES,
         html_lang=HTML_LANG,
+        once=once_action,
     )
     environment.filters["number"] = _number
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

@@ -19,6 +19,7 @@ from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.workflow import Transition, shown_state
 from core.clock import local_date
 from core.forms import parse
+from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
 from core.settings import Settings
 from demand.deps import NEED_DEPENDENCIES
@@ -66,7 +67,7 @@ class NeedApiController(Controller):
 
     @post(
         "/",
-        opt=roles(Role.STATION_WORKER, Role.REVIEWER),
+        opt={**roles(Role.STATION_WORKER, Role.REVIEWER), **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Create a draft",
     )
@@ -110,7 +111,7 @@ class NeedApiController(Controller):
     ) -> None:
         """Deletes the draft and its photo files."""
         await needs.delete_draft(need_id, request.user, actor_of(request))
-        PhotoStore.of(settings).delete_all(need_id)
+        PhotoStore.of(settings).delete_all(needs.session, need_id)
 
     @post("/{need_id:uuid}/verify", opt=roles(Role.REVIEWER), status_code=HTTP_200_OK)
     async def verify_need(

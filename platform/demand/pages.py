@@ -27,6 +27,7 @@ from catalogue.service import NotYours
 from catalogue.workflow import EDITABLE, Transition
 from core.errors import N_, InvalidInput
 from core.forms import parse
+from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest
 from demand.deps import NEED_DEPENDENCIES
 from demand.models import BeneficiaryGroup, Channel, Need, Urgency
@@ -127,7 +128,7 @@ class MyNeedsController(Controller):
         start = {"region_code": request.user.township_code} if request.user.township_code else {}
         return await _form(request, db_session, start)
 
-    @post("/new")
+    @post("/new", opt=IDEMPOTENT)
     async def create(
         self,
         request: Request[Identity, Any, Any],

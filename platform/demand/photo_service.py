@@ -1,9 +1,10 @@
 """Photos of needs: the township's own station adds and removes them while the need is a draft
 or returned; whoever may see the need may see its photos.
 
-Each change is recorded on the need's history and in the audit log, like any edit. The row is
-flushed before the file is written (and deleted before the file is removed), so a refused or
-failed step leaves no row without its file.
+Each change is recorded on the need's history and in the audit log, like any edit. A file is
+moved into place only when its row commits and removed only when its row's deletion commits
+(``core.files``), so a refused, failed or crashed step leaves neither a row without its file
+nor a file without its row.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class NeedPhotoService:
         self.session.add(photo)
         await self.needs.flush()
         self.needs.history(need, "photo_added", actor, need.state)
-        self.store.write(need.id, photo.id, checked)
+        self.store.write(self.session, need.id, photo.id, checked)
         return photo
 
     async def remove(self, need_id: UUID, photo_id: UUID, identity: Identity, actor: Actor) -> None:
@@ -99,7 +100,7 @@ class NeedPhotoService:
         await self.session.delete(photo)
         await self.needs.flush()
         self.needs.history(need, "photo_removed", actor, need.state)
-        self.store.delete(need.id, photo.id, photo.content_type)
+        self.store.delete(self.session, need.id, photo.id, photo.content_type)
 
     async def list(self, need_id: UUID, identity: Identity | None = None) -> list[NeedPhoto]:
         """The photos of a need this visitor may see (404 otherwise)."""

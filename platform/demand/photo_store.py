@@ -1,5 +1,6 @@
 """Where the photos of needs live: plain files under
-``var_dir/uploads/needs/<need id>/<photo id>.<ext>``, written atomically.
+``var_dir/uploads/needs/<need id>/<photo id>.<ext>``, put in place and removed together with
+their rows (``core.files``).
 
 What an upload is decides its type: its first bytes (JPEG, PNG or WebP), never its file name or
 the content type the client sent. No image library is involved; the bytes are stored as they
@@ -8,16 +9,15 @@ came and served with ``nosniff``.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.errors import N_, FieldProblem, InvalidInput, NotFound
+from core.files import put_after_commit, remove_after_commit, remove_folder_after_commit
 from core.settings import Settings
 
 MAX_PHOTO_BYTES = 5 * 2**20
@@ -89,22 +89,13 @@ class PhotoStore:
     def path(self, need_id: UUID, photo_id: UUID, content_type: str) -> Path:
         return self.root / str(need_id) / f"{photo_id}.{EXTENSIONS[content_type]}"
 
-    def write(self, need_id: UUID, photo_id: UUID, photo: CheckedPhoto) -> Path:
-        """Write to a temporary file beside the target, then rename: readers never see half a
-        photo."""
+    def write(
+        self, session: AsyncSession, need_id: UUID, photo_id: UUID, photo: CheckedPhoto
+    ) -> Path:
+        """The file appears in place when the session commits the photo's row (``core.files``):
+        a failed or crashed request leaves no photo file behind."""
         target = self.path(need_id, photo_id, photo.content_type)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(photo.content)
-                stream.flush()
-                os.fsync(stream.fileno())
-            Path(temporary).replace(target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                Path(temporary).unlink()
-            raise
+        put_after_commit(session, target, photo.content)
         return target
 
     def read(self, need_id: UUID, photo_id: UUID, content_type: str) -> bytes:
@@ -113,14 +104,12 @@ class PhotoStore:
         except (FileNotFoundError, KeyError):
             raise PhotoMissing(N_("No such photo.")) from None
 
-    def delete(self, need_id: UUID, photo_id: UUID, content_type: str) -> None:
-        """Remove the file (and the need's folder once it is empty); a missing file is fine."""
-        target = self.path(need_id, photo_id, content_type)
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        with contextlib.suppress(OSError):
-            target.parent.rmdir()
+    def delete(
+        self, session: AsyncSession, need_id: UUID, photo_id: UUID, content_type: str
+    ) -> None:
+        """Remove the file (and the need's folder once empty) when the row's deletion commits."""
+        remove_after_commit(session, self.path(need_id, photo_id, content_type))
 
-    def delete_all(self, need_id: UUID) -> None:
-        """Remove every photo file of a need (its draft was deleted)."""
-        shutil.rmtree(self.root / str(need_id), ignore_errors=True)
+    def delete_all(self, session: AsyncSession, need_id: UUID) -> None:
+        """Remove every photo file of a need whose draft is deleted, once that commits."""
+        remove_folder_after_commit(session, self.root / str(need_id))

@@ -17,6 +17,7 @@ from accounts.denials import actor_of
 from accounts.identity import Identity
 from core.clock import Clock
 from core.forms import parse
+from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest, provide_page_request
 from core.settings import Settings
 from matching.consent import Pairing, may_see, steps_for
@@ -50,7 +51,12 @@ class ProposalApiController(Controller):
         "page_request": Provide(provide_page_request),
     }
 
-    @post("/", opt=SIGNED_IN, status_code=HTTP_201_CREATED, summary="Propose a pairing")
+    @post(
+        "/",
+        opt={**SIGNED_IN, **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Propose a pairing",
+    )
     async def propose(
         self,
         request: Request[Identity, Any, Any],

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, StringConstraints
 
+from core.amounts import Amount
 from matching.consent import Pairing, still_to_answer
 from matching.models import Proposal, ProposalState, Side
 from matching.rules import Step
@@ -19,9 +20,7 @@ Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500
 class ProposalIn(BaseModel):
     need_id: UUID
     offer_id: UUID
-    amounts: dict[UUID, Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]] | None = (
-        None
-    )
+    amounts: dict[UUID, Amount] | None = None
     """Per need line, what to commit; by default as much as the need lacks and the offer has."""
     message: Message = ""
 

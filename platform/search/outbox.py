@@ -7,6 +7,11 @@ renamed) can change an entry and forget the index. SQLAlchemy allows exactly thi
 flush: SQL emitted on the flush's own connection. A row names the entry, not what to do with
 it: the indexer reads the entry's current state when it drains the row, so rows can be
 replayed, merged and retried without ever putting a stale document back.
+
+Within one flush the entries touched are gathered on the connection and written as one
+multi-row insert when the flush ends, one row per entry: an import of 5,000 needs and their
+lines costs a handful of statements rather than 15,000, which is what kept SQLite's write lock
+held long enough for a sign-in to time out.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Connection, event, insert, inspect, literal, select
-from sqlalchemy.orm import Mapper
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
 
 from accounts.models import Organization
 from core.clock import utc_now
@@ -27,6 +32,7 @@ from supply.models import Offer, OfferLine
 
 NEED = "need"
 OFFER = "offer"
+PENDING_KEY = "search_outbox_pending"
 
 
 def outbox_rows(kind: str, entry_ids: list[UUID], now: datetime) -> list[dict[str, Any]]:
@@ -44,7 +50,19 @@ def outbox_rows(kind: str, entry_ids: list[UUID], now: datetime) -> list[dict[st
 
 
 def _enqueue(connection: Connection, kind: str, entry_id: UUID) -> None:
-    connection.execute(insert(SearchOutbox), outbox_rows(kind, [entry_id], utc_now()))
+    """Remember the entry on the flush's connection; ``_write_pending`` writes them all."""
+    connection.info.setdefault(PENDING_KEY, {})[(kind, entry_id)] = None
+
+
+def _write_pending(session: Session, _flush: UOWTransaction) -> None:
+    """At the end of each flush, one row per entry touched, on the flush's own connection."""
+    connection = session.connection()
+    pending = connection.info.pop(PENDING_KEY, None)
+    if not pending:
+        return
+    now = utc_now()
+    rows = [row for kind, entry_id in pending for row in outbox_rows(kind, [entry_id], now)]
+    connection.execute(insert(SearchOutbox), rows)
 
 
 def _on_need(_mapper: Mapper[Any], connection: Connection, need: Need) -> None:
@@ -94,3 +112,4 @@ for _event in ("after_insert", "after_update", "after_delete"):
     event.listen(NeedLine, _event, _on_need_line)
     event.listen(OfferLine, _event, _on_offer_line)
 event.listen(Organization, "after_update", _on_organization)
+event.listen(Session, "after_flush", _write_pending)

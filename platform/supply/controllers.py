@@ -19,6 +19,7 @@ from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.workflow import Transition, shown_state
 from core.clock import local_date
 from core.forms import parse
+from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
 from supply.deps import OFFER_DEPENDENCIES
 from supply.models import Offer
@@ -61,7 +62,12 @@ class OfferApiController(Controller):
         question = (filters, page_request)
         return await offers.answer_list(question, identity, mine=mine, answer=answer)
 
-    @post("/", opt=roles(Role.MEMBER), status_code=HTTP_201_CREATED, summary="Create a draft")
+    @post(
+        "/",
+        opt={**roles(Role.MEMBER), **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Create a draft",
+    )
     async def create_offer(
         self,
         request: Request[Identity, Any, Any],

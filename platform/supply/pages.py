@@ -33,6 +33,7 @@ from catalogue.workflow import EDITABLE, Transition
 from core.clock import local_date
 from core.errors import N_, InvalidInput
 from core.forms import parse
+from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest
 from supply.deps import OFFER_DEPENDENCIES
 from supply.models import Offer
@@ -116,7 +117,7 @@ class MyOffersController(Controller):
         today = local_date(offers.clock()).isoformat()
         return await _form(db_session, {"valid_from": today, "capacity": "1"})
 
-    @post("/new")
+    @post("/new", opt=IDEMPOTENT)
     async def create(
         self,
         request: Request[Identity, Any, Any],

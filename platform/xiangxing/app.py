@@ -17,7 +17,6 @@ from litestar.logging import LoggingConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 from litestar_granian import GranianPlugin
@@ -45,9 +44,12 @@ from catalogue.transfer_pages import ImportPageController
 from core.clock import Clock, utc_now
 from core.database import WriteIntentMiddleware, build_db_config
 from core.errors import PermissionDenied
+from core.files import sweep_on_start
 from core.http_errors import EXCEPTION_HANDLERS
+from core.idempotency import IdempotencyMiddleware
 from core.paths import STATIC_DIR
 from core.recent import PublicMemory, RecentAnswers
+from core.security_headers import security_headers
 from core.settings import Settings, get_settings
 from core.templating import build_template_config
 from demand.controllers import NeedApiController
@@ -70,6 +72,7 @@ from search.runtime import SearchRuntime
 from supply.controllers import OfferApiController
 from supply.pages import MyOffersController
 from xiangxing import __doc__ as _package_doc
+from xiangxing.api_docs import LocalSwaggerRenderPlugin
 from xiangxing.health import HealthController
 from xiangxing.home import HomeController
 from xiangxing.language import LanguageController
@@ -79,6 +82,7 @@ SESSION_MAX_AGE_SECONDS = 12 * 3600
 STATIC_MAX_AGE_SECONDS = 24 * 3600
 
 CSRF_COOKIE = "xx_csrf"
+UPLOADS = "uploads"
 UNAUTHENTICATED_PATHS = ["^/static/", "^/health"]
 
 ROUTE_HANDLERS = [
@@ -191,7 +195,7 @@ def create_app(
         ],
         guards=[enforce_access],
         before_request=send_to_password_page,
-        on_startup=[search.start],
+        on_startup=[search.start, sweep_on_start(settings.var_dir / UPLOADS)],
         on_shutdown=[search.stop],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
@@ -210,7 +214,9 @@ def create_app(
             DefineMiddleware(
                 IdentityMiddleware, db_config=db_config, exclude=UNAUTHENTICATED_PATHS
             ),
+            DefineMiddleware(IdempotencyMiddleware, db_config=db_config),
         ],
+        before_send=[security_headers(production=settings.is_production)],
         csrf_config=_csrf_config(settings),
         template_config=template_config,
         exception_handlers={  # type: ignore[arg-type]
@@ -224,7 +230,7 @@ def create_app(
             version="1",
             description=_package_doc,
             path="/api/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[LocalSwaggerRenderPlugin()],
             openapi_router=Router(path="/api/schema", route_handlers=[], opt=PUBLIC),
         ),
         logging_config=LoggingConfig(

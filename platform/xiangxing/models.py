@@ -6,6 +6,7 @@ from advanced_alchemy.base import orm_registry
 from accounts.models import ApiToken, Department, LoginSession, Organization, Station, User
 from catalogue.models import Category, EntryEvent
 from core.audit import AuditEntry
+from core.idempotency import IdempotencyKey
 from demand.models import Need, NeedLine, NeedPhoto
 from matching.models import Notice, PlanPair, Proposal, ProposalLine, SigningEvent
 from regions.models import Region
@@ -22,6 +23,7 @@ __all__ = [
     "Department",
     "EntryEvent",
     "ExpirySweep",
+    "IdempotencyKey",
     "LoginSession",
     "Need",
     "NeedLine",

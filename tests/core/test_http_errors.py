@@ -1,10 +1,13 @@
 """Errors become one answer shape: JSON under /api, a page in the visitor's language elsewhere."""
 
+import sqlite3
 from collections.abc import AsyncIterator
 
 import pytest
+from advanced_alchemy.exceptions import IntegrityError
 from httpx import AsyncClient
 from litestar import Litestar, get
+from sqlalchemy.exc import OperationalError
 
 from accounts.access import PUBLIC
 from core.errors import N_, Conflict, PermissionDenied
@@ -78,3 +81,25 @@ async def test_a_bug_is_a_500_page_that_hides_the_detail(client: AsyncClient) ->
     assert api.status_code == 500
     assert api.json()["code"] == "server_error"
     assert "secret detail" not in api.text
+
+
+async def test_a_database_lock_timeout_is_a_503_that_says_to_retry(app: Litestar) -> None:
+    """The last resort when SQLite's busy timeout runs out: never a bare 409."""
+
+    @get("/api/v1/locked", opt=PUBLIC)
+    async def api_locked() -> None:
+        try:
+            raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+        except OperationalError as error:
+            raise IntegrityError(detail="There was an issue processing the statement.") from error
+
+    app.register(api_locked)
+    async with serve(app) as client:
+        response = await client.get("/api/v1/locked")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json() == {
+        "status_code": 503,
+        "code": "database_busy",
+        "message": "数据库正在处理一项较大的变更，请几秒钟后重试。",
+    }

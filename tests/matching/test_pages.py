@@ -140,7 +140,9 @@ async def test_a_reviewer_runs_an_event_from_its_pages(
     listing = await client.get(f"{event_path}/signing-list")
     assert "签约清单" in listing.text
     assert entries["offers"]["title"] in listing.text
-    assert "@page { size: A4" in listing.text
+    assert 'class="signing-county"' in listing.text
+    stylesheet = await client.get("/static/css/app.css")
+    assert "@page { size: A4" in stylesheet.text, "the list prints on A4"
     download = await client.get(f"{event_path}/signing-list.xlsx")
     assert download.headers["content-type"].startswith(XLSX_TYPE)
     sheet = load_workbook(io.BytesIO(download.content)).active

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -27,6 +27,7 @@ from catalogue.sheet import (
     normal_path,
     words_index,
 )
+from core.amounts import parse_decimal
 from core.errors import N_
 from core.forms import problems_of
 from demand.schemas import NeedFields
@@ -34,7 +35,7 @@ from regions.models import Region
 
 MISSING = N_("This field is required.")
 FORMULA = N_("Formulas are not accepted; type the value itself.")
-NOT_A_NUMBER = N_("Enter a number.")
+NOT_A_NUMBER = N_("Enter a number such as 5000 or 5,000.50 (no exponents).")
 NOT_WHOLE = N_("Enter a whole number.")
 NOT_POSITIVE = N_("The amount must be greater than zero.")
 NEGATIVE = N_("This number is too small.")
@@ -92,15 +93,11 @@ class _Row:
         value = self.text(key)
         if not value:
             return None
-        cleaned = re.sub(r"[\s,，]", "", value)
         try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
+            return parse_decimal(value)
+        except ValueError:
             self.problem(key, "not_a_number", NOT_A_NUMBER)
             return None
-        return number
 
     def whole(self, key: str, default: int) -> int:
         number = self.number_in(key)

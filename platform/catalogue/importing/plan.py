@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +34,7 @@ from catalogue.workflow import EntryState
 from core.audit import Actor
 from core.categories import TopCategory
 from core.clock import Clock, local_date
+from core.database import write_phase
 from core.errors import N_
 from demand.models import Channel, Need
 from demand.policy import may_post_in
@@ -49,6 +51,8 @@ ACTIVE_STATES = (
 )
 """Entries a new one may duplicate; closed and withdrawn ones are history."""
 QUERY_CHUNK = 500
+Checked = list[tuple[cells._Row, Any, str | None]]
+"""Each row with its checked fields (None if it has problems) and its place."""
 
 
 class ImportPlan:
@@ -256,16 +260,15 @@ class ImportPlan:
 
     # the whole file
 
-    async def check(self, rows: list[SheetRow]) -> None:
-        """Check every row, then duplicates against the database and earlier rows."""
-        checked: list[tuple[cells._Row, Any, str | None]] = []
-        for sheet_row in rows:
-            row = cells._Row(sheet_row, self.columns)
-            if self.kind is SheetKind.NEEDS:
-                fields, place = self.need_row(row)
-            else:
-                fields, place = self.offer_row(row)
-            checked.append((row, fields, place))
+    async def check(self, rows: list[SheetRow]) -> Checked:
+        """Every row on its own, in a worker thread (no I/O: the vocabulary is loaded)."""
+        return await anyio.to_thread.run_sync(self._check_rows, rows)
+
+    async def check_duplicates(self, checked: Checked) -> None:
+        """Duplicates against the database and earlier rows; then every problem, or none.
+
+        Runs in the write phase, so that a concurrent import cannot slip the same titles in
+        between the check and the store."""
         existing = await self._existing([fields.title for _, fields, _ in checked if fields])
         seen: dict[tuple[str, str | None], int] = {}
         for row, fields, place in checked:
@@ -283,6 +286,17 @@ class ImportPlan:
                 self.entries.append((row.number, fields))
         if self.problems:
             raise RowsRejected(self._sorted(self.problems))
+
+    def _check_rows(self, rows: list[SheetRow]) -> Checked:
+        checked: Checked = []
+        for sheet_row in rows:
+            row = cells._Row(sheet_row, self.columns)
+            if self.kind is SheetKind.NEEDS:
+                fields, place = self.need_row(row)
+            else:
+                fields, place = self.offer_row(row)
+            checked.append((row, fields, place))
+        return checked
 
     def _duplicate_message(self) -> str:
         if self.kind is SheetKind.NEEDS:
@@ -324,6 +338,10 @@ class ImportPlan:
         return await storing.store(self, actor, filename)
 
 
+def _read_keyed(kind: SheetKind, filename: str, content: bytes) -> list[SheetRow]:
+    return keyed_rows(kind, read_rows(filename, content))
+
+
 async def import_file(
     session: AsyncSession,
     clock: Clock,
@@ -333,8 +351,16 @@ async def import_file(
     filename: str,
     content: bytes,
 ) -> list[Any]:
-    """Read, check and store one file: every entry, or nothing and every problem."""
-    rows = keyed_rows(kind, read_rows(filename, content))
+    """Read, check and store one file: every entry, or nothing and every problem.
+
+    Reading and checking rows is CPU work of seconds for a full file: it runs in a worker
+    thread so that the app goes on answering everyone else meanwhile, and before the write
+    lock is taken (`write_phase`; the routes declare ``WRITES_LATE``), so that sign-ins and
+    edits on SQLite wait only for the storing.
+    """
+    rows = await anyio.to_thread.run_sync(_read_keyed, kind, filename, content)
     plan = await ImportPlan.of(session, clock, kind, identity)
-    await plan.check(rows)
-    return await plan.store(actor, filename)
+    checked = await plan.check(rows)
+    async with write_phase(session):
+        await plan.check_duplicates(checked)
+        return await plan.store(actor, filename)

@@ -23,9 +23,18 @@ from core.errors import N_, InvalidInput
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-"""A workbook is a zip file; one that unpacks to more than this is refused unread."""
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+"""A workbook is a zip file; one that unpacks to more than this in all is refused unread."""
+MAX_MEMBER_BYTES = 50 * 1024 * 1024
+"""Nor may any one part of it unpack to more (a 5,000-row sheet is a few MB of XML)."""
+MAX_MEMBER_RATIO = 100
+"""Nor be packed more than this tightly once past a megabyte: real sheets pack 5 to 20 times,
+zip bombs a thousand."""
 MAX_COLUMNS = 200
+MAX_VISITED_ROWS = MAX_ROWS + 1000
+"""Rows read, empty ones included: openpyxl yields a padded empty row for every row number a
+sheet skips, so a 1.4 KB file with one cell at row 1,048,576 would cost a million rows of work.
+With at most ``MAX_COLUMNS`` cells each, this caps the cells read too."""
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 """The old binary .xls format."""
@@ -93,12 +102,7 @@ def _not_a_spreadsheet() -> NotASpreadsheet:
 def _xlsx_table(content: bytes) -> Iterable[Sequence[Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise FileTooLarge(
-                N_("The file is larger than %(limit)s MB."),
-                params={"limit": MAX_BYTES // 2**20},
-            )
+            _check_members(archive.infolist())
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except InvalidInput:
         raise
@@ -107,11 +111,39 @@ def _xlsx_table(content: bytes) -> Iterable[Sequence[Any]]:
     return _workbook_rows(workbook)
 
 
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    """Every part's unpacked size, read from the zip directory before anything is unpacked."""
+    unpacked = 0
+    for member in members:
+        unpacked += member.file_size
+        packed_tightly = member.file_size > max(2**20, member.compress_size * MAX_MEMBER_RATIO)
+        if member.file_size > MAX_MEMBER_BYTES or packed_tightly or unpacked > MAX_UNPACKED_BYTES:
+            raise FileTooLarge(
+                N_("The workbook unpacks to far more than a sheet of %(rows)s rows needs."),
+                params={"rows": f"{MAX_ROWS:,}"},
+            )
+
+
+def _too_many_rows() -> TooManyRows:
+    return TooManyRows(
+        N_("The file has more than %(limit)s rows; split it into several files."),
+        params={"limit": f"{MAX_ROWS:,}"},
+    )
+
+
 def _workbook_rows(workbook: Any) -> Iterable[Sequence[Any]]:
-    """The first sheet's rows, values only (a formula is its text, never its result)."""
+    """The first sheet's rows, values only (a formula is its text, never its result).
+
+    A sheet whose recorded dimension reaches past the row limit is refused before a row is
+    read; one whose dimension lies is stopped after ``MAX_VISITED_ROWS`` rows.
+    """
     try:
         sheet = workbook.worksheets[0]
-        for cells in sheet.iter_rows(max_col=MAX_COLUMNS):
+        if (sheet.max_row or 0) > MAX_VISITED_ROWS:
+            raise _too_many_rows()
+        for visited, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            if visited > MAX_VISITED_ROWS:
+                raise _too_many_rows()
             yield [_workbook_value(cell) for cell in cells]
     except InvalidInput:
         raise
@@ -158,10 +190,7 @@ def _rows_of(table: Iterable[Sequence[Any]]) -> list[SheetRow]:
         if not any(text.strip() for text in texts):
             continue
         if len(found) >= MAX_ROWS:
-            raise TooManyRows(
-                N_("The file has more than %(limit)s rows; split it into several files."),
-                params={"limit": f"{MAX_ROWS:,}"},
-            )
+            raise _too_many_rows()
         found.append(SheetRow(number, {h: t for h, t in zip(headers, texts, strict=False) if h}))
     if not any(headers):
         raise EmptyFile(N_("The file is empty; start from the template."))

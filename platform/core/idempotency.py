@@ -1,0 +1,259 @@
+"""Idempotency keys: a retried or double-sent create makes one thing, and gets the first answer.
+
+A route opts in with ``opt=IDEMPOTENT``. Scripts send an ``Idempotency-Key`` header; forms that
+create carry a one-time key in their action's query string (``?_once=…``, see
+``core.templating``), since a form cannot set a header. The first successful answer (2xx or
+a redirect) is stored with a fingerprint of the request, in the same transaction as the change
+it made: the same key with the same request gets that answer again and changes nothing, the
+same key with another request is a 422. Keys belong to the signed-in user and are kept for
+``KEEP`` (seven days), then swept.
+
+Two identical requests at once: on SQLite the second waits for the first's write lock and then
+finds its key; on PostgreSQL the second's insert of the key waits on the unique index and fails
+when the first commits, its own change is rolled back and the first answer is sent instead.
+Generic on purpose: any create route (the funds ledger next) opts in the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from advanced_alchemy.base import UUIDv7Base
+from advanced_alchemy.types import DateTimeUTC
+from litestar.exceptions import HTTPException
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from sqlalchemy import JSON, Integer, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.errors import N_, DomainError, FieldProblem, InvalidInput
+
+if TYPE_CHECKING:
+    from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+IDEMPOTENT: dict[str, Any] = {"idempotent": True}
+HEADER = b"idempotency-key"
+FORM_PARAMETER = "_once"
+MAX_KEY_LENGTH = 200
+DEFAULT_LIMIT = 10_000_000
+"""Litestar's own default request body limit, for routes that set none."""
+KEEP = timedelta(days=7)
+SWEEP_EVERY = timedelta(hours=1)
+UNSTORED_HEADERS = frozenset({b"set-cookie", b"date"})
+"""Cookies belong to the visitor's current session, not to the first answer."""
+
+
+class IdempotencyKey(UUIDv7Base):
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotency_key_owner_key"),)
+
+    owner: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    headers: Mapped[list[list[str]]] = mapped_column(JSON)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+
+
+class KeyReused(DomainError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+def _key_problem(message: str) -> InvalidInput:
+    return InvalidInput(
+        message, problems=[FieldProblem("Idempotency-Key", "invalid_idempotency_key", message)]
+    )
+
+
+def _key_of(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == HEADER:
+            return value.decode("latin-1").strip()
+    query = scope.get("query_string", b"").decode("latin-1")
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if name == FORM_PARAMETER:
+            return value
+    return None
+
+
+def _owner_of(scope: Scope) -> str | None:
+    user_id = getattr(scope.get("user"), "user_id", None)
+    return None if user_id is None else str(user_id)
+
+
+async def prune(session: AsyncSession, now: datetime) -> None:
+    """Forget keys older than ``KEEP``."""
+    await session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < now - KEEP))
+
+
+@dataclass
+class _Answer:
+    """An answer as it goes out, held back until its last byte so it can be stored first."""
+
+    start: Message | None = None
+    body: list[bytes] = field(default_factory=list)
+
+    @property
+    def status(self) -> int:
+        return int(self.start["status"]) if self.start else 500
+
+
+class IdempotencyMiddleware:
+    """Runs after the identity middleware, on the request's own database session."""
+
+    def __init__(self, app: ASGIApp, db_config: SQLAlchemyAsyncConfig) -> None:
+        self.app = app
+        self.db_config = db_config
+        self.next_sweep: datetime | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler = scope.get("route_handler")
+        key = _key_of(scope) if scope["type"] == "http" else None
+        owner = _owner_of(scope)
+        if key is None or owner is None or handler is None or not handler.opt.get("idempotent"):
+            await self.app(scope, receive, send)
+            return
+        if not 1 <= len(key) <= MAX_KEY_LENGTH:
+            raise _key_problem(N_("An idempotency key has 1 to 200 characters."))
+        body = await _read_body(receive, handler.resolve_request_max_body_size() or DEFAULT_LIMIT)
+        fingerprint = _fingerprint(scope, body)
+        session = self.db_config.provide_session(scope["app"].state, scope)
+        await self._sweep(session, scope["app"].state.clock())
+        stored = await _stored(session, owner, key)
+        if stored is not None:
+            await _replay(stored, fingerprint, send)
+            return
+        answer = _Answer()
+
+        async def hold(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer.start = message
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            answer.body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            await self._keep(session, scope, owner, key, fingerprint, answer, send)
+
+        await self.app(scope, _replaying(body), hold)
+
+    async def _keep(
+        self,
+        session: AsyncSession,
+        scope: Scope,
+        owner: str,
+        key: str,
+        fingerprint: str,
+        answer: _Answer,
+        send: Send,
+    ) -> None:
+        """Store a successful answer with the change it made, then send it; if another request
+        with the same key won meanwhile, undo this one and send the winner's answer."""
+        content = b"".join(answer.body)
+        if answer.start is None:  # a body without a start: nothing valid to keep or send
+            return
+        if 200 <= answer.status < 400:
+            headers = [
+                [name.decode("latin-1"), value.decode("latin-1")]
+                for name, value in answer.start.get("headers", [])
+                if name.lower() not in UNSTORED_HEADERS
+            ]
+            session.add(
+                IdempotencyKey(
+                    owner=owner,
+                    key=key,
+                    fingerprint=fingerprint,
+                    status_code=answer.status,
+                    headers=headers,
+                    body=content,
+                    created_at=scope["app"].state.clock(),
+                )
+            )
+            try:
+                await session.flush()
+            except IntegrityError:
+                await session.rollback()
+                stored = await _stored(session, owner, key)
+                if stored is not None:
+                    await _replay(stored, fingerprint, send)
+                    return
+                raise
+        await send(answer.start)
+        await send({"type": "http.response.body", "body": content, "more_body": False})
+
+    async def _sweep(self, session: AsyncSession, now: datetime) -> None:
+        if self.next_sweep is None or now >= self.next_sweep:
+            await prune(session, now)
+            self.next_sweep = now + SWEEP_EVERY
+
+
+def _fingerprint(scope: Scope, body: bytes) -> str:
+    """What makes two requests the same: method, path and body. A multipart body's boundary is
+    chosen afresh by the client for every send, so it is left out."""
+    for name, value in scope["headers"]:
+        if name == b"content-type" and b"boundary=" in value:
+            boundary = value.split(b"boundary=", 1)[1].split(b";", 1)[0].strip(b'"')
+            body = body.replace(boundary, b"")
+    parts = [scope["method"].encode(), scope["path"].encode(), body]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+async def _stored(session: AsyncSession, owner: str, key: str) -> IdempotencyKey | None:
+    return await session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.owner == owner, IdempotencyKey.key == key)
+    )
+
+
+async def _replay(stored: IdempotencyKey, fingerprint: str, send: Send) -> None:
+    if stored.fingerprint != fingerprint:
+        raise KeyReused(
+            N_(
+                "This idempotency key was already used for a different request; "
+                "use a new key for a new request."
+            )
+        )
+    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in stored.headers]
+    await send({"type": "http.response.start", "status": stored.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": stored.body, "more_body": False})
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The whole body, refused past the route's own size limit as Litestar would."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes) -> Receive:
+    """The body once more for the app, which reads it after us."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive  # type: ignore[return-value]

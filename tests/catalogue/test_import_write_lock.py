@@ -1,0 +1,75 @@
+"""A long import does not lock everyone out on SQLite (issue 10, item 8): the file is read and
+checked before the write lock is taken, and storing is a handful of statements, so a sign-in
+during a full-size import succeeds. Real app, real SQLite file, real concurrent requests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from accounts.models import Role
+from catalogue.importing import MAX_ROWS
+from core.database import create_engine
+from core.settings import Environment, Settings
+from demand.models import Need
+from tests.catalogue.test_import_export import NEED_HEADERS, csv_bytes, need_row
+from tests.catalogue.test_import_limits import BodyReceived
+from tests.conftest import FakeClock
+from tests.factories import PASSWORD, make_station, make_user
+from xiangxing.app import create_app
+from xiangxing.setup import upgrade_database
+
+
+@pytest.fixture
+async def file_engine(tmp_path: Path) -> AsyncIterator[tuple[Settings, AsyncEngine]]:
+    settings = Settings(env=Environment.TEST, var_dir=tmp_path, search_indexer=False)
+    engine = create_engine(settings)
+    await upgrade_database(engine)
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        station = await make_station(session)
+        await make_user(session, Role.STATION_WORKER, username="importer", station=station)
+        await make_user(session, Role.MEMBER, username="bystander")
+        await session.commit()
+    yield settings, engine
+    await engine.dispose()
+
+
+async def _token(client: httpx.AsyncClient, username: str) -> httpx.Response:
+    return await client.post(
+        "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+    )
+
+
+async def test_a_sign_in_during_a_full_size_import_succeeds(
+    file_engine: tuple[Settings, AsyncEngine], clock: FakeClock
+) -> None:
+    settings, engine = file_engine
+    app = create_app(settings, clock=clock)
+    watcher = BodyReceived(app, "/api/v1/needs/import")
+    rows = [need_row(f"以勒村第{n}号需求") for n in range(MAX_ROWS)]
+    content = csv_bytes(NEED_HEADERS, rows, "utf-8")
+    async with app.lifespan():
+        transport = httpx.ASGITransport(app=watcher)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            importer = await _token(client, "importer")
+            headers = {"Authorization": f"Bearer {importer.json()['access_token']}"}
+            importing = asyncio.create_task(
+                client.post(
+                    "/api/v1/needs/import",
+                    files={"file": ("full.csv", content)},
+                    headers=headers,
+                )
+            )
+            await watcher.arrived.wait()
+            signed_in = await _token(client, "bystander")
+            imported = await importing
+    assert signed_in.status_code == 201, signed_in.text
+    assert imported.status_code == 201, imported.text[:300]
+    async with AsyncSession(engine) as session:
+        assert await session.scalar(select(func.count()).select_from(Need)) == MAX_ROWS
