@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.workflow import EntryState
 from demand.models import Need
 from regions.models import Region
-from search.analysis import QueryPlan, highlight, query_plan, snippet
+from search.analysis import QueryPlan, query_plan
 from search.backend import Facet, SearchFilters, SearchHit, SearchQuery, SearchResult, Sort
+from search.highlight import highlight, snippet
 from supply.models import Offer
 
 ENGINE = "database"

@@ -22,8 +22,8 @@ from search.analysis import (
 from search.backend import SearchQuery, SearchResult, Sort
 from search.documents import SearchDocument
 from search.embedded.columns import Columns
-from search.embedded.expressions import match_expression
-from search.embedded.ranking import hits_of, ranked, rowids_matching
+from search.embedded.lenient import find
+from search.embedded.ranking import hits_of, ranked
 from search.embedded.storage import (
     create_schema,
     delete_ids,
@@ -130,7 +130,7 @@ class EmbeddedSearch:
 
     async def clear(self) -> None:
         def statements(connection: sqlite3.Connection) -> None:
-            for table in ("document", "document_region", "document_fts"):
+            for table in ("document", "document_region", "document_fts", "vocabulary"):
                 connection.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
 
         await self._run(self._writer, lambda: self._write(statements))
@@ -195,30 +195,38 @@ class EmbeddedSearch:
         try:
             columns = self._columns_of(path, connection)
             passing = columns.passing(query.filters)
-            if plan.is_empty:
-                matches = None if passing is None else np.flatnonzero(passing)
-            else:
-                matches = columns.positions(rowids_matching(connection, match_expression(plan)))
-                if passing is not None:
-                    matches = matches[passing[matches]]
+            matches = find(connection, columns, plan, passing, query.page_size)
+            plan, every = matches.plan, matches.every
             count = query.offset + query.page_size
             if plan.is_empty or query.sort is not Sort.RELEVANCE:
                 sort = Sort.NEWEST if query.sort is Sort.RELEVANCE else query.sort
-                first = columns.first(matches, sort, count)
+                first = columns.first(every, sort, count)
+                if len(first) < count and len(matches.most):
+                    more = columns.first(matches.most, sort, count - len(first))
+                    first = np.concatenate([first, more])
                 scores = np.zeros(len(first))
             else:
-                first, scores = ranked(connection, columns, plan, matches, count)
+                assert every is not None
+                first, scores = ranked(connection, columns, plan, every, count)
+                if len(first) < count and len(matches.most):
+                    floor = scores.min() if len(scores) and scores.min() > 0 else 1.0
+                    more = matches.most[: count - len(first)]
+                    first = np.concatenate([first, more])
+                    scores = np.concatenate([scores, matches.shares[: len(more)] * floor])
             page = first[query.offset :]
             hits = hits_of(connection, columns.seq[page], scores[query.offset :], plan)
         finally:
             connection.execute("COMMIT")
+        found = None if every is None else np.concatenate([every, matches.most])
         return SearchResult(
             hits=hits,
-            total=len(columns.seq) if matches is None else len(matches),
-            facets=columns.facets(matches, query.facets),
+            total=len(columns.seq) if found is None else len(found),
+            facets=columns.facets(found, query.facets),
             page=query.page,
             page_size=query.page_size,
             engine=ENGINE,
+            broadened=bool(len(matches.most)),
+            did_you_mean=plan.text if matches.corrected else None,
         )
 
     def _columns_of(self, path: Path, connection: sqlite3.Connection) -> Columns:

@@ -91,3 +91,27 @@ def title_expression(plan: QueryPlan) -> str:
     """The MATCH text finding the documents whose title has every concept as a word (or by
     pinyin, which is indexed for titles only)."""
     return _every_concept(plan, _title_alternatives)
+
+
+def concept_expression(concept: Concept) -> str:
+    """The MATCH text finding the documents that have one concept (for its frequency)."""
+    return f"({' OR '.join(_match_alternatives(concept))})"
+
+
+def any_expression(plan: QueryPlan) -> str:
+    """The MATCH text bm25 scores broadened matches with: any concept, by its words."""
+    return " OR ".join(
+        f"({' OR '.join(_score_alternatives(c, bigrams=True))})" for c in plan.concepts
+    )
+
+
+def literal_expression(concept: Concept) -> str:
+    """The MATCH text finding the documents that say a concept as it was typed, not only by a
+    synonym: the word, or its bigram phrase where it is part of a longer word."""
+    typed = concept.text
+    options = [f"{{title_words words}} : {_quoted(typed)}"]
+    if _PURE_HAN.fullmatch(typed):
+        options.append(f"infix : {_quoted(' '.join(_bigrams(typed)))}")
+    if concept.pinyin:
+        options.append(f"pinyin : {_quoted(concept.pinyin)}*")
+    return " OR ".join(options)

@@ -7,14 +7,11 @@ import sqlite3
 
 import numpy as np
 
-from search.analysis import (
-    QueryPlan,
-    highlight,
-    snippet,
-)
+from search.analysis import QueryPlan
 from search.backend import SearchHit
 from search.embedded.columns import LISTED, Columns, integers
-from search.embedded.expressions import score_expression, title_expression
+from search.embedded.expressions import literal_expression, score_expression, title_expression
+from search.highlight import highlight, snippet
 
 RANKED = 1000
 """At most this many matches are ranked by bm25 (the newest title matches first); the rest
@@ -28,6 +25,11 @@ _SCORES = (
 )
 """bm25 of listed rows: ``+rowid`` keeps the list from FTS5, which would run the whole query
 again for each listed rowid; FTS5 gets the range, which bounds its walk."""
+_LISTED_MATCHES = (
+    "SELECT rowid FROM document_fts WHERE document_fts MATCH ?"
+    " AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))"
+)
+"""Which listed rows match, without bm25 (see `_SCORES`)."""
 _HITS = f"SELECT seq, id, kind, title, description FROM document {LISTED}"  # noqa: S608
 
 
@@ -37,7 +39,7 @@ def rowids_matching(connection: sqlite3.Connection, expression: str, first: int 
     return integers(listed)
 
 
-def _scores(
+def scores_of(
     connection: sqlite3.Connection, expression: str, seqs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """bm25 of the listed seqs (ascending) that the expression matches: rowids, scores."""
@@ -103,20 +105,46 @@ def ranked(
     if not len(candidates):
         return candidates, np.empty(0)
     seqs = columns.seq[candidates]
-    rowids, scores = _best_first(*_scores(connection, score_expression(plan), seqs))
+    rowids, scores = _best_first(*scores_of(connection, score_expression(plan), seqs))
     if count > len(rowids) and len(seqs) > len(rowids):
         unscored = np.setdiff1d(seqs, rowids, assume_unique=True)
         more, more_scores = _best_first(
-            *_scores(connection, score_expression(plan, bigrams=True), unscored)
+            *scores_of(connection, score_expression(plan, bigrams=True), unscored)
         )
         if len(scores):
             more_scores = np.minimum(more_scores, scores[-1])
         rowids, scores = np.concatenate([rowids, more]), np.concatenate([scores, more_scores])
+    rowids, scores = _typed_first(connection, plan, rowids, scores)
     first, scores = columns.positions(rowids[:count]), scores[:count]
     if len(first) < count:
         rest = np.setdiff1d(matches, candidates, assume_unique=True)[::-1][: count - len(first)]
         first, scores = np.concatenate([first, rest]), np.concatenate([scores, np.zeros(len(rest))])
     return first, scores
+
+
+def _typed_first(
+    connection: sqlite3.Connection, plan: QueryPlan, rowids: np.ndarray, scores: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The scored rows reordered so that a document saying more of the words as typed comes
+    before one that says them only by a synonym (红薯 above an entry that says only 地瓜), the
+    scores raised by tiers so they keep falling down the list."""
+    widened = [concept for concept in plan.concepts if len(concept.words) > 1]
+    if not widened or len(rowids) < 2:
+        return rowids, scores
+    listed = np.sort(rowids)
+    bounds = (int(listed[0]), int(listed[-1]), json.dumps(listed.tolist()))
+    tiers = np.zeros(len(rowids))
+    for concept in widened:
+        said = [
+            row
+            for (row,) in connection.execute(
+                _LISTED_MATCHES, (literal_expression(concept), *bounds)
+            )
+        ]
+        tiers += np.isin(rowids, said)
+    raised = scores + tiers * (scores.max() - scores.min() + 1)
+    order = np.argsort(-raised, kind="stable")
+    return rowids[order], raised[order]
 
 
 def hits_of(

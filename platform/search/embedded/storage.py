@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from search.analysis import (
-    infix_terms,
-    pinyin_terms,
-)
+from search.analysis import HAN, infix_terms, pinyin_terms
 from search.analysis import words as word_terms
 from search.documents import SearchDocument
+from search.leniency import patterns
 
 CACHE_KIB = 32 * 1024
 """Each connection keeps hot pages in SQLite's own cache: FTS doclists are read over and over.
@@ -23,6 +23,8 @@ WEIGHTS = {"title_words": 10.0, "words": 3.0, "infix": 1.0, "pinyin": 5.0}
 """bm25 column weights: a word of the title counts most, a bigram (a substring hit) least."""
 CHANGES_KEPT = 50_000
 """Rows of ``document_change`` kept; a reader further behind reloads everything."""
+_VOCABULARY_WORD = re.compile(f"[{HAN}]{{2,}}")
+"""The words a typo may be corrected to: Chinese words of two characters or more."""
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS document (
@@ -59,6 +61,10 @@ CREATE TRIGGER IF NOT EXISTS document_updated AFTER UPDATE ON document
 CREATE VIRTUAL TABLE IF NOT EXISTS document_fts USING fts5(
     {", ".join(WEIGHTS)}, tokenize = 'unicode61 remove_diacritics 0'
 );
+CREATE TABLE IF NOT EXISTS vocabulary (
+    word TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL
+) WITHOUT ROWID;
 INSERT INTO document_fts (document_fts, rank)
     VALUES ('rank', 'bm25({", ".join(str(weight) for weight in WEIGHTS.values())})');
 """  # noqa: S608 (fixed column names and weights)
@@ -133,15 +139,22 @@ def delete_ids(connection: sqlite3.Connection, ids: Sequence[str]) -> None:
         if found is None:
             continue
         (seq,) = found
+        indexed = connection.execute(
+            "SELECT title_words, words FROM document_fts WHERE rowid = ?", (seq,)
+        ).fetchone()
         connection.execute("DELETE FROM document_fts WHERE rowid = ?", (seq,))
         connection.execute("DELETE FROM document_region WHERE seq = ?", (seq,))
+        if indexed is not None:
+            _count_words(connection, Counter(_vocabulary_words(indexed)), -1)
 
 
 def insert_documents(
     connection: sqlite3.Connection,
     prepared: list[tuple[SearchDocument, tuple[Any, ...], tuple[str, ...]]],
 ) -> None:
+    words: Counter[str] = Counter()
     for document, row, fts in prepared:
+        words.update(_vocabulary_words(fts[:2]))
         (seq,) = connection.execute(
             "INSERT INTO document (id, kind, title, description, category, subcategory,"
             " urgency, state, published_at, deadline, amount_cents)"
@@ -158,3 +171,32 @@ def insert_documents(
             [(code, seq, "county") for code in document.county_codes]
             + [(code, seq, "township") for code in document.township_codes],
         )
+    _count_words(connection, words, 1)
+
+
+def _vocabulary_words(fields: Iterable[str]) -> set[str]:
+    """The distinct vocabulary words of a document's two word fields."""
+    return {word for field in fields for word in field.split() if _VOCABULARY_WORD.fullmatch(word)}
+
+
+def _count_words(connection: sqlite3.Connection, words: Counter[str], sign: int) -> None:
+    """Add (or, with sign -1, take away) documents to the vocabulary's counts."""
+    connection.executemany(
+        "INSERT INTO vocabulary (word, documents) VALUES (?, ?)"
+        " ON CONFLICT (word) DO UPDATE SET documents = documents + excluded.documents",
+        [(word, sign * count) for word, count in words.items()],
+    )
+    if sign < 0:
+        connection.execute("DELETE FROM vocabulary WHERE documents <= 0")
+
+
+def similar_words(connection: sqlite3.Connection, word: str) -> list[tuple[str, int]]:
+    """The vocabulary's words one character away from ``word`` (by GLOB: ``?`` is any one
+    character), with the number of documents that have each."""
+    globs = patterns(word)
+    return connection.execute(
+        "SELECT word, documents FROM vocabulary WHERE word <> ? AND ("  # noqa: S608 (placeholders)
+        + " OR ".join("word GLOB ?" for _ in globs)
+        + ")",
+        (word, *globs),
+    ).fetchall()

@@ -1,0 +1,109 @@
+"""What a query finds in the embedded index once `search.leniency` has forgiven how it was
+typed: every word first, then a typo corrected from the index's vocabulary, then the matches
+holding most of the words."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.analysis import QueryPlan
+from search.embedded.columns import Columns
+from search.embedded.expressions import any_expression, concept_expression, match_expression
+from search.embedded.ranking import RANKED, rowids_matching, scores_of
+from search.embedded.storage import similar_words
+from search.leniency import broadens, correctable, correction, rarity, required_weight
+
+_EMPTY = np.empty(0, np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    plan: QueryPlan
+    """The plan searched: the one asked, or with its typos corrected."""
+    every: np.ndarray | None
+    """Positions of the documents with every concept (None: every document, no text)."""
+    most: np.ndarray
+    """Positions of the broadened matches, best first."""
+    shares: np.ndarray
+    """The share of the query's weight each broadened match holds (below 1)."""
+    corrected: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.every if self.every is not None else ()) + len(self.most)
+
+
+def _with_every(
+    connection: sqlite3.Connection,
+    columns: Columns,
+    plan: QueryPlan,
+    passing: np.ndarray | None,
+) -> np.ndarray | None:
+    if plan.is_empty:
+        return None if passing is None else np.flatnonzero(passing)
+    every = columns.positions(rowids_matching(connection, match_expression(plan)))
+    return every if passing is None else every[passing[every]]
+
+
+def find(
+    connection: sqlite3.Connection,
+    columns: Columns,
+    plan: QueryPlan,
+    passing: np.ndarray | None,
+    page_size: int,
+) -> Matches:
+    """The matches of the plan; when every word finds less than a page, a word found nowhere
+    is corrected to its most frequent one-character neighbour, and the matches with most of
+    the words are added (`search.leniency`)."""
+    every = _with_every(connection, columns, plan, passing)
+    if every is None or len(every) >= page_size:
+        return Matches(plan, every, _EMPTY, np.empty(0))
+    found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
+    fixes = {
+        concept.text: fixed
+        for concept, rowids in zip(plan.concepts, found, strict=True)
+        if not len(rowids)
+        and correctable(concept)
+        and (fixed := correction(concept.text, similar_words(connection, concept.text)))
+    }
+    if fixes:
+        plan = plan.replaced(fixes)
+        every = _with_every(connection, columns, plan, passing)
+        assert every is not None
+        found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
+    most, shares = _EMPTY, np.empty(0)
+    if broadens(plan, len(every), page_size):
+        most, shares = _most(connection, columns, plan, passing, every, found)
+    return Matches(plan, every, most, shares, corrected=bool(fixes))
+
+
+def _most(
+    connection: sqlite3.Connection,
+    columns: Columns,
+    plan: QueryPlan,
+    passing: np.ndarray | None,
+    every: np.ndarray,
+    found: list[np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The documents without every concept whose concepts weigh at least the required share,
+    the heaviest first, bm25 of any concept among equals; and their shares of the weight."""
+    weights = [rarity(len(rowids), len(columns.seq)) for rowids in found]
+    held = np.zeros(len(columns.seq))
+    for rowids, weight in zip(found, weights, strict=True):
+        held[columns.positions(rowids)] += weight
+    eligible = (held > 0) & (held >= required_weight(weights) - 1e-9)
+    eligible[every] = False
+    if passing is not None:
+        eligible &= passing
+    positions = np.flatnonzero(eligible)
+    if not len(positions):
+        return _EMPTY, np.empty(0)
+    heaviest = positions[np.lexsort((-columns.seq[positions], -held[positions]))][:RANKED]
+    rowids, scores = scores_of(connection, any_expression(plan), np.sort(columns.seq[heaviest]))
+    bm25 = np.zeros(len(columns.seq))
+    bm25[columns.positions(rowids)] = scores
+    positions = positions[np.lexsort((-columns.seq[positions], -bm25[positions], -held[positions]))]
+    return positions, held[positions] / sum(weights)

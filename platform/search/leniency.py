@@ -1,0 +1,73 @@
+"""How a search forgives the way it was typed, as rules both engines apply to what they count.
+
+* **Broadening**: a sentence rarely has every one of its words in an entry (合作社的核桃没有销路
+  → 合作社, 核桃, 销路, 收购). When requiring every content word finds less than a page, the
+  entries that have most of them follow: words weigh by their rarity (bm25's idf), and an entry
+  must hold at least `MIN_SHARE` of the query's weight. They rank below every entry that has
+  all the words, and the answer says it was broadened. A short keyword query (one or two words,
+  not a sentence) keeps requiring every word: the page offers its words one by one instead.
+* **Typo correction**: a word of two or more Chinese characters that matches nothing anywhere
+  is looked for among the index's own words differing from it in one character, the most
+  frequent first (核挑 → 核桃), and searched as that word; the answer names the correction.
+  Candidates come from character shape (one character replaced), never from sound: a word that
+  exists is never replaced, so 景点 never becomes its homophone 经典.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+from search.analysis import HAN, Concept, QueryPlan
+
+MIN_SHARE = 2 / 3
+"""The share of the query's rarity-weighted words a broadened match must hold."""
+CORRECTABLE_LENGTH = 2
+"""Han characters a word needs before one of them may be taken for a typo."""
+_HAN_WORD = re.compile(f"[{HAN}]+")
+
+
+def broadens(plan: QueryPlan, found: int, page_size: int) -> bool:
+    """Whether all-words matching left room that most-words matching may fill: less than a page
+    found, and three or more content words, or a sentence of two."""
+    words = len(plan.concepts)
+    return found < page_size and words >= 2 and (words >= 3 or plan.phrased)
+
+
+def rarity(frequency: int, documents: int) -> float:
+    """bm25's idf of a word found in ``frequency`` of ``documents``; 0 for a word found
+    nowhere, which then neither helps nor hinders a broadened match."""
+    if frequency <= 0:
+        return 0.0
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+def required_weight(weights: Iterable[float]) -> float:
+    """What a broadened match must weigh at least."""
+    return MIN_SHARE * sum(weights)
+
+
+def correctable(concept: Concept) -> bool:
+    """A Chinese word long enough that one character may be a slip."""
+    return len(concept.text) >= CORRECTABLE_LENGTH and bool(_HAN_WORD.fullmatch(concept.text))
+
+
+def one_character_apart(word: str, other: str) -> bool:
+    return len(word) == len(other) and sum(a != b for a, b in zip(word, other, strict=True)) == 1
+
+
+def patterns(word: str) -> list[str]:
+    """SQL GLOB patterns of the words one character away from ``word`` (核挑 → ?挑, 核?)."""
+    return [word[:position] + "?" + word[position + 1 :] for position in range(len(word))]
+
+
+def correction(word: str, vocabulary: Iterable[tuple[str, int]]) -> str | None:
+    """The most frequent word one character away from ``word`` (the lower code points first
+    among equals, so the choice is stable), or None."""
+    candidates = [
+        (-frequency, term)
+        for term, frequency in vocabulary
+        if frequency > 0 and one_character_apart(word, term)
+    ]
+    return min(candidates)[1] if candidates else None
