@@ -91,26 +91,22 @@ class QueryPlan:
     concepts: tuple[Concept, ...]
     phrased: bool = False
     """The query was typed as a sentence: function words or phrasing were dropped from it."""
+    query: str = ""
+    """What was typed, normalised."""
+    runs: tuple[str, ...] = ()
+    """The runs of Chinese characters typed, before they were cut into words."""
 
     @property
     def is_empty(self) -> bool:
         """Nothing to match: the caller lists every document that passes the filters."""
         return not self.concepts
 
-    @property
-    def text(self) -> str:
-        """The content words, as a query that plans to the same concepts."""
-        return " ".join(concept.text for concept in self.concepts)
-
-    def replaced(self, corrections: dict[str, str]) -> QueryPlan:
-        """The plan with some concepts' words replaced (a typo by the word it was meant as)."""
-        return QueryPlan(
-            tuple(
-                _han_concept(corrections[c.text]) if c.text in corrections else c
-                for c in self.concepts
-            ),
-            self.phrased,
-        )
+    def corrected(self, fixes: dict[str, str]) -> QueryPlan:
+        """The plan of the query with some typed strings replaced (a typo by the word meant)."""
+        query = self.query
+        for typed, meant in fixes.items():
+            query = query.replace(typed, meant)
+        return query_plan(query)
 
 
 @cache
@@ -323,16 +319,20 @@ def query_plan(query: str) -> QueryPlan:
     synonyms), runs of letters or digits kept whole (letters are also tried as pinyin); the
     function words and phrasing of a sentence dropped while content words remain."""
     concepts: dict[str, Concept] = {}
-    for match in _QUERY_PIECE.finditer(normalise(query)):
+    query = normalise(query)
+    runs: list[str] = []
+    for match in _QUERY_PIECE.finditer(query):
         if match["han"]:
+            runs.append(match["han"])
             for word in _query_words(match["han"]):
                 concepts.setdefault(word, _han_concept(word))
         else:
             concepts.setdefault(match["other"], _other_concept(match["other"]))
     meaningful = [c for c in concepts.values() if c.text not in stopwords()]
     if not meaningful:
-        return QueryPlan(tuple(concepts.values()))
-    return QueryPlan(tuple(meaningful), phrased=len(meaningful) < len(concepts))
+        return QueryPlan(tuple(concepts.values()), query=query, runs=tuple(runs))
+    phrased = len(meaningful) < len(concepts)
+    return QueryPlan(tuple(meaningful), phrased=phrased, query=query, runs=tuple(runs))
 
 
 def pinyin_spans(text: str, prefix: str) -> list[tuple[int, int]]:

@@ -2,8 +2,9 @@
 
 * **Broadening**: a sentence rarely has every one of its words in an entry (合作社的核桃没有销路
   → 合作社, 核桃, 销路, 收购). When requiring every content word finds less than a page, the
-  entries that have most of them follow: words weigh by their rarity (bm25's idf), and an entry
-  must hold at least `MIN_SHARE` of the query's weight. They rank below every entry that has
+  entries that have most of them follow: an entry must hold at least `MIN_SHARE` of the words
+  found anywhere, counted (rounded down, as Elasticsearch's minimum_should_match) or weighed by
+  rarity (bm25's idf), and the heaviest come first. They rank below every entry that has
   all the words, and the answer says it was broadened. A short keyword query (one or two words,
   not a sentence) keeps requiring every word: the page offers its words one by one instead.
 * **Typo correction**: a word of two or more Chinese characters that matches nothing anywhere
@@ -25,6 +26,8 @@ MIN_SHARE = 2 / 3
 """The share of the query's rarity-weighted words a broadened match must hold."""
 CORRECTABLE_LENGTH = 2
 """Han characters a word needs before one of them may be taken for a typo."""
+LONGEST_SUSPECT = 6
+"""A longer run of characters is a phrase, not a word with a slip."""
 _HAN_WORD = re.compile(f"[{HAN}]+")
 
 
@@ -44,13 +47,32 @@ def rarity(frequency: int, documents: int) -> float:
 
 
 def required_weight(weights: Iterable[float]) -> float:
-    """What a broadened match must weigh at least."""
+    """What a broadened match weighs at least, unless it holds `required_count` words."""
     return MIN_SHARE * sum(weights)
 
 
-def correctable(concept: Concept) -> bool:
+def required_count(weights: Iterable[float]) -> int:
+    """How many of the words found anywhere a broadened match holds at least, unless it
+    weighs `required_weight`."""
+    return max(1, math.floor(MIN_SHARE * sum(1 for weight in weights if weight > 0)))
+
+
+def correctable(word: str) -> bool:
     """A Chinese word long enough that one character may be a slip."""
-    return len(concept.text) >= CORRECTABLE_LENGTH and bool(_HAN_WORD.fullmatch(concept.text))
+    return len(word) >= CORRECTABLE_LENGTH and bool(_HAN_WORD.fullmatch(word))
+
+
+def suspects(plan: QueryPlan, found_nowhere: Iterable[Concept]) -> list[str]:
+    """What may be typos, longest first: each word found nowhere, and the typed run of
+    characters it was cut from (护理窗 is cut 护理 / 窗, and only the run is one character away
+    from 护理床)."""
+    words = {concept.text for concept in found_nowhere}
+    runs = [
+        run
+        for run in plan.runs
+        if len(run) <= LONGEST_SUSPECT and any(word in run for word in words)
+    ]
+    return sorted({*words, *runs} - {""}, key=len, reverse=True)
 
 
 def one_character_apart(word: str, other: str) -> bool:

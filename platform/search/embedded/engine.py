@@ -226,7 +226,7 @@ class EmbeddedSearch:
             page_size=query.page_size,
             engine=ENGINE,
             broadened=bool(len(matches.most)),
-            did_you_mean=plan.text if matches.corrected else None,
+            did_you_mean=plan.query if matches.corrected else None,
         )
 
     def _columns_of(self, path: Path, connection: sqlite3.Connection) -> Columns:

@@ -14,7 +14,15 @@ from search.embedded.columns import Columns
 from search.embedded.expressions import any_expression, concept_expression, match_expression
 from search.embedded.ranking import RANKED, rowids_matching, scores_of
 from search.embedded.storage import similar_words
-from search.leniency import broadens, correctable, correction, rarity, required_weight
+from search.leniency import (
+    broadens,
+    correctable,
+    correction,
+    rarity,
+    required_count,
+    required_weight,
+    suspects,
+)
 
 _EMPTY = np.empty(0, np.int64)
 
@@ -62,15 +70,10 @@ def find(
     if every is None or len(every) >= page_size:
         return Matches(plan, every, _EMPTY, np.empty(0))
     found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
-    fixes = {
-        concept.text: fixed
-        for concept, rowids in zip(plan.concepts, found, strict=True)
-        if not len(rowids)
-        and correctable(concept)
-        and (fixed := correction(concept.text, similar_words(connection, concept.text)))
-    }
+    nowhere = [c for c, rowids in zip(plan.concepts, found, strict=True) if not len(rowids)]
+    fixes = _fixes(connection, suspects(plan, nowhere))
     if fixes:
-        plan = plan.replaced(fixes)
+        plan = plan.corrected(fixes)
         every = _with_every(connection, columns, plan, passing)
         assert every is not None
         found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
@@ -78,6 +81,19 @@ def find(
     if broadens(plan, len(every), page_size):
         most, shares = _most(connection, columns, plan, passing, every, found)
     return Matches(plan, every, most, shares, corrected=bool(fixes))
+
+
+def _fixes(connection: sqlite3.Connection, typed: list[str]) -> dict[str, str]:
+    """The typed strings taken for typos, each with the word meant; a word inside a run that
+    was corrected already is not looked at again."""
+    fixes: dict[str, str] = {}
+    for suspect in typed:
+        if not correctable(suspect) or any(suspect in fixed for fixed in fixes):
+            continue
+        meant = correction(suspect, similar_words(connection, suspect))
+        if meant is not None:
+            fixes[suspect] = meant
+    return fixes
 
 
 def _most(
@@ -88,13 +104,17 @@ def _most(
     every: np.ndarray,
     found: list[np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The documents without every concept whose concepts weigh at least the required share,
-    the heaviest first, bm25 of any concept among equals; and their shares of the weight."""
+    """The documents without every concept that hold the required share of the concepts (by
+    count or by weight), the heaviest first, bm25 of any concept among equals; and their shares
+    of the weight."""
     weights = [rarity(len(rowids), len(columns.seq)) for rowids in found]
-    held = np.zeros(len(columns.seq))
+    held, words = np.zeros(len(columns.seq)), np.zeros(len(columns.seq), np.int32)
     for rowids, weight in zip(found, weights, strict=True):
         held[columns.positions(rowids)] += weight
-    eligible = (held > 0) & (held >= required_weight(weights) - 1e-9)
+        words[columns.positions(rowids)] += 1
+    eligible = (held > 0) & (
+        (held >= required_weight(weights) - 1e-9) | (words >= required_count(weights))
+    )
     eligible[every] = False
     if passing is not None:
         eligible &= passing
