@@ -58,6 +58,9 @@ PINYIN_RUN = 4
 """Consecutive title words whose joined pinyin is indexed (养老服务中心 → yanglaofuwuzhongxin)."""
 _COMPOUND = 4
 """Query words this long or longer are compounds, looked up by the words inside them."""
+_SENTENCE_TOPICS = 2
+"""Words of two characters or more that make a sentence's single characters (做, 来, 带, 晒)
+phrasing rather than topics."""
 _GROUP_SEPARATOR = "/"
 """Separates the words of a synonym group in the first column of ``synonyms.csv``."""
 
@@ -317,7 +320,8 @@ def _outermost(parts: list[str]) -> list[str]:
 def query_plan(query: str) -> QueryPlan:
     """The concepts of what a person typed, normalised: Chinese cut into words (each with its
     synonyms), runs of letters or digits kept whole (letters are also tried as pinyin); the
-    function words and phrasing of a sentence dropped while content words remain."""
+    function words and phrasing of a sentence (and its single characters, once it has two
+    longer words) dropped while content words remain."""
     concepts: dict[str, Concept] = {}
     query = normalise(query)
     runs: list[str] = []
@@ -332,6 +336,8 @@ def query_plan(query: str) -> QueryPlan:
     if not meaningful:
         return QueryPlan(tuple(concepts.values()), query=query, runs=tuple(runs))
     phrased = len(meaningful) < len(concepts)
+    if phrased and sum(len(c.text) > 1 for c in meaningful) >= _SENTENCE_TOPICS:
+        meaningful = [c for c in meaningful if len(c.text) > 1]
     return QueryPlan(tuple(meaningful), phrased=phrased, query=query, runs=tuple(runs))
 
 

@@ -18,14 +18,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from search.analysis import HAN, Concept, QueryPlan
 
 MIN_SHARE = 2 / 3
 """The share of the query's rarity-weighted words a broadened match must hold."""
+SENTENCE_SHARES = (MIN_SHARE, 1 / 2, 1 / 3)
+"""A sentence that `MIN_SHARE` leaves short of a page is broadened further, step by step: people
+describe a situation in many words, few of which any entry uses."""
 CORRECTABLE_LENGTH = 2
-"""Han characters a word needs before one of them may be taken for a typo."""
+"""Han characters a word of a keyword query needs before one of them may be a typo."""
+SENTENCE_CORRECTABLE_LENGTH = 3
+"""The same for a word of a sentence."""
 LONGEST_SUSPECT = 6
 """A longer run of characters is a phrase, not a word with a slip."""
 _HAN_WORD = re.compile(f"[{HAN}]+")
@@ -46,20 +51,29 @@ def rarity(frequency: int, documents: int) -> float:
     return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
-def required_weight(weights: Iterable[float]) -> float:
+def shares(plan: QueryPlan) -> tuple[float, ...]:
+    """The shares of the words a broadened match must hold, tried in turn while a page is
+    short: two thirds for keywords, down to a third for a sentence."""
+    return SENTENCE_SHARES if plan.phrased else (MIN_SHARE,)
+
+
+def required_weight(weights: Sequence[float], share: float = MIN_SHARE) -> float:
     """What a broadened match weighs at least, unless it holds `required_count` words."""
-    return MIN_SHARE * sum(weights)
+    return share * sum(weights)
 
 
-def required_count(weights: Iterable[float]) -> int:
+def required_count(weights: Sequence[float], share: float = MIN_SHARE) -> int:
     """How many of the words found anywhere a broadened match holds at least, unless it
     weighs `required_weight`."""
-    return max(1, math.floor(MIN_SHARE * sum(1 for weight in weights if weight > 0)))
+    return max(1, math.floor(share * sum(1 for weight in weights if weight > 0)))
 
 
-def correctable(word: str) -> bool:
-    """A Chinese word long enough that one character may be a slip."""
-    return len(word) >= CORRECTABLE_LENGTH and bool(_HAN_WORD.fullmatch(word))
+def correctable(word: str, plan: QueryPlan) -> bool:
+    """A Chinese word long enough that one character may be a slip: three characters or more,
+    or two in a keyword query (in a sentence, a two-character word no entry has is far more
+    often a word no entry says than a slip)."""
+    shortest = SENTENCE_CORRECTABLE_LENGTH if plan.phrased else CORRECTABLE_LENGTH
+    return len(word) >= shortest and bool(_HAN_WORD.fullmatch(word))
 
 
 def suspects(plan: QueryPlan, found_nowhere: Iterable[Concept]) -> list[str]:

@@ -21,6 +21,7 @@ from search.leniency import (
     rarity,
     required_count,
     required_weight,
+    shares,
     suspects,
 )
 
@@ -71,24 +72,24 @@ def find(
         return Matches(plan, every, _EMPTY, np.empty(0))
     found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
     nowhere = [c for c, rowids in zip(plan.concepts, found, strict=True) if not len(rowids)]
-    fixes = _fixes(connection, suspects(plan, nowhere))
+    fixes = _fixes(connection, plan, suspects(plan, nowhere))
     if fixes:
         plan = plan.corrected(fixes)
         every = _with_every(connection, columns, plan, passing)
         assert every is not None
         found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
-    most, shares = _EMPTY, np.empty(0)
+    most, fractions = _EMPTY, np.empty(0)
     if broadens(plan, len(every), page_size):
-        most, shares = _most(connection, columns, plan, passing, every, found)
-    return Matches(plan, every, most, shares, corrected=bool(fixes))
+        most, fractions = _most(connection, columns, plan, passing, every, found, page_size)
+    return Matches(plan, every, most, fractions, corrected=bool(fixes))
 
 
-def _fixes(connection: sqlite3.Connection, typed: list[str]) -> dict[str, str]:
+def _fixes(connection: sqlite3.Connection, plan: QueryPlan, typed: list[str]) -> dict[str, str]:
     """The typed strings taken for typos, each with the word meant; a word inside a run that
     was corrected already is not looked at again."""
     fixes: dict[str, str] = {}
     for suspect in typed:
-        if not correctable(suspect) or any(suspect in fixed for fixed in fixes):
+        if not correctable(suspect, plan) or any(suspect in fixed for fixed in fixes):
             continue
         meant = correction(suspect, similar_words(connection, suspect))
         if meant is not None:
@@ -103,22 +104,27 @@ def _most(
     passing: np.ndarray | None,
     every: np.ndarray,
     found: list[np.ndarray],
+    page_size: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The documents without every concept that hold the required share of the concepts (by
-    count or by weight), the heaviest first, bm25 of any concept among equals; and their shares
-    of the weight."""
+    count or by weight; a sentence's share lowered while the page is short), the heaviest
+    first, bm25 of any concept among equals; and their shares of the weight."""
     weights = [rarity(len(rowids), len(columns.seq)) for rowids in found]
     held, words = np.zeros(len(columns.seq)), np.zeros(len(columns.seq), np.int32)
     for rowids, weight in zip(found, weights, strict=True):
         held[columns.positions(rowids)] += weight
         words[columns.positions(rowids)] += 1
-    eligible = (held > 0) & (
-        (held >= required_weight(weights) - 1e-9) | (words >= required_count(weights))
-    )
-    eligible[every] = False
-    if passing is not None:
-        eligible &= passing
-    positions = np.flatnonzero(eligible)
+    allowed = np.ones(len(columns.seq), bool) if passing is None else passing.copy()
+    allowed[every] = False
+    allowed &= held > 0
+    for share in shares(plan):
+        eligible = allowed & (
+            (held >= required_weight(weights, share) - 1e-9)
+            | (words >= required_count(weights, share))
+        )
+        positions = np.flatnonzero(eligible)
+        if len(every) + len(positions) >= page_size:
+            break
     if not len(positions):
         return _EMPTY, np.empty(0)
     heaviest = positions[np.lexsort((-columns.seq[positions], -held[positions]))][:RANKED]
