@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from search.analysis import HAN, Concept, QueryPlan
 
@@ -107,3 +108,19 @@ def correction(word: str, vocabulary: Iterable[tuple[str, int]]) -> str | None:
         if frequency > 0 and one_character_apart(word, term)
     ]
     return min(candidates)[1] if candidates else None
+
+
+def worth_checking(suspect: str, plan: QueryPlan, fixes: dict[str, str]) -> bool:
+    """Whether to look for the word meant by a suspect: it is correctable, and not inside a
+    run of characters corrected already."""
+    return correctable(suspect, plan) and not any(suspect in typed for typed in fixes)
+
+
+def qualifies(held: Any, count: Any, weights: Sequence[float], share: float) -> Any:
+    """Whether a document holding words of this weight and number is a broadened match (for
+    one document, or element-wise for arrays of them): it holds some word, and the share of
+    the words by weight or by count."""
+    enough = (held >= required_weight(weights, share) - 1e-9) | (
+        count >= required_count(weights, share)
+    )
+    return (held > 0) & enough

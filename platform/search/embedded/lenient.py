@@ -16,13 +16,12 @@ from search.embedded.ranking import RANKED, rowids_matching, scores_of
 from search.embedded.storage import similar_words
 from search.leniency import (
     broadens,
-    correctable,
     correction,
+    qualifies,
     rarity,
-    required_count,
-    required_weight,
     shares,
     suspects,
+    worth_checking,
 )
 
 _EMPTY = np.empty(0, np.int64)
@@ -89,11 +88,10 @@ def _fixes(connection: sqlite3.Connection, plan: QueryPlan, typed: list[str]) ->
     was corrected already is not looked at again."""
     fixes: dict[str, str] = {}
     for suspect in typed:
-        if not correctable(suspect, plan) or any(suspect in fixed for fixed in fixes):
-            continue
-        meant = correction(suspect, similar_words(connection, suspect))
-        if meant is not None:
-            fixes[suspect] = meant
+        if worth_checking(suspect, plan, fixes):
+            meant = correction(suspect, similar_words(connection, suspect))
+            if meant is not None:
+                fixes[suspect] = meant
     return fixes
 
 
@@ -116,13 +114,8 @@ def _most(
         words[columns.positions(rowids)] += 1
     allowed = np.ones(len(columns.seq), bool) if passing is None else passing.copy()
     allowed[every] = False
-    allowed &= held > 0
     for share in shares(plan):
-        eligible = allowed & (
-            (held >= required_weight(weights, share) - 1e-9)
-            | (words >= required_count(weights, share))
-        )
-        positions = np.flatnonzero(eligible)
+        positions = np.flatnonzero(allowed & qualifies(held, words, weights, share))
         if len(every) + len(positions) >= page_size:
             break
     if not len(positions):

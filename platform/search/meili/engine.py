@@ -13,6 +13,7 @@ from search.analysis import (
 )
 from search.backend import SearchQuery, SearchResult
 from search.documents import SearchDocument
+from search.meili.lenient import forgiven
 from search.meili.translation import (
     ENGINE,
     INDEX_WAIT_MS,
@@ -134,7 +135,10 @@ class MeiliSearch:
     async def search(self, query: SearchQuery) -> SearchResult:
         plan = query_plan(query.text)
         found = await self._index.search(**search_request(query, plan))
-        return search_result(query, plan, found)
+        result = search_result(query, plan, found)
+        if plan.is_empty or result.total >= query.page_size:
+            return result
+        return await forgiven(self._index, query, plan, result)
 
     async def close(self) -> None:
         await self._client.aclose()

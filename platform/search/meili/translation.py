@@ -50,6 +50,8 @@ FILTERABLE = (
 )
 SORTABLE = ("published_at", "amount", "deadline")
 RETRIEVED = [PRIMARY_KEY, "kind", "title", "description"]
+TOKEN_FIELDS = ["title_words", "words", "infix", "pinyin"]
+"""Retrieved too where Python must tell which concepts a hit holds, and how."""
 LOCALES = ["eng"]
 """Every searchable token is ASCII: pinning the locale keeps Meilisearch from guessing a
 language for them (a German guess would split words into dictionary words)."""
@@ -66,7 +68,9 @@ POLL_MS = 100
 _MARK = "v"
 """Starts every encoded token. No pinyin term starts with v, and a plain term that does is
 encoded too, so an encoded token never equals, nor is prefixed by, a plain one."""
-_CONSONANTS = str.maketrans("0123456789abcdef", "bcdfghjklmnpqrst")
+_CONSONANT_DIGITS = "bcdfghjklmnpqrst"
+_CONSONANTS = str.maketrans("0123456789abcdef", _CONSONANT_DIGITS)
+_DIGITS = str.maketrans(_CONSONANT_DIGITS, "0123456789abcdef")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _HAN_WORD = re.compile(f"[{HAN}]+")
 _KEY_SAFE = frozenset(string.ascii_letters + string.digits + "-")
@@ -118,6 +122,15 @@ def engine_key(document_id: str) -> str:
 def document_id_of(key: str) -> str:
     """The document id an `engine_key` was made from."""
     return unquote(key.replace("_", "%"))
+
+
+def term_of(word: str) -> str:
+    """The term a Meilisearch word stands for (`token` undone)."""
+    digits = word[len(_MARK) :]
+    if not word.startswith(_MARK) or len(digits) % 5 or set(digits) - set(_CONSONANT_DIGITS):
+        return word
+    hexadecimal = digits.translate(_DIGITS)
+    return "".join(chr(int(hexadecimal[i : i + 5], 16)) for i in range(0, len(hexadecimal), 5))
 
 
 def _tokens(terms: Iterable[str]) -> str:
@@ -219,9 +232,52 @@ def sort_criteria(sort: Sort, plan: QueryPlan) -> list[str] | None:
     return _SORTS.get(sort, _SORTS[Sort.NEWEST])
 
 
+def _widened(plan: QueryPlan) -> bool:
+    return any(len(concept.words) > 1 for concept in plan.concepts)
+
+
+def holds(concept: Concept, hit: dict[str, Any], *, as_typed: bool = False) -> bool:
+    """Whether a hit (retrieved with `TOKEN_FIELDS`) has the concept, as the engine matches
+    it: a word of it in the word fields, its bigram phrase in the infix field, one character
+    there, or its letters starting a pinyin term; ``as_typed``, by the typed word only."""
+    words = {*hit["title_words"].split(), *hit["words"].split()}
+    infix = f" {hit['infix']} "
+    typed = concept.text
+    alternatives = (typed,) if as_typed else concept.words
+    phrases = (
+        ([_bigrams(typed)] if _HAN_WORD.fullmatch(typed) and len(typed) > 1 else [])
+        if as_typed
+        else list(concept.infix)
+    )
+    return (
+        any(token(word) in words for word in alternatives)
+        or any(f" {_tokens(phrase)} " in infix for phrase in phrases)
+        or (concept.infix_prefix is not None and f" {token(concept.infix_prefix)} " in infix)
+        or (
+            concept.pinyin is not None
+            and any(term.startswith(concept.pinyin) for term in hit["pinyin"].split())
+        )
+    )
+
+
+def typed_first(plan: QueryPlan, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hits with those saying more of the widened words as typed first (红薯 above an
+    entry that says only 地瓜), Meilisearch's order kept among equals. Meilisearch ranks a
+    synonym as the word itself, and this reorders one page, not the whole result."""
+    widened = [concept for concept in plan.concepts if len(concept.words) > 1]
+    if not widened:
+        return hits
+    return sorted(hits, key=lambda hit: -sum(holds(c, hit, as_typed=True) for c in widened))
+
+
+def _bigrams(word: str) -> tuple[str, ...]:
+    return tuple(word[i : i + 2] for i in range(len(word) - 1))
+
+
 def search_request(query: SearchQuery, plan: QueryPlan) -> dict[str, Any]:
     """The arguments of `AsyncIndex.search` for a query; ``page`` and ``hits_per_page`` make
-    Meilisearch count every match (up to `MAX_TOTAL_HITS`)."""
+    Meilisearch count every match (up to `MAX_TOTAL_HITS`). The tokens come back too when a
+    word has synonyms, to put the typed word first (`typed_first`)."""
     return {
         "query": query_string(plan) or None,
         "filter": filter_expression(query.filters),
@@ -230,26 +286,29 @@ def search_request(query: SearchQuery, plan: QueryPlan) -> dict[str, Any]:
         "page": query.page,
         "hits_per_page": query.page_size,
         "matching_strategy": "all",
-        "attributes_to_retrieve": RETRIEVED,
+        "attributes_to_retrieve": RETRIEVED + (TOKEN_FIELDS if _widened(plan) else []),
         "show_ranking_score": True,
         "locales": LOCALES,
     }
 
 
+def search_hit(hit: dict[str, Any], plan: QueryPlan, score: float) -> SearchHit:
+    return SearchHit(
+        id=document_id_of(hit[PRIMARY_KEY]),
+        kind=hit["kind"],
+        title=hit["title"],
+        title_html=highlight(hit["title"], plan),
+        snippet=snippet(hit["description"], plan),
+        score=score,
+    )
+
+
 def search_result(query: SearchQuery, plan: QueryPlan, found: SearchResults) -> SearchResult:
     distribution = found.facet_distribution or {}
+    hits = typed_first(plan, found.hits) if found.hits and "words" in found.hits[0] else found.hits
+    scores = sorted((hit["_rankingScore"] for hit in hits), reverse=True)
     return SearchResult(
-        hits=[
-            SearchHit(
-                id=document_id_of(hit[PRIMARY_KEY]),
-                kind=hit["kind"],
-                title=hit["title"],
-                title_html=highlight(hit["title"], plan),
-                snippet=snippet(hit["description"], plan),
-                score=hit["_rankingScore"],
-            )
-            for hit in found.hits
-        ],
+        hits=[search_hit(hit, plan, score) for hit, score in zip(hits, scores, strict=True)],
         total=found.total_hits or 0,
         facets={
             facet: dict(distribution.get(_FACET_ATTRIBUTES[facet], {})) for facet in query.facets
