@@ -117,10 +117,25 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+"""Full-width ASCII and the ideographic space: what NFKC changes in almost every Chinese text
+(its punctuation ，！？), folded here at a fraction of NFKC's cost."""
+
+
+def _half_width(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return " " if code == 0x3000 else chr(code - 0xFEE0)
+
+
 def normalise(text: str) -> str:
     """Full-width folded to half-width (NFKC), traditional to simplified (OpenCC), case folded:
-    what documents and queries are compared as."""
-    return _converter().convert(unicodedata.normalize("NFKC", text)).casefold()
+    what documents and queries are compared as. Full-width ASCII is folded first by a table:
+    Chinese punctuation (，！？) would send nearly every text through NFKC, which is the slowest
+    step by far; what is left goes through NFKC only when its quick check says it must."""
+    folded = _FULL_WIDTH.sub(_half_width, text)
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = unicodedata.normalize("NFKC", folded)
+    return _converter().convert(folded).casefold()
 
 
 def comparable(text: str) -> str:

@@ -44,6 +44,12 @@ def broadens(plan: QueryPlan, found: int, page_size: int) -> bool:
     return found < page_size and words >= 2 and (words >= 3 or plan.phrased)
 
 
+def forgives(plan: QueryPlan, found: int, page_size: int) -> bool:
+    """Whether an answer is worth forgiving: it found nothing (a typo may be the cause), or
+    it may be broadened."""
+    return not plan.is_empty and (found == 0 or broadens(plan, found, page_size))
+
+
 def rarity(frequency: int, documents: int) -> float:
     """bm25's idf of a word found in ``frequency`` of ``documents``; 0 for a word found
     nowhere, which then neither helps nor hinders a broadened match."""

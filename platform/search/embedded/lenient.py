@@ -17,6 +17,7 @@ from search.embedded.storage import similar_words
 from search.leniency import (
     broadens,
     correction,
+    forgives,
     qualifies,
     rarity,
     shares,
@@ -63,11 +64,11 @@ def find(
     passing: np.ndarray | None,
     page_size: int,
 ) -> Matches:
-    """The matches of the plan; when every word finds less than a page, a word found nowhere
-    is corrected to its most frequent one-character neighbour, and the matches with most of
-    the words are added (`search.leniency`)."""
+    """The matches of the plan; when they are none, a word found nowhere is corrected to its
+    most frequent one-character neighbour; when they are less than a page, the matches with
+    most of the words are added (`search.leniency`)."""
     every = _with_every(connection, columns, plan, passing)
-    if every is None or len(every) >= page_size:
+    if every is None or not forgives(plan, len(every), page_size):
         return Matches(plan, every, _EMPTY, np.empty(0))
     found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
     nowhere = [c for c, rowids in zip(plan.concepts, found, strict=True) if not len(rowids)]

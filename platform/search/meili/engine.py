@@ -13,6 +13,7 @@ from search.analysis import (
 )
 from search.backend import SearchQuery, SearchResult
 from search.documents import SearchDocument
+from search.leniency import forgives
 from search.meili.lenient import forgiven
 from search.meili.translation import (
     ENGINE,
@@ -136,7 +137,7 @@ class MeiliSearch:
         plan = query_plan(query.text)
         found = await self._index.search(**search_request(query, plan))
         result = search_result(query, plan, found)
-        if plan.is_empty or result.total >= query.page_size:
+        if not forgives(plan, result.total, query.page_size):
             return result
         return await forgiven(self._index, query, plan, result)
 

@@ -187,8 +187,8 @@ async def _meant(index: AsyncIndex, word: str) -> str | None:
 async def forgiven(
     index: AsyncIndex, query: SearchQuery, plan: QueryPlan, result: SearchResult
 ) -> SearchResult:
-    """The answer to a query whose every word found less than a page: typos corrected, then
-    broadened, as the embedded engine answers (`search.embedded.lenient`)."""
+    """The answer to a query that found nothing (typos corrected) or less than a page of a
+    query that may be broadened, as the embedded engine answers (`search.embedded.lenient`)."""
     frequencies = [await _count(index, concept) for concept in plan.concepts]
     nowhere = [c for c, n in zip(plan.concepts, frequencies, strict=True) if not n]
     fixes: dict[str, str] = {}
