@@ -5,11 +5,13 @@
   entries that have most of them follow: an entry must hold at least `MIN_SHARE` of the words
   found anywhere, counted (rounded down, as Elasticsearch's minimum_should_match) or weighed by
   rarity (bm25's idf), and the heaviest come first. They rank below every entry that has
-  all the words, and the answer says it was broadened. A short keyword query (one or two words,
-  not a sentence) keeps requiring every word: the page offers its words one by one instead.
-* **Typo correction**: a word of two or more Chinese characters that matches nothing anywhere
-  is looked for among the index's own words differing from it in one character, the most
-  frequent first (核挑 → 核桃), and searched as that word; the answer names the correction.
+  all the words, and the answer says it was broadened. A sentence still short of a page is
+  broadened to a half, then a third. A short keyword query (one or two words, not a sentence)
+  keeps requiring every word: the page offers its words one by one instead.
+* **Typo correction**: when nothing is found, a Chinese word found nowhere (three characters or
+  more; two in a keyword query), or the typed run it was cut from, is looked for among the
+  index's own words differing from it in one character, the most frequent first (核挑 → 核桃),
+  and searched as that word; the answer names the correction.
   Candidates come from character shape (one character replaced), never from sound: a word that
   exists is never replaced, so 景点 never becomes its homophone 经典.
 """
