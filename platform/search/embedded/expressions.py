@@ -99,9 +99,10 @@ def concept_expression(concept: Concept) -> str:
 
 
 def any_expression(plan: QueryPlan) -> str:
-    """The MATCH text bm25 scores broadened matches with: any concept, by its words."""
+    """The MATCH text bm25 scores broadened matches with: any concept, by its words (bigram
+    phrases would double the cost of what only breaks ties between equal weights)."""
     return " OR ".join(
-        f"({' OR '.join(_score_alternatives(c, bigrams=True))})" for c in plan.concepts
+        f"({' OR '.join(_score_alternatives(c, bigrams=False))})" for c in plan.concepts
     )
 
 

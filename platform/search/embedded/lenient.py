@@ -12,7 +12,7 @@ import numpy as np
 from search.analysis import QueryPlan
 from search.embedded.columns import Columns
 from search.embedded.expressions import any_expression, concept_expression, match_expression
-from search.embedded.ranking import RANKED, rowids_matching, scores_of
+from search.embedded.ranking import rowids_matching, scores_of
 from search.embedded.storage import similar_words
 from search.leniency import (
     broadens,
@@ -26,6 +26,9 @@ from search.leniency import (
 )
 
 _EMPTY = np.empty(0, np.int64)
+TIES_RANKED = 200
+"""bm25 breaks ties between equal weights among this many heaviest broadened matches (ten
+pages); the rest follow by weight, newest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,7 @@ def _most(
             break
     if not len(positions):
         return _EMPTY, np.empty(0)
-    heaviest = positions[np.lexsort((-columns.seq[positions], -held[positions]))][:RANKED]
+    heaviest = positions[np.lexsort((-columns.seq[positions], -held[positions]))][:TIES_RANKED]
     rowids, scores = scores_of(connection, any_expression(plan), np.sort(columns.seq[heaviest]))
     bm25 = np.zeros(len(columns.seq))
     bm25[columns.positions(rowids)] = scores
