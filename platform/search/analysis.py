@@ -37,7 +37,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import opencc
@@ -127,11 +127,14 @@ def _half_width(match: re.Match[str]) -> str:
     return " " if code == 0x3000 else chr(code - 0xFEE0)
 
 
+@lru_cache(maxsize=1024)
 def normalise(text: str) -> str:
     """Full-width folded to half-width (NFKC), traditional to simplified (OpenCC), case folded:
     what documents and queries are compared as. Full-width ASCII is folded first by a table:
     Chinese punctuation (，！？) would send nearly every text through NFKC, which is the slowest
-    step by far; what is left goes through NFKC only when its quick check says it must."""
+    step by far; what is left goes through NFKC only when its quick check says it must. The
+    last texts are remembered: a document's title and text are normalised for each of the
+    kinds of terms made from them."""
     folded = _FULL_WIDTH.sub(_half_width, text)
     if not unicodedata.is_normalized("NFKC", folded):
         folded = unicodedata.normalize("NFKC", folded)
