@@ -26,20 +26,21 @@ def nearest_categories(
     text: str, tree: list[tuple[Category, list[Category]]], locale: str
 ) -> list[Way]:
     """The sub-categories whose Chinese names share most characters with the query's words
-    and their synonyms (老人看病 → 养老, 医疗), at most `NEAREST`; the five top categories
-    when none shares any."""
+    and their synonyms (老人看病 → 养老, 医疗), at most `NEAREST`, each sharing two characters
+    or half its name; the five top categories when none does."""
     plan = query_plan(text)
     said = set().union(*(_characters(w) for c in plan.concepts for w in synonyms_of(c.text)))
     scored = [
-        (len(said & _characters(sub.name_zh)), position, sub)
+        (len(said & _characters(sub.name_zh)), len(_characters(sub.name_zh)), position, sub)
         for position, (_top, subs) in enumerate(tree)
         for sub in subs
     ]
-    nearest = sorted((s for s in scored if s[0]), key=lambda s: (-s[0], s[1]))[:NEAREST]
+    near = [s for s in scored if s[0] >= min(2, (s[1] + 1) // 2)]
+    nearest = sorted(near, key=lambda s: (-s[0], s[2]))[:NEAREST]
     if nearest:
         return [
             Way(sub.name(locale), "/search?" + urlencode({"subcategory": sub.code}))
-            for _score, _position, sub in nearest
+            for _score, _length, _position, sub in nearest
         ]
     return [
         Way(top.name(locale), "/search?" + urlencode({"category": top.code})) for top, _ in tree

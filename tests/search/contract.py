@@ -389,6 +389,13 @@ class SearchContract:
         nothing = await indexed.search(SearchQuery(text="航天飞机"))
         assert (nothing.total, nothing.did_you_mean) == (0, None)
 
+    async def test_a_correction_that_finds_nothing_is_not_offered(
+        self, indexed: SearchBackend
+    ) -> None:
+        """护理窗 and 天嘛 each have a neighbour (护理床, 天麻), but no entry has both."""
+        result = await indexed.search(SearchQuery(text="护理窗 天嘛"))
+        assert (result.total, result.did_you_mean) == (0, None)
+
     @pytest.mark.parametrize(
         ("text", "expected"),
         [("洋芋", "offer:3"), ("土豆", "offer:3"), ("老汉", "offer:5"), ("娃娃", "need:2")],

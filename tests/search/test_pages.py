@@ -123,6 +123,8 @@ async def test_nothing_found_suggests_what_to_try(client: AsyncClient) -> None:
     assert "试试逐个词搜索" in page.text
     assert 'href="/search?q=%E7%81%AB%E7%AE%AD"' in page.text, "火箭 searched alone"
     assert "或浏览最相近的类别" in page.text
+    assert "/search?category=" in page.text, "no sub-category is near: the five categories"
+    assert "您是不是要找" not in page.text
 
 
 async def test_nothing_found_offers_the_nearest_categories(client: AsyncClient) -> None:

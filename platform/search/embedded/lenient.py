@@ -68,19 +68,22 @@ def find(
     page_size: int,
 ) -> Matches:
     """The matches of the plan; when they are none, a word found nowhere is corrected to its
-    most frequent one-character neighbour; when they are less than a page, the matches with
-    most of the words are added (`search.leniency`)."""
+    most frequent one-character neighbour (kept only if the corrected query finds something);
+    when they are less than a page, the matches with most of the words are added
+    (`search.leniency`)."""
     every = _with_every(connection, columns, plan, passing)
     if every is None or not forgives(plan, len(every), page_size):
         return Matches(plan, every, _EMPTY, np.empty(0))
     found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
     nowhere = [c for c, rowids in zip(plan.concepts, found, strict=True) if not len(rowids)]
     fixes = _fixes(connection, plan, suspects(plan, nowhere))
-    if fixes:
-        plan = plan.corrected(fixes)
-        every = _with_every(connection, columns, plan, passing)
-        assert every is not None
+    corrected = plan.corrected(fixes) if fixes else plan
+    meant = _with_every(connection, columns, corrected, passing) if fixes else None
+    if meant is not None and len(meant):
+        plan, every = corrected, meant
         found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
+    else:
+        fixes = {}
     most, fractions = _EMPTY, np.empty(0)
     if broadens(plan, len(every), page_size):
         most, fractions = _most(connection, columns, plan, passing, every, found, page_size)

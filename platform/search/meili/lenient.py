@@ -187,8 +187,9 @@ async def _meant(index: AsyncIndex, word: str) -> str | None:
 async def forgiven(
     index: AsyncIndex, query: SearchQuery, plan: QueryPlan, result: SearchResult
 ) -> SearchResult:
-    """The answer to a query that found nothing (typos corrected) or less than a page of a
-    query that may be broadened, as the embedded engine answers (`search.embedded.lenient`)."""
+    """The answer to a query that found nothing (typos corrected, if the correction finds
+    something) or less than a page of a query that may be broadened, as the embedded engine
+    answers (`search.embedded.lenient`)."""
     frequencies = [await _count(index, concept) for concept in plan.concepts]
     nowhere = [c for c, n in zip(plan.concepts, frequencies, strict=True) if not n]
     fixes: dict[str, str] = {}
@@ -199,10 +200,12 @@ async def forgiven(
                 fixes[suspect] = meant
     did_you_mean = None
     if fixes:
-        plan = plan.corrected(fixes)
-        did_you_mean = plan.query
-        result = search_result(query, plan, await index.search(**search_request(query, plan)))
-        frequencies = [await _count(index, concept) for concept in plan.concepts]
+        corrected = plan.corrected(fixes)
+        asked = await index.search(**search_request(query, corrected))
+        meant = search_result(query, corrected, asked)
+        if meant.total:
+            plan, result, did_you_mean = corrected, meant, corrected.query
+            frequencies = [await _count(index, concept) for concept in plan.concepts]
     if broadens(plan, result.total, query.page_size):
         documents = (await index.get_stats()).number_of_documents
         found = await index.search(**candidates_request(query, plan))
