@@ -392,8 +392,8 @@ class SearchContract:
     async def test_a_correction_that_finds_nothing_is_not_offered(
         self, indexed: SearchBackend
     ) -> None:
-        """护理窗 and 天嘛 each have a neighbour (护理床, 天麻), but no entry has both."""
-        result = await indexed.search(SearchQuery(text="护理窗 天嘛"))
+        """天嘛 and 景典 each have a neighbour (天麻; 景点 or 经典), but no entry has both."""
+        result = await indexed.search(SearchQuery(text="天嘛 景典"))
         assert (result.total, result.did_you_mean) == (0, None)
 
     @pytest.mark.parametrize(
