@@ -4,8 +4,8 @@ Documents are synthetic but built from real parts: the shipped sub-category name
 Zhaotong division names at every level, and a vocabulary of phrases from real needs and
 offers. Queries (about 300) mix Chinese words, infix words, synonyms, pinyin, queries as
 people type them (sentences, traditional and full-width characters, typos, dialect words),
-filters, facets and sorts, and are timed one at a time (one client) after a warm-up, then all again
-with 16 clients sending at once (as the HTTP API would be used).
+filters, facets and sorts, and are timed one at a time (one client) after a warm-up, then
+all again with 16 clients sending at once (as the HTTP API would be used).
 
     uv run python benchmarks/search_embedded.py [--documents 100000] [--queries 300]
 """

@@ -55,6 +55,10 @@ worst, 老人); a match only the bigrams find ranks after every word match; hits
 newest, amount or deadline carry score 0. The judged demo queries (``tests/search``) keep
 recall@5 at 0.983.
 
+A query whose words find less than a page is forgiven as `search.leniency` rules (typos
+corrected from the ``vocabulary`` table each write keeps up to date, sentences broadened to
+most of their words): `search.embedded.lenient`.
+
 Writes go through one thread and one connection, so they are serialized; reads use a small
 pool of threads, each with its own connection. The hits' highlights come from
 `search.analysis.highlight` over the stored title and description, since FTS5's own
