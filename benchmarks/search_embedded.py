@@ -2,9 +2,10 @@
 
 Documents are synthetic but built from real parts: the shipped sub-category names, the
 Zhaotong division names at every level, and a vocabulary of phrases from real needs and
-offers. Queries (about 300) mix Chinese words, infix words, synonyms, pinyin, filters,
-facets and sorts, and are timed one at a time (one client) after a warm-up, then all again
-with 16 clients sending at once (as the HTTP API would be used).
+offers. Queries (about 300) mix Chinese words, infix words, synonyms, pinyin, queries as
+people type them (sentences, traditional and full-width characters, typos, dialect words),
+filters, facets and sorts, and are timed one at a time (one client) after a warm-up, then
+all again with 16 clients sending at once (as the HTTP API would be used).
 
     uv run python benchmarks/search_embedded.py [--documents 100000] [--queries 300]
 """
@@ -134,6 +135,20 @@ CHINESE_QUERIES = [
     "心理",
 ]
 PINYIN_QUERIES = ["yanglao", "ylfw", "tuoguan", "lsrt", "pingguo", "tianma", "jingdian", "zhibo"]
+TYPED_QUERIES = [
+    "村里的留守儿童暑假没人管怎么办",
+    "想找人帮忙给老人买轮椅",
+    "合作社的马铃薯没有销路，想找人收购",
+    "養老服務",
+    "農產品",
+    "ｙａｎｇｌａｏ",
+    "托菅",
+    "天嘛",
+    "洋芋",
+    "老汉",
+    "娃娃 托管",
+]
+"""Queries as people type them (sentences, traditional, full-width, typos, dialect words)."""
 SORTS = [Sort.RELEVANCE, Sort.RELEVANCE, Sort.NEWEST, Sort.AMOUNT, Sort.DEADLINE]
 
 
@@ -187,7 +202,7 @@ def build_queries(
     categories = sorted({document.category for document in documents})
     queries = []
     for _ in range(count):
-        text = rng.choice(CHINESE_QUERIES + PINYIN_QUERIES + [""])
+        text = rng.choice(CHINESE_QUERIES + PINYIN_QUERIES + TYPED_QUERIES + [""])
         filters = rng.choice(
             [
                 SearchFilters(),
@@ -254,6 +269,8 @@ async def main(document_count: int, query_count: int) -> None:
             latencies.append((time.perf_counter() - began) * 1000)
             totals.append(result.total)
             shape = ("text" if query.text else "no text") + (", facets" if query.facets else "")
+            if query.text in TYPED_QUERIES:
+                shape = "as people type"
             by_shape.setdefault(shape, []).append(latencies[-1])
         began = time.perf_counter()
         shares = await asyncio.gather(*(timed(search, queries[n::CLIENTS]) for n in range(CLIENTS)))

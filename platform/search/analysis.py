@@ -1,7 +1,10 @@
 """How Chinese text becomes searchable terms, and how a query becomes the terms to look up.
 
-Both backends index the same four kinds of terms and read the same `QueryPlan`, so a query
-finds the same entries whichever engine answers:
+Documents and queries are first *normalised* alike (`normalise`): Unicode NFKC folds
+full-width letters and digits (５Ｇ → 5G), OpenCC turns traditional characters into simplified
+ones (農產品 → 农产品), and case is folded, so what people type in either script or width finds
+the same words. Both backends index the same four kinds of terms and read the same
+`QueryPlan`, so a query finds the same entries whichever engine answers:
 
 * **Words** — rjieba's search-mode cut, with ``data/dictionary.txt`` (and every synonym) kept
   whole. Search mode emits each word *and* the dictionary words inside it, so 养老服务中心 is
@@ -19,37 +22,47 @@ finds the same entries whichever engine answers:
   ylfw), matched by prefix, so yanglao, ylfw or yanglaof all find it. Pinyin is never used to
   normalise the Chinese fields: 景点 and 经典 are both jingdian, and a search typed in Chinese
   must find only the characters typed.
-* **Synonyms** — ``data/synonyms.csv``, applied on the query side (a word looks up its whole
-  group), so changing the list needs no reindex.
+* **Synonyms** — ``data/synonyms.csv`` (everyday and dialect words too, each group with its
+  source or reason), applied on the query side (a word looks up its whole group), so changing
+  the list needs no reindex. The full pinyin of a synonym finds its group (digua → 地瓜, 红薯).
+
+A query typed as a sentence loses its function words and phrasing (``data/stopwords.txt``:
+的, 想, 找, 怎么办, 地方 …) and keeps its content words; the plan says it was phrased, which
+lets the engines broaden it (`search.leniency`).
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import re
+import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+import opencc
 import rjieba
 from pypinyin import lazy_pinyin
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SYNONYMS_FILE = DATA_DIR / "synonyms.csv"
 DICTIONARY_FILE = DATA_DIR / "dictionary.txt"
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _TERM = re.compile(r"[^\W_]+")
 """What a token is once indexed: the FTS5 unicode61 tokenizer splits on everything else."""
 _QUERY_PIECE = re.compile(f"(?P<han>[{HAN}]+)|(?P<other>[^\\W_{HAN}]+)")
-_PINYIN_RUN = 4
+PINYIN_RUN = 4
 """Consecutive title words whose joined pinyin is indexed (养老服务中心 → yanglaofuwuzhongxin)."""
 _COMPOUND = 4
 """Query words this long or longer are compounds, looked up by the words inside them."""
-_STOPWORDS = frozenset("的了和与及在是把被对为等或")
-"""One-character function words dropped from a query that has other words."""
+_SENTENCE_TOPICS = 2
+"""Words of two characters or more that make a sentence's single characters (做, 来, 带, 晒)
+phrasing rather than topics."""
+_GROUP_SEPARATOR = "/"
+"""Separates the words of a synonym group in the first column of ``synonyms.csv``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +92,62 @@ class Concept:
 @dataclass(frozen=True, slots=True)
 class QueryPlan:
     concepts: tuple[Concept, ...]
+    phrased: bool = False
+    """The query was typed as a sentence: function words or phrasing were dropped from it."""
+    query: str = ""
+    """What was typed, normalised."""
+    runs: tuple[str, ...] = ()
+    """The runs of Chinese characters typed, before they were cut into words."""
 
     @property
     def is_empty(self) -> bool:
         """Nothing to match: the caller lists every document that passes the filters."""
         return not self.concepts
+
+    def corrected(self, fixes: dict[str, str]) -> QueryPlan:
+        """The plan of the query with some typed strings replaced (a typo by the word meant)."""
+        query = self.query
+        for typed, meant in fixes.items():
+            query = query.replace(typed, meant)
+        return query_plan(query)
+
+
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+"""Full-width ASCII and the ideographic space: what NFKC changes in almost every Chinese text
+(its punctuation ，！？), folded here at a fraction of NFKC's cost."""
+
+
+def _half_width(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return " " if code == 0x3000 else chr(code - 0xFEE0)
+
+
+@lru_cache(maxsize=1024)
+def normalise(text: str) -> str:
+    """Full-width folded to half-width (NFKC), traditional to simplified (OpenCC), case folded:
+    what documents and queries are compared as. Full-width ASCII is folded first by a table:
+    Chinese punctuation (，！？) would send nearly every text through NFKC, which is the slowest
+    step by far; what is left goes through NFKC only when its quick check says it must. The
+    last texts are remembered: a document's title and text are normalised for each of the
+    kinds of terms made from them."""
+    folded = _FULL_WIDTH.sub(_half_width, text)
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = unicodedata.normalize("NFKC", folded)
+    return _converter().convert(folded).casefold()
+
+
+def comparable(text: str) -> str:
+    """``text`` normalised character by character where normalising it whole would change its
+    length, so an offset found in the result marks the same place in ``text``."""
+    whole = normalise(text)
+    if len(whole) == len(text):
+        return whole
+    return "".join(n if len(n := normalise(char)) == 1 else char for char in text)
 
 
 @cache
@@ -96,16 +160,43 @@ def _segmenter() -> rjieba.Jieba:
     return segmenter
 
 
+def synonym_groups() -> list[tuple[list[str], str]]:
+    """The groups of ``synonyms.csv`` (a header, then one group per row: its words separated
+    by ``/``, and the source or reason that justifies it)."""
+    with SYNONYMS_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        ([w.strip() for w in row["words"].split(_GROUP_SEPARATOR) if w.strip()], row["source"])
+        for row in rows
+    ]
+
+
 @cache
 def _synonym_table() -> dict[str, frozenset[str]]:
-    with SYNONYMS_FILE.open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.reader(handle) if row and not row[0].startswith("#")]
     table: dict[str, frozenset[str]] = {}
-    for row in rows:
-        group = frozenset(word.strip().casefold() for word in row if word.strip())
+    for group_words, _source in synonym_groups():
+        group = frozenset(normalise(word) for word in group_words)
         for word in group:
             table[word] = table.get(word, frozenset()) | group
     return table
+
+
+@cache
+def synonyms_by_pinyin() -> dict[str, frozenset[str]]:
+    """The synonym groups by the full pinyin of each Chinese word in them (digua → 地瓜's)."""
+    table: dict[str, frozenset[str]] = {}
+    for word, group in _synonym_table().items():
+        if _HAN_RUN.fullmatch(word):
+            spelled = "".join(lazy_pinyin(word))
+            table[spelled] = table.get(spelled, frozenset()) | group
+    return table
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Function words and phrasing a query is read without (``data/stopwords.txt``)."""
+    lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(word for line in lines if not line.startswith("#") for word in line.split())
 
 
 def synonym_words() -> list[str]:
@@ -119,14 +210,15 @@ def _terms_of(tokens: list[str]) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    """Search-mode words of ``text``, casefolded, each word and the dictionary words within it."""
-    return _terms_of(_segmenter().cut_for_search(text.casefold()))
+    """Search-mode words of ``text`` normalised, each word and the dictionary words within it."""
+    return _terms_of(_segmenter().cut_for_search(normalise(text)))
 
 
 def infix_terms(text: str) -> list[str]:
-    """Overlapping character bigrams of each Han run (a one-character run stays itself)."""
+    """Overlapping character bigrams of each Han run of ``text`` normalised (a one-character
+    run stays itself)."""
     terms: list[str] = []
-    for run in _HAN_RUN.findall(text):
+    for run in _HAN_RUN.findall(normalise(text)):
         terms.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
     return terms
 
@@ -161,11 +253,12 @@ def _spelled(syllables: list[str]) -> tuple[str, str]:
 def pinyin_terms(title: str) -> list[str]:
     """Full pinyin and initials of each title word, of the dictionary words inside it, and of
     runs of up to four consecutive words (养老服务 → yanglao, yl, fuwu, fw, yanglaofuwu, ylfw)."""
+    title = normalise(title)
     spans, syllable_at = _pinyin_words(title)
     runs = [
         (spans[first][0], spans[last][1])
         for first in range(len(spans))
-        for last in range(first, min(first + _PINYIN_RUN, len(spans)))
+        for last in range(first, min(first + PINYIN_RUN, len(spans)))
     ]
     inner = [
         (start, end)
@@ -181,7 +274,7 @@ def pinyin_terms(title: str) -> list[str]:
 
 def synonyms_of(word: str) -> set[str]:
     """Every word of ``word``'s synonym group, the word itself included (alone if none)."""
-    key = word.casefold()
+    key = normalise(word)
     return set(_synonym_table().get(key, {key}))
 
 
@@ -201,11 +294,15 @@ def _han_concept(word: str) -> Concept:
 
 
 def _other_concept(token: str) -> Concept:
+    """Letters or digits as typed; letters are also a pinyin prefix, and the full pinyin of a
+    synonym also finds its group's Chinese words (digua → 地瓜, 红薯, 番薯)."""
+    is_pinyin = token.isascii() and token.isalpha()
+    spelled = sorted(synonyms_by_pinyin().get(token, ())) if is_pinyin else []
     return Concept(
         text=token,
-        words=(token,),
-        infix=(),
-        pinyin=token if token.isascii() and token.isalpha() else None,
+        words=(token, *spelled),
+        infix=tuple(_bigrams(word) for word in spelled if len(word) > 1),
+        pinyin=token if is_pinyin else None,
     )
 
 
@@ -239,25 +336,35 @@ def _outermost(parts: list[str]) -> list[str]:
 
 
 def query_plan(query: str) -> QueryPlan:
-    """The concepts of what a person typed: Chinese cut into words (each with its synonyms),
-    runs of letters or digits kept whole (letters are also tried as pinyin)."""
+    """The concepts of what a person typed, normalised: Chinese cut into words (each with its
+    synonyms), runs of letters or digits kept whole (letters are also tried as pinyin); the
+    function words and phrasing of a sentence (and its single characters, once it has two
+    longer words) dropped while content words remain."""
     concepts: dict[str, Concept] = {}
-    for match in _QUERY_PIECE.finditer(query.casefold()):
+    query = normalise(query)
+    runs: list[str] = []
+    for match in _QUERY_PIECE.finditer(query):
         if match["han"]:
+            runs.append(match["han"])
             for word in _query_words(match["han"]):
                 concepts.setdefault(word, _han_concept(word))
         else:
             concepts.setdefault(match["other"], _other_concept(match["other"]))
-    meaningful = [c for c in concepts.values() if c.text not in _STOPWORDS]
-    return QueryPlan(tuple(meaningful or concepts.values()))
+    meaningful = [c for c in concepts.values() if c.text not in stopwords()]
+    if not meaningful:
+        return QueryPlan(tuple(concepts.values()), query=query, runs=tuple(runs))
+    phrased = len(meaningful) < len(concepts)
+    if phrased and sum(len(c.text) > 1 for c in meaningful) >= _SENTENCE_TOPICS:
+        meaningful = [c for c in meaningful if len(c.text) > 1]
+    return QueryPlan(tuple(meaningful), phrased=phrased, query=query, runs=tuple(runs))
 
 
-def _pinyin_spans(text: str, prefix: str) -> list[tuple[int, int]]:
+def pinyin_spans(text: str, prefix: str) -> list[tuple[int, int]]:
     """Shortest runs of words whose joined pinyin or initials start with ``prefix``."""
     spans, syllable_at = _pinyin_words(text)
     found = []
     for first in range(len(spans)):
-        for last in range(first, min(first + _PINYIN_RUN, len(spans))):
+        for last in range(first, min(first + PINYIN_RUN, len(spans))):
             start, end = spans[first][0], spans[last][1]
             full, initials = _spelled(_syllables(syllable_at, start, end))
             if full.startswith(prefix) or initials.startswith(prefix):
@@ -266,57 +373,3 @@ def _pinyin_spans(text: str, prefix: str) -> list[tuple[int, int]]:
             if not (prefix.startswith(full) or prefix.startswith(initials)):
                 break
     return found
-
-
-def _match_spans(text: str, plan: QueryPlan, pinyin: bool) -> list[tuple[int, int]]:
-    folded = text.casefold()
-    spans: list[tuple[int, int]] = []
-    for concept in plan.concepts:
-        for mark in concept.marks:
-            spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(mark), folded))
-        if pinyin and concept.pinyin:
-            spans.extend(_pinyin_spans(text, concept.pinyin))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def highlight(text: str, plan: QueryPlan, width: int | None = None, *, pinyin: bool = True) -> str:
-    """``text`` HTML-escaped with what the plan matched in ``<mark>``; with ``width``, only a
-    window of that many characters around the first match, ellipsised where cut.
-
-    Both backends use it: it knows synonyms, infix words and pinyin, which no engine's own
-    highlighter does.
-    """
-    spans = _match_spans(text, plan, pinyin)
-    start, end = 0, len(text)
-    if width is not None and len(text) > width:
-        first = spans[0][0] if spans else 0
-        start = max(0, min(first - width // 4, len(text) - width))
-        end = start + width
-    pieces = ["…" if start > 0 else ""]
-    cursor = start
-    for span_start, span_end in spans:
-        if span_end <= start or span_start >= end:
-            continue
-        span_start, span_end = max(span_start, start), min(span_end, end)
-        pieces.append(html.escape(text[cursor:span_start]))
-        pieces.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
-        cursor = span_end
-    pieces.append(html.escape(text[cursor:end]))
-    pieces.append("…" if end < len(text) else "")
-    return "".join(pieces)
-
-
-SNIPPET_WIDTH = 120
-
-
-def snippet(description: str, plan: QueryPlan) -> str:
-    """An excerpt of a description around its first match. Pinyin is indexed for titles only,
-    so it is not looked for here (converting every description to pinyin was the slowest part
-    of answering a pinyin query)."""
-    return highlight(description, plan, SNIPPET_WIDTH, pinyin=False)

@@ -96,6 +96,12 @@ class SearchResult:
     engine: str
     degraded: bool = False
     """True when the answer is incomplete (an engine was unreachable and a fallback answered)."""
+    broadened: bool = False
+    """Some hits lack some of the words: every word found less than a page, so matches with
+    most of them follow the complete ones (`search.leniency`)."""
+    did_you_mean: str | None = None
+    """The query searched instead, when a word found nowhere was taken for a typo (核挑 →
+    核桃); None when the query was searched as typed."""
 
 
 class SearchBackend(Protocol):

@@ -18,8 +18,9 @@ from catalogue.workflow import EntryState
 from demand.models import Need
 from demand.policy import need_public
 from regions.models import Region
-from search.analysis import QueryPlan, highlight, query_plan, snippet
+from search.analysis import QueryPlan, query_plan
 from search.backend import Facet, SearchFilters, SearchHit, SearchQuery, SearchResult, Sort
+from search.highlight import highlight, snippet
 from supply.models import Offer
 from supply.policy import offer_public
 

@@ -23,6 +23,7 @@ from regions.deps import provide_region_service
 from regions.service import RegionService
 from search.backend import Facet, SearchQuery
 from search.deps import SEARCH_DEPENDENCIES
+from search.nearest import nearest_categories, word_by_word
 from search.schemas import SearchParams, entry_path
 from search.service import SearchService
 
@@ -124,6 +125,8 @@ class SearchPageController(Controller):
         result = await search.search(params.query(frozenset(Facet)))
         names = await _facet_names(db_session, regions, locale)
         chosen = _chosen(params)
+        nothing = params.q and not result.total
+        tree = await category_tree(db_session) if nothing else []
         return Template(
             template_name="search/index.html",
             context={
@@ -138,6 +141,10 @@ class SearchPageController(Controller):
                 },
                 "href": entry_path,
                 "kind_labels": KIND_LABELS,
+                "meant_href": result.did_you_mean
+                and "/search?" + urlencode({**chosen, "q": result.did_you_mean}),
+                "nearest": nearest_categories(params.q, tree, locale) if nothing else [],
+                "word_by_word": word_by_word(params.q) if nothing else [],
             },
         )
 

@@ -76,6 +76,11 @@ class SearchAnswer(BaseModel):
     facets: dict[str, dict[str, int]]
     engine: str
     degraded: bool
+    broadened: bool
+    """Some items lack some of the words (every word found less than a page); they follow
+    the items that have them all."""
+    did_you_mean: str | None
+    """The query searched instead of the one asked, which found nothing (a typo corrected)."""
 
 
 def entry_path(hit: SearchHit) -> str:
@@ -103,4 +108,6 @@ def search_answer(result: SearchResult) -> SearchAnswer:
         facets={facet.value: counts for facet, counts in result.facets.items()},
         engine=result.engine,
         degraded=result.degraded,
+        broadened=result.broadened,
+        did_you_mean=result.did_you_mean,
     )

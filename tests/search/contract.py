@@ -325,6 +325,94 @@ class SearchContract:
         assert (result.hits, result.total) == ([], 0)
         assert all(counts == {} for counts in result.facets.values())
 
+    async def test_a_sentence_finds_entries_with_most_of_its_words(
+        self, indexed: SearchBackend
+    ) -> None:
+        """合作社, 马铃薯 and 收购 (by its synonym 采购) are in entries, 销路 nowhere, and no entry
+        has them all: the entry with most of them is found, and the answer says so."""
+        result = await indexed.search(SearchQuery(text="合作社的马铃薯没有销路，想找人收购"))
+        assert ids(result)[0] == "offer:3"
+        assert result.broadened
+        complete = await indexed.search(SearchQuery(text="马铃薯 天麻"))
+        assert (ids(complete), complete.broadened) == (["offer:3"], False)
+
+    async def test_broadened_matches_follow_complete_ones(self, indexed: SearchBackend) -> None:
+        complete = dataclasses.replace(
+            DOCUMENTS[7], id="need:20", title="核桃找销路", description="合作社的核桃欢迎收购"
+        )
+        most = dataclasses.replace(
+            DOCUMENTS[7], id="need:21", title="核桃合作社", description="今年核桃丰收，欢迎收购"
+        )
+        await indexed.upsert([complete, most])
+        result = await indexed.search(SearchQuery(text="合作社的核桃没有销路，想找人收购"))
+        assert ids(result)[:2] == ["need:20", "need:21"]
+        assert result.broadened
+        assert result.hits[0].score > result.hits[1].score
+        assert result.total == len(result.hits)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [("農產品", "offer:3"), ("護理床", "need:1"), ("醫療", "need:4"), ("經典", "offer:7")],
+    )
+    async def test_traditional_characters(
+        self, indexed: SearchBackend, text: str, expected: str
+    ) -> None:
+        assert expected in await self.found(indexed, text)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"), [("ｙａｎｇｌａｏ", "need:1"), ("ＹＬＦＷ", "need:1")]
+    )
+    async def test_full_width_letters(
+        self, indexed: SearchBackend, text: str, expected: str
+    ) -> None:
+        assert await self.found(indexed, text) == [expected]
+
+    @pytest.mark.parametrize(
+        ("text", "meant", "expected"),
+        [
+            ("天嘛", "天麻", "offer:3"),
+            ("护理窗", "护理床", "need:1"),
+            ("昭通苹裹", "昭通苹果", "need:8"),
+        ],
+    )
+    async def test_a_typo_is_searched_as_the_word_meant(
+        self, indexed: SearchBackend, text: str, meant: str, expected: str
+    ) -> None:
+        result = await indexed.search(SearchQuery(text=text))
+        assert result.did_you_mean == meant
+        assert expected in ids(result)
+
+    async def test_a_word_that_exists_is_never_corrected(self, indexed: SearchBackend) -> None:
+        for word, expected in (("景点", ["need:6"]), ("经典", ["offer:7"])):
+            result = await indexed.search(SearchQuery(text=word))
+            assert (ids(result), result.did_you_mean) == (expected, None)
+        nothing = await indexed.search(SearchQuery(text="航天飞机"))
+        assert (nothing.total, nothing.did_you_mean) == (0, None)
+
+    async def test_a_correction_that_finds_nothing_is_not_offered(
+        self, indexed: SearchBackend
+    ) -> None:
+        """天嘛 and 景典 each have a neighbour (天麻; 景点 or 经典), but no entry has both."""
+        result = await indexed.search(SearchQuery(text="天嘛 景典"))
+        assert (result.total, result.did_you_mean) == (0, None)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [("洋芋", "offer:3"), ("土豆", "offer:3"), ("老汉", "offer:5"), ("娃娃", "need:2")],
+    )
+    async def test_dialect_and_everyday_words(
+        self, indexed: SearchBackend, text: str, expected: str
+    ) -> None:
+        assert expected in await self.found(indexed, text)
+
+    async def test_the_typed_word_ranks_above_synonym_only_matches(
+        self, indexed: SearchBackend
+    ) -> None:
+        """offer:5 has 长者 in its title, need:1 老年人 in its description: each wins for the
+        word it says, though the title weighs more."""
+        assert (await self.found(indexed, "老年人"))[:2] == ["need:1", "offer:5"]
+        assert (await self.found(indexed, "长者"))[:2] == ["offer:5", "need:1"]
+
     @pytest.mark.parametrize(
         ("filters", "expected"),
         [

@@ -6,14 +6,16 @@ import pytest
 
 from search.analysis import (
     DICTIONARY_FILE,
-    SYNONYMS_FILE,
-    highlight,
     infix_terms,
+    normalise,
     pinyin_terms,
     query_plan,
+    stopwords,
+    synonym_groups,
     synonyms_of,
     words,
 )
+from search.highlight import highlight
 
 
 def test_search_mode_keeps_the_word_and_its_parts() -> None:
@@ -53,24 +55,27 @@ def test_homophones_share_pinyin_but_not_words() -> None:
 
 
 def test_synonyms_are_groups() -> None:
-    assert synonyms_of("长者") == {"老人", "老年人", "长者", "老年"}
+    assert {"老人", "老年人", "长者", "老汉"} <= synonyms_of("长者")
     assert "老年人" in synonyms_of("老人")
     assert synonyms_of("苹果") == {"苹果"}
 
 
 def test_shipped_data_files() -> None:
-    lines = SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("#")
-    groups = [line.split(",") for line in lines[1:]]
-    assert len(groups) >= 15
-    assert all(len(group) >= 2 and all(word.strip() for word in group) for group in groups)
+    groups = synonym_groups()
+    assert len(groups) >= 40
+    assert all(len(words) >= 2 and len(source) >= 4 for words, source in groups), (
+        "every group has two words or more and says where it comes from"
+    )
+    every = [word for words, _source in groups for word in words]
+    assert len(every) == len(set(every)), "a word belongs to one group"
     assert {"留守儿童", "社工站", "天麻", "消费帮扶"} <= set(DICTIONARY_FILE.read_text().split())
+    assert {"的", "想", "找", "怎么办", "地方", "一下", "帮忙"} <= stopwords()
 
 
 def test_query_plan_of_chinese_expands_synonyms() -> None:
     (concept,) = query_plan("老人").concepts
     assert concept.words[0] == "老人"
-    assert set(concept.words) == {"老人", "老年人", "长者", "老年"}
+    assert {"老人", "老年人", "长者", "老年"} <= set(concept.words)
     assert ("老年", "年人") in concept.infix
     assert concept.pinyin is None
 
@@ -113,3 +118,44 @@ def test_highlight_pinyin_marks_the_words() -> None:
 def test_pinyin_runs_skip_what_is_not_han() -> None:
     assert "ylfw" in pinyin_terms("养老、服务")
     assert highlight("为养老、APP服务", query_plan("ylfw")) == "为<mark>养老、APP服务</mark>"
+
+
+@pytest.mark.parametrize(
+    ("typed", "normalised"),
+    [
+        ("農產品", "农产品"),
+        ("醫療設備", "医疗设备"),
+        ("５Ｇ", "5g"),
+        ("ＡＢ型", "ab型"),
+        ("APP", "app"),
+    ],
+)
+def test_normalisation_folds_script_width_and_case(typed: str, normalised: str) -> None:
+    assert normalise(typed) == normalised
+
+
+def test_documents_and_queries_are_normalised_alike() -> None:
+    assert "农产品" in words("農產品直播")
+    assert infix_terms("醫療") == ["医疗"]
+    assert [c.text for c in query_plan("ＡＢ型 農產品").concepts] == ["ab", "型", "农产品"]
+
+
+def test_a_sentence_keeps_its_content_words() -> None:
+    plan = query_plan("合作社的核桃没有销路，想找人收购")
+    assert [c.text for c in plan.concepts] == ["合作社", "核桃", "销路", "收购"]
+    assert plan.phrased
+    keywords = query_plan("核桃 收购")
+    assert [c.text for c in keywords.concepts] == ["核桃", "收购"]
+    assert not keywords.phrased
+
+
+def test_dialect_words_and_their_pinyin_find_the_group() -> None:
+    assert {"红薯", "番薯"} <= synonyms_of("地瓜")
+    assert "玉米" in synonyms_of("苞谷")
+    (concept,) = query_plan("digua").concepts
+    assert {"digua", "地瓜", "红薯"} <= set(concept.words)
+    assert concept.pinyin == "digua"
+
+
+def test_highlight_marks_traditional_text_by_its_simplified_words() -> None:
+    assert highlight("農產品直播", query_plan("农产品")) == "<mark>農產品</mark>直播"

@@ -10,11 +10,17 @@ from pathlib import Path
 import anyio
 import pytest
 
-from search import embedded as embedded_module
 from search.analysis import query_plan
 from search.backend import Facet, SearchQuery
 from search.documents import SearchDocument, document_of_need, document_of_offer
-from search.embedded import EmbeddedSearch, match_expression, score_expression, title_expression
+from search.embedded import (
+    EmbeddedSearch,
+    match_expression,
+    ranking,
+    score_expression,
+    storage,
+    title_expression,
+)
 from tests.search.contract import (
     DOCUMENTS,
     LUDIAN,
@@ -129,8 +135,8 @@ async def test_title_matches_come_first_past_the_ranking_cap(
 ) -> None:
     """With more matches than bm25 ranks, the title matches are ranked even when they are the
     oldest; the rest follow newest first, and totals, facets and pages cover every match."""
-    monkeypatch.setattr(embedded_module, "RANKED", 4)
-    monkeypatch.setattr(embedded_module, "TITLE_WINDOW", 5)
+    monkeypatch.setattr(ranking, "RANKED", 4)
+    monkeypatch.setattr(ranking, "TITLE_WINDOW", 5)
     titled = [_need(100 + n, f"天麻种植培训第{n}期", "帮助农户提高产量") for n in range(3)]
     mentioned = [_need(200 + n, "马铃薯储存", f"顺带介绍天麻的{n}种用法") for n in range(10)]
     await embedded.upsert(titled)
@@ -237,7 +243,7 @@ async def test_a_rebuild_by_another_instance_reaches_totals_and_facets(
 async def test_a_reader_behind_the_trimmed_change_log_loads_afresh(
     embedded: EmbeddedSearch, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(embedded_module, "CHANGES_KEPT", 2)
+    monkeypatch.setattr(storage, "CHANGES_KEPT", 2)
     await embedded.upsert(DOCUMENTS)
     assert (await embedded.search(SearchQuery())).total == len(DOCUMENTS)
     writer = EmbeddedSearch(embedded.directory)

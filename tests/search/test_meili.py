@@ -4,12 +4,14 @@ documents, queries and filters are translated, and an unreachable engine, withou
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 import anyio
 import pytest
@@ -20,6 +22,8 @@ from meilisearch_python_sdk.models.search import SearchResults
 from search.analysis import query_plan
 from search.backend import Facet, SearchFilters, SearchQuery, Sort
 from search.documents import SearchDocument, document_of_need, document_of_offer
+from search.embedded import EmbeddedSearch
+from search.leniency import correction
 from search.meili import (
     REBUILD_SUFFIX,
     SEARCHABLE,
@@ -35,6 +39,13 @@ from search.meili import (
     sort_criteria,
     token,
 )
+from search.meili.lenient import (
+    broadened_result,
+    candidates_request,
+    sampled_vocabulary,
+    vocabulary_request,
+)
+from search.meili.translation import holds, term_of
 from tests.search.contract import (
     DOCUMENTS,
     PRIVATE_NAMES,
@@ -150,9 +161,9 @@ def test_engine_keys_stay_distinct() -> None:
 
 
 def test_query_is_one_required_term_per_concept() -> None:
-    # 社工站: the phrase of its bigrams; 床: one character; yl: plain and last (a prefix)
-    assert query_string(query_plan("yl 社工站 床")) == (
-        f'"{token("社工")} {token("工站")}" "{token("床")}" yl'
+    # 护理床: the phrase of its bigrams; 床: one character; yl: plain and last (a prefix)
+    assert query_string(query_plan("yl 护理床 床")) == (
+        f'"{token("护理")} {token("理床")}" "{token("床")}" yl'
     )
     # 长者 has synonyms: unquoted, for the synonyms setting to expand it
     assert query_string(query_plan("长者 托管")) == 'vbmhktblbbh "vbjdhlbkpnc"'
@@ -262,6 +273,76 @@ def test_settings() -> None:
     ]
     assert settings.searchable_attributes == ["title_words", "pinyin", "words", "infix"]
     assert settings.synonyms is not None
-    assert set(settings.synonyms[token("长者")]) == {token("老人"), token("老年人"), token("老年")}
+    assert {token("老人"), token("老年人"), token("老汉")} <= set(settings.synonyms[token("长者")])
+    assert {token("红薯"), token("地瓜")} <= set(settings.synonyms["digua"])
     assert settings.typo_tolerance is not None
     assert not settings.typo_tolerance.enabled
+
+
+def _hits(documents: Sequence[SearchDocument]) -> list[dict[str, object]]:
+    """Documents as Meilisearch stores them, answered with a ranking score."""
+    return [{**meili_document(document), "_rankingScore": 0.5} for document in documents]
+
+
+def test_tokens_are_read_back_as_their_terms() -> None:
+    for term in ("养老", "护理床", "yanglao", "vip", "5g", "ab"):
+        assert term_of(token(term)) == term
+
+
+@pytest.mark.parametrize(
+    "text", ["养老", "老人", "留守儿童 托管", "理床", "ylfw", "村", "洋芋", "農產品", "digua 长者"]
+)
+async def test_what_a_hit_holds_is_what_the_embedded_engine_matches(
+    tmp_path: Path, text: str
+) -> None:
+    """The broadened answer weighs what each hit holds; it must be what an engine matches."""
+    embedded = EmbeddedSearch(tmp_path / "search")
+    try:
+        await embedded.upsert(DOCUMENTS)
+        plan = query_plan(text)
+        for concept in plan.concepts:
+            matched = await embedded.search(SearchQuery(text=concept.text, page_size=100))
+            held = {
+                document.id
+                for document, hit in zip(DOCUMENTS, _hits(DOCUMENTS), strict=True)
+                if holds(concept, hit)
+            }
+            assert held == {hit.id for hit in matched.hits}, concept.text
+    finally:
+        await embedded.close()
+
+
+def test_broadened_answers_follow_complete_ones_with_totals_and_facets() -> None:
+    complete = dataclasses.replace(
+        DOCUMENTS[7], id="need:20", title="核桃找销路", description="合作社的核桃欢迎收购"
+    )
+    most = dataclasses.replace(
+        DOCUMENTS[7], id="need:21", title="核桃合作社", description="今年核桃丰收，欢迎收购"
+    )
+    hits = _hits([*DOCUMENTS, most, complete])
+    query = SearchQuery(text="合作社的核桃没有销路，想找人收购", facets=frozenset({Facet.KIND}))
+    plan = query_plan(query.text)
+    frequencies = [sum(holds(concept, hit) for hit in hits) for concept in plan.concepts]
+    result = broadened_result(query, plan, hits, frequencies, len(hits))
+    assert [hit.id for hit in result.hits][:2] == ["need:20", "need:21"]
+    assert result.broadened
+    assert result.total == len(result.hits)
+    assert result.facets[Facet.KIND]["need"] >= 2
+    assert result.hits[0].score > result.hits[1].score
+
+
+def test_a_typo_is_corrected_from_the_words_of_sampled_hits() -> None:
+    vocabulary = sampled_vocabulary(_hits(DOCUMENTS))
+    assert correction("天嘛", vocabulary) == "天麻"
+    assert correction("经典", [(word, n) for word, n in vocabulary if word != "经典"]) is None
+    assert vocabulary_request("天")["query"] == f'"{token("天")}"'
+
+
+def test_candidates_are_asked_with_the_frequency_strategy() -> None:
+    query = SearchQuery(text="合作社的核桃没有销路", filters=SearchFilters(county=ZHAOYANG))
+    request = candidates_request(query, query_plan(query.text))
+    assert request["matching_strategy"] == "frequency"
+    assert request["filter"] == f'county_codes = "{ZHAOYANG}"'
+    assert {"title_words", "infix", "kind", "county_codes"} <= set(
+        request["attributes_to_retrieve"]
+    )

@@ -120,6 +120,38 @@ async def test_nothing_found_suggests_what_to_try(client: AsyncClient) -> None:
     page = await client.get("/search", params={"q": "火箭发射"})
     assert page.status_code == 200
     assert "拼音" in page.text
+    assert "试试逐个词搜索" in page.text
+    assert 'href="/search?q=%E7%81%AB%E7%AE%AD"' in page.text, "火箭 searched alone"
+    assert "或浏览最相近的类别" in page.text
+    assert "/search?category=" in page.text, "no sub-category is near: the five categories"
+    assert "您是不是要找" not in page.text
+
+
+async def test_nothing_found_offers_the_nearest_categories(client: AsyncClient) -> None:
+    page = await client.get("/search", params={"q": "老人医疗"})
+    assert "或浏览最相近的类别" in page.text
+    assert "/search?subcategory=" in page.text
+    assert "养老" in page.text
+
+
+async def test_a_typo_is_answered_for_the_word_meant(
+    client: AsyncClient, catalogue: dict[str, str]
+) -> None:
+    answer = (await client.get("/api/v1/search", params={"q": "托菅"})).json()
+    assert answer["did_you_mean"] == "托管"
+    assert answer["total"] == 2
+    page = await client.get("/search", params={"q": "托菅"})
+    assert "您是不是要找" in page.text
+    assert 'href="/search?q=%E6%89%98%E7%AE%A1"' in page.text
+
+
+async def test_broadened_results_say_so(client: AsyncClient, catalogue: dict[str, str]) -> None:
+    answer = (await client.get("/api/v1/search", params={"q": "暑期托管 火箭 航天"})).json()
+    assert (answer["broadened"], answer["total"]) == (True, 2)
+    page = await client.get("/search", params={"q": "暑期托管 火箭 航天"})
+    assert "已放宽条件" in page.text
+    plain = (await client.get("/api/v1/search", params={"q": "托管"})).json()
+    assert (plain["broadened"], plain["did_you_mean"]) == (False, None)
 
 
 async def test_every_page_has_the_search_box_with_suggestions(

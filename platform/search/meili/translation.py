@@ -1,39 +1,15 @@
-"""Meilisearch behind `SearchBackend`, for production (docker-compose runs it).
-
-Meilisearch is never handed raw Chinese. Every searchable field holds the terms
-`search.analysis` makes, space-separated, and a term that is not plain ASCII becomes one
-opaque ASCII token (`token`). Meilisearch's own jieba cut, Chinese normalisation and language
-guess therefore never change what matches, and each concept of a `QueryPlan` becomes exactly
-one Meilisearch term, all of them required, so a query finds what the embedded engine finds
-(Meilisearch reads the first ten terms of a query only):
-
-* a Chinese word is the quoted phrase of its bigram tokens, so it matches wherever it occurs,
-  inside longer words too; a single character is its own token (each character of a document
-  is indexed once);
-* a word with synonyms is one unquoted token, which the index's ``synonyms`` setting expands
-  to the others; every synonym found in a document is indexed whole (a two-character one is
-  a bigram already), so the expansion finds them inside longer words as well;
-* letters stay plain, and the concept that may be pinyin goes last: Meilisearch matches only
-  the last word of a query as a prefix (yanglaof → yanglaofuwu).
-
-Filters, facets, sorting and exact totals (``page``/``hitsPerPage``) are Meilisearch's; the
-highlights come from `search.analysis.highlight`, as in the embedded engine. Every write waits
-for its task, so it is searchable when it returns, and a failed task raises with
-Meilisearch's error code and message.
-"""
+"""How documents, queries, filters and settings are put to Meilisearch, and its answers read."""
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import AsyncIterable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
-from meilisearch_python_sdk import AsyncClient, AsyncIndex
-from meilisearch_python_sdk.errors import MeilisearchApiError, MeilisearchTaskFailedError
 from meilisearch_python_sdk.models.search import SearchResults
 from meilisearch_python_sdk.models.settings import (
     Faceting,
@@ -42,23 +18,21 @@ from meilisearch_python_sdk.models.settings import (
     Pagination,
     TypoTolerance,
 )
-from meilisearch_python_sdk.models.task import TaskInfo
 
 from search.analysis import (
     HAN,
     Concept,
     QueryPlan,
-    highlight,
     infix_terms,
     pinyin_terms,
-    query_plan,
-    snippet,
     synonym_words,
+    synonyms_by_pinyin,
     synonyms_of,
 )
 from search.analysis import words as word_terms
 from search.backend import Facet, SearchFilters, SearchHit, SearchQuery, SearchResult, Sort
 from search.documents import SearchDocument
+from search.highlight import highlight, snippet
 
 ENGINE = "meilisearch"
 PRIMARY_KEY = "id"
@@ -76,6 +50,8 @@ FILTERABLE = (
 )
 SORTABLE = ("published_at", "amount", "deadline")
 RETRIEVED = [PRIMARY_KEY, "kind", "title", "description"]
+TOKEN_FIELDS = ["title_words", "words", "infix", "pinyin"]
+"""Retrieved too where Python must tell which concepts a hit holds, and how."""
 LOCALES = ["eng"]
 """Every searchable token is ASCII: pinning the locale keeps Meilisearch from guessing a
 language for them (a German guess would split words into dictionary words)."""
@@ -92,7 +68,9 @@ POLL_MS = 100
 _MARK = "v"
 """Starts every encoded token. No pinyin term starts with v, and a plain term that does is
 encoded too, so an encoded token never equals, nor is prefixed by, a plain one."""
-_CONSONANTS = str.maketrans("0123456789abcdef", "bcdfghjklmnpqrst")
+_CONSONANT_DIGITS = "bcdfghjklmnpqrst"
+_CONSONANTS = str.maketrans("0123456789abcdef", _CONSONANT_DIGITS)
+_DIGITS = str.maketrans(_CONSONANT_DIGITS, "0123456789abcdef")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _HAN_WORD = re.compile(f"[{HAN}]+")
 _KEY_SAFE = frozenset(string.ascii_letters + string.digits + "-")
@@ -144,6 +122,15 @@ def engine_key(document_id: str) -> str:
 def document_id_of(key: str) -> str:
     """The document id an `engine_key` was made from."""
     return unquote(key.replace("_", "%"))
+
+
+def term_of(word: str) -> str:
+    """The term a Meilisearch word stands for (`token` undone)."""
+    digits = word[len(_MARK) :]
+    if not word.startswith(_MARK) or len(digits) % 5 or set(digits) - set(_CONSONANT_DIGITS):
+        return word
+    hexadecimal = digits.translate(_DIGITS)
+    return "".join(chr(int(hexadecimal[i : i + 5], 16)) for i in range(0, len(hexadecimal), 5))
 
 
 def _tokens(terms: Iterable[str]) -> str:
@@ -245,9 +232,52 @@ def sort_criteria(sort: Sort, plan: QueryPlan) -> list[str] | None:
     return _SORTS.get(sort, _SORTS[Sort.NEWEST])
 
 
+def _widened(plan: QueryPlan) -> bool:
+    return any(len(concept.words) > 1 for concept in plan.concepts)
+
+
+def holds(concept: Concept, hit: dict[str, Any], *, as_typed: bool = False) -> bool:
+    """Whether a hit (retrieved with `TOKEN_FIELDS`) has the concept, as the engine matches
+    it: a word of it in the word fields, its bigram phrase in the infix field, one character
+    there, or its letters starting a pinyin term; ``as_typed``, by the typed word only."""
+    words = {*hit["title_words"].split(), *hit["words"].split()}
+    infix = f" {hit['infix']} "
+    typed = concept.text
+    alternatives = (typed,) if as_typed else concept.words
+    phrases = (
+        ([_bigrams(typed)] if _HAN_WORD.fullmatch(typed) and len(typed) > 1 else [])
+        if as_typed
+        else list(concept.infix)
+    )
+    return (
+        any(token(word) in words for word in alternatives)
+        or any(f" {_tokens(phrase)} " in infix for phrase in phrases)
+        or (concept.infix_prefix is not None and f" {token(concept.infix_prefix)} " in infix)
+        or (
+            concept.pinyin is not None
+            and any(term.startswith(concept.pinyin) for term in hit["pinyin"].split())
+        )
+    )
+
+
+def typed_first(plan: QueryPlan, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hits with those saying more of the widened words as typed first (红薯 above an
+    entry that says only 地瓜), Meilisearch's order kept among equals. Meilisearch ranks a
+    synonym as the word itself, and this reorders one page, not the whole result."""
+    widened = [concept for concept in plan.concepts if len(concept.words) > 1]
+    if not widened:
+        return hits
+    return sorted(hits, key=lambda hit: -sum(holds(c, hit, as_typed=True) for c in widened))
+
+
+def _bigrams(word: str) -> tuple[str, ...]:
+    return tuple(word[i : i + 2] for i in range(len(word) - 1))
+
+
 def search_request(query: SearchQuery, plan: QueryPlan) -> dict[str, Any]:
     """The arguments of `AsyncIndex.search` for a query; ``page`` and ``hits_per_page`` make
-    Meilisearch count every match (up to `MAX_TOTAL_HITS`)."""
+    Meilisearch count every match (up to `MAX_TOTAL_HITS`). The tokens come back too when a
+    word has synonyms, to put the typed word first (`typed_first`)."""
     return {
         "query": query_string(plan) or None,
         "filter": filter_expression(query.filters),
@@ -256,26 +286,29 @@ def search_request(query: SearchQuery, plan: QueryPlan) -> dict[str, Any]:
         "page": query.page,
         "hits_per_page": query.page_size,
         "matching_strategy": "all",
-        "attributes_to_retrieve": RETRIEVED,
+        "attributes_to_retrieve": RETRIEVED + (TOKEN_FIELDS if _widened(plan) else []),
         "show_ranking_score": True,
         "locales": LOCALES,
     }
 
 
+def search_hit(hit: dict[str, Any], plan: QueryPlan, score: float) -> SearchHit:
+    return SearchHit(
+        id=document_id_of(hit[PRIMARY_KEY]),
+        kind=hit["kind"],
+        title=hit["title"],
+        title_html=highlight(hit["title"], plan),
+        snippet=snippet(hit["description"], plan),
+        score=score,
+    )
+
+
 def search_result(query: SearchQuery, plan: QueryPlan, found: SearchResults) -> SearchResult:
     distribution = found.facet_distribution or {}
+    hits = typed_first(plan, found.hits) if found.hits and "words" in found.hits[0] else found.hits
+    scores = sorted((hit["_rankingScore"] for hit in hits), reverse=True)
     return SearchResult(
-        hits=[
-            SearchHit(
-                id=document_id_of(hit[PRIMARY_KEY]),
-                kind=hit["kind"],
-                title=hit["title"],
-                title_html=highlight(hit["title"], plan),
-                snippet=snippet(hit["description"], plan),
-                score=hit["_rankingScore"],
-            )
-            for hit in found.hits
-        ],
+        hits=[search_hit(hit, plan, score) for hit, score in zip(hits, scores, strict=True)],
         total=found.total_hits or 0,
         facets={
             facet: dict(distribution.get(_FACET_ATTRIBUTES[facet], {})) for facet in query.facets
@@ -287,11 +320,17 @@ def search_result(query: SearchQuery, plan: QueryPlan, found: SearchResults) -> 
 
 
 def _synonyms() -> dict[str, list[str]]:
-    """Each word's token mapped to the tokens of the rest of its group."""
-    return {
+    """Each word's token mapped to the tokens of the rest of its group, and the full pinyin of
+    each Chinese synonym to the tokens of its group (digua → 地瓜, 红薯, …)."""
+    by_word = {
         token(word): sorted(token(other) for other in synonyms_of(word) - {word})
         for word in synonym_words()
     }
+    by_pinyin = {
+        spelled: sorted(token(word) for word in group)
+        for spelled, group in synonyms_by_pinyin().items()
+    }
+    return {**by_pinyin, **by_word}
 
 
 def index_settings(ranking_rules: Sequence[str]) -> MeilisearchSettings:
@@ -315,115 +354,3 @@ def index_settings(ranking_rules: Sequence[str]) -> MeilisearchSettings:
         search_cutoff_ms=SEARCH_CUTOFF_MS,
         facet_search=False,
     )
-
-
-class MeiliSearch:
-    """`search.backend.SearchBackend` on one Meilisearch index. Unreachable, every method
-    raises (the caller falls back to the database) but `health`, which answers False."""
-
-    engine = ENGINE
-
-    def __init__(
-        self, url: str, api_key: str | None, index_name: str = "xiangxing", timeout: float = 5
-    ) -> None:
-        self.index_name = index_name
-        self._client = AsyncClient(url, api_key, timeout=timeout)  # type: ignore[arg-type]
-        self._index = self._client.index(index_name)
-        self._prepared = False
-
-    async def _wait(self, task: TaskInfo, timeout_ms: int) -> None:
-        result = await self._client.wait_for_task(
-            task.task_uid, timeout_in_ms=timeout_ms, interval_in_ms=POLL_MS
-        )
-        if result.status != "succeeded":
-            error = result.error or {}
-            msg = (
-                f"task {result.uid} ({result.task_type}) on {result.index_uid} {result.status}:"
-                f" {error.get('code')}: {error.get('message')}"
-            )
-            raise MeilisearchTaskFailedError(msg)
-
-    async def _ensure(self, uid: str) -> AsyncIndex:
-        try:
-            return await self._client.get_index(uid)
-        except MeilisearchApiError as error:
-            if error.code != "index_not_found":
-                raise
-        return await self._client.create_index(uid, PRIMARY_KEY, timeout_in_ms=INDEX_WAIT_MS)
-
-    async def _configure(self, index: AsyncIndex) -> None:
-        rules = await index.get_ranking_rules()
-        await self._wait(await index.update_settings(index_settings(rules)), INDEX_WAIT_MS)
-
-    async def _add(
-        self, index: AsyncIndex, documents: Iterable[SearchDocument], timeout_ms: int
-    ) -> None:
-        batch = [
-            meili_document(document)
-            for document in {document.id: document for document in documents}.values()
-        ]
-        if batch:
-            await self._wait(await index.add_documents(batch, PRIMARY_KEY), timeout_ms)
-
-    async def prepare(self) -> None:
-        """Create the index if missing and apply the settings (Meilisearch reindexes only when
-        they changed)."""
-        await self._configure(await self._ensure(self.index_name))
-        self._prepared = True
-
-    async def _live(self) -> AsyncIndex:
-        """The live index for a write, prepared first while no `prepare` has succeeded (one
-        fails at start-up while the engine is down): Meilisearch would create a missing index
-        on the write, without these settings."""
-        if not self._prepared:
-            await self.prepare()
-        return self._index
-
-    async def rebuild(self, batches: AsyncIterable[Sequence[SearchDocument]]) -> int:
-        """Index the batches into ``<name>_rebuild`` (dropping what a failed rebuild left), then
-        swap it with the live index, which answers meanwhile, and drop the old one."""
-        staging = self.index_name + REBUILD_SUFFIX
-        await self._ensure(self.index_name)
-        await self._client.delete_index_if_exists(staging)
-        target = await self._ensure(staging)
-        await self._configure(target)
-        count = 0
-        async for batch in batches:
-            await self._add(target, batch, INDEX_WAIT_MS)
-            count += len(batch)
-        swap = await self._client.swap_indexes([(self.index_name, staging)])
-        await self._wait(swap, INDEX_WAIT_MS)
-        self._prepared = True
-        await self._client.delete_index_if_exists(staging)
-        return count
-
-    async def upsert(self, documents: Iterable[SearchDocument]) -> None:
-        await self._add(await self._live(), documents, WRITE_WAIT_MS)
-
-    async def delete(self, ids: Iterable[str]) -> None:
-        keys = [engine_key(id_) for id_ in dict.fromkeys(ids)]
-        if keys:
-            index = await self._live()
-            await self._wait(await index.delete_documents(keys), WRITE_WAIT_MS)
-
-    async def clear(self) -> None:
-        index = await self._live()
-        await self._wait(await index.delete_all_documents(), WRITE_WAIT_MS)
-
-    async def count(self) -> int:
-        return (await self._index.get_stats()).number_of_documents
-
-    async def health(self) -> bool:
-        try:
-            health = await self._client.health()
-        except Exception:
-            return False
-        return health.status == "available"
-
-    async def search(self, query: SearchQuery) -> SearchResult:
-        plan = query_plan(query.text)
-        found = await self._index.search(**search_request(query, plan))
-        return search_result(query, plan, found)
-
-    async def close(self) -> None:
-        await self._client.aclose()
