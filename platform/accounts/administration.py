@@ -22,7 +22,7 @@ from accounts.schemas import (
     UserUpdate,
 )
 from accounts.service import ORGANIZATION_COLUMNS, SECRET_FIELDS, AccountsService
-from core.audit import Actor, record, snapshot
+from core.audit import Actor, record_change, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput
 from regions.models import Region, RegionLevel
@@ -250,12 +250,11 @@ class AdministrationService:
         target: Station | Department | User | Organization,
         **changes: object,
     ) -> None:
-        record(
+        record_change(
             self.session,
+            target,
             actor=actor,
             action=action,
-            object_type=type(target).__tablename__,
-            object_id=target.id,
             at=self.clock(),
             **changes,  # type: ignore[arg-type]
         )

@@ -41,7 +41,7 @@ from accounts.schemas import (
     UserUpdate,
 )
 from accounts.suspension import ORGANIZATION_SUSPENDED, OrganizationSuspended
-from core.audit import Actor, record, snapshot
+from core.audit import Actor, record_change, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from core.pagination import PageRequest, Slice
@@ -404,12 +404,11 @@ class AccountsService:
     def _audit(
         self, actor: Actor, action: str, target: User | Organization, **changes: object
     ) -> None:
-        record(
+        record_change(
             self.session,
+            target,
             actor=actor,
             action=action,
-            object_type=type(target).__tablename__,
-            object_id=target.id,
             at=self.clock(),
             **changes,  # type: ignore[arg-type]
         )

@@ -121,16 +121,8 @@ async def _take_step(
     step: Transition,
     form: FormMultiDict,
 ) -> None:
-    body = parse(StepRequest, form_values(form))
-    await service.transition(
-        entry,
-        step,
-        request.user,
-        actor_of(request),
-        reason=body.reason,
-        version=body.version,
-        confirmed=body.confirm,
-    )
+    asked = parse(StepRequest, form_values(form))
+    await service.take_step(entry, step, request.user, actor_of(request), asked)
     flash_text(request, STEP_DONE[step])
 
 

@@ -23,7 +23,7 @@ from catalogue.endings import ENTRY_ENDING, EntryEnding
 from catalogue.entry import EntryColumns
 from catalogue.models import Category, EntryEvent, EntryKind
 from catalogue.repository import oldest_first
-from catalogue.schemas import EntryFilters
+from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.workflow import (
     EDITABLE,
     EntryState,
@@ -131,6 +131,21 @@ class EntryWorkflow(ABC, Generic[E]):
             self.model.state == state,
             reviewed(identity, self.model.category),
             *conditions,
+        )
+
+    async def take_step(
+        self, entry: E, transition: Transition, identity: Identity, actor: Actor, asked: StepRequest
+    ) -> E:
+        """A step as a page or the API asked for it: its reason, the version the caller saw and
+        whether the caller confirmed ending the entry's pairings."""
+        return await self.transition(
+            entry,
+            transition,
+            identity,
+            actor,
+            reason=asked.reason,
+            version=asked.version,
+            confirmed=asked.confirm,
         )
 
     async def transition(

@@ -79,6 +79,29 @@ def record(
     return entry
 
 
+def record_change(
+    session: AsyncSession,
+    target: Any,
+    *,
+    actor: Actor,
+    action: str,
+    at: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """An audit row about one stored object, named by its table and id."""
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        object_type=type(target).__tablename__,
+        object_id=target.id,
+        before=before,
+        after=after,
+        at=at,
+    )
+
+
 def snapshot(instance: object, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The column values of a model instance, ready for ``before``/``after``."""
     mapper = inspect(type(instance))

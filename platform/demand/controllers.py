@@ -134,15 +134,7 @@ class NeedApiController(Controller):
         data: Annotated[dict[str, Any] | None, Body(description="reason, version")] = None,
     ) -> NeedRead:
         """``submit``, ``approve``, ``return`` (with a reason), ``withdraw`` or ``close``."""
-        body = parse(StepRequest, data or {})
+        asked = parse(StepRequest, data or {})
         need = await needs.require(need_id, request.user)
-        await needs.transition(
-            need,
-            step,
-            request.user,
-            actor_of(request),
-            reason=body.reason,
-            version=body.version,
-            confirmed=body.confirm,
-        )
+        await needs.take_step(need, step, request.user, actor_of(request), asked)
         return _view(needs, need, request.user)

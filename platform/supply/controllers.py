@@ -119,15 +119,7 @@ class OfferApiController(Controller):
         data: Annotated[dict[str, Any] | None, Body(description="reason, version")] = None,
     ) -> OfferRead:
         """``submit``, ``approve``, ``return`` (with a reason), ``withdraw`` or ``close``."""
-        body = parse(StepRequest, data or {})
+        asked = parse(StepRequest, data or {})
         offer = await offers.require(offer_id, request.user)
-        await offers.transition(
-            offer,
-            step,
-            request.user,
-            actor_of(request),
-            reason=body.reason,
-            version=body.version,
-            confirmed=body.confirm,
-        )
+        await offers.take_step(offer, step, request.user, actor_of(request), asked)
         return _view(offers, offer, request.user)

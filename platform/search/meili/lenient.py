@@ -31,6 +31,7 @@ from search.leniency import (
 )
 from search.meili.translation import (
     ENGINE,
+    FACET_ATTRIBUTES,
     LOCALES,
     PRIMARY_KEY,
     RETRIEVED,
@@ -52,14 +53,6 @@ CANDIDATES = 1000
 """Documents with some of the words read for a broadened answer, the most complete first."""
 VOCABULARY_SAMPLE = 200
 """Documents holding a character whose words are read for a typo's correction."""
-_FACETED = {
-    Facet.KIND: "kind",
-    Facet.CATEGORY: "category",
-    Facet.SUBCATEGORY: "subcategory",
-    Facet.COUNTY: "county_codes",
-    Facet.URGENCY: "urgency",
-    Facet.STATE: "state",
-}
 
 
 def count_request(concept: Concept) -> dict[str, Any]:
@@ -105,7 +98,7 @@ def candidates_request(query: SearchQuery, plan: QueryPlan) -> dict[str, Any]:
         "page": 1,
         "hits_per_page": CANDIDATES,
         "matching_strategy": "frequency",
-        "attributes_to_retrieve": [*RETRIEVED, *TOKEN_FIELDS, *_FACETED.values()],
+        "attributes_to_retrieve": [*RETRIEVED, *TOKEN_FIELDS, *FACET_ATTRIBUTES.values()],
         "show_ranking_score": True,
         "locales": LOCALES,
     }
@@ -116,7 +109,7 @@ def _facets(hits: list[dict[str, Any]], wanted: frozenset[Facet]) -> dict[Facet,
     for facet in wanted:
         counted: Counter[str] = Counter()
         for hit in hits:
-            value = hit.get(_FACETED[facet])
+            value = hit.get(FACET_ATTRIBUTES[facet])
             counted.update(value if isinstance(value, list) else [value] if value else [])
         facets[facet] = dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
     return facets

@@ -84,7 +84,7 @@ _FILTER_ATTRIBUTES = {
     "urgency": "urgency",
     "state": "state",
 }
-_FACET_ATTRIBUTES = {
+FACET_ATTRIBUTES = {
     Facet.KIND: "kind",
     Facet.CATEGORY: "category",
     Facet.SUBCATEGORY: "subcategory",
@@ -281,7 +281,7 @@ def search_request(query: SearchQuery, plan: QueryPlan) -> dict[str, Any]:
     return {
         "query": query_string(plan) or None,
         "filter": filter_expression(query.filters),
-        "facets": [_FACET_ATTRIBUTES[facet] for facet in sorted(query.facets)] or None,
+        "facets": [FACET_ATTRIBUTES[facet] for facet in sorted(query.facets)] or None,
         "sort": sort_criteria(query.sort, plan),
         "page": query.page,
         "hits_per_page": query.page_size,
@@ -311,7 +311,7 @@ def search_result(query: SearchQuery, plan: QueryPlan, found: SearchResults) -> 
         hits=[search_hit(hit, plan, score) for hit, score in zip(hits, scores, strict=True)],
         total=found.total_hits or 0,
         facets={
-            facet: dict(distribution.get(_FACET_ATTRIBUTES[facet], {})) for facet in query.facets
+            facet: dict(distribution.get(FACET_ATTRIBUTES[facet], {})) for facet in query.facets
         },
         page=query.page,
         page_size=query.page_size,
