@@ -150,7 +150,12 @@ async def load_demo_data(engine: AsyncEngine) -> list[DemoAccount]:
         ]
         session.add_all(organizations)
         stations = [
-            Station(township_code=township.code, name=f"{township.short_name}社工站")
+            Station(
+                township_code=township.code,
+                name=f"{township.short_name}社工站",
+                contact_name="示例社工",
+                contact_phone="0870-1111111",
+            )
             for township in await _townships_of(session, STATION_COUNTIES)
         ]
         session.add_all(stations)

@@ -72,6 +72,8 @@ async def test_member_and_station_each_see_a_waiting_an_accepted_and_a_declined_
     accepted = member[ProposalState.ACCEPTED]
     assert accepted.organization_agreed_at is not None
     assert accepted.recipient_agreed_at is not None
+    assert all(accepted.need.contact), "the station's contact, shown once both agreed"
+    assert accepted.offer.organization.contact_phone
     [line] = accepted.lines
     assert (line.amount, line.offer_line.committed) == (Decimal(60000), Decimal(60000))
     assert (line.covers, line.need_line.committed) == (Decimal(4000), Decimal(4000)), (
