@@ -100,3 +100,14 @@ def line_pairs(
     if not pairs:
         raise InvalidInput(N_("The offer has nothing left of what the need still lacks."))
     return pairs
+
+
+def pledge_lines(need: Need, offer: Offer) -> list[NeedLine]:
+    """The need lines the offer's funds can only pledge to, when nothing else pairs by itself:
+    a page asks for their yuan, since a proposal cannot take them by default."""
+    try:
+        line_pairs(need, offer, None)
+    except InvalidInput as refused:
+        wanted = {problem.field for problem in refused.problems if problem.code == "required"}
+        return [line for line in need.lines if f"amounts.{line.id}" in wanted]
+    return []
