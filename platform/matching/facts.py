@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from demand.models import Need, NeedLine
+from matching.funds_cover import total_worth, worth_of
 from matching.models import Proposal, ProposalState
 from matching.relations import offer_subcategories_for
 from matching.scoring import LineKey, NeedFacts, OfferFacts
@@ -43,6 +44,20 @@ def _left(lines: Iterable[NeedLine] | Iterable[OfferLine], total: str) -> dict[L
 
 def lacking(need: Need) -> dict[LineKey, Decimal]:
     return _left(need.lines, "sought")
+
+
+def lacking_worth(
+    rows: Iterable[tuple[str, str, Decimal | None, Decimal, Decimal]],
+) -> dict[LineKey, Decimal]:
+    """Per kind and unit, what the lines still lack is worth in yuan, where a value says so;
+    each row is a line's kind, unit, value, sought and what it still lacks."""
+    found: dict[LineKey, Decimal] = {}
+    for kind, unit, value, sought, left in rows:
+        worth = total_worth(kind, unit, value, sought)
+        if worth is not None and left > 0:
+            key = (kind, unit)
+            found[key] = found.get(key, Decimal(0)) + worth_of(left, sought, worth)
+    return found
 
 
 def remaining(offer: Offer) -> dict[LineKey, Decimal]:
@@ -82,6 +97,16 @@ def need_facts(need: Need, held: Pairings) -> NeedFacts:
         region_code=need.region_code,
         words=entry_words(need.title, need.description),
         lacking=lacking(need),
+        worth=lacking_worth(
+            (
+                line.kind.value,
+                line.amount_unit,
+                line.value,
+                line.sought,
+                line.sought - line.committed,
+            )
+            for line in need.lines
+        ),
         urgency=need.urgency.value,
         published_at=need.published_at or need.created_at,
         related=offer_subcategories_for(need.subcategory_code),

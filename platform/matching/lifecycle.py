@@ -131,13 +131,16 @@ async def _cancel(
 
 
 async def _release(session: AsyncSession, proposal: Proposal) -> None:
-    """Give back what accepting committed: each line's amount and the unit of capacity."""
+    """Give back what accepting committed: each line's amounts and the unit of capacity."""
     for line in proposal.lines:
-        for table, line_id in ((NeedLine, line.need_line_id), (OfferLine, line.offer_line_id)):
+        for table, line_id, amount in (
+            (NeedLine, line.need_line_id, line.covers),
+            (OfferLine, line.offer_line_id, line.amount),
+        ):
             await session.execute(
                 update(table)
                 .where(table.id == line_id)
-                .values(committed=table.committed - line.amount)
+                .values(committed=table.committed - amount)
                 .execution_options(synchronize_session="fetch")
             )
     await session.execute(

@@ -122,7 +122,9 @@ class Proposal(UUIDv7AuditBase):
 
 
 class ProposalLine(UUIDv7Base):
-    """An amount the offer's line would give to the need's line (same kind and unit)."""
+    """What the offer's line would give to the need's line: ``amount`` in the offer line's unit,
+    ``covers`` in the need line's (the same for the same kind and unit; for funds paying for
+    goods, time or purchases, see `matching.amounts`)."""
 
     __tablename__ = "proposal_line"
 
@@ -132,6 +134,7 @@ class ProposalLine(UUIDv7Base):
     need_line_id: Mapped[UUID] = mapped_column(ForeignKey("need_line.id", ondelete="CASCADE"))
     offer_line_id: Mapped[UUID] = mapped_column(ForeignKey("offer_line.id", ondelete="CASCADE"))
     amount: Mapped[Decimal] = mapped_column(MONEY)
+    covers: Mapped[Decimal] = mapped_column(MONEY)
 
     proposal: Mapped[Proposal] = relationship(back_populates="lines")
     need_line: Mapped[NeedLine] = relationship(lazy="joined")

@@ -25,6 +25,7 @@ from core.forms import form_values, parse
 from core.i18n import locale_of, translate
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
+from matching.amounts import pledge_lines
 from matching.consent import Pairing, steps_for, still_to_answer
 from matching.event_api import provide_events
 from matching.event_schemas import EventIn, PairChoice, PairIn
@@ -71,6 +72,7 @@ def _helpers(
         "component_labels": COMPONENT_LABELS,
         "why_sentence": sentence_maker(locale, weights),
         "newcomer_track_record": NEWCOMER_TRACK_RECORD,
+        "pledge_lines": pledge_lines,
         **entry_helpers(clock),
     }
 
@@ -123,9 +125,20 @@ class MatchingPageController(Controller):
         self, request: Request[Identity, Any, Any], proposals: NamedDependency[ProposalService]
     ) -> Redirect:
         form = await request.form()
-        body = parse(ProposalIn, form_values(form))
+        values = form_values(form)
+        pledged = {
+            name.removeprefix("amounts."): values.pop(name)
+            for name in list(values)
+            if name.startswith("amounts.")
+        }
+        body = parse(ProposalIn, values | ({"amounts": pledged} if pledged else {}))
         await proposals.propose(
-            body.need_id, body.offer_id, request.user, actor_of(request), message=body.message
+            body.need_id,
+            body.offer_id,
+            request.user,
+            actor_of(request),
+            amounts=body.amounts,
+            message=body.message,
         )
         flash_text(request, N_("Proposed; the other side has 14 days to answer."))
         return Redirect(safe_next(form.get("next"), "/proposals"))

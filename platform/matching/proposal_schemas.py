@@ -36,6 +36,13 @@ class ProposalLineRead(BaseModel):
     unit: str
     item: str
     amount: Decimal
+    """Taken from the offer line, in ``offer_unit``."""
+    offer_kind: str
+    offer_unit: str
+    covers: Decimal
+    """Added to the need line, in ``unit``: equal to ``amount`` for help of the same kind; for
+    funds paying for goods, time or purchases, the share the yuan buy (0 for a line with no
+    value in yuan, whose quantity the pledge does not move)."""
 
 
 class ProposalRead(BaseModel):
@@ -86,6 +93,9 @@ def proposal_read(proposal: Proposal, pairing: Pairing, steps: list[Step]) -> Pr
                 unit=line.need_line.amount_unit,
                 item=line.need_line.item,
                 amount=line.amount,
+                offer_kind=line.offer_line.kind.value,
+                offer_unit=line.offer_line.amount_unit,
+                covers=line.covers,
             )
             for line in proposal.lines
         ],

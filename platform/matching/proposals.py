@@ -2,7 +2,8 @@
 
 Claim discipline lives here. A proposal unanswered for 14 days expires; an organization holds
 at most 10 open proposals; accepting commits the proposed amounts against the need's and the
-offer's lines and one unit of the offer's capacity. Each commitment is a conditional UPDATE
+offer's lines (funds paying for goods: yuan on the offer, their share on the need) and one
+unit of the offer's capacity. Each commitment is a conditional UPDATE
 (``… SET committed = committed + x WHERE sought - committed >= x``), so two accepts racing for
 the last of a line cannot both succeed: on PostgreSQL the second waits for the first's row
 lock and then finds the condition false; on SQLite writes are serialized. Every step is
@@ -243,8 +244,13 @@ class ProposalService:
             offer_version=offer.version,
             **_agreement(agreed, identity.user_id, now),
             lines=[
-                ProposalLine(need_line=line, offer_line=partner, amount=amount)
-                for line, partner, amount in pairs
+                ProposalLine(
+                    need_line=pair.need_line,
+                    offer_line=pair.offer_line,
+                    amount=pair.amount,
+                    covers=pair.covers,
+                )
+                for pair in pairs
             ],
         )
         self.session.add(proposal)
@@ -259,7 +265,7 @@ class ProposalService:
                 "need_id": need.id,
                 "offer_id": offer.id,
                 "proposed_by": proposer.value,
-                "amounts": {str(line.id): amount for line, _partner, amount in pairs},
+                "amounts": {str(pair.need_line.id): pair.amount for pair in pairs},
             },
             at=now,
         )
@@ -348,15 +354,24 @@ class ProposalService:
             )
 
     async def _commit(self, proposal: Proposal) -> None:
-        """Commit every line's amount and one unit of capacity, each only if enough is left."""
+        """Commit every line's amounts and one unit of capacity, each only if enough is left."""
         for line in proposal.lines:
-            for table, has_room in (
-                (NeedLine, NeedLine.sought - NeedLine.committed >= line.amount),
-                (OfferLine, OfferLine.offered - OfferLine.committed >= line.amount),
+            for table, line_id, amount, has_room in (
+                (
+                    NeedLine,
+                    line.need_line_id,
+                    line.covers,
+                    NeedLine.sought - NeedLine.committed >= line.covers,
+                ),
+                (
+                    OfferLine,
+                    line.offer_line_id,
+                    line.amount,
+                    OfferLine.offered - OfferLine.committed >= line.amount,
+                ),
             ):
-                line_id = line.need_line_id if table is NeedLine else line.offer_line_id
                 await self._conditional(
-                    table, line_id, has_room, committed=table.committed + line.amount
+                    table, line_id, has_room, committed=table.committed + amount
                 )
         await self._conditional(
             Offer,

@@ -10,13 +10,16 @@ what the need lacks is no candidate at all (`eligible`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from matching.funds_cover import FUNDS_KEY
+
 LineKey = tuple[str, str]
-"""A line's kind and unit: amounts compare only within the same kind and unit."""
+"""A line's kind and unit: amounts compare within the same kind and unit, or as yuan of funds
+against a line's worth (`matching.funds_cover`)."""
 
 
 class Component(StrEnum):
@@ -57,6 +60,11 @@ PRIOR_TRIALS = 4.0
 NEWCOMER_TRACK_RECORD = PRIOR_SUCCESSES / PRIOR_TRIALS
 """What an organization without history scores: shown as "new", not as a record of 50%."""
 TOWNSHIP_PAIRING_WEIGHT = 0.5
+FUNDS_COVER = 0.6
+"""Money for a line of goods, time or purchases with a worth in yuan counts for less than the
+same kind of help: the station still has to buy or hire with it."""
+UNPRICED_FUNDS_COVER = 0.3
+"""Money for a line with no worth in yuan: how much of it the money covers is unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,9 @@ class NeedFacts:
     published_at: datetime
     related: frozenset[str] = frozenset()
     """Offer sub-categories of any category that serve this need's sub-category."""
+    worth: Mapping[LineKey, Decimal] = field(default_factory=dict)
+    """Per line of goods, time or purchases: what it still lacks is worth this many yuan,
+    where a value says so."""
     village_pairings: int = 0
     """Open or accepted pairings the need's village (or township need) already holds."""
     township_pairings: int = 0
@@ -141,14 +152,29 @@ def text(need: NeedFacts, offer: OfferFacts) -> float:
 
 
 def capacity(need: NeedFacts, offer: OfferFacts) -> float:
-    """For each line the need still lacks, the share the offer could still cover, averaged."""
+    """For each line the need still lacks, the share the offer could still cover, averaged.
+
+    Help of the same kind and unit covers its share in full measure; an offer's funds may pay
+    for a line of another kind, at a lower share (`FUNDS_COVER`, or `UNPRICED_FUNDS_COVER` when
+    the line has no worth in yuan to compare the money with).
+    """
     if not need.lacking:
         return 0.0
-    shares = [
-        min(Decimal(1), offer.remaining.get(key, Decimal(0)) / lacking)
-        for key, lacking in need.lacking.items()
-    ]
+    shares = [_cover(key, lacking, need, offer) for key, lacking in need.lacking.items()]
     return float(sum(shares, Decimal(0)) / len(shares))
+
+
+def _cover(key: LineKey, lacking: Decimal, need: NeedFacts, offer: OfferFacts) -> Decimal:
+    same = min(Decimal(1), offer.remaining.get(key, Decimal(0)) / lacking)
+    funds = offer.remaining.get(FUNDS_KEY, Decimal(0))
+    if key == FUNDS_KEY or funds <= 0:
+        return same
+    worth = need.worth.get(key)
+    if worth:
+        by_funds = Decimal(str(FUNDS_COVER)) * min(Decimal(1), funds / worth)
+    else:
+        by_funds = Decimal(str(UNPRICED_FUNDS_COVER))
+    return max(same, by_funds)
 
 
 def urgency(need: NeedFacts, now: datetime) -> float:

@@ -65,19 +65,19 @@ def _number(amount: Decimal) -> str:
 def _amounts(pair: PlanPair, proposal: Proposal | None, locale: str) -> str:
     """What the proposal commits, or, before it is proposed, what it would."""
     if proposal is not None:
-        lines = [(line.need_line, line.amount) for line in proposal.lines]
+        lines = [(line.need_line, line.offer_line, line.amount) for line in proposal.lines]
     else:
         try:
             lines = [
-                (need_line, amount)
-                for need_line, _o, amount in line_pairs(pair.need, pair.offer, None)
+                (commitment.need_line, commitment.offer_line, commitment.amount)
+                for commitment in line_pairs(pair.need, pair.offer, None)
             ]
         except InvalidInput:
             lines = []
     return "；".join(
-        f"{translate(locale, line.kind.label)}{' ' + line.item if line.item else ''} "
-        f"{_number(amount)} {line.amount_unit}"
-        for line, amount in lines
+        f"{translate(locale, need.kind.label)}{' ' + need.item if need.item else ''} "
+        f"{_number(amount)} {offer.amount_unit}"
+        for need, offer, amount in lines
     )
 
 

@@ -40,7 +40,14 @@ from core.errors import N_, FieldProblem, InvalidInput
 from demand.models import Need, NeedLine
 from demand.service import NeedNotFound
 from matching.declines import still_declined
-from matching.facts import Pairings, entry_words, need_facts, offer_facts, pairings_held
+from matching.facts import (
+    Pairings,
+    entry_words,
+    lacking_worth,
+    need_facts,
+    offer_facts,
+    pairings_held,
+)
 from matching.models import Proposal, ProposalState
 from matching.relations import need_subcategories_for, offer_subcategories_for
 from matching.schemas import SuggestionFilters
@@ -188,25 +195,33 @@ def _open_between(now: datetime) -> ColumnElement[bool]:
 
 def _left_of(
     lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID]
-) -> Select[tuple[UUID, LineKind, str, Decimal]]:
+) -> Select[tuple[UUID, LineKind, str, Decimal | None, Decimal, Decimal]]:
     """What the entries' lines still offer or still lack, line by line, where anything is
-    left."""
+    left, with each line's value and total (for what a need line is worth in yuan)."""
     if lines is OfferLine:
         entry, amount = OfferLine.offer_id, OfferLine.offered
     else:
         entry, amount = NeedLine.need_id, NeedLine.sought
-    return select(entry, lines.kind, lines.unit, amount - lines.committed).where(
-        entry.in_(ids), amount > lines.committed
-    )
+    return select(
+        entry, lines.kind, lines.unit, lines.value, amount, amount - lines.committed
+    ).where(entry.in_(ids), amount > lines.committed)
 
 
 def _by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
     """Summed per kind and unit, as `matching.facts.remaining` and `lacking` count them."""
     found: dict[UUID, dict[LineKey, Decimal]] = defaultdict(dict)
-    for entry_id, kind, unit, left in rows:
+    for entry_id, kind, unit, _value, _total, left in rows:
         key = (kind.value, unit or kind.default_unit)
         found[entry_id][key] = found[entry_id].get(key, Decimal(0)) + left
     return found
+
+
+def _worth_by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
+    """What each need's lines still lack is worth in yuan, as `matching.facts` counts it."""
+    lines: dict[UUID, list[tuple[str, str, Decimal | None, Decimal, Decimal]]] = defaultdict(list)
+    for entry_id, kind, unit, value, total, left in rows:
+        lines[entry_id].append((kind.value, unit or kind.default_unit, value, total, left))
+    return {entry_id: lacking_worth(found) for entry_id, found in lines.items()}
 
 
 def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal]) -> OfferFacts:
@@ -220,7 +235,9 @@ def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal]) -> OfferFacts:
     )
 
 
-def _need_facts(row: Row[Any], left: dict[LineKey, Decimal], held: Pairings) -> NeedFacts:
+def _need_facts(
+    row: Row[Any], left: dict[LineKey, Decimal], worth: dict[LineKey, Decimal], held: Pairings
+) -> NeedFacts:
     village = held.by_region.get(row.region_code, 0)
     return NeedFacts(
         category=row.category.value,
@@ -229,6 +246,7 @@ def _need_facts(row: Row[Any], left: dict[LineKey, Decimal], held: Pairings) -> 
         region_code=row.region_code,
         words=_remembered.of(row),
         lacking=left,
+        worth=worth,
         urgency=row.urgency.value,
         published_at=row.published_at or row.created_at,
         related=offer_subcategories_for(row.subcategory_code),
@@ -376,12 +394,13 @@ class SuggestionService:
                 query.order_by(Need.published_at.desc(), Need.id.desc()).limit(CANDIDATES)
             )
         ).all()
-        left = _by_entry(await self.session.execute(_left_of(NeedLine, [row.id for row in rows])))
+        lines = (await self.session.execute(_left_of(NeedLine, [row.id for row in rows]))).all()
+        left, worth = _by_entry(lines), _worth_by_entry(lines)
         held = await pairings_held(self.session, [row.township_code for row in rows])
         facts = offer_facts(offer)
         scored = []
         for row in rows:
-            about = _need_facts(row, left.get(row.id, {}), held)
+            about = _need_facts(row, left.get(row.id, {}), worth.get(row.id, {}), held)
             if eligible(about, facts):
                 scored.append((row.id, score(about, facts, now, self.weights)))
         best = _ranked(scored, filters.min_score)

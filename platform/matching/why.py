@@ -64,11 +64,13 @@ def _phrase(component: Component, value: float, need: Need, offer: Offer, locale
                 first = line_pairs(need, offer, None)[0]
             except InvalidInput:
                 return ""
-            line, _partner, amount = first
             return translate(
                 locale,
                 N_("Can still give %(amount)s %(unit)s"),
-                {"amount": f"{amount:,.2f}".rstrip("0").rstrip("."), "unit": line.amount_unit},
+                {
+                    "amount": f"{first.amount:,.2f}".rstrip("0").rstrip("."),
+                    "unit": first.offer_line.amount_unit,
+                },
             )
         case Component.URGENCY:
             return translate(locale, N_("Marked urgent")) if need.urgency is Urgency.RED else ""

@@ -31,6 +31,7 @@ from core.clock import local_date, utc_now
 from matching.models import SigningEvent
 from regions.models import Region, RegionLevel
 from xiangxing.demo_catalogue import load_demo_catalogue
+from xiangxing.demo_pairings import load_demo_pairings
 
 DEMO_PASSWORD = "Xiangxing-demo-2026"  # noqa: S105 - printed for the demo, documented
 STATION_COUNTIES = ("镇雄县", "昭阳区")
@@ -149,7 +150,12 @@ async def load_demo_data(engine: AsyncEngine) -> list[DemoAccount]:
         ]
         session.add_all(organizations)
         stations = [
-            Station(township_code=township.code, name=f"{township.short_name}社工站")
+            Station(
+                township_code=township.code,
+                name=f"{township.short_name}社工站",
+                contact_name="示例社工",
+                contact_phone="0870-1111111",
+            )
             for township in await _townships_of(session, STATION_COUNTIES)
         ]
         session.add_all(stations)
@@ -203,6 +209,7 @@ async def load_demo_data(engine: AsyncEngine) -> list[DemoAccount]:
             await session.refresh(user)
             accounts.append(DemoAccount(username, roles[0], user.affiliation_name))
         await load_demo_catalogue(session, now)
+        await load_demo_pairings(session, now)
         session.add(await _signing_event(session, now))
         await session.commit()
         return accounts

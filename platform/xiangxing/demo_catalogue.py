@@ -61,13 +61,15 @@ class _Places:
 
 
 async def load_demo_catalogue(session: AsyncSession, now: datetime) -> dict[str, int]:
-    """Add the demo organizations, offers and needs; returns how many of each."""
+    """Add the demo organizations, offers and needs; returns how many of each. An offer may
+    also belong to an organization already in the database (one of the demo accounts')."""
     content = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     places = await _places(session)
     rng = random.Random(2026)  # noqa: S311 - demo dates, not secrets
     organizations = _organizations(content["organizations"], now)
     session.add_all(organizations.values())
     await session.flush()
+    by_name = {org.name: org for org in await session.scalars(select(Organization))}
     for path_region in places.by_path.values():
         if path_region.level is RegionLevel.TOWNSHIP and path_region.code not in places.stations:
             station = Station(
@@ -76,7 +78,7 @@ async def load_demo_catalogue(session: AsyncSession, now: datetime) -> dict[str,
             session.add(station)
             places.stations[path_region.code] = station
     await session.flush()
-    offers = [_offer(item, organizations, places, now, rng) for item in content["offers"]]
+    offers = [_offer(item, by_name, places, now, rng) for item in content["offers"]]
     needs = [_need(item, places, now, rng) for item in content["needs"]]
     session.add_all([*offers, *needs])
     await session.flush()
@@ -125,8 +127,14 @@ def _amount(line: dict[str, Any]) -> Decimal:
 
 
 def _unit(line: dict[str, Any]) -> str:
+    """Goods and purchases keep the unit they name (a purchase without one is in yuan)."""
     kind = LineKind(line["kind"])
-    return line.get("unit", "") if kind is LineKind.GOODS else kind.default_unit
+    return (line.get("unit", "") or kind.default_unit) if kind.names_its_unit else kind.default_unit
+
+
+def _value(line: dict[str, Any]) -> Decimal | None:
+    """What a purchase in 株 or 吨 is worth in yuan, where the demo says."""
+    return Decimal(line["value"]).quantize(Decimal("0.01")) if "value" in line else None
 
 
 def _timestamps(entry: Offer | Need, state: EntryState, now: datetime, rng: random.Random) -> None:
@@ -207,6 +215,7 @@ def _need(item: dict[str, Any], places: _Places, now: datetime, rng: random.Rand
                 kind=LineKind(line["kind"]),
                 item=line.get("item", ""),
                 unit=_unit(line),
+                value=_value(line),
                 sought=_amount(line),
             )
             for position, line in enumerate(item["lines"])

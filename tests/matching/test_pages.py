@@ -168,3 +168,41 @@ async def test_the_workbench_shows_what_needs_attention(
     assert entries["needs"]["title"] in bench.text, "a red need nobody has paired"
     assert entries["offers"]["title"] in bench.text, "capacity left"
     assert "镇雄县" in bench.text, "no county has a pairing yet"
+
+
+async def test_a_pledge_of_funds_for_goods_without_a_value_is_asked_in_yuan(
+    client: AsyncClient, entries: dict[str, Any], clock: FakeClock
+) -> None:
+    """Funds suggested for 6 台 of heaters with no value: the panel asks how many 元, and the
+    proposal shows the pledge while the heaters stay open."""
+    worker, member, reviewer = [await bearer(client, n) for n in ("worker", "member", "rev")]
+    published = []
+    for kind, owner, body in (
+        (
+            "needs",
+            worker,
+            need_body(
+                clock,
+                title="以勒村儿童之家冬季取暖",
+                lines=[{"kind": "goods", "amount": "6", "unit": "台", "item": "电暖器"}],
+            ),
+        ),
+        ("offers", member, offer_body(clock, lines=[{"kind": "funds", "amount": "20000"}])),
+    ):
+        entry = (await client.post(f"/api/v1/{kind}", json=body, headers=owner)).json()
+        await client.post(f"/api/v1/{kind}/{entry['id']}/submit", headers=owner)
+        await client.post(f"/api/v1/{kind}/{entry['id']}/approve", headers=reviewer)
+        published.append(entry)
+    need, offer = published
+    [line] = need["lines"]
+    await sign_in(client, "worker")
+    panel = await client.get(f"/matching/_suggestions/need/{need['id']}")
+    assert f'name="amounts.{line["id"]}"' in panel.text
+    pair = {"need_id": need["id"], "offer_id": offer["id"]}
+    unsaid = await post_form(client, "/proposals/new", pair)
+    assert unsaid.status_code == 400
+    proposed = await post_form(client, "/proposals/new", pair | {f"amounts.{line['id']}": "8000"})
+    assert proposed.status_code == 302
+    listing = await client.get("/proposals")
+    assert "8,000 元" in listing.text
+    assert "以资金认捐" in listing.text

@@ -248,3 +248,32 @@ async def test_concurrent_accepts_never_over_commit(
             text("SELECT count(*) FROM proposal WHERE state = 'accepted'")
         )
     assert (committed, accepted) == (Decimal(40), 1)
+
+
+async def test_concurrent_accepts_of_funds_for_goods_never_over_commit(
+    committed_client: AsyncClient, engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """Two heater needs race for the same 30,000 元: one accept commits them, the other finds
+    nothing left; neither need line moves for the loser."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        await people(session)
+        await session.commit()
+    parties = await parties_at(committed_client)
+    money = await parties.publish(
+        "offers", offer_body(clock, lines=[{"kind": "funds", "amount": "30000"}])
+    )
+    heaters = {"kind": "purchase", "amount": "50", "unit": "台", "item": "电暖器", "value": "40000"}
+    needs = [
+        await parties.publish("needs", need_body(clock, title=f"取暖{n}", lines=[heaters]))
+        for n in range(2)
+    ]
+    proposals = [(await parties.propose("member", need, money)).json() for need in needs]
+    assert [p["lines"][0]["covers"] for p in proposals] == ["37.50", "37.50"]
+    answers = await asyncio.gather(
+        *(parties.step("worker", proposal, "accept") for proposal in proposals)
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 409]
+    async with AsyncSession(engine) as session:
+        offered = await session.scalar(text("SELECT sum(committed) FROM offer_line"))
+        sought = await session.scalar(text("SELECT sum(committed) FROM need_line"))
+    assert (offered, sought) == (Decimal(30000), Decimal("37.50"))

@@ -11,7 +11,9 @@ import pytest
 from matching.relations import offer_subcategories_for
 from matching.scoring import (
     DEFAULT_WEIGHTS,
+    FUNDS_COVER,
     RELATED_SUBCATEGORY,
+    UNPRICED_FUNDS_COVER,
     Component,
     NeedFacts,
     OfferFacts,
@@ -189,3 +191,33 @@ def test_an_offer_with_nothing_the_need_lacks_is_no_candidate() -> None:
     assert capacity(NEED, funds_only) == 0
     assert not eligible(NEED, funds_only)
     assert score(NEED, funds_only, NOW).total == 0
+
+
+GOODS = ("goods", "台")
+HEATERS = ("purchase", "台")
+
+
+def test_funds_cover_other_kinds_for_less_than_the_same_kind() -> None:
+    """Money for 50 台 of heaters scores below heaters themselves; with a worth in yuan the
+    share grows with how much of it the money pays; without one it is a flat, lower share."""
+    priced = dataclasses.replace(
+        NEED, lacking={HEATERS: Decimal(50)}, worth={HEATERS: Decimal(40000)}
+    )
+    heaters = dataclasses.replace(OFFER, remaining={HEATERS: Decimal(50)})
+    all_of_it = dataclasses.replace(OFFER, remaining={FUNDS: Decimal(40000)})
+    half_of_it = dataclasses.replace(OFFER, remaining={FUNDS: Decimal(20000)})
+    assert capacity(priced, heaters) == 1
+    assert capacity(priced, all_of_it) == pytest.approx(FUNDS_COVER)
+    assert capacity(priced, half_of_it) == pytest.approx(FUNDS_COVER / 2)
+    unpriced = dataclasses.replace(NEED, lacking={GOODS: Decimal(50)})
+    assert capacity(unpriced, all_of_it) == pytest.approx(UNPRICED_FUNDS_COVER)
+    assert eligible(unpriced, all_of_it)
+    assert eligible(priced, half_of_it)
+    assert score(priced, all_of_it, NOW).total < score(priced, heaters, NOW).total
+
+
+def test_funds_never_lower_what_the_same_kind_covers() -> None:
+    time_and_funds = dataclasses.replace(OFFER, remaining={TIME: Decimal(40), FUNDS: Decimal(1)})
+    assert capacity(dataclasses.replace(NEED, lacking={TIME: Decimal(40)}), time_and_funds) == 1
+    no_funds_left = dataclasses.replace(OFFER, remaining={FUNDS: Decimal(0)})
+    assert capacity(dataclasses.replace(NEED, lacking={GOODS: Decimal(5)}), no_funds_left) == 0

@@ -183,10 +183,10 @@ def test_benchmark_generator_refuses_a_database_with_real_entries(
         env={**os.environ, "XIANGXING_VAR_DIR": str(fresh_environment)},
     )
     assert refused.returncode == 1
-    assert "226 needs and offers this script did not generate" in refused.stderr
+    assert "232 needs and offers this script did not generate" in refused.stderr
     assert "--wipe" in refused.stderr
     needs = asyncio.run(with_engine(_count_needs))
-    assert needs == 160, "nothing was deleted"
+    assert needs == 163, "nothing was deleted"
 
 
 async def _count_needs(engine: AsyncEngine) -> int:
