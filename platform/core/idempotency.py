@@ -5,10 +5,10 @@ create carry a one-time key in their action's query string (``?_once=…``, see
 ``core.templating``), since a form cannot set a header. The first successful answer (2xx or
 a redirect) is stored with a fingerprint of the request, in the same transaction as the change
 it made: the same key with the same request gets that answer again and changes nothing, the
-same key with another request is a 422. Keys belong to the signed-in user (a visitor's to
-all visitors: they are random keys from the form) and are kept for ``KEEP`` (seven days), then
-swept. Answers are kept uncompressed and compressed at each sending for that request's own
-``Accept-Encoding``.
+same key with another request is a 422. Keys belong to the signed-in user (a visitor's, on
+registration, to one anonymous owner: they are random keys handed out with the form) and are
+kept for ``KEEP`` (seven days), then swept. Answers are kept uncompressed and compressed at
+each sending for that request's own ``Accept-Encoding``.
 
 Two identical requests at once: on SQLite the second waits for the first's write lock and then
 finds its key; on PostgreSQL the second's insert of the key waits on the unique index and fails
@@ -247,8 +247,19 @@ def _plain(headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[list[list[s
         if name.lower() not in dropped
     ]
     if compressed:
+        kept = [header for header in map(_vary_less, kept) if header[1]]
         kept.append(["content-length", str(len(body))])
     return kept, body
+
+
+def _vary_less(header: list[str]) -> list[str]:
+    """A ``Vary`` header without the ``Accept-Encoding`` that compression added (it adds it
+    again when it compresses a replay); any other header as it is."""
+    name, value = header
+    if name.lower() != "vary":
+        return header
+    kept = [part.strip() for part in value.split(",") if part.strip().lower() != "accept-encoding"]
+    return [name, ", ".join(kept)]
 
 
 async def _send_encoded(scope: Scope, start: Message, body: bytes, send: Send) -> None:

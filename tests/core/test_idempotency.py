@@ -141,6 +141,11 @@ async def test_a_replay_is_compressed_only_for_a_client_that_asks(
     assert [answer.status_code for answer in sent] == [201, 201, 201]
     assert [answer.headers.get("content-encoding") for answer in sent] == ["gzip", None, "gzip"]
     assert sent[1].json() == sent[2].json() == sent[0].json()
+    assert [answer.headers.get("vary") for answer in sent] == [
+        "Accept-Encoding",
+        None,
+        "Accept-Encoding",
+    ]
     assert await _count(session, Need) == 1
 
 
