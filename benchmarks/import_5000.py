@@ -33,7 +33,7 @@ YILE = "530627106000"
 VILLAGES = ["以勒村", "以堡村", "毛坝村", "木城村", "火草村", "大山村", "庙埂村"]
 
 
-def workbook(rows: int) -> bytes:
+def workbook(rows: int, title: str = "基准测试需求") -> bytes:
     deadline = (local_date(utc_now()) + timedelta(days=90)).isoformat()
     book = Workbook(write_only=True)
     sheet = book.create_sheet("需求清单")
@@ -56,7 +56,7 @@ def workbook(rows: int) -> bytes:
         "来源渠道": "社工站",
     }
     for n in range(rows):
-        values["标题"] = f"基准测试需求{n:05d}"
+        values["标题"] = f"{title}{n:05d}"
         values["地点"] = f"镇雄县/以勒镇/{VILLAGES[n % len(VILLAGES)]}"
         sheet.append([values.get(column.header) for column in NEED_COLUMNS])
     buffer = io.BytesIO()
@@ -97,7 +97,7 @@ async def main(rows: int) -> None:
         parsed = keyed_rows(SheetKind.NEEDS, read_rows("bench.xlsx", content))
         read = time.perf_counter()
         plan = await ImportPlan.of(session, utc_now, SheetKind.NEEDS, identity)
-        await plan.check(parsed)
+        await plan.check_duplicates(await plan.check(parsed))
         checked = time.perf_counter()
         created = await plan.store(identity.actor(None), "bench.xlsx")
         stored = time.perf_counter()

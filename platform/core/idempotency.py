@@ -5,8 +5,10 @@ create carry a one-time key in their action's query string (``?_once=…``, see
 ``core.templating``), since a form cannot set a header. The first successful answer (2xx or
 a redirect) is stored with a fingerprint of the request, in the same transaction as the change
 it made: the same key with the same request gets that answer again and changes nothing, the
-same key with another request is a 422. Keys belong to the signed-in user and are kept for
-``KEEP`` (seven days), then swept.
+same key with another request is a 422. Keys belong to the signed-in user (a visitor's, on
+registration, to one anonymous owner: they are random keys handed out with the form) and are
+kept for ``KEEP`` (seven days), then swept. Answers are kept uncompressed and compressed at
+each sending for that request's own ``Accept-Encoding``.
 
 Two identical requests at once: on SQLite the second waits for the first's write lock and then
 finds its key; on PostgreSQL the second's insert of the key waits on the unique index and fails
@@ -16,6 +18,7 @@ Generic on purpose: any create route (the funds ledger next) opts in the same wa
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,6 +49,8 @@ KEEP = timedelta(days=7)
 SWEEP_EVERY = timedelta(hours=1)
 UNSTORED_HEADERS = frozenset({b"set-cookie", b"date"})
 """Cookies belong to the visitor's current session, not to the first answer."""
+COMPRESSION_HEADERS = frozenset({b"content-encoding", b"content-length"})
+ANONYMOUS = "anonymous"
 
 
 class IdempotencyKey(UUIDv7Base):
@@ -84,9 +89,11 @@ def _key_of(scope: Scope) -> str | None:
     return None
 
 
-def _owner_of(scope: Scope) -> str | None:
+def _owner_of(scope: Scope) -> str:
+    """Keys of signed-in users are theirs; a visitor's (registration) are random one-time keys
+    handed out with the form, so they share one owner without meeting each other's."""
     user_id = getattr(scope.get("user"), "user_id", None)
-    return None if user_id is None else str(user_id)
+    return ANONYMOUS if user_id is None else str(user_id)
 
 
 async def prune(session: AsyncSession, now: datetime) -> None:
@@ -117,19 +124,19 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = scope.get("route_handler")
         key = _key_of(scope) if scope["type"] == "http" else None
-        owner = _owner_of(scope)
-        if key is None or owner is None or handler is None or not handler.opt.get("idempotent"):
+        if key is None or handler is None or not handler.opt.get("idempotent"):
             await self.app(scope, receive, send)
             return
         if not 1 <= len(key) <= MAX_KEY_LENGTH:
             raise _key_problem(N_("An idempotency key has 1 to 200 characters."))
         body = await _read_body(receive, handler.resolve_request_max_body_size() or DEFAULT_LIMIT)
         fingerprint = _fingerprint(scope, body)
+        owner = _owner_of(scope)
         session = self.db_config.provide_session(scope["app"].state, scope)
         await self._sweep(session, scope["app"].state.clock())
         stored = await _stored(session, owner, key)
         if stored is not None:
-            await _replay(stored, fingerprint, send)
+            await _replay(scope, stored, fingerprint, send)
             return
         answer = _Answer()
 
@@ -163,11 +170,7 @@ class IdempotencyMiddleware:
         if answer.start is None:  # a body without a start: nothing valid to keep or send
             return
         if 200 <= answer.status < 400:
-            headers = [
-                [name.decode("latin-1"), value.decode("latin-1")]
-                for name, value in answer.start.get("headers", [])
-                if name.lower() not in UNSTORED_HEADERS
-            ]
+            headers, plain = _plain(list(answer.start.get("headers", [])), content)
             session.add(
                 IdempotencyKey(
                     owner=owner,
@@ -175,7 +178,7 @@ class IdempotencyMiddleware:
                     fingerprint=fingerprint,
                     status_code=answer.status,
                     headers=headers,
-                    body=content,
+                    body=plain,
                     created_at=scope["app"].state.clock(),
                 )
             )
@@ -185,7 +188,7 @@ class IdempotencyMiddleware:
                 await session.rollback()
                 stored = await _stored(session, owner, key)
                 if stored is not None:
-                    await _replay(stored, fingerprint, send)
+                    await _replay(scope, stored, fingerprint, send)
                     return
                 raise
         await send(answer.start)
@@ -214,7 +217,7 @@ async def _stored(session: AsyncSession, owner: str, key: str) -> IdempotencyKey
     )
 
 
-async def _replay(stored: IdempotencyKey, fingerprint: str, send: Send) -> None:
+async def _replay(scope: Scope, stored: IdempotencyKey, fingerprint: str, send: Send) -> None:
     if stored.fingerprint != fingerprint:
         raise KeyReused(
             N_(
@@ -223,8 +226,55 @@ async def _replay(stored: IdempotencyKey, fingerprint: str, send: Send) -> None:
             )
         )
     headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in stored.headers]
-    await send({"type": "http.response.start", "status": stored.status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": stored.body, "more_body": False})
+    start: Message = {
+        "type": "http.response.start",
+        "status": stored.status_code,
+        "headers": headers,
+    }
+    await _send_encoded(scope, start, stored.body, send)
+
+
+def _plain(headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[list[list[str]], bytes]:
+    """The answer to keep: as the handler made it, before the app's compression, so that each
+    replay is compressed for its own request's ``Accept-Encoding`` (`_send_encoded`)."""
+    compressed = (b"content-encoding", b"gzip") in [(n.lower(), v.lower()) for n, v in headers]
+    dropped = UNSTORED_HEADERS | (COMPRESSION_HEADERS if compressed else frozenset())
+    if compressed:
+        body = gzip.decompress(body)
+    kept = [
+        [name.decode("latin-1"), value.decode("latin-1")]
+        for name, value in headers
+        if name.lower() not in dropped
+    ]
+    if compressed:
+        kept = [header for header in map(_vary_less, kept) if header[1]]
+        kept.append(["content-length", str(len(body))])
+    return kept, body
+
+
+def _vary_less(header: list[str]) -> list[str]:
+    """A ``Vary`` header without the ``Accept-Encoding`` that compression added (it adds it
+    again when it compresses a replay); any other header as it is."""
+    name, value = header
+    if name.lower() != "vary":
+        return header
+    kept = [part.strip() for part in value.split(",") if part.strip().lower() != "accept-encoding"]
+    return [name, ", ".join(kept)]
+
+
+async def _send_encoded(scope: Scope, start: Message, body: bytes, send: Send) -> None:
+    """Send an answer compressed as the app's own compression would for this request's
+    ``Accept-Encoding``: a retry gets plain text unless it too asked for gzip."""
+
+    async def answer(_scope: Scope, _receive: Receive, send_answer: Send) -> None:
+        await send_answer(start)
+        await send_answer({"type": "http.response.body", "body": body, "more_body": False})
+
+    config = scope["app"].compression_config
+    if config is None:
+        await answer(scope, _replaying(b""), send)
+        return
+    await config.middleware_class(app=answer, config=config)(scope, _replaying(b""), send)
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:

@@ -24,6 +24,7 @@ from accounts.models import Role
 from core.clock import Clock
 from core.errors import N_, InvalidInput
 from core.i18n import locale_of, translate
+from core.idempotency import IDEMPOTENT
 from core.settings import Settings
 from demand.models import NeedPhoto
 from demand.photo_service import NeedPhotoService, photo_url
@@ -94,7 +95,7 @@ class NeedPhotoApiController(Controller):
 
     @post(
         "/",
-        opt=SIGNED_IN,
+        opt={**SIGNED_IN, **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Add a photo (JPEG, PNG or WebP, at most 5 MB, 6 per need) to a draft or "
@@ -181,7 +182,7 @@ class NeedPhotoPageController(Controller):
     include_in_schema = False
     opt = roles(Role.STATION_WORKER, Role.REVIEWER)
 
-    @post("/", name="my:need-photo-add", request_max_body_size=UPLOAD_LIMIT)
+    @post("/", name="my:need-photo-add", opt=IDEMPOTENT, request_max_body_size=UPLOAD_LIMIT)
     async def add(
         self,
         request: Request[Identity, Any, Any],

@@ -132,6 +132,16 @@ class NeedService(EntryWorkflow[Need]):
         )
         return Slice.of(items, total, page)
 
+    async def _station_of(self, township_code: str) -> Station | None:
+        """The township's station, asked once per service: an import fills thousands of needs
+        of a few townships while it holds the write lock."""
+        stations: dict[str, Station | None] = self.__dict__.setdefault("_stations", {})
+        if township_code not in stations:
+            stations[township_code] = await self.session.scalar(
+                select(Station).where(Station.township_code == township_code)
+            )
+        return stations[township_code]
+
     async def _fill(self, need: Need, data: NeedFields, identity: Identity) -> None:
         await self.subcategory(data.subcategory, data.category.value)
         region = await self._place(data, identity)
@@ -157,9 +167,7 @@ class NeedService(EntryWorkflow[Need]):
         need.contact_name = data.contact_name
         need.contact_phone = data.contact_phone
         need.station = (
-            await self.session.scalar(select(Station).where(Station.township_code == township_code))
-            if data.channel is Channel.STATION
-            else None
+            await self._station_of(township_code) if data.channel is Channel.STATION else None
         )
         need.beneficiary_count = data.beneficiary_count
         need.beneficiary_groups = [group.value for group in data.beneficiary_groups]

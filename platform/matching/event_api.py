@@ -18,6 +18,7 @@ from accounts.models import Role
 from core.clock import Clock
 from core.forms import parse
 from core.i18n import locale_of
+from core.idempotency import IDEMPOTENT
 from core.settings import Settings
 from matching.conversion import preview, propose_all
 from matching.event_schemas import (
@@ -55,7 +56,12 @@ class EventApiController(Controller):
     async def list_events(self, events: NamedDependency[EventService]) -> list[EventRead]:
         return [event_read(event) for event in await events.list()]
 
-    @post("/", opt=REVIEWERS, status_code=HTTP_201_CREATED, summary="Create a signing event")
+    @post(
+        "/",
+        opt={**REVIEWERS, **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Create a signing event",
+    )
     async def create_event(
         self,
         request: Request[Identity, Any, Any],
@@ -88,7 +94,7 @@ class EventApiController(Controller):
         event = await events.plan(event_id, request.user, actor_of(request), k=body.k)
         return event_read(event)
 
-    @post("/{event_id:uuid}/pairs", opt=REVIEWERS, status_code=HTTP_201_CREATED)
+    @post("/{event_id:uuid}/pairs", opt={**REVIEWERS, **IDEMPOTENT}, status_code=HTTP_201_CREATED)
     async def add_pair(
         self,
         request: Request[Identity, Any, Any],
@@ -124,7 +130,7 @@ class EventApiController(Controller):
             already_proposed=found.already_proposed,
         )
 
-    @post("/{event_id:uuid}/proposals", opt=REVIEWERS, status_code=HTTP_200_OK)
+    @post("/{event_id:uuid}/proposals", opt={**REVIEWERS, **IDEMPOTENT}, status_code=HTTP_200_OK)
     async def propose_all(
         self,
         request: Request[Identity, Any, Any],

@@ -23,6 +23,7 @@ from core.clock import Clock, local_date
 from core.errors import N_
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
+from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
 from matching.amounts import pledge_lines
@@ -120,7 +121,7 @@ class MatchingPageController(Controller):
             },
         )
 
-    @post("/proposals/new", name="matching:propose", opt=SIGNED_IN)
+    @post("/proposals/new", name="matching:propose", opt={**SIGNED_IN, **IDEMPOTENT})
     async def propose(
         self, request: Request[Identity, Any, Any], proposals: NamedDependency[ProposalService]
     ) -> Redirect:
@@ -223,7 +224,7 @@ class MatchingPageController(Controller):
             },
         )
 
-    @post("/events", name="matching:event-create", opt=REVIEWERS)
+    @post("/events", name="matching:event-create", opt={**REVIEWERS, **IDEMPOTENT})
     async def event_create(
         self, request: Request[Identity, Any, Any], events: NamedDependency[EventService]
     ) -> Redirect:

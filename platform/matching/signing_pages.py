@@ -20,6 +20,7 @@ from accounts.models import Role
 from catalogue.exporters import XLSX_TYPE
 from catalogue.transfer_api import attachment
 from core.i18n import locale_of
+from core.idempotency import IDEMPOTENT
 from matching.conversion import preview, propose_all
 from matching.event_api import provide_events
 from matching.events import EventService
@@ -62,7 +63,7 @@ class SigningPageController(Controller):
     @post(
         "/events/{event_id:uuid}/confirm",
         name="matching:event-propose",
-        opt=REVIEWERS,
+        opt={**REVIEWERS, **IDEMPOTENT},
         status_code=HTTP_200_OK,
     )
     async def propose(

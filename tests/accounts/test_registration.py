@@ -1,5 +1,7 @@
 """Organizations register themselves and wait for an administrator's verification."""
 
+import re
+
 from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,3 +79,18 @@ async def test_a_taken_credit_code_is_refused(client: AsyncClient, session: Asyn
     )
     assert again.status_code == 400
     assert "统一社会信用代码" in again.text
+
+
+async def test_a_double_clicked_registration_registers_once(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    page = await client.get("/register")
+    action = re.search(r'<form method="post" action="(/register\?_once=[^"]+)"', page.text)
+    assert action is not None, "the registration form carries a one-time key"
+    token = await csrf_token(client, "/register")
+    form = {**FORM, "credit_code": credit_code(4243), "_csrf_token": token}
+    clicks = [await client.post(action.group(1), data=form) for _ in range(2)]
+    assert [click.status_code for click in clicks] == [302, 302], clicks[1].text[:500]
+    assert clicks[0].headers["location"] == clicks[1].headers["location"] == "/login"
+    count = select(func.count()).select_from(Organization)
+    assert await session.scalar(count.where(Organization.name == FORM["name"])) == 1

@@ -8,7 +8,6 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from accounts.models import Role
 from core.database import create_engine
 from core.idempotency import IdempotencyKey, prune
-from core.settings import Environment, Settings
+from core.settings import Settings
 from demand.models import Need
 from supply.models import Offer
 from tests.catalogue.test_import_export import OFFER_HEADERS, offer_row, xlsx
@@ -130,12 +129,33 @@ async def test_keys_older_than_seven_days_are_swept(
     assert await _count(session, IdempotencyKey) == 0
 
 
+async def test_a_replay_is_compressed_only_for_a_client_that_asks(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock, worker: dict[str, str]
+) -> None:
+    headers = {**worker, "Idempotency-Key": "need-gzip"}
+    body = need_body(clock, description="村里四十多名留守儿童暑假无人看护。" * 40)
+    sent = [
+        await client.post("/api/v1/needs", json=body, headers={**headers, "Accept-Encoding": to})
+        for to in ("gzip", "identity", "gzip")
+    ]
+    assert [answer.status_code for answer in sent] == [201, 201, 201]
+    assert [answer.headers.get("content-encoding") for answer in sent] == ["gzip", None, "gzip"]
+    assert sent[1].json() == sent[2].json() == sent[0].json()
+    assert [answer.headers.get("vary") for answer in sent] == [
+        "Accept-Encoding",
+        None,
+        "Accept-Encoding",
+    ]
+    assert await _count(session, Need) == 1
+
+
 @pytest.fixture
 async def file_app(
-    tmp_path: Path, clock: FakeClock
+    scratch_settings: Settings, clock: FakeClock
 ) -> AsyncIterator[tuple[AsyncClient, AsyncEngine]]:
-    """The real app on its own SQLite file: two requests at once really are two."""
-    settings = Settings(env=Environment.TEST, var_dir=tmp_path, search_indexer=False)
+    """The real app on a database of its own (a SQLite file, or PostgreSQL's scratch database),
+    committing for real: two requests at once really are two."""
+    settings = scratch_settings.model_copy(update={"search_indexer": False})
     engine = create_engine(settings)
     await upgrade_database(engine)
     async with AsyncSession(engine, expire_on_commit=False) as session:
@@ -179,3 +199,20 @@ async def test_a_double_clicked_submit_creates_one_draft(
     assert clicks[0].headers["location"] == clicks[1].headers["location"]
     async with AsyncSession(engine) as session:
         assert await _count(session, Need) == 1
+
+
+async def test_two_api_creates_at_once_with_one_key_create_one_and_answer_alike(
+    file_app: tuple[AsyncClient, AsyncEngine], clock: FakeClock
+) -> None:
+    """On PostgreSQL both run side by side; the loser's key insert waits on the unique index,
+    fails when the winner commits, and answers the winner's answer (SQLite takes turns)."""
+    client, engine = file_app
+    headers = {**await bearer(client, "clicker"), "Idempotency-Key": "need-race"}
+    answers = await asyncio.gather(
+        *(client.post("/api/v1/needs", json=need_body(clock), headers=headers) for _ in range(2))
+    )
+    assert [answer.status_code for answer in answers] == [201, 201], answers[1].text[:300]
+    assert answers[0].json() == answers[1].json()
+    async with AsyncSession(engine) as session:
+        assert await _count(session, Need) == 1
+        assert await _count(session, IdempotencyKey) == 1

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
 from catalogue.exporters import XLSX_TYPE
+from matching.models import Proposal
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -76,6 +78,32 @@ async def test_the_station_sees_suggestions_and_proposes_from_its_need_page(
     listing = await client.get("/proposals")
     assert offer["title"] in listing.text
     assert "/withdraw" in listing.text
+
+
+async def test_a_double_clicked_proposal_proposes_once_and_answers_alike(
+    client: AsyncClient, session: AsyncSession, entries: dict[str, Any]
+) -> None:
+    need, offer = entries["needs"], entries["offers"]
+    await sign_in(client, "worker")
+    page = await client.get(f"/catalogue/needs/{need['id']}")
+    panel_url = re.search(r'hx-get="(/matching/_suggestions/need/[^"]+)"', page.text)
+    assert panel_url is not None
+    panel = await client.get(panel_url.group(1).replace("&amp;", "&"))
+    action = re.search(r'<form method="post" action="([^"]+)" class="propose-form"', panel.text)
+    assert action is not None
+    assert "?_once=" in action.group(1), "the propose form carries a one-time key"
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', panel.text)
+    assert token is not None
+    form = {
+        "_csrf_token": token.group(1),
+        "need_id": need["id"],
+        "offer_id": offer["id"],
+        "next": f"/catalogue/needs/{need['id']}",
+    }
+    clicks = [await client.post(action.group(1), data=form) for _ in range(2)]
+    assert [click.status_code for click in clicks] == [302, 302], clicks[1].text[:300]
+    assert clicks[0].headers["location"] == clicks[1].headers["location"]
+    assert await session.scalar(select(func.count()).select_from(Proposal)) == 1
 
 
 async def test_the_organization_declines_with_a_reason_through_the_form(

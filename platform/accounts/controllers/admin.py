@@ -29,6 +29,7 @@ from core.categories import TopCategory
 from core.errors import N_, FieldProblem, InvalidInput
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
+from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest
 
 E = TypeVar("E", bound=StrEnum)
@@ -152,7 +153,7 @@ class AdminController(Controller):
         values = {"organization_id": str(organization), "roles": [Role.MEMBER.value]}
         return await _user_form(accounts, values if organization else {})
 
-    @post("/users/new")
+    @post("/users/new", opt=IDEMPOTENT)
     async def create_user(
         self, request: Request[Identity, Any, Any], accounts: NamedDependency[AccountsService]
     ) -> Template | Redirect:
@@ -232,7 +233,7 @@ class AdminController(Controller):
     async def new_organization_page(self) -> Template:
         return organization_form(ORGANIZATION_FORM, {})
 
-    @post("/organizations/new")
+    @post("/organizations/new", opt=IDEMPOTENT)
     async def create_organization(
         self, request: Request[Identity, Any, Any], accounts: NamedDependency[AccountsService]
     ) -> Template | Redirect:

@@ -24,6 +24,7 @@ from accounts.schemas import DepartmentFields, StationFields
 from accounts.service import AccountsService
 from core.errors import N_, InvalidInput
 from core.forms import form_values, parse
+from core.idempotency import IDEMPOTENT
 from regions.models import Region, RegionLevel
 
 STATION_FORM = "admin/station_form.html"
@@ -80,7 +81,7 @@ class AdminDirectoryController(Controller):
     async def new_station_page(self, db_session: NamedDependency[AsyncSession]) -> Template:
         return await _station_form(db_session, {"is_active": True})
 
-    @post("/stations/new")
+    @post("/stations/new", opt=IDEMPOTENT)
     async def create_station(
         self,
         request: Request[Identity, Any, Any],
@@ -143,7 +144,7 @@ class AdminDirectoryController(Controller):
     async def new_department_page(self) -> Template:
         return Template(DEPARTMENT_FORM, context={"values": {}, "department": None})
 
-    @post("/departments/new")
+    @post("/departments/new", opt=IDEMPOTENT)
     async def create_department(
         self,
         request: Request[Identity, Any, Any],

@@ -33,6 +33,7 @@ from accounts.schemas import (
 )
 from accounts.service import AccountsService
 from core.forms import parse
+from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
 
 JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
@@ -129,7 +130,12 @@ class OrganizationApiController(Controller):
             return OrganizationRead.model_validate(organization)
         return OrganizationPublic.model_validate(organization)
 
-    @post("/", opt=roles(Role.ADMIN), status_code=HTTP_201_CREATED, summary="Create (verified)")
+    @post(
+        "/",
+        opt={**roles(Role.ADMIN), **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Create (verified)",
+    )
     async def create_organization(
         self,
         request: Request[Identity, Any, Any],
@@ -188,7 +194,7 @@ class UserApiController(Controller):
         page = await accounts.list_users(page_request, search=q, role=role)
         return page.to_page(UserRead.model_validate)
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", opt=IDEMPOTENT, status_code=HTTP_201_CREATED)
     async def create_user(
         self,
         request: Request[Identity, Any, Any],

@@ -26,6 +26,7 @@ from accounts.schemas import (
     station_read,
 )
 from accounts.service import AccountsService
+from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
 
 ADMIN = roles(Role.ADMIN)
@@ -62,7 +63,12 @@ class StationApiController(Controller):
         station = await accounts.require_station(station_id)
         return station_read(station, with_contact=sees_contacts(request.scope.get("user")))
 
-    @post("/", opt=ADMIN, status_code=HTTP_201_CREATED, summary="Open a township's station")
+    @post(
+        "/",
+        opt={**ADMIN, **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Open a township's station",
+    )
     async def create_station(
         self,
         request: Request[Identity, Any, Any],
@@ -98,7 +104,12 @@ class DepartmentApiController(Controller):
         page = await accounts.department_page(page_request)
         return page.to_page(DepartmentRead.model_validate)
 
-    @post("/", opt=ADMIN, status_code=HTTP_201_CREATED, summary="Add a department")
+    @post(
+        "/",
+        opt={**ADMIN, **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Add a department",
+    )
     async def create_department(
         self,
         request: Request[Identity, Any, Any],

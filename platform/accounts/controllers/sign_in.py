@@ -25,6 +25,7 @@ from accounts.session_csrf import new_session_token
 from core.errors import N_, InvalidInput
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
+from core.idempotency import IDEMPOTENT
 from core.redirects import safe_next
 
 NextPath = Annotated[str | None, QueryParameter(name="next", max_length=500)]
@@ -85,7 +86,7 @@ class SignInController(Controller):
     async def registration_page(self) -> Template:
         return organization_form(REGISTRATION_FORM, {})
 
-    @post("/register", opt=PUBLIC)
+    @post("/register", opt={**PUBLIC, **IDEMPOTENT})
     async def register(
         self, request: Request[Any, Any, Any], accounts: NamedDependency[AccountsService]
     ) -> Template | Redirect:

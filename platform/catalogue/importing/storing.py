@@ -31,17 +31,20 @@ async def store(plan: ImportPlan, actor: Actor, filename: str) -> list[Any]:
         service = OfferService(plan.session, plan.clock)
     created: list[Any] = []
     problems: list[RowProblem] = []
-    for number, fields in plan.entries:
-        try:
-            owner = plan.owner_of(number)
-            created.append(await service.create(fields, plan.identity, actor, flush=False, **owner))
-        except InvalidInput as error:
-            for problem in error.problems:
-                key = _column_key(problem.field, type(fields), [])
-                header = plan.columns[key].header if key in plan.columns else key
-                problems.append(
-                    RowProblem(number, header, problem.code, problem.message, problem.params)
+    with plan.session.no_autoflush:  # one flush at the end, not one per row's lookups
+        for number, fields in plan.entries:
+            try:
+                owner = plan.owner_of(number)
+                created.append(
+                    await service.create(fields, plan.identity, actor, flush=False, **owner)
                 )
+            except InvalidInput as error:
+                for problem in error.problems:
+                    key = _column_key(problem.field, type(fields), [])
+                    header = plan.columns[key].header if key in plan.columns else key
+                    problems.append(
+                        RowProblem(number, header, problem.code, problem.message, problem.params)
+                    )
     if problems:
         raise RowsRejected(plan._sorted(problems))
     entry = "need" if plan.kind is SheetKind.NEEDS else "offer"
