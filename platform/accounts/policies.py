@@ -57,6 +57,13 @@ def reviewed(
     return category.in_(sorted(identity.reviewer_categories))  # type: ignore[attr-defined]
 
 
+def keeps_station_contact(identity: Identity | None, township_code: str) -> bool:
+    """A station's contact is kept by its own workers and by administrators."""
+    return works_in_township(identity, township_code) or (
+        identity is not None and identity.has(Role.ADMIN)
+    )
+
+
 def sees_contacts(identity: Identity | None) -> bool:
     """Contact names and phones of others are for signed-in users with a verified affiliation:
     staff, station workers and members of verified organizations. Anyone may register an

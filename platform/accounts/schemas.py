@@ -196,13 +196,18 @@ class OrganizationRead(OrganizationPublic):
     version: int
 
 
-class StationFields(BaseModel):
+class StationContact(BaseModel):
+    """Who to call at a station: its workers keep it current, administrators too."""
+
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
+    contact_phone: OptionalPhone = ""
+
+
+class StationFields(StationContact):
     """A township's social-work station; the name defaults to "<township>社工站"."""
 
     township_code: RegionCode
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
-    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
-    contact_phone: OptionalPhone = ""
     is_active: bool = True
 
 

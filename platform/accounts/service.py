@@ -25,7 +25,7 @@ from accounts.models import (
     Verification,
 )
 from accounts.passwords import check_password, hash_password
-from accounts.policies import organization_readable
+from accounts.policies import keeps_station_contact, organization_readable
 from accounts.repository import (
     DepartmentRepository,
     DirectoryCountRepository,
@@ -37,13 +37,14 @@ from accounts.repository import (
 from accounts.schemas import (
     OrganizationFields,
     OrganizationRegistration,
+    StationContact,
     UserCreate,
     UserUpdate,
 )
 from accounts.suspension import ORGANIZATION_SUSPENDED, OrganizationSuspended
 from core.audit import Actor, record_change, snapshot
 from core.clock import Clock
-from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
+from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from core.pagination import PageRequest, Slice
 from regions.models import Region
 
@@ -376,6 +377,31 @@ class AccountsService:
         station = await self.stations.get_one_or_none(Station.id == station_id)
         if station is None:
             raise NotFound(N_("No such station."))
+        return station
+
+    async def update_station_contact(
+        self, identity: Identity, station_id: UUID, contact: StationContact, *, actor: Actor
+    ) -> Station:
+        """The station's own workers (and administrators) keep its contact current: after a
+        pairing is accepted, it is the number the organization calls."""
+        station = await self.require_station(station_id)
+        if not keeps_station_contact(identity, station.township_code):
+            raise PermissionDenied(
+                N_("Only the station's own workers and administrators change its contact.")
+            )
+        before = snapshot(station)
+        station.contact_name = contact.contact_name
+        station.contact_phone = contact.contact_phone
+        await self.session.flush()
+        record_change(
+            self.session,
+            station,
+            actor=actor,
+            action="station.contact_updated",
+            at=self.clock(),
+            before=before,
+            after=snapshot(station),
+        )
         return station
 
     async def require_department(self, department_id: UUID) -> Department:

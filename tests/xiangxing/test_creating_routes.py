@@ -15,6 +15,7 @@ CHANGES_WHAT_EXISTS = {
     "/logout": "ends the session: a second send finds it ended",
     "/account/password": "a second change to the same password changes nothing more",
     "/account/tokens/{token_id:uuid}/revoke": "revokes an existing token",
+    "/account/station": "edits the station's existing contact",
     "/admin/users/{user_id:uuid}/activate": "sets a state",
     "/admin/users/{user_id:uuid}/deactivate": "sets a state",
     "/admin/users/{user_id:uuid}/unlock": "sets a state",

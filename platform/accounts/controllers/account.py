@@ -1,4 +1,5 @@
-"""The signed-in user's own account: profile, password, API tokens."""
+"""The signed-in user's own account: profile, password, API tokens, and for station workers
+their station's contact."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
-from accounts.access import SIGNED_IN
+from accounts.access import SIGNED_IN, roles
 from accounts.authentication import AuthenticationService
 from accounts.denials import actor_of, client_ip
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
+from accounts.models import Role
 from accounts.password_gate import ALLOWED_WHILE_PASSWORD_RESET
-from accounts.schemas import PasswordChange, TokenCreate
+from accounts.schemas import PasswordChange, StationContact, TokenCreate
 from accounts.service import AccountsService
 from core.errors import N_, InvalidInput
 from core.forms import form_values, parse
@@ -58,6 +60,41 @@ class AccountController(Controller):
             )
         flash(
             request, translate(locale_of(request), N_("Your password has been changed.")), "success"
+        )
+        return Redirect("/account")
+
+    @get("/station", name="account:station", opt=roles(Role.STATION_WORKER))
+    async def station_page(
+        self, request: Request[Identity, Any, Any], accounts: NamedDependency[AccountsService]
+    ) -> Template:
+        station = await accounts.require_station(request.user.station_id)  # type: ignore[arg-type]
+        values = {"contact_name": station.contact_name, "contact_phone": station.contact_phone}
+        return Template(
+            "accounts/station.html", context={"station": station, "values": values, "error": None}
+        )
+
+    @post("/station", opt=roles(Role.STATION_WORKER))
+    async def update_station_contact(
+        self, request: Request[Identity, Any, Any], accounts: NamedDependency[AccountsService]
+    ) -> Template | Redirect:
+        station_id: UUID = request.user.station_id  # type: ignore[assignment]
+        values = form_values(await request.form())
+        try:
+            contact = parse(StationContact, values)
+            await accounts.update_station_contact(
+                request.user, station_id, contact, actor=actor_of(request)
+            )
+        except InvalidInput as error:
+            station = await accounts.require_station(station_id)
+            return Template(
+                "accounts/station.html",
+                context={"station": station, "values": values, "error": error},
+                status_code=error.status_code,
+            )
+        flash(
+            request,
+            translate(locale_of(request), N_("The station's contact has been saved.")),
+            "success",
         )
         return Redirect("/account")
 

@@ -21,6 +21,7 @@ from accounts.policies import sees_contacts
 from accounts.schemas import (
     DepartmentFields,
     DepartmentRead,
+    StationContact,
     StationFields,
     StationRead,
     station_read,
@@ -88,6 +89,23 @@ class StationApiController(Controller):
     ) -> StationRead:
         station = await administration.update_station(station_id, data, actor=actor_of(request))
         return StationRead.model_validate(station)
+
+    @put(
+        "/{station_id:uuid}/contact",
+        opt=roles(Role.STATION_WORKER, Role.ADMIN),
+        summary="Keep a station's contact current (its own workers, administrators)",
+    )
+    async def update_station_contact(
+        self,
+        request: Request[Identity, Any, Any],
+        accounts: NamedDependency[AccountsService],
+        station_id: FromPath[UUID],
+        data: Annotated[StationContact, Body(description="The contact person and phone")],
+    ) -> StationRead:
+        station = await accounts.update_station_contact(
+            request.user, station_id, data, actor=actor_of(request)
+        )
+        return station_read(station, with_contact=True)
 
 
 class DepartmentApiController(Controller):
