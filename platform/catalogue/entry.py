@@ -40,6 +40,9 @@ class EntryColumns:
     """The reviewer who entered it for its station or organization (代录); empty when the
     owner entered it."""
     version: Mapped[int] = mapped_column(Integer, default=1)
+    import_batch: Mapped[str | None] = mapped_column(String(36), index=True)
+    """Set while a large import is being stored batch by batch: every readable statement
+    leaves such rows out until the whole import is made visible at once (``importing.staging``)."""
 
     @property
     def entered_on_behalf(self) -> bool:

@@ -24,13 +24,14 @@ def need_public() -> ColumnElement[bool]:
 def need_readable(identity: Identity | None) -> ColumnElement[bool]:
     """The needs this identity may read: published ones, every state of the categories it
     reviews (which covers the association and department needs reviewers own), and its own
-    township's station needs in every state."""
+    township's station needs in every state. Needs of an import still being stored are no
+    one's yet (``catalogue.importing.staging``)."""
     readable = [need_public(), reviewed(identity, Need.category)]
     if identity is not None and Role.STATION_WORKER in identity.roles and identity.township_code:
         readable.append(
             and_(Need.channel == Channel.STATION, Need.township_code == identity.township_code)
         )
-    return or_(*readable)
+    return and_(Need.import_batch.is_(None), or_(*readable))
 
 
 def owns_need(identity: Identity | None, need: Need) -> bool:

@@ -38,6 +38,7 @@ from accounts.denials import handle_not_authenticated, handle_permission_denied
 from accounts.middleware import IdentityMiddleware
 from accounts.password_gate import send_to_password_page
 from catalogue.controllers import CategoryApiController
+from catalogue.importing import staging as import_batches
 from catalogue.pages import CataloguePageController, ReviewPageController
 from catalogue.transfer_api import TransferApiController
 from catalogue.transfer_pages import ImportPageController
@@ -195,7 +196,11 @@ def create_app(
         ],
         guards=[enforce_access],
         before_request=send_to_password_page,
-        on_startup=[search.start, sweep_on_start(settings.var_dir / UPLOADS)],
+        on_startup=[
+            search.start,
+            sweep_on_start(settings.var_dir / UPLOADS),
+            import_batches.sweep_on_start(db_config.get_engine, clock),
+        ],
         on_shutdown=[search.stop],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),

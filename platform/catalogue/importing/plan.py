@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
@@ -74,7 +74,8 @@ class ImportPlan:
         self.columns = {c.key: c for c in columns_of(kind)}
         self.today = local_date(clock())
         self.problems: list[RowProblem] = []
-        self.entries: list[tuple[int, Any]] = []
+        self.entries: list[tuple[int, Any, str | None]] = []
+        """Each row to store: its number, its checked fields and its place (see ``Checked``)."""
         self.organizations: dict[str, Organization] = {}
         """Verified organizations by name and by credit code, for reviewers' offer rows."""
         self.owners: dict[int, Organization] = {}
@@ -283,7 +284,7 @@ class ImportPlan:
             if row.problems:
                 self.problems.extend(row.problems)
             else:
-                self.entries.append((row.number, fields))
+                self.entries.append((row.number, fields, place))
         if self.problems:
             raise RowsRejected(self._sorted(self.problems))
 
@@ -308,7 +309,25 @@ class ImportPlan:
             return N_("Row %(row)s already has the same title and place.")
         return N_("Row %(row)s already has the same title for the same organization.")
 
-    async def _existing(self, titles: list[str]) -> set[tuple[str, str | None]]:
+    async def duplicates_since_checked(
+        self, entries: list[tuple[int, Any, str | None]], batch: str
+    ) -> None:
+        """Rows of a later batch that another import stored meanwhile (visible or still being
+        stored itself) are duplicates after all: the whole import is refused."""
+        existing = await self._existing([fields.title for _, fields, _ in entries], batch)
+        header, message = self.columns["title"].header, self._duplicate_message()
+        problems = [
+            RowProblem(number, header, "duplicate", message)
+            for number, fields, place in entries
+            if (fields.title, place) in existing
+        ]
+        if problems:
+            raise RowsRejected(problems)
+
+    async def _existing(
+        self, titles: list[str], batch: str | None = None
+    ) -> set[tuple[str, str | None]]:
+        """Active entries with these titles, leaving out this import's own stored batches."""
         found: set[tuple[str, str | None]] = set()
         unique = sorted(set(titles))
         for start in range(0, len(unique), QUERY_CHUNK):
@@ -316,14 +335,18 @@ class ImportPlan:
             if self.kind is SheetKind.NEEDS:
                 rows = await self.session.execute(
                     select(Need.title, Need.region_code).where(
-                        Need.title.in_(chunk), Need.state.in_(ACTIVE_STATES)
+                        Need.title.in_(chunk),
+                        Need.state.in_(ACTIVE_STATES),
+                        or_(Need.import_batch.is_(None), Need.import_batch != batch),
                     )
                 )
                 found.update((title, region) for title, region in rows)
             else:
                 rows = await self.session.execute(
                     select(Offer.title, Offer.organization_id).where(
-                        Offer.title.in_(chunk), Offer.state.in_(ACTIVE_STATES)
+                        Offer.title.in_(chunk),
+                        Offer.state.in_(ACTIVE_STATES),
+                        or_(Offer.import_batch.is_(None), Offer.import_batch != batch),
                     )
                 )
                 found.update((title, str(organization)) for title, organization in rows)

@@ -1,0 +1,84 @@
+"""Hidden batches: how a large import is stored without holding SQLite's write lock for
+seconds, and still all or nothing.
+
+Each batch of entries is committed in its own short transaction, marked with the import's
+batch id, which every readable statement (``need_readable``, ``offer_readable``) leaves out, so
+nobody sees a half-stored import. One short update clears the id when every batch is stored;
+a refused or failed import deletes its batches; batches a crash left behind are swept once
+they are older than any import can take. On PostgreSQL the same holds with row locks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from core.clock import utc_now
+from core.database import write_intent
+from demand.models import Need
+from supply.models import Offer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from catalogue.entry import EntryColumns
+
+BATCH_ROWS = 250
+"""Entries per write transaction: see docs/benchmarks.md for the measured lock holds."""
+ABANDONED_AFTER = timedelta(hours=1)
+MODELS: tuple[type[Need] | type[Offer], ...] = (Need, Offer)
+
+
+async def reveal(session: AsyncSession, model: type[EntryColumns], batch: str) -> None:
+    """Make every stored batch of the import visible at once."""
+    await session.execute(
+        update(model)
+        .where(model.import_batch == batch)
+        .values(import_batch=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def discard(session: AsyncSession, model: type[EntryColumns], batch: str) -> None:
+    """Delete what an import that failed had stored (its lines and photos go with it), in a
+    transaction of its own: the request's own is rolled back by the error that follows."""
+    await session.rollback()
+    with write_intent():
+        await session.execute(
+            delete(model)
+            .where(model.import_batch == batch)
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
+
+
+async def sweep(session: AsyncSession, now: datetime) -> int:
+    """Delete entries of imports abandoned mid-way (a crash) older than ``ABANDONED_AFTER``;
+    returns how many. It takes the write lock only when there is something to delete."""
+    removed = 0
+    for model in MODELS:
+        abandoned = (model.import_batch.is_not(None), model.created_at < now - ABANDONED_AFTER)
+        found = await session.scalar(select(func.count()).select_from(model).where(*abandoned))
+        await session.commit()
+        if found:
+            with write_intent():
+                await session.execute(
+                    delete(model).where(*abandoned).execution_options(synchronize_session=False)
+                )
+                await session.commit()
+            removed += found
+    return removed
+
+
+def sweep_on_start(engine: Callable[[], AsyncEngine], clock: Callable[[], Any] = utc_now) -> Any:
+    """An app start-up hook that sweeps abandoned import batches."""
+
+    async def start() -> None:
+        async with AsyncSession(engine()) as session:
+            await sweep(session, clock())
+
+    return start
