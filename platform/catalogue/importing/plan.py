@@ -7,6 +7,7 @@ any problem reaches storing. ``import_file`` is the whole import: read, check, s
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -80,6 +81,9 @@ class ImportPlan:
         """Verified organizations by name and by credit code, for reviewers' offer rows."""
         self.owners: dict[int, Organization] = {}
         """Row number → the organization a reviewer's offer row is entered for."""
+        self.batch_stored: Callable[[list[Any]], Awaitable[None]] | None = None
+        """Awaited with each batch's entries once it is flushed, before it commits: where a
+        test looks at an import half stored."""
 
     @property
     def on_behalf(self) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+import anyio
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -29,8 +30,21 @@ if TYPE_CHECKING:
 
 BATCH_ROWS = 250
 """Entries per write transaction: see docs/benchmarks.md for the measured lock holds."""
+SQLITE_WAITER_RETRY = 0.1
+"""Seconds: SQLite queues no one for its write lock; a connection kept waiting by the busy
+timeout retries at most this far apart (its busy handler's longest sleep is 100 ms). An import
+that began its next batch at once after committing would retake the lock before any waiting
+sign-in retried, so it pauses this long between batches."""
 ABANDONED_AFTER = timedelta(hours=1)
 MODELS: tuple[type[Need] | type[Offer], ...] = (Need, Offer)
+
+
+async def release_write_lock(session: AsyncSession) -> None:
+    """Commit a stored batch and give anyone waiting for SQLite's write lock their turn
+    (PostgreSQL locks rows, not the database: no one waits there)."""
+    await session.commit()
+    if session.get_bind().dialect.name == "sqlite":
+        await anyio.sleep(SQLITE_WAITER_RETRY)
 
 
 async def reveal(session: AsyncSession, model: type[EntryColumns], batch: str) -> None:

@@ -44,9 +44,12 @@ async def store(plan: ImportPlan, actor: Actor, filename: str) -> list[Any]:
         for start in range(0, len(plan.entries), staging.BATCH_ROWS):
             entries = plan.entries[start : start + staging.BATCH_ROWS]
             if start:
-                await plan.session.commit()  # lets whoever waits for the write lock in
+                await staging.release_write_lock(plan.session)
                 await plan.duplicates_since_checked(entries, batch)
-            created.extend(await _create(plan, service, actor, entries, batch))
+            stored = await _create(plan, service, actor, entries, batch)
+            if plan.batch_stored is not None:
+                await plan.batch_stored(stored)
+            created.extend(stored)
         await staging.reveal(plan.session, model, batch)
     except BaseException:
         await staging.discard(plan.session, model, batch)
