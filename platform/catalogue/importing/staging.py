@@ -10,11 +10,13 @@ they are older than any import can take. On PostgreSQL the same holds with row l
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import anyio
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.clock import utc_now
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
     from catalogue.entry import EntryColumns
 
+logger = logging.getLogger(__name__)
 BATCH_ROWS = 250
 """Entries per write transaction: see docs/benchmarks.md for the measured lock holds."""
 SQLITE_WAITER_RETRY = 0.1
@@ -48,12 +51,10 @@ async def release_write_lock(session: AsyncSession) -> None:
 
 
 async def reveal(session: AsyncSession, model: type[EntryColumns], batch: str) -> None:
-    """Make every stored batch of the import visible at once."""
+    """Make every stored batch of the import visible at once (the entries loaded in the
+    session are updated too)."""
     await session.execute(
-        update(model)
-        .where(model.import_batch == batch)
-        .values(import_batch=None)
-        .execution_options(synchronize_session=False)
+        update(model).where(model.import_batch == batch).values(import_batch=None)
     )
 
 
@@ -89,10 +90,15 @@ async def sweep(session: AsyncSession, now: datetime) -> int:
 
 
 def sweep_on_start(engine: Callable[[], AsyncEngine], clock: Callable[[], Any] = utc_now) -> Any:
-    """An app start-up hook that sweeps abandoned import batches."""
+    """An app start-up hook that sweeps abandoned import batches. A database that does not
+    answer yet must not stop the app starting (its health page reports the outage): the sweep
+    is then left to the next start."""
 
     async def start() -> None:
-        async with AsyncSession(engine()) as session:
-            await sweep(session, clock())
+        try:
+            async with AsyncSession(engine()) as session:
+                await sweep(session, clock())
+        except (OSError, SQLAlchemyError) as error:
+            logger.warning("abandoned import batches not swept: %s", error)
 
     return start
