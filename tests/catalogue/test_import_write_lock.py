@@ -60,25 +60,30 @@ async def _storing_started(engine: AsyncEngine, importing: asyncio.Task[httpx.Re
     return False
 
 
+def _full_size_file() -> bytes:
+    rows = [need_row(f"以勒村第{n}号需求") for n in range(MAX_ROWS)]
+    return csv_bytes(NEED_HEADERS, rows, "utf-8")
+
+
+async def _start_import(client: httpx.AsyncClient, content: bytes) -> asyncio.Task[httpx.Response]:
+    """The importer signs in and sends the file; the answer is awaited by the test."""
+    importer = await _token(client, "importer")
+    headers = {"Authorization": f"Bearer {importer.json()['access_token']}"}
+    return asyncio.create_task(
+        client.post("/api/v1/needs/import", files={"file": ("full.csv", content)}, headers=headers)
+    )
+
+
 async def test_a_sign_in_while_a_full_size_import_is_stored_succeeds(
     file_engine: tuple[Settings, AsyncEngine], clock: FakeClock
 ) -> None:
     settings, engine = file_engine
     app = create_app(settings, clock=clock)
-    rows = [need_row(f"以勒村第{n}号需求") for n in range(MAX_ROWS)]
-    content = csv_bytes(NEED_HEADERS, rows, "utf-8")
+    content = _full_size_file()
     async with app.lifespan():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            importer = await _token(client, "importer")
-            headers = {"Authorization": f"Bearer {importer.json()['access_token']}"}
-            importing = asyncio.create_task(
-                client.post(
-                    "/api/v1/needs/import",
-                    files={"file": ("full.csv", content)},
-                    headers=headers,
-                )
-            )
+            importing = await _start_import(client, content)
             storing = await _storing_started(engine, importing)
             signed_in = await _token(client, "bystander")
             still_storing = not importing.done()
@@ -99,20 +104,11 @@ async def test_a_sign_in_during_a_full_size_import_succeeds(
     settings, engine = file_engine
     app = create_app(settings, clock=clock)
     watcher = BodyReceived(app, "/api/v1/needs/import")
-    rows = [need_row(f"以勒村第{n}号需求") for n in range(MAX_ROWS)]
-    content = csv_bytes(NEED_HEADERS, rows, "utf-8")
+    content = _full_size_file()
     async with app.lifespan():
         transport = httpx.ASGITransport(app=watcher)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            importer = await _token(client, "importer")
-            headers = {"Authorization": f"Bearer {importer.json()['access_token']}"}
-            importing = asyncio.create_task(
-                client.post(
-                    "/api/v1/needs/import",
-                    files={"file": ("full.csv", content)},
-                    headers=headers,
-                )
-            )
+            importing = await _start_import(client, content)
             await watcher.arrived.wait()
             signed_in = await _token(client, "bystander")
             imported = await importing

@@ -4,7 +4,7 @@ all or none), organizations, and then their users, whose work then starts."""
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from core.settings import get_settings
 from tests.clients import serve
@@ -28,22 +28,20 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     get_settings.cache_clear()
 
 
-def test_a_station_and_its_worker_from_an_empty_database(runner: CliRunner) -> None:
-    before = runner.invoke(
+WORKER_YILE = ["user", "create", "--username", "yile", "--role", "station_worker"]
+
+
+def _create_yile(runner: CliRunner) -> Result:
+    """The command an administrator runs for the worker of 以勒镇's station."""
+    return runner.invoke(
         main,
-        [
-            "user",
-            "create",
-            "--username",
-            "yile",
-            "--role",
-            "station_worker",
-            "--station",
-            "以勒镇",
-            "--password-stdin",
-        ],
+        [*WORKER_YILE, "--station", "以勒镇", "--password-stdin"],
         input=STRONG,
     )
+
+
+def test_a_station_and_its_worker_from_an_empty_database(runner: CliRunner) -> None:
+    before = _create_yile(runner)
     assert before.exit_code != 0
     assert "no station for township" in before.output
     created = runner.invoke(
@@ -68,21 +66,7 @@ def test_a_station_and_its_worker_from_an_empty_database(runner: CliRunner) -> N
     county = runner.invoke(main, ["station", "create", "--township", "镇雄县"])
     assert county.exit_code != 0
     assert "no single township" in county.output
-    worker = runner.invoke(
-        main,
-        [
-            "user",
-            "create",
-            "--username",
-            "yile",
-            "--role",
-            "station_worker",
-            "--station",
-            "以勒镇",
-            "--password-stdin",
-        ],
-        input=STRONG,
-    )
+    worker = _create_yile(runner)
     assert worker.exit_code == 0, worker.output
     listed = runner.invoke(main, ["station", "list"])
     assert "镇雄县/以勒镇  以勒镇社工站  open  王芳 0870-1234567" in listed.output
