@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
 from accounts.models import Role, Station, User
-from catalogue.importing import ImportPlan, keyed_rows, read_rows
-from catalogue.sheet import NEED_COLUMNS, SheetKind
 from core.clock import local_date, utc_now
 from core.database import create_engine
 from core.settings import get_settings
+from listings.importing import ImportPlan, keyed_rows, read_rows
+from listings.sheet import NEED_COLUMNS, SheetKind
 from xiangxing.setup import upgrade_database
 
 YILE = "530627106000"

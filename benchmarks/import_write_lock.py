@@ -22,12 +22,12 @@ from import_5000 import workbook, worker
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from catalogue.importing import staging
-from catalogue.importing.plan import ImportPlan, _read_keyed
-from catalogue.sheet import SheetKind
 from core.clock import utc_now
 from core.database import WRITE_INTENT, create_engine, write_phase
 from core.settings import Environment, Settings
+from listings.importing import staging
+from listings.importing.plan import ImportPlan, _read_keyed
+from listings.sheet import SheetKind
 from xiangxing.setup import upgrade_database
 
 

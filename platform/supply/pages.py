@@ -13,7 +13,6 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.access import roles
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
@@ -26,15 +25,16 @@ from catalogue.forms import (
     line_values,
     on_the_form,
 )
-from catalogue.pages import entry_helpers, flash_text, subcategory_names
 from catalogue.schemas import EntryFilters
 from catalogue.service import NotYours
 from catalogue.workflow import EDITABLE, Transition
+from core.access import roles
 from core.clock import local_date
 from core.errors import N_, InvalidInput
 from core.forms import parse
 from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest
+from listings.pages.catalogue import entry_helpers, flash_text, subcategory_names
 from supply.deps import OFFER_DEPENDENCIES
 from supply.models import Offer
 from supply.schemas import OfferFields, OfferUpdate

@@ -21,27 +21,23 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 from litestar_granian import GranianPlugin
 
-from accounts.access import PUBLIC, enforce_access
-from accounts.controllers.account import AccountController
-from accounts.controllers.admin import AdminController
-from accounts.controllers.admin_directory import AdminDirectoryController
-from accounts.controllers.admin_edit import AdminEditController
-from accounts.controllers.api import (
+from accounts.api.accounts import (
     AuthApiController,
     MeApiController,
     OrganizationApiController,
     UserApiController,
 )
-from accounts.controllers.directory_api import DepartmentApiController, StationApiController
-from accounts.controllers.sign_in import SignInController
+from accounts.api.directory import DepartmentApiController, StationApiController
 from accounts.denials import handle_not_authenticated, handle_permission_denied
 from accounts.middleware import IdentityMiddleware
+from accounts.pages.account import AccountController
+from accounts.pages.admin import AdminController
+from accounts.pages.admin_directory import AdminDirectoryController
+from accounts.pages.admin_edit import AdminEditController
+from accounts.pages.sign_in import SignInController
 from accounts.password_gate import send_to_password_page
-from catalogue.controllers import CategoryApiController
-from catalogue.importing import staging as import_batches
-from catalogue.pages import CataloguePageController, ReviewPageController
-from catalogue.transfer_api import TransferApiController
-from catalogue.transfer_pages import ImportPageController
+from catalogue.api import CategoryApiController
+from core.access import PUBLIC, enforce_access
 from core.clock import Clock, utc_now
 from core.database import WriteIntentMiddleware, build_db_config
 from core.errors import PermissionDenied
@@ -53,24 +49,28 @@ from core.recent import PublicMemory, RecentAnswers
 from core.security_headers import security_headers
 from core.settings import Settings, get_settings
 from core.templating import build_template_config
-from demand.controllers import NeedApiController
-from demand.pages import MyNeedsController
-from demand.photo_routes import (
+from demand.api.needs import NeedApiController
+from demand.api.photos import (
     NeedMediaController,
     NeedPhotoApiController,
     NeedPhotoPageController,
 )
+from demand.pages.needs import MyNeedsController
+from listings.api import TransferApiController
+from listings.importing import staging as import_batches
+from listings.pages.catalogue import CataloguePageController, ReviewPageController
+from listings.pages.imports import ImportPageController
 from matching import lifecycle as matching_lifecycle
-from matching.event_api import EventApiController
-from matching.pages import MatchingPageController
-from matching.proposal_api import ProposalApiController
-from matching.signing_pages import SigningPageController
-from matching.suggestion_api import SuggestionApiController
-from regions.controllers import RegionApiController, RegionPageController
-from search.controllers import SearchApiController
+from matching.api.events import EventApiController
+from matching.api.proposals import ProposalApiController
+from matching.api.suggestions import SuggestionApiController
+from matching.pages.pairings import MatchingPageController
+from matching.pages.signing import SigningPageController
+from regions.api import RegionApiController, RegionPageController
+from search.api import SearchApiController
 from search.pages import SearchPageController
 from search.runtime import SearchRuntime
-from supply.controllers import OfferApiController
+from supply.api import OfferApiController
 from supply.pages import MyOffersController
 from xiangxing import __doc__ as _package_doc
 from xiangxing.api_docs import LocalSwaggerRenderPlugin

@@ -17,13 +17,13 @@ from accounts.administration import FIX, AdministrationService, RowsOfStationsRe
 from accounts.models import OrganizationType, Origin, RegistrationLevel, Station
 from accounts.schemas import OrganizationFields, StationFields
 from accounts.service import AccountsService
-from catalogue.importing.reading import SheetRow, read_rows
-from catalogue.sheet import normal_path
 from core.categories import TopCategory
 from core.clock import utc_now
 from core.errors import DomainError, FieldProblem, InvalidInput
 from core.forms import parse
 from core.i18n import translate
+from listings.importing.reading import SheetRow, read_rows
+from listings.sheet import normal_path
 from regions.models import Region, RegionLevel
 from xiangxing.cli_accounts import CLI_ACTOR
 from xiangxing.cli_support import in_transaction

@@ -20,7 +20,7 @@ from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from accounts.access import PUBLIC
+from core.access import PUBLIC
 from core.clock import utc_now
 from core.database import ping
 from search.backend import SearchBackend

@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.access import PUBLIC
+from core.access import PUBLIC
 from regions.deps import REGION_DEPENDENCIES
 from regions.models import RegionLevel
 from regions.service import RegionService

@@ -10,8 +10,8 @@ from litestar.params import FromPath, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
-from accounts.access import PUBLIC
 from accounts.password_gate import ALLOWED_WHILE_PASSWORD_RESET
+from core.access import PUBLIC
 from core.errors import N_, NotFound
 from core.i18n import LOCALE_COOKIE, LOCALES, translate
 from core.redirects import safe_next

@@ -9,7 +9,7 @@ from httpx import AsyncClient
 from litestar import Litestar, get
 from sqlalchemy.exc import OperationalError
 
-from accounts.access import PUBLIC
+from core.access import PUBLIC
 from core.errors import N_, Conflict, PermissionDenied
 from tests.clients import serve
 

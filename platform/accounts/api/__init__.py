@@ -1,0 +1,1 @@
+"""The accounts JSON API under /api/v1, one module per resource."""

@@ -1,1 +1,0 @@
-"""HTTP for accounts, one file per audience: sign-in pages, own account, admin pages, API."""

@@ -1,0 +1,1 @@
+"""The needs JSON API under /api/v1: needs and their photos."""

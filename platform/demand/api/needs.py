@@ -1,0 +1,140 @@
+"""The needs JSON API: list with filters, create, read, update with a version, delete drafts,
+the workflow steps and verification."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import Body, FromPath, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from accounts.denials import actor_of
+from accounts.identity import Identity
+from accounts.models import Role
+from catalogue.schemas import EntryFilters, StepRequest
+from catalogue.workflow import Transition, shown_state
+from core.access import PUBLIC, SIGNED_IN, roles
+from core.clock import local_date
+from core.forms import parse
+from core.idempotency import IDEMPOTENT
+from core.pagination import Page, PageRequest
+from core.settings import Settings
+from demand.deps import NEED_DEPENDENCIES
+from demand.models import Need, Urgency
+from demand.photo_store import PhotoStore
+from demand.policy import sees_need_contact
+from demand.schemas import NeedFields, NeedRead, NeedUpdate, need_read
+from demand.service import NeedService
+
+JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
+
+
+def _view(needs: NeedService, need: Need, identity: Identity | None) -> NeedRead:
+    today = local_date(needs.clock())
+    return need_read(
+        need,
+        shown_state=shown_state(need.state, need.deadline, today),
+        with_contact=sees_need_contact(identity, need),
+    )
+
+
+class NeedApiController(Controller):
+    path = "/api/v1/needs"
+    tags = ["needs"]
+    dependencies = NEED_DEPENDENCIES
+
+    @get("/", opt=PUBLIC, summary="Needs: published ones, or all for reviewers")
+    async def list_needs(
+        self,
+        request: Request[Any, Any, Any],
+        needs: NamedDependency[NeedService],
+        page_request: NamedDependency[PageRequest],
+        filters: NamedDependency[EntryFilters],
+        urgency: Annotated[Urgency | None, QueryParameter(description="red, yellow, green")] = None,
+        mine: Annotated[bool, QueryParameter(description="My township's needs")] = False,
+    ) -> Page[NeedRead]:
+        identity = request.scope.get("user")
+
+        async def answer() -> Page[NeedRead]:
+            found = await needs.list(page_request, filters, identity, urgency=urgency, mine=mine)
+            return found.to_page(lambda need: _view(needs, need, identity))
+
+        question = (filters, page_request, urgency)
+        return await needs.answer_list(question, identity, mine=mine, answer=answer)
+
+    @post(
+        "/",
+        opt={**roles(Role.STATION_WORKER, Role.REVIEWER), **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Create a draft",
+    )
+    async def create_need(
+        self,
+        request: Request[Identity, Any, Any],
+        needs: NamedDependency[NeedService],
+        data: JsonBody,
+    ) -> NeedRead:
+        need = await needs.create(parse(NeedFields, data), request.user, actor_of(request))
+        return _view(needs, need, request.user)
+
+    @get("/{need_id:uuid}", opt=PUBLIC, summary="One need")
+    async def get_need(
+        self,
+        request: Request[Any, Any, Any],
+        needs: NamedDependency[NeedService],
+        need_id: FromPath[UUID],
+    ) -> NeedRead:
+        identity = request.scope.get("user")
+        return _view(needs, await needs.require(need_id, identity), identity)
+
+    @patch("/{need_id:uuid}", opt=SIGNED_IN, summary="Edit a draft (send the version you saw)")
+    async def update_need(
+        self,
+        request: Request[Identity, Any, Any],
+        needs: NamedDependency[NeedService],
+        need_id: FromPath[UUID],
+        data: JsonBody,
+    ) -> NeedRead:
+        need = await needs.update(need_id, parse(NeedUpdate, data), request.user, actor_of(request))
+        return _view(needs, need, request.user)
+
+    @delete("/{need_id:uuid}", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT)
+    async def delete_need(
+        self,
+        request: Request[Identity, Any, Any],
+        needs: NamedDependency[NeedService],
+        settings: NamedDependency[Settings],
+        need_id: FromPath[UUID],
+    ) -> None:
+        """Deletes the draft and its photo files."""
+        await needs.delete_draft(need_id, request.user, actor_of(request))
+        PhotoStore.of(settings).delete_all(needs.session, need_id)
+
+    @post("/{need_id:uuid}/verify", opt=roles(Role.REVIEWER), status_code=HTTP_200_OK)
+    async def verify_need(
+        self,
+        request: Request[Identity, Any, Any],
+        needs: NamedDependency[NeedService],
+        need_id: FromPath[UUID],
+    ) -> NeedRead:
+        """A reviewer confirms the published need on the ground (核实)."""
+        need = await needs.verify(need_id, request.user, actor_of(request))
+        return _view(needs, need, request.user)
+
+    @post("/{need_id:uuid}/{step:str}", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    async def take_step(
+        self,
+        request: Request[Identity, Any, Any],
+        needs: NamedDependency[NeedService],
+        need_id: FromPath[UUID],
+        step: FromPath[Transition],
+        data: Annotated[dict[str, Any] | None, Body(description="reason, version")] = None,
+    ) -> NeedRead:
+        """``submit``, ``approve``, ``return`` (with a reason), ``withdraw`` or ``close``."""
+        asked = parse(StepRequest, data or {})
+        need = await needs.require(need_id, request.user)
+        await needs.take_step(need, step, request.user, actor_of(request), asked)
+        return _view(needs, need, request.user)

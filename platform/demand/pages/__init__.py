@@ -1,0 +1,1 @@
+"""The needs pages: "my needs", their forms and their photos."""

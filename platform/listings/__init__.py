@@ -1,0 +1,1 @@
+"""What needs offers and needs together: the two-kind catalogue and review pages, import, export."""

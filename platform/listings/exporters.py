@@ -1,0 +1,189 @@
+"""Needs and offers out as .xlsx and .csv, in exactly the columns an import reads.
+
+Workbooks carry dates as dates and amounts as numbers; text that starts like a formula is
+written as text, never as a formula. CSV files are UTF-8 with a BOM, so Excel opens Chinese
+correctly, and text that a spreadsheet would take for a formula gets a leading apostrophe
+(which the importer removes again).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from core.i18n import translate
+from listings.sheet import (
+    CellType,
+    Column,
+    SheetKind,
+    Vocabulary,
+    columns_of,
+    need_cells,
+    offer_cells,
+    plain_amount,
+)
+from listings.template_sheet import add_options, example_row
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+MAX_EXPORT_ROWS = 10_000
+DATE_FORMAT = "yyyy-mm-dd"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_HEADER_FONT = Font(bold=True)
+_REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+ShowsContact = Callable[[Any], bool]
+"""Whether the reader may see this offer's contact columns (``supply.policy``)."""
+
+
+def cells_of(
+    kind: SheetKind, entry: Any, vocabulary: Vocabulary, shows_contact: ShowsContact
+) -> dict[str, Any]:
+    if kind is SheetKind.NEEDS:
+        return need_cells(entry, vocabulary)
+    cells = offer_cells(entry, vocabulary)
+    if not shows_contact(entry):
+        cells.update(contact_name="", contact_phone="")
+    return cells
+
+
+def export_xlsx(
+    kind: SheetKind, entries: Iterable[Any], vocabulary: Vocabulary, *, shows_contact: ShowsContact
+) -> bytes:
+    """An export is also a template: edited and imported back, it keeps its drop-downs."""
+    rows = (cells_of(kind, entry, vocabulary, shows_contact) for entry in entries)
+    return _workbook(kind, rows, vocabulary)
+
+
+def export_csv(
+    kind: SheetKind, entries: Iterable[Any], vocabulary: Vocabulary, *, shows_contact: ShowsContact
+) -> bytes:
+    return _csv(kind, (cells_of(kind, entry, vocabulary, shows_contact) for entry in entries))
+
+
+def template_xlsx(
+    kind: SheetKind, vocabulary: Vocabulary, today: date, locale: str = "zh"
+) -> bytes:
+    """The import template: headers, one example row (示例) dated from today, a sheet
+    explaining each column and the 选项 sheet behind the drop-downs."""
+    return _workbook(kind, [example_row(kind, today)], vocabulary, guide_locale=locale)
+
+
+def template_csv(kind: SheetKind, today: date) -> bytes:
+    return _csv(kind, [example_row(kind, today)])
+
+
+def _workbook(
+    kind: SheetKind,
+    rows: Iterable[dict[str, Any]],
+    vocabulary: Vocabulary,
+    *,
+    guide_locale: str | None = None,
+) -> bytes:
+    columns = columns_of(kind)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(kind.file_stem)
+    for position, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = column.width
+    sheet.freeze_panes = "A2"
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font = _HEADER_FONT
+        if column.required:
+            cell.fill = _REQUIRED_FILL
+        header.append(cell)
+    sheet.append(header)
+    for values in rows:
+        sheet.append([_xlsx_cell(sheet, column, values.get(column.key)) for column in columns])
+    if guide_locale is not None:
+        _guide(workbook, columns, guide_locale)
+    add_options(workbook, sheet, columns, vocabulary)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, column: Column, value: Any) -> WriteOnlyCell:
+    if value is None or value == "":
+        return WriteOnlyCell(sheet, value=None)
+    if column.cell is CellType.DATE and isinstance(value, str):
+        value = date.fromisoformat(value)
+    if column.cell is CellType.DATE and isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else value
+    if isinstance(value, int | float | Decimal):
+        return WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    return cell
+
+
+def _guide(workbook: Workbook, columns: Iterable[Column], locale: str) -> None:
+    """A second sheet: each column, whether it is required, what it accepts."""
+    sheet = workbook.create_sheet("填写说明")
+    for letter, width in (("A", 14), ("B", 10), ("C", 90)):
+        sheet.column_dimensions[letter].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    sheet.append([WriteOnlyCell(sheet, value=text) for text in ("列名", "是否必填", "填写说明")])
+    for column in columns:
+        help_cell = WriteOnlyCell(sheet, value=translate(locale, column.accepts))
+        help_cell.alignment = wrap
+        help_cell.data_type = "s"
+        sheet.append(
+            [
+                WriteOnlyCell(sheet, value=column.header),
+                WriteOnlyCell(sheet, value="必填" if column.required else ""),
+                help_cell,
+            ]
+        )
+    sheet.append([])
+    sheet.append(
+        [
+            WriteOnlyCell(
+                sheet,
+                value=(
+                    "标题以“【示例】”开头的行是示例，导入时跳过。类别、子类别、类型、单位、"
+                    "紧急程度和来源渠道可从下拉列表选择，所有可选值见“选项”表。整个文件要么全部导入，"
+                    "要么一条都不导入：有任何一行出错，都会列出所有出错的行、列和原因。"
+                    "文件不超过10 MB、5,000行。"
+                ),
+            )
+        ]
+    )
+
+
+def _csv(kind: SheetKind, rows: Iterable[dict[str, Any]]) -> bytes:
+    columns = columns_of(kind)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.header for column in columns])
+    for values in rows:
+        writer.writerow([_csv_text(column, values.get(column.key)) for column in columns])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_text(column: Column, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return plain_amount(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if column.cell is not CellType.NUMBER and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text

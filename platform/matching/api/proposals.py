@@ -1,0 +1,119 @@
+"""The proposals JSON API: propose a pairing, list and read the ones you are party to, and
+accept, decline or withdraw."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import Body, FromPath, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.denials import actor_of
+from accounts.identity import Identity
+from core.access import SIGNED_IN
+from core.clock import Clock
+from core.forms import parse
+from core.idempotency import IDEMPOTENT
+from core.pagination import Page, PageRequest, provide_page_request
+from core.settings import Settings
+from matching.consent import Pairing, may_see, steps_for
+from matching.models import Proposal, ProposalState
+from matching.proposal_schemas import AnswerIn, ProposalIn, ProposalRead, proposal_read
+from matching.proposals import NO_SUCH_PROPOSAL, ProposalNotFound, ProposalService
+from matching.rules import Step
+from matching.weights import weights_from
+
+JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
+
+
+async def provide_proposals(
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> ProposalService:
+    return ProposalService(db_session, clock, weights_from(settings))
+
+
+def view(proposal: Proposal, identity: Identity) -> ProposalRead:
+    pairing = Pairing.of(proposal)
+    return proposal_read(proposal, pairing, steps_for(identity, pairing))
+
+
+class ProposalApiController(Controller):
+    path = "/api/v1/proposals"
+    tags = ["matching"]
+    dependencies = {
+        "proposals": Provide(provide_proposals),
+        "page_request": Provide(provide_page_request),
+    }
+
+    @post(
+        "/",
+        opt={**SIGNED_IN, **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Propose a pairing",
+    )
+    async def propose(
+        self,
+        request: Request[Identity, Any, Any],
+        proposals: NamedDependency[ProposalService],
+        data: JsonBody,
+    ) -> ProposalRead:
+        """By the need's station, the offer's organization or a reviewer (a matchmaker: then both
+        sides answer); the parties still to answer have 14 days."""
+        body = parse(ProposalIn, data)
+        proposal = await proposals.propose(
+            body.need_id,
+            body.offer_id,
+            request.user,
+            actor_of(request),
+            amounts=body.amounts,
+            message=body.message,
+        )
+        return view(proposal, request.user)
+
+    @get("/", opt=SIGNED_IN, summary="Proposals you are party to (reviewers: their categories)")
+    async def list_proposals(
+        self,
+        request: Request[Identity, Any, Any],
+        proposals: NamedDependency[ProposalService],
+        page_request: NamedDependency[PageRequest],
+        proposal_state: Annotated[
+            ProposalState | None, QueryParameter(name="state", description="Only this state")
+        ] = None,
+    ) -> Page[ProposalRead]:
+        found = await proposals.list_for(request.user, page_request, state=proposal_state)
+        return found.to_page(lambda proposal: view(proposal, request.user))
+
+    @get("/{proposal_id:uuid}", opt=SIGNED_IN, summary="One proposal")
+    async def get_proposal(
+        self,
+        request: Request[Identity, Any, Any],
+        proposals: NamedDependency[ProposalService],
+        proposal_id: FromPath[UUID],
+    ) -> ProposalRead:
+        proposal = await proposals.get(proposal_id)
+        if not may_see(request.user, Pairing.of(proposal)):
+            raise ProposalNotFound(NO_SUCH_PROPOSAL)
+        return view(proposal, request.user)
+
+    @post("/{proposal_id:uuid}/{step:str}", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    async def take_step(
+        self,
+        request: Request[Identity, Any, Any],
+        proposals: NamedDependency[ProposalService],
+        proposal_id: FromPath[UUID],
+        step: FromPath[Step],
+        data: Annotated[dict[str, Any] | None, Body(description="reason")] = None,
+    ) -> ProposalRead:
+        """``accept`` (your side agrees; once both sides have, the amounts are committed),
+        ``decline`` (with a reason) or ``withdraw``."""
+        body = parse(AnswerIn, data or {})
+        proposal = await proposals.take(
+            proposal_id, step, request.user, actor_of(request), reason=body.reason
+        )
+        return view(proposal, request.user)

@@ -1,0 +1,120 @@
+"""The suggestions JSON API: the offers that best suit a need, the needs an offer best suits,
+each with its score and why, for the entry's own side and its reviewers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.identity import Identity
+from core.access import SIGNED_IN
+from core.clock import Clock
+from core.errors import N_
+from core.forms import parse_query
+from core.settings import Settings
+from matching.schemas import (
+    NeedSuggestions,
+    OfferSuggestions,
+    SuggestionParams,
+    need_suggestion,
+    offer_suggestion,
+)
+from matching.suggestions import SuggestionService
+from matching.weights import weights_from
+
+
+async def provide_suggestions(
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> SuggestionService:
+    return SuggestionService(db_session, clock, weights_from(settings))
+
+
+async def provide_suggestion_params(
+    k: Annotated[str | None, QueryParameter(description="How many, 1 to 50 (10)")] = None,
+    county: Annotated[str | None, QueryParameter(description="County code")] = None,
+    subcategory: Annotated[str | None, QueryParameter(description="Sub-category code")] = None,
+    urgency: Annotated[
+        str | None, QueryParameter(description="Needs only: red, yellow or green")
+    ] = None,
+    min_score: Annotated[str | None, QueryParameter(description="From 0 to 1")] = None,
+) -> SuggestionParams:
+    """Everything arrives as text, so a bad value is one clear 400 naming the field."""
+    return parse_query(
+        SuggestionParams,
+        N_("Some filters are not valid."),
+        k=k,
+        county=county,
+        subcategory=subcategory,
+        urgency=urgency,
+        min_score=min_score,
+    )
+
+
+class SuggestionApiController(Controller):
+    path = "/api/v1"
+    tags = ["matching"]
+    dependencies = {
+        "suggestions": Provide(provide_suggestions),
+        "params": Provide(provide_suggestion_params),
+    }
+
+    @get(
+        "/needs/{need_id:uuid}/suggestions",
+        opt=SIGNED_IN,
+        summary="The offers that best suit a need",
+    )
+    async def offers_for_need(
+        self,
+        request: Request[Identity, Any, Any],
+        suggestions: NamedDependency[SuggestionService],
+        params: NamedDependency[SuggestionParams],
+        need_id: FromPath[UUID],
+    ) -> OfferSuggestions:
+        """For the need's station and reviewers of its category."""
+        need = await suggestions.need_for(need_id, request.user)
+        found = await suggestions.for_need(need.id, params.k, params)
+        return OfferSuggestions(
+            items=[
+                offer_suggestion(
+                    s.entry,
+                    s.score,
+                    request.app.route_reverse("catalogue:offer", offer_id=s.entry.id),
+                )
+                for s in found.items
+            ],
+            total=found.total,
+        )
+
+    @get(
+        "/offers/{offer_id:uuid}/suggestions",
+        opt=SIGNED_IN,
+        summary="The needs an offer best suits",
+    )
+    async def needs_for_offer(
+        self,
+        request: Request[Identity, Any, Any],
+        suggestions: NamedDependency[SuggestionService],
+        params: NamedDependency[SuggestionParams],
+        offer_id: FromPath[UUID],
+    ) -> NeedSuggestions:
+        """For the offer's organization and reviewers of its category."""
+        offer = await suggestions.offer_for(offer_id, request.user)
+        found = await suggestions.for_offer(offer.id, params.k, params)
+        return NeedSuggestions(
+            items=[
+                need_suggestion(
+                    s.entry,
+                    s.score,
+                    request.app.route_reverse("catalogue:need", need_id=s.entry.id),
+                )
+                for s in found.items
+            ],
+            total=found.total,
+        )

@@ -1,0 +1,1 @@
+"""The matching pages: suggestions, proposals, the workbench, signing events."""
