@@ -2,18 +2,22 @@
 
 Declare on a handler, controller or router with ``opt=``: ``PUBLIC`` (anyone), ``SIGNED_IN``
 (any active user) or ``roles(Role.ADMIN, …)``. One app-wide guard enforces the declaration;
-object-level rules (an organization edits only its own offers) live in the services.
+object-level rules (an organization edits only its own offers) live in the policies.
+
+The vocabulary lives in core so that every package can declare its routes: roles are any
+enumeration whose members carry a ``label``, and the signed-in user is anything that answers
+``has(*roles)`` (``accounts`` supplies both).
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 
-from accounts.models import Role
 from core.errors import N_, Labels, PermissionDenied
 
 ACCESS_KEY = "access"
@@ -22,7 +26,7 @@ PUBLIC: dict[str, Any] = {ACCESS_KEY: "public"}
 SIGNED_IN: dict[str, Any] = {ACCESS_KEY: "signed_in"}
 
 
-def roles(*allowed: Role) -> dict[str, Any]:
+def roles(*allowed: Enum) -> dict[str, Any]:
     return {ACCESS_KEY: "roles", "roles": frozenset(allowed)}
 
 
@@ -57,9 +61,16 @@ def enforce_access(
     if identity is None:
         raise NotAuthorizedException
     if access == "roles":
-        allowed: frozenset[Role] = handler.opt["roles"]
+        allowed: frozenset[Any] = handler.opt["roles"]
         if not identity.has(*allowed):
-            labels = Labels(role.label for role in Role if role in allowed)
+            labels = Labels(role.label for role in _in_declared_order(allowed))
             raise MissingRole(
                 N_("This needs one of these roles: %(roles)s."), params={"roles": labels}
             )
+
+
+def _in_declared_order(allowed: frozenset[Any]) -> list[Any]:
+    """The roles in the order their enumeration declares them, so the message reads the same
+    whatever order a route named them in."""
+    enumeration = type(next(iter(allowed)))
+    return [role for role in enumeration if role in allowed]

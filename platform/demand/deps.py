@@ -1,4 +1,4 @@
-"""Dependency providers for the need controllers."""
+"""Dependency providers for the needs' API and pages."""
 
 from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -7,6 +7,9 @@ from catalogue.deps import provide_entry_filters
 from core.clock import Clock
 from core.pagination import provide_page_request
 from core.recent import PublicMemory
+from core.settings import Settings
+from demand.photo_service import NeedPhotoService
+from demand.photo_store import PhotoStore
 from demand.service import NeedService
 
 
@@ -23,3 +26,14 @@ NEED_DEPENDENCIES = {
     "page_request": Provide(provide_page_request),
     "filters": Provide(provide_entry_filters),
 }
+
+
+async def provide_photos(
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> NeedPhotoService:
+    return NeedPhotoService(db_session, clock, PhotoStore.of(settings))
+
+
+PHOTO_DEPENDENCIES = {"photos": Provide(provide_photos)}

@@ -13,12 +13,12 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.categories import category_tree
+from catalogue.display import SHOWN_LABELS
 from core.access import PUBLIC
 from core.errors import N_
 from core.i18n import locale_of, translate
 from core.pagination import Slice
 from demand.models import Urgency
-from listings.pages.catalogue import SHOWN_LABELS
 from regions.deps import provide_region_service
 from regions.service import RegionService
 from search.backend import Facet, SearchQuery

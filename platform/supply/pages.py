@@ -17,6 +17,7 @@ from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from catalogue.categories import category_tree
+from catalogue.display import entry_helpers, subcategory_names
 from catalogue.forms import (
     WHOLE_CITY,
     entry_data,
@@ -31,10 +32,10 @@ from catalogue.workflow import EDITABLE, Transition
 from core.access import roles
 from core.clock import local_date
 from core.errors import N_, InvalidInput
+from core.flash import flash_text
 from core.forms import parse
 from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest
-from listings.pages.catalogue import entry_helpers, flash_text, subcategory_names
 from supply.deps import OFFER_DEPENDENCIES
 from supply.models import Offer
 from supply.schemas import OfferFields, OfferUpdate

@@ -50,23 +50,22 @@ from core.security_headers import security_headers
 from core.settings import Settings, get_settings
 from core.templating import build_template_config
 from demand.api.needs import NeedApiController
-from demand.api.photos import (
-    NeedMediaController,
-    NeedPhotoApiController,
-    NeedPhotoPageController,
-)
+from demand.api.photos import NeedPhotoApiController
 from demand.pages.needs import MyNeedsController
+from demand.pages.photos import NeedMediaController, NeedPhotoPageController
 from listings.api import TransferApiController
 from listings.importing import staging as import_batches
-from listings.pages.catalogue import CataloguePageController, ReviewPageController
+from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
+from listings.pages.review import ReviewPageController
 from matching import lifecycle as matching_lifecycle
 from matching.api.events import EventApiController
 from matching.api.proposals import ProposalApiController
 from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
-from regions.api import RegionApiController, RegionPageController
+from regions.api import RegionApiController
+from regions.pages import RegionPageController
 from search.api import SearchApiController
 from search.pages import SearchPageController
 from search.runtime import SearchRuntime

@@ -24,6 +24,7 @@ from accounts.schemas import PasswordChange, StationContact, TokenCreate
 from accounts.service import AccountsService
 from core.access import SIGNED_IN, roles
 from core.errors import N_, InvalidInput
+from core.flash import flash_text
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
 
@@ -132,7 +133,7 @@ class AccountController(Controller):
         token_id: FromPath[UUID],
     ) -> Redirect:
         await authentication.revoke_token(request.user, token_id, ip=client_ip(request))
-        flash(request, translate(locale_of(request), N_("The token is revoked.")), "success")
+        flash_text(request, N_("The token is revoked."))
         return Redirect("/account/tokens")
 
     async def _tokens(

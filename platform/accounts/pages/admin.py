@@ -11,7 +11,6 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 from pydantic import BaseModel
@@ -27,8 +26,8 @@ from accounts.service import AccountsService
 from core.access import roles
 from core.categories import TopCategory
 from core.errors import N_, FieldProblem, InvalidInput
+from core.flash import flash_text
 from core.forms import form_values, parse
-from core.i18n import locale_of, translate
 from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest
 
@@ -69,10 +68,6 @@ def _query(**values: str | None) -> dict[str, str]:
 def choices_of(items: Iterable[Any]) -> list[tuple[str, str]]:
     """(id, name) pairs for a select."""
     return [(str(item.id), item.name) for item in items]
-
-
-def flash_done(request: Request[Any, Any, Any], message: str, category: str = "success") -> None:
-    flash(request, translate(locale_of(request), message), category)
 
 
 async def _user_form(
@@ -163,7 +158,7 @@ class AdminController(Controller):
         except InvalidInput as error:
             values.pop("password", None)
             return await _user_form(accounts, values, error)
-        flash_done(request, N_("The account has been created."))
+        flash_text(request, N_("The account has been created."))
         return Redirect(f"/admin/users/{user.id}")
 
     @get("/users/{user_id:uuid}", name="admin:user")
@@ -181,7 +176,7 @@ class AdminController(Controller):
     ) -> Redirect:
         """Ends every session and token of the user at once."""
         await accounts.set_active(user_id, False, actor=actor_of(request))
-        flash_done(request, N_("The account is deactivated; its sessions and tokens have ended."))
+        flash_text(request, N_("The account is deactivated; its sessions and tokens have ended."))
         return Redirect(f"/admin/users/{user_id}")
 
     @post("/users/{user_id:uuid}/activate", name="admin:user-activate")
@@ -192,7 +187,7 @@ class AdminController(Controller):
         user_id: FromPath[UUID],
     ) -> Redirect:
         await accounts.set_active(user_id, True, actor=actor_of(request))
-        flash_done(request, N_("The account is active again."))
+        flash_text(request, N_("The account is active again."))
         return Redirect(f"/admin/users/{user_id}")
 
     @post("/users/{user_id:uuid}/reset-password", name="admin:user-reset-password")
@@ -244,7 +239,7 @@ class AdminController(Controller):
             )
         except InvalidInput as error:
             return organization_form(ORGANIZATION_FORM, values, error)
-        flash_done(request, N_("The organization has been created and is verified."))
+        flash_text(request, N_("The organization has been created and is verified."))
         return Redirect(f"/admin/organizations/{organization.id}")
 
     @get("/organizations/{organization_id:uuid}", name="admin:organization")
@@ -275,7 +270,7 @@ class AdminController(Controller):
         await accounts.set_verification(
             organization_id, change.verification, actor=actor_of(request)
         )
-        flash_done(request, VERIFICATION_DONE[change.verification])
+        flash_text(request, VERIFICATION_DONE[change.verification])
         return Redirect(f"/admin/organizations/{organization_id}")
 
     # --- audit log ---------------------------------------------------------------------------

@@ -18,11 +18,11 @@ from accounts.denials import actor_of
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
 from accounts.models import Role, Station
-from accounts.pages.admin import flash_done
 from accounts.schemas import DepartmentFields, StationFields
 from accounts.service import AccountsService
 from core.access import roles
 from core.errors import N_, InvalidInput
+from core.flash import flash_text
 from core.forms import form_values, parse
 from core.idempotency import IDEMPOTENT
 from regions.models import Region, RegionLevel
@@ -95,7 +95,7 @@ class AdminDirectoryController(Controller):
             )
         except InvalidInput as error:
             return await _station_form(db_session, values, error=error)
-        flash_done(request, N_("The station is open; add its workers' accounts now."))
+        flash_text(request, N_("The station is open; add its workers' accounts now."))
         return Redirect("/admin/stations")
 
     @get("/stations/{station_id:uuid}", name="admin:station")
@@ -129,7 +129,7 @@ class AdminDirectoryController(Controller):
         except InvalidInput as error:
             station = await accounts.require_station(station_id)
             return await _station_form(db_session, values, station=station, error=error)
-        flash_done(request, N_("The station has been saved."))
+        flash_text(request, N_("The station has been saved."))
         return Redirect("/admin/stations")
 
     # --- departments -------------------------------------------------------------------------
@@ -161,7 +161,7 @@ class AdminDirectoryController(Controller):
                 context={"values": values, "department": None, "error": error},
                 status_code=HTTP_400_BAD_REQUEST,
             )
-        flash_done(request, N_("The department has been added."))
+        flash_text(request, N_("The department has been added."))
         return Redirect("/admin/departments")
 
     @get("/departments/{department_id:uuid}", name="admin:department")
@@ -194,5 +194,5 @@ class AdminDirectoryController(Controller):
                 context={"values": values, "department": department, "error": error},
                 status_code=HTTP_400_BAD_REQUEST,
             )
-        flash_done(request, N_("The department has been renamed."))
+        flash_text(request, N_("The department has been renamed."))
         return Redirect("/admin/departments")

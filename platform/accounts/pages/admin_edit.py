@@ -17,13 +17,14 @@ from accounts.denials import actor_of
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
 from accounts.models import Role, User
-from accounts.pages.admin import USER_LISTS, choices_of, flash_done
+from accounts.pages.admin import USER_LISTS, choices_of
 from accounts.pages.organization_form import organization_form, organization_values
 from accounts.schemas import OrganizationUpdate, UserUpdate
 from accounts.service import AccountsService
 from core.access import roles
 from core.categories import TopCategory
 from core.errors import N_, InvalidInput
+from core.flash import flash_text
 from core.forms import form_values, parse
 
 USER_FORM = "admin/user_edit.html"
@@ -89,7 +90,7 @@ class AdminEditController(Controller):
             )
         except InvalidInput as error:
             return await _user_form(accounts, await accounts.require_user(user_id), values, error)
-        flash_done(request, N_("The account has been saved."))
+        flash_text(request, N_("The account has been saved."))
         return Redirect(f"/admin/users/{user_id}")
 
     @post("/users/{user_id:uuid}/unlock", name="admin:user-unlock")
@@ -100,7 +101,7 @@ class AdminEditController(Controller):
         user_id: FromPath[UUID],
     ) -> Redirect:
         await administration.unlock_user(user_id, actor=actor_of(request))
-        flash_done(request, N_("The account is unlocked; the user may sign in again."))
+        flash_text(request, N_("The account is unlocked; the user may sign in again."))
         return Redirect(f"/admin/users/{user_id}")
 
     @get("/organizations/{organization_id:uuid}/edit", name="admin:organization-edit")
@@ -125,7 +126,7 @@ class AdminEditController(Controller):
             )
         except InvalidInput as error:
             return _organization_page(organization_id, values, error)
-        flash_done(request, N_("The organization has been saved."))
+        flash_text(request, N_("The organization has been saved."))
         return Redirect(f"/admin/organizations/{organization_id}")
 
 

@@ -23,6 +23,7 @@ from accounts.service import AccountsService
 from accounts.session_csrf import new_session_token
 from core.access import PUBLIC, SIGNED_IN
 from core.errors import N_, InvalidInput
+from core.flash import flash_text
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
 from core.idempotency import IDEMPOTENT
@@ -97,5 +98,5 @@ class SignInController(Controller):
         except InvalidInput as error:
             return organization_form(REGISTRATION_FORM, values, error)
         registered = N_("Registered. Sign in now; an administrator will verify the organization.")
-        flash(request, translate(locale_of(request), registered), "success")
+        flash_text(request, registered)
         return Redirect("/login")

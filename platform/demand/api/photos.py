@@ -1,5 +1,4 @@
-"""Photos of needs over HTTP: the API to add and remove them, the page forms on the need's edit
-page, and the media route that serves the images to whoever may see the need."""
+"""The photos API of needs: list, add and remove a need's photos."""
 
 from __future__ import annotations
 
@@ -7,45 +6,25 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
-from litestar.plugins.flash import flash
-from litestar.response import Redirect
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from accounts.denials import actor_of
 from accounts.identity import Identity
-from accounts.models import Role
-from core.access import PUBLIC, SIGNED_IN, roles
-from core.clock import Clock
-from core.errors import N_, InvalidInput
-from core.i18n import locale_of, translate
+from core.access import PUBLIC, SIGNED_IN
 from core.idempotency import IDEMPOTENT
-from core.settings import Settings
+from demand.deps import PHOTO_DEPENDENCIES
 from demand.models import NeedPhoto
 from demand.photo_service import NeedPhotoService, photo_url
-from demand.photo_store import MAX_PHOTO_BYTES, PhotoStore
+from demand.photo_store import MAX_PHOTO_BYTES
 
 UPLOAD_LIMIT = MAX_PHOTO_BYTES + 2**20
 """The request may be a little larger than the photo (multipart framing, the caption); a larger
 photo gets the clear "at most 5 MB" answer, an even larger request a plain 413."""
-PUBLIC_CACHE = "public, max-age=86400"
-PRIVATE_CACHE = "private, max-age=0, must-revalidate"
-
-
-async def provide_photos(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> NeedPhotoService:
-    return NeedPhotoService(db_session, clock, PhotoStore.of(settings))
-
-
-PHOTO_DEPENDENCIES = {"photos": Provide(provide_photos)}
 
 
 @dataclass
@@ -132,91 +111,3 @@ class NeedPhotoApiController(Controller):
         photo_id: FromPath[UUID],
     ) -> None:
         await photos.remove(need_id, photo_id, request.user, actor_of(request))
-
-
-class NeedMediaController(Controller):
-    path = "/media/needs"
-    dependencies = PHOTO_DEPENDENCIES
-    include_in_schema = False
-
-    @get("/{need_id:uuid}/{photo_id:uuid}", name="media:need-photo", opt=PUBLIC)
-    async def photo(
-        self,
-        request: Request[Any, Any, Any],
-        photos: NamedDependency[NeedPhotoService],
-        need_id: FromPath[UUID],
-        photo_id: FromPath[UUID],
-    ) -> Response[bytes]:
-        """The image, for whoever may see the need (404 for everyone else); cached by anyone
-        once the need is published, only by the visitor's own browser before."""
-        served = await photos.open(need_id, photo_id, request.scope.get("user"))
-        headers = {
-            "Cache-Control": PUBLIC_CACHE if served.public else PRIVATE_CACHE,
-            "X-Content-Type-Options": "nosniff",
-            "ETag": f'"{served.sha256}"',
-            "Content-Disposition": "inline",
-        }
-        if request.headers.get("if-none-match") == headers["ETag"]:
-            return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
-        return Response(content=served.content, media_type=served.content_type, headers=headers)
-
-
-def _flash(
-    request: Request[Any, Any, Any],
-    message: str,
-    params: dict[str, Any] | None = None,
-    category: str = "success",
-) -> None:
-    flash(request, translate(locale_of(request), message, params), category)
-
-
-def _edit_page(need_id: UUID) -> Redirect:
-    return Redirect(f"/my/needs/{need_id}/edit#photos")
-
-
-class NeedPhotoPageController(Controller):
-    """The forms of the photos section on a need's edit page."""
-
-    path = "/my/needs/{need_id:uuid}/photos"
-    dependencies = PHOTO_DEPENDENCIES
-    include_in_schema = False
-    opt = roles(Role.STATION_WORKER, Role.REVIEWER)
-
-    @post("/", name="my:need-photo-add", opt=IDEMPOTENT, request_max_body_size=UPLOAD_LIMIT)
-    async def add(
-        self,
-        request: Request[Identity, Any, Any],
-        photos: NamedDependency[NeedPhotoService],
-        need_id: FromPath[UUID],
-    ) -> Redirect:
-        form = await request.form()
-        upload = form.get("file")
-        caption = form.get("caption")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            _flash(request, N_("Choose a photo to upload."), category="error")
-            return _edit_page(need_id)
-        try:
-            await photos.add(
-                need_id,
-                request.user,
-                actor_of(request),
-                await read_upload(upload),
-                caption if isinstance(caption, str) else None,
-            )
-        except InvalidInput as error:
-            _flash(request, error.message, error.params, "error")
-            return _edit_page(need_id)
-        _flash(request, N_("The photo is added."))
-        return _edit_page(need_id)
-
-    @post("/{photo_id:uuid}/delete", name="my:need-photo-delete")
-    async def remove(
-        self,
-        request: Request[Identity, Any, Any],
-        photos: NamedDependency[NeedPhotoService],
-        need_id: FromPath[UUID],
-        photo_id: FromPath[UUID],
-    ) -> Redirect:
-        await photos.remove(need_id, photo_id, request.user, actor_of(request))
-        _flash(request, N_("The photo is removed."))
-        return _edit_page(need_id)

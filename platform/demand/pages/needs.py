@@ -19,12 +19,14 @@ from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from catalogue.categories import category_tree
+from catalogue.display import entry_helpers, subcategory_names
 from catalogue.forms import entry_data, entry_values, form_choices, line_values, on_the_form
 from catalogue.schemas import EntryFilters
 from catalogue.service import NotYours
 from catalogue.workflow import EDITABLE, Transition
 from core.access import roles
 from core.errors import N_, InvalidInput
+from core.flash import flash_text
 from core.forms import parse
 from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest
@@ -34,7 +36,6 @@ from demand.photo_service import photo_url, photos_of
 from demand.photo_store import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_NEED
 from demand.schemas import NeedFields, NeedUpdate
 from demand.service import NeedService
-from listings.pages.catalogue import entry_helpers, flash_text, subcategory_names
 
 FORM = "demand/form.html"
 

@@ -8,9 +8,8 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,49 +17,28 @@ from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from catalogue.categories import category_tree
-from catalogue.deps import provide_entry_filters
-from catalogue.models import Category
+from catalogue.display import entry_helpers, subcategory_names
 from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.service import EntryWorkflow
-from catalogue.workflow import EXPIRED, EntryState, Party, Transition, shown_state
-from core.access import PUBLIC, SIGNED_IN, roles
-from core.clock import Clock, local_date
+from catalogue.workflow import EntryState, Party, Transition
+from core.access import PUBLIC, SIGNED_IN
 from core.errors import N_, FieldProblem, InvalidInput
+from core.flash import flash_text
 from core.forms import form_values, parse
-from core.i18n import locale_of, translate
-from core.pagination import PageRequest, provide_page_request
+from core.pagination import PageRequest
 from core.redirects import safe_next
-from demand.deps import provide_needs
-from demand.models import BeneficiaryGroup, Need, Urgency
+from demand.models import BeneficiaryGroup, Urgency
 from demand.photo_service import photo_url, photos_of
 from demand.policy import sees_need_contact
 from demand.service import NeedService
-from regions.deps import provide_region_service
+from listings.deps import CATALOGUE_DEPENDENCIES
 from regions.service import RegionService
-from supply.deps import provide_offers
 from supply.policy import sees_offer_contact
 from supply.service import OfferService
 
 KINDS = ("needs", "offers")
 Filter = Annotated[str | None, QueryParameter(max_length=16)]
 
-SHOWN_LABELS = {
-    **{state.value: state.label for state in EntryState},
-    EXPIRED: N_("Expired"),
-}
-ACTION_LABELS = {
-    "created": N_("Entry created"),
-    "updated": N_("Edited"),
-    "submitted": N_("Submitted for review"),
-    "approved": N_("Approved and published"),
-    "returned": N_("Returned for revision"),
-    "withdrawn": N_("Withdrawn"),
-    "closed": N_("Closed"),
-    "verified": N_("Verified on the ground"),
-    "deleted": N_("Deleted"),
-    "photo_added": N_("Photo added"),
-    "photo_removed": N_("Photo removed"),
-}
 STEP_DONE = {
     Transition.SUBMIT: N_("Submitted; reviewers of its category will look at it."),
     Transition.APPROVE: N_("Approved; the entry is now public."),
@@ -68,38 +46,6 @@ STEP_DONE = {
     Transition.WITHDRAW: N_("The entry is withdrawn."),
     Transition.CLOSE: N_("The entry is closed."),
 }
-
-CATALOGUE_DEPENDENCIES = {
-    "needs": Provide(provide_needs),
-    "offers": Provide(provide_offers),
-    "regions": Provide(provide_region_service),
-    "page_request": Provide(provide_page_request),
-    "filters": Provide(provide_entry_filters),
-}
-
-
-def entry_helpers(clock: Clock) -> dict[str, Any]:
-    """What every page listing entries uses: the shown state (expired), its labels, dates."""
-    today = local_date(clock())
-
-    def shown(entry: Any) -> str:
-        return shown_state(entry.state, entry.deadline, today)
-
-    return {
-        "shown": shown,
-        "state_labels": SHOWN_LABELS,
-        "action_labels": ACTION_LABELS,
-        "day": local_date,
-        "today": today,
-    }
-
-
-def subcategory_names(tree: list[tuple[Category, list[Category]]]) -> dict[str, Category]:
-    return {sub.code: sub for _top, subs in tree for sub in subs}
-
-
-def flash_text(request: Request[Any, Any, Any], message: str, category: str = "success") -> None:
-    flash(request, translate(locale_of(request), message), category)
 
 
 def _urgency(value: str | None) -> Urgency | None:
@@ -294,46 +240,3 @@ async def _entry_page(
             **context,
         },
     )
-
-
-class ReviewPageController(Controller):
-    """The reviewer's queue: submitted needs and offers of their categories, oldest first,
-    and published needs still waiting to be verified on the ground."""
-
-    path = "/review"
-    dependencies = CATALOGUE_DEPENDENCIES
-    include_in_schema = False
-    opt = roles(Role.REVIEWER)
-
-    @get("/", name="review:index")
-    async def queue(
-        self,
-        request: Request[Identity, Any, Any],
-        needs: NamedDependency[NeedService],
-        offers: NamedDependency[OfferService],
-        db_session: NamedDependency[AsyncSession],
-        page_request: NamedDependency[PageRequest],
-    ) -> Template:
-        identity = request.user
-        waiting_needs = await needs.awaiting_review(identity, page_request, EntryState.SUBMITTED)
-        waiting_offers = await offers.awaiting_review(identity, page_request, EntryState.SUBMITTED)
-        unverified = await needs.awaiting_review(
-            identity, page_request, EntryState.PUBLISHED, Need.verified_at.is_(None)
-        )
-        tree = await category_tree(db_session)
-        return Template(
-            "catalogue/review.html",
-            context={
-                "needs": waiting_needs,
-                "offers": waiting_offers,
-                "unverified": unverified,
-                "longest": max(waiting_needs, waiting_offers, unverified, key=lambda s: s.total),
-                "review_steps": [Transition.APPROVE, Transition.RETURN],
-                "entered_by_me": {
-                    n.id for n in waiting_needs.items if needs.entered_by(identity, n)
-                }
-                | {o.id for o in waiting_offers.items if offers.entered_by(identity, o)},
-                "subcategories": subcategory_names(tree),
-                **entry_helpers(needs.clock),
-            },
-        )

@@ -17,15 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
+from catalogue.display import entry_helpers
 from core.access import SIGNED_IN, roles
 from core.clock import Clock, local_date
 from core.errors import N_
+from core.flash import flash_text
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
 from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
-from listings.pages.catalogue import entry_helpers, flash_text
 from matching.amounts import pledge_lines
 from matching.api.events import provide_events
 from matching.api.proposals import provide_proposals
