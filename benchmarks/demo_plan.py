@@ -30,8 +30,9 @@ async def plan(min_score: float) -> None:
     from core.database import create_engine
     from core.settings import get_settings
     from matching.events import EventService
-    from matching.facts import need_facts, offer_facts, pairings_held
+    from matching.facts import need_facts, offer_facts
     from matching.models import SigningEvent
+    from matching.repository import pairings_held
     from matching.scoring import has_evidence
     from xiangxing.demo import load_demo_data
     from xiangxing.setup import upgrade_database

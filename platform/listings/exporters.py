@@ -21,17 +21,22 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from core.i18n import translate
+from demand.models import BeneficiaryGroup, Need
 from listings.sheet import (
+    CHANNEL_WORDS,
+    GROUP_WORDS,
+    LINE_GROUPS,
+    LINE_KIND_WORDS,
+    URGENCY_WORDS,
+    WRITE_SEPARATOR,
     CellType,
     Column,
     SheetKind,
     Vocabulary,
     columns_of,
-    need_cells,
-    offer_cells,
-    plain_amount,
 )
 from listings.template_sheet import add_options, example_row
+from supply.models import Offer
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -187,3 +192,65 @@ def _csv_text(column: Column, value: Any) -> str:
     if column.cell is not CellType.NUMBER and text.startswith(_FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def _words(values: Iterable[Any], words: dict[Any, tuple[str, ...]]) -> str:
+    return WRITE_SEPARATOR.join(words[value][0] for value in values)
+
+
+def _line_cells(lines: Iterable[Any], amount_of: str) -> dict[str, Any]:
+    cells: dict[str, Any] = {}
+    for n, line in enumerate(list(lines)[:LINE_GROUPS], start=1):
+        cells[f"line{n}_kind"] = LINE_KIND_WORDS[line.kind][0]
+        cells[f"line{n}_amount"] = getattr(line, amount_of)
+        cells[f"line{n}_item"] = line.item
+        cells[f"line{n}_unit"] = line.unit if line.kind.names_its_unit else ""
+        cells[f"line{n}_value"] = line.value
+    return cells
+
+
+def need_cells(need: Need, vocabulary: Vocabulary) -> dict[str, Any]:
+    """A need as the sheet writes it: column key → str, int, Decimal or date."""
+    region = vocabulary.regions.get(need.region_code) or need.region
+    return {
+        "title": need.title,
+        "category": vocabulary.category_name(need.category.value),
+        "subcategory": vocabulary.category_name(need.subcategory_code),
+        "region": vocabulary.region_text(region),
+        "description": need.description,
+        "beneficiary_count": need.beneficiary_count,
+        "beneficiary_groups": _words(
+            (BeneficiaryGroup(g) for g in need.beneficiary_groups), GROUP_WORDS
+        ),
+        "urgency": URGENCY_WORDS[need.urgency][0],
+        "deadline": need.deadline,
+        **_line_cells(need.lines, "sought"),
+        "tags": WRITE_SEPARATOR.join(need.tags),
+        "channel": CHANNEL_WORDS[need.channel][0],
+        "channel_name": need.channel_name,
+    }
+
+
+def offer_cells(offer: Offer, vocabulary: Vocabulary) -> dict[str, Any]:
+    return {
+        "title": offer.title,
+        "category": vocabulary.category_name(offer.category.value),
+        "subcategory": vocabulary.category_name(offer.subcategory_code),
+        "service_regions": WRITE_SEPARATOR.join(
+            vocabulary.region_text(region) for region in offer.service_regions
+        ),
+        "description": offer.description,
+        "valid_from": offer.valid_from,
+        "valid_until": offer.valid_until,
+        "capacity": offer.capacity,
+        "contact_name": offer.contact_name,
+        "contact_phone": offer.contact_phone,
+        **_line_cells(offer.lines, "offered"),
+        "tags": WRITE_SEPARATOR.join(offer.tags),
+        "organization": offer.organization_name,
+    }
+
+
+def plain_amount(value: Decimal) -> str:
+    """5000.00 → "5000", 12.50 → "12.5": amounts as people write them."""
+    return format(value.normalize(), "f")

@@ -11,9 +11,7 @@ the reader also accepts the English codes and the 12-digit division codes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -23,9 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.lines import LineKind
 from catalogue.models import Category
 from core.errors import N_
-from demand.models import BeneficiaryGroup, Channel, Need, Urgency
+from demand.models import BeneficiaryGroup, Channel, Urgency
 from regions.models import Region, RegionLevel
-from supply.models import Offer
 
 
 class SheetKind(StrEnum):
@@ -341,65 +338,3 @@ async def load_vocabulary(session: AsyncSession) -> Vocabulary:
         for spelling in spellings:
             paths.setdefault(spelling, []).append(region)
     return Vocabulary(categories=categories, regions=regions, paths=paths)
-
-
-def _words(values: Iterable[Any], words: dict[Any, tuple[str, ...]]) -> str:
-    return WRITE_SEPARATOR.join(words[value][0] for value in values)
-
-
-def _line_cells(lines: Iterable[Any], amount_of: str) -> dict[str, Any]:
-    cells: dict[str, Any] = {}
-    for n, line in enumerate(list(lines)[:LINE_GROUPS], start=1):
-        cells[f"line{n}_kind"] = LINE_KIND_WORDS[line.kind][0]
-        cells[f"line{n}_amount"] = getattr(line, amount_of)
-        cells[f"line{n}_item"] = line.item
-        cells[f"line{n}_unit"] = line.unit if line.kind.names_its_unit else ""
-        cells[f"line{n}_value"] = line.value
-    return cells
-
-
-def need_cells(need: Need, vocabulary: Vocabulary) -> dict[str, Any]:
-    """A need as the sheet writes it: column key → str, int, Decimal or date."""
-    region = vocabulary.regions.get(need.region_code) or need.region
-    return {
-        "title": need.title,
-        "category": vocabulary.category_name(need.category.value),
-        "subcategory": vocabulary.category_name(need.subcategory_code),
-        "region": vocabulary.region_text(region),
-        "description": need.description,
-        "beneficiary_count": need.beneficiary_count,
-        "beneficiary_groups": _words(
-            (BeneficiaryGroup(g) for g in need.beneficiary_groups), GROUP_WORDS
-        ),
-        "urgency": URGENCY_WORDS[need.urgency][0],
-        "deadline": need.deadline,
-        **_line_cells(need.lines, "sought"),
-        "tags": WRITE_SEPARATOR.join(need.tags),
-        "channel": CHANNEL_WORDS[need.channel][0],
-        "channel_name": need.channel_name,
-    }
-
-
-def offer_cells(offer: Offer, vocabulary: Vocabulary) -> dict[str, Any]:
-    return {
-        "title": offer.title,
-        "category": vocabulary.category_name(offer.category.value),
-        "subcategory": vocabulary.category_name(offer.subcategory_code),
-        "service_regions": WRITE_SEPARATOR.join(
-            vocabulary.region_text(region) for region in offer.service_regions
-        ),
-        "description": offer.description,
-        "valid_from": offer.valid_from,
-        "valid_until": offer.valid_until,
-        "capacity": offer.capacity,
-        "contact_name": offer.contact_name,
-        "contact_phone": offer.contact_phone,
-        **_line_cells(offer.lines, "offered"),
-        "tags": WRITE_SEPARATOR.join(offer.tags),
-        "organization": offer.organization_name,
-    }
-
-
-def plain_amount(value: Decimal) -> str:
-    """5000.00 → "5000", 12.50 → "12.5": amounts as people write them."""
-    return format(value.normalize(), "f")

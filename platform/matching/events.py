@@ -29,10 +29,11 @@ from core.errors import N_, FieldProblem, InvalidInput, NotFound
 from core.settings import Settings
 from demand.models import Need
 from demand.policy import need_public
-from matching.declines import DECLINED, decline_between, declined_pairs
-from matching.facts import lacking, need_facts, offer_facts, pairings_held
+from matching.declines import DECLINED
+from matching.facts import lacking, need_facts, offer_facts
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
 from matching.planner import PlanProblem, prune_top_k, solve
+from matching.repository import decline_between, declined_pairs, pairings_held
 from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, has_evidence, score
 from supply.models import Offer
 from supply.policy import offer_public

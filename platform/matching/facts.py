@@ -11,12 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from demand.models import Need, NeedLine
 from matching.funds_cover import total_worth, worth_of
-from matching.models import Proposal, ProposalState
+from matching.models import ProposalState
 from matching.relations import offer_subcategories_for
 from matching.scoring import LineKey, NeedFacts, OfferFacts
 from search.analysis import words
@@ -70,23 +67,6 @@ class Pairings:
 
     by_region: dict[str, int] = field(default_factory=dict)
     by_township: dict[str, int] = field(default_factory=dict)
-
-
-async def pairings_held(session: AsyncSession, townships: Iterable[str]) -> Pairings:
-    wanted = sorted(set(townships))
-    if not wanted:
-        return Pairings()
-    rows = await session.execute(
-        select(Need.region_code, Need.township_code, func.count())
-        .join(Proposal, Proposal.need_id == Need.id)
-        .where(Need.township_code.in_(wanted), Proposal.state.in_(HOLDING))
-        .group_by(Need.region_code, Need.township_code)
-    )
-    held = Pairings()
-    for region, township, count in rows:
-        held.by_region[region] = held.by_region.get(region, 0) + count
-        held.by_township[township] = held.by_township.get(township, 0) + count
-    return held
 
 
 def need_facts(need: Need, held: Pairings) -> NeedFacts:

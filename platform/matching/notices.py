@@ -3,14 +3,10 @@ are, decided here once, for the list and for marking them read."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
-from sqlalchemy import ColumnElement, false, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, false, or_
 
 from accounts.identity import Identity
 from accounts.models import Role
-from core.clock import Clock
 from matching.models import Notice
 
 SHOWN = 20
@@ -27,26 +23,3 @@ def addressed_to(identity: Identity) -> ColumnElement[bool]:
     if identity.has(Role.REVIEWER):
         mine.append(Notice.organization_id.is_(None) & Notice.township_code.is_(None))
     return or_(*mine) if mine else false()
-
-
-async def unread(session: AsyncSession, identity: Identity) -> list[Notice]:
-    return list(
-        await session.scalars(
-            select(Notice)
-            .where(addressed_to(identity), Notice.read_at.is_(None))
-            .order_by(Notice.created_at.desc())
-            .limit(SHOWN)
-        )
-    )
-
-
-async def mark_read(
-    session: AsyncSession, clock: Clock, identity: Identity, notice_id: UUID
-) -> None:
-    """Only one's own notices; anyone else's id changes nothing."""
-    notice = await session.scalar(
-        select(Notice).where(Notice.id == notice_id, addressed_to(identity))
-    )
-    if notice is not None and notice.read_at is None:
-        notice.read_at = clock()
-        await session.flush()

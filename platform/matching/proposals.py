@@ -27,7 +27,7 @@ from core.audit import Actor, record
 from core.clock import Clock, local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from core.pagination import PageRequest, Slice
-from demand.models import Need, NeedLine
+from demand.models import Need
 from matching.amounts import line_pairs
 from matching.consent import (
     Pairing,
@@ -39,13 +39,14 @@ from matching.consent import (
     proposing_side,
     still_to_answer,
 )
-from matching.declines import DECLINED, decline_between
-from matching.facts import need_facts, offer_facts, pairings_held
+from matching.declines import DECLINED
+from matching.facts import need_facts, offer_facts
 from matching.models import Proposal, ProposalLine, ProposalState, Side
 from matching.relations import offer_subcategories_for
+from matching.repository import commit_amounts, decline_between, pairings_held
 from matching.rules import ANSWER_WITHIN, OPEN_PROPOSALS_PER_ORGANIZATION, Step, require_open
 from matching.scoring import DEFAULT_WEIGHTS, Component, score
-from supply.models import Offer, OfferLine
+from supply.models import Offer
 
 
 class ProposalNotFound(NotFound):
@@ -57,10 +58,6 @@ NO_SUCH_PROPOSAL = N_("No such proposal.")
 
 class TooManyOpenProposals(Conflict):
     code = "too_many_open_proposals"
-
-
-class NotEnoughLeft(Conflict):
-    code = "not_enough_left"
 
 
 class DeclinedBefore(Conflict):
@@ -313,7 +310,7 @@ class ProposalService:
                 setattr(proposal, name, value)
             if is_accepted(pairing.agreed | agreeing):
                 await self._still_open(proposal)
-                await self._commit(proposal)
+                await commit_amounts(self.session, proposal)
                 proposal.state = ProposalState.ACCEPTED
                 proposal.answered_at = now
             action = f"proposal.{proposal.state.value}"
@@ -351,50 +348,6 @@ class ProposalService:
         if verification is not Verification.VERIFIED:
             raise NoLongerOpen(
                 N_("The organization is no longer verified; this pairing cannot be accepted.")
-            )
-
-    async def _commit(self, proposal: Proposal) -> None:
-        """Commit every line's amounts and one unit of capacity, each only if enough is left."""
-        for line in proposal.lines:
-            for table, line_id, amount, has_room in (
-                (
-                    NeedLine,
-                    line.need_line_id,
-                    line.covers,
-                    NeedLine.sought - NeedLine.committed >= line.covers,
-                ),
-                (
-                    OfferLine,
-                    line.offer_line_id,
-                    line.amount,
-                    OfferLine.offered - OfferLine.committed >= line.amount,
-                ),
-            ):
-                await self._conditional(
-                    table, line_id, has_room, committed=table.committed + amount
-                )
-        await self._conditional(
-            Offer,
-            proposal.offer_id,
-            Offer.capacity_used < Offer.capacity,
-            capacity_used=Offer.capacity_used + 1,
-        )
-
-    async def _conditional(
-        self, table: type, row_id: UUID, condition: ColumnElement[bool], **values: object
-    ) -> None:
-        changed = await self.session.execute(
-            update(table)
-            .where(table.id == row_id, condition)  # type: ignore[attr-defined]
-            .values(**values)
-            .execution_options(synchronize_session="fetch")
-        )
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
-            raise NotEnoughLeft(
-                N_(
-                    "Not enough is left on the need or the offer any more: someone committed it "
-                    "first. Propose a smaller amount."
-                )
             )
 
     async def list_for(

@@ -20,19 +20,17 @@ from __future__ import annotations
 
 import sys
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, false, func, literal, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
 from accounts.policies import reviews, works_in_township
-from catalogue.lines import LineKind
 from catalogue.service import NotYours
 from catalogue.workflow import EntryState
 from core.clock import Clock, local_date
@@ -46,10 +44,18 @@ from matching.facts import (
     lacking_worth,
     need_facts,
     offer_facts,
-    pairings_held,
 )
-from matching.models import Proposal, ProposalState
+from matching.models import Proposal
 from matching.relations import need_subcategories_for, offer_subcategories_for
+from matching.repository import (
+    lines_left,
+    needs_served,
+    open_between,
+    pairings_held,
+    probed,
+    serves,
+    within,
+)
 from matching.schemas import SuggestionFilters
 from matching.scoring import (
     DEFAULT_WEIGHTS,
@@ -146,65 +152,6 @@ class Suggestions(Generic[Entry]):
     """The best ``k``, best first."""
     total: int
     """Candidates that passed every filter."""
-
-
-def _level(code: str) -> int:
-    """Significant digits of a division code: city 4, county 6, township 9, village 12."""
-    return next((digits for digits in (4, 6, 9) if not code[digits:].strip("0")), 12)
-
-
-def _within(column: ColumnElement[str], code: str) -> ColumnElement[bool]:
-    """Codes of the division itself and of every division below it (codes nest)."""
-    return column.between(code, code[: _level(code)].ljust(12, "9"))
-
-
-def _found(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Whether a row meets the conditions (correlated with the candidate).
-
-    Probed once per candidate (a scalar subquery) rather than EXISTS: PostgreSQL turns EXISTS
-    into a join over every entry of the category and sorts them all, where probing lets the
-    newest-first index scan stop at the bound.
-    """
-    return select(literal(1)).where(*conditions).limit(1).scalar_subquery().is_not(None)
-
-
-def _serves(region: ColumnElement[bool]) -> ColumnElement[bool]:
-    """The offer serves a place the condition on ``offer_region.region_code`` accepts."""
-    return _found(offer_region.c.offer_id == Offer.id, region)
-
-
-def _needs_served(codes: Sequence[str]) -> ColumnElement[bool]:
-    """Needs whose place is one of the codes or lies below one of them."""
-    levels: dict[int, list[str]] = defaultdict(list)
-    for code in codes:
-        levels[_level(code)].append(code)
-    conditions = [_within(Need.county_code, code) for code in levels[4]]
-    for digits, column in ((6, Need.county_code), (9, Need.township_code), (12, Need.region_code)):
-        if levels[digits]:
-            conditions.append(column.in_(levels[digits]))
-    return or_(*conditions) if conditions else false()
-
-
-def _open_between(now: datetime) -> ColumnElement[bool]:
-    """An accepted proposal, or one still awaiting an answer within its time."""
-    return or_(
-        Proposal.state == ProposalState.ACCEPTED,
-        (Proposal.state == ProposalState.PROPOSED) & (Proposal.expires_at >= now),
-    )
-
-
-def _left_of(
-    lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID]
-) -> Select[tuple[UUID, LineKind, str, Decimal | None, Decimal, Decimal]]:
-    """What the entries' lines still offer or still lack, line by line, where anything is
-    left, with each line's value and total (for what a need line is worth in yuan)."""
-    if lines is OfferLine:
-        entry, amount = OfferLine.offer_id, OfferLine.offered
-    else:
-        entry, amount = NeedLine.need_id, NeedLine.sought
-    return select(
-        entry, lines.kind, lines.unit, lines.value, amount, amount - lines.committed
-    ).where(entry.in_(ids), amount > lines.committed)
 
 
 def _by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
@@ -330,25 +277,25 @@ class SuggestionService:
             ),
             Offer.valid_until >= local_date(now),
             Offer.capacity_used < Offer.capacity,
-            _serves(offer_region.c.region_code.in_(list(ancestors(need.region_code)))),
+            serves(offer_region.c.region_code.in_(list(ancestors(need.region_code)))),
             Offer.id.not_in(
                 select(Proposal.offer_id).where(
                     Proposal.need_id == need.id,
-                    _open_between(now) | still_declined(need.version, Offer.version),
+                    open_between(now) | still_declined(need.version, Offer.version),
                 )
             ),
         )
         if filters.subcategory:
             query = query.where(Offer.subcategory_code == filters.subcategory)
         if filters.county:
-            query = query.where(_serves(_within(offer_region.c.region_code, filters.county)))
+            query = query.where(serves(within(offer_region.c.region_code, filters.county)))
         rows = (
             await self.session.execute(
                 query.order_by(Offer.published_at.desc(), Offer.id.desc()).limit(CANDIDATES)
             )
         ).all()
         ids = [row.id for row in rows]
-        left = _by_entry(await self.session.execute(_left_of(OfferLine, ids)))
+        left = _by_entry(await self.session.execute(lines_left(OfferLine, ids)))
         facts = need_facts(need, await pairings_held(self.session, [need.township_code]))
         scored = []
         for row in rows:
@@ -374,12 +321,12 @@ class SuggestionService:
                 Need.subcategory_code.in_(need_subcategories_for(offer.subcategory_code)),
             ),
             Need.deadline >= local_date(now),
-            _needs_served(offer.service_region_codes),
-            _found(NeedLine.need_id == Need.id, NeedLine.sought > NeedLine.committed),
+            needs_served(offer.service_region_codes),
+            probed(NeedLine.need_id == Need.id, NeedLine.sought > NeedLine.committed),
             Need.id.not_in(
                 select(Proposal.need_id).where(
                     Proposal.offer_id == offer.id,
-                    _open_between(now) | still_declined(Need.version, offer.version),
+                    open_between(now) | still_declined(Need.version, offer.version),
                 )
             ),
         )
@@ -394,7 +341,7 @@ class SuggestionService:
                 query.order_by(Need.published_at.desc(), Need.id.desc()).limit(CANDIDATES)
             )
         ).all()
-        lines = (await self.session.execute(_left_of(NeedLine, [row.id for row in rows]))).all()
+        lines = (await self.session.execute(lines_left(NeedLine, [row.id for row in rows]))).all()
         left, worth = _by_entry(lines), _worth_by_entry(lines)
         held = await pairings_held(self.session, [row.township_code for row in rows])
         facts = offer_facts(offer)

@@ -17,10 +17,10 @@ from demand.photo_service import NeedPhotoService
 from demand.photo_store import PhotoStore
 from demand.schemas import NeedFields
 from demand.service import NeedService
-from tests.catalogue.test_pages import _identity
 from tests.conftest import FakeClock
 from tests.demand.test_photos import PNG
 from tests.factories import make_station, make_user, need_body
+from tests.listings.test_pages import _identity
 
 
 def files_under(root: Path) -> list[str]:

@@ -21,7 +21,6 @@ from core.idempotency import IdempotencyKey, prune
 from core.settings import Settings
 from demand.models import Need
 from supply.models import Offer
-from tests.catalogue.test_import_export import OFFER_HEADERS, offer_row, xlsx
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -31,6 +30,7 @@ from tests.factories import (
     offer_body,
     sign_in,
 )
+from tests.listings.test_import_export import OFFER_HEADERS, offer_row, xlsx
 from xiangxing.app import create_app
 from xiangxing.setup import upgrade_database
 

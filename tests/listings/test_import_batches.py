@@ -24,7 +24,9 @@ from listings.importing.plan import ImportPlan, _read_keyed
 from listings.sheet import SheetKind
 from supply.models import Offer
 from supply.service import OfferService
-from tests.catalogue.test_import_export import (
+from tests.conftest import FakeClock
+from tests.factories import make_station, make_user
+from tests.listings.test_import_export import (
     NEED_HEADERS,
     OFFER_HEADERS,
     YILE,
@@ -32,8 +34,6 @@ from tests.catalogue.test_import_export import (
     need_row,
     offer_row,
 )
-from tests.conftest import FakeClock
-from tests.factories import make_station, make_user
 
 ROWS = 2 * staging.BATCH_ROWS + 10
 """Three batches: the first, a full second and a short last one."""

@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from accounts.models import Role, Verification
 from listings.importing import MAX_ROWS
 from supply.models import Offer
-from tests.catalogue.test_import_export import (
+from tests.factories import make_organization, make_user
+from tests.listings.test_import_export import (
     NEED_HEADERS,
     OFFER_HEADERS,
     bearer,
@@ -32,7 +33,6 @@ from tests.catalogue.test_import_export import (
     upload,
     xlsx,
 )
-from tests.factories import make_organization, make_user
 
 
 def far_cell_workbook(*, keep_dimension: bool) -> bytes:

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.models import Role, Verification
 from demand.models import Need
 from supply.models import Offer
-from tests.catalogue.test_import_export import (
+from tests.factories import make_organization, make_station, make_user, sign_in
+from tests.listings.test_import_export import (
     NEED_HEADERS,
     OFFER_HEADERS,
     bearer,
@@ -19,7 +20,6 @@ from tests.catalogue.test_import_export import (
     upload,
     xlsx,
 )
-from tests.factories import make_organization, make_station, make_user, sign_in
 
 YILE = "530627106000"
 CUIHUA_VILLAGE_PATH = "大关县/翠华镇"

@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.models import Role
 from demand.models import Need
 from supply.models import Offer
-from tests.catalogue.test_import_export import (
+from tests.conftest import FakeClock
+from tests.factories import make_user, need_body
+from tests.listings.test_import_export import (
     NEED_HEADERS,
     OFFER_HEADERS,
     bearer,
@@ -27,8 +29,6 @@ from tests.catalogue.test_import_export import (
     upload,
     xlsx,
 )
-from tests.conftest import FakeClock
-from tests.factories import make_user, need_body
 
 TODAY = date(2026, 6, 1)
 

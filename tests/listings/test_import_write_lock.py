@@ -19,10 +19,10 @@ from core.database import create_engine
 from core.settings import Environment, Settings
 from demand.models import Need
 from listings.importing import MAX_ROWS
-from tests.catalogue.test_import_export import NEED_HEADERS, csv_bytes, need_row
-from tests.catalogue.test_import_limits import BodyReceived
 from tests.conftest import FakeClock
 from tests.factories import PASSWORD, make_station, make_user
+from tests.listings.test_import_export import NEED_HEADERS, csv_bytes, need_row
+from tests.listings.test_import_limits import BodyReceived
 from xiangxing.app import create_app
 from xiangxing.setup import upgrade_database
 

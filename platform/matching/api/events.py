@@ -9,18 +9,16 @@ from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from core.access import roles
-from core.clock import Clock
 from core.forms import parse
 from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
-from core.settings import Settings
 from matching.conversion import preview, propose_all
+from matching.deps import provide_events
 from matching.event_schemas import (
     ConversionRead,
     EventIn,
@@ -32,19 +30,10 @@ from matching.event_schemas import (
     event_read,
 )
 from matching.events import EventService
-from matching.weights import weights_from
 
 JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 OptionalBody = Annotated[dict[str, Any] | None, Body(description="JSON object")]
 REVIEWERS = roles(Role.REVIEWER)
-
-
-async def provide_events(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> EventService:
-    return EventService(db_session, clock, weights_from(settings), settings.plan_min_score)
 
 
 class EventApiController(Controller):

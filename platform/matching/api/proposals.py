@@ -10,32 +10,21 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import Body, FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from core.access import SIGNED_IN
-from core.clock import Clock
 from core.forms import parse
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest, provide_page_request
-from core.settings import Settings
 from matching.consent import Pairing, may_see, steps_for
+from matching.deps import provide_proposals
 from matching.models import Proposal, ProposalState
 from matching.proposal_schemas import AnswerIn, ProposalIn, ProposalRead, proposal_read
 from matching.proposals import NO_SUCH_PROPOSAL, ProposalNotFound, ProposalService
 from matching.rules import Step
-from matching.weights import weights_from
 
 JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
-
-
-async def provide_proposals(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> ProposalService:
-    return ProposalService(db_session, clock, weights_from(settings))
 
 
 def view(proposal: Proposal, identity: Identity) -> ProposalRead:

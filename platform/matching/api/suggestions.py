@@ -3,20 +3,16 @@ each with its score and why, for the entry's own side and its reviewers."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import FromPath
 
 from accounts.identity import Identity
 from core.access import SIGNED_IN
-from core.clock import Clock
-from core.errors import N_
-from core.forms import parse_query
-from core.settings import Settings
+from matching.deps import provide_suggestion_params, provide_suggestions
 from matching.schemas import (
     NeedSuggestions,
     OfferSuggestions,
@@ -25,36 +21,6 @@ from matching.schemas import (
     offer_suggestion,
 )
 from matching.suggestions import SuggestionService
-from matching.weights import weights_from
-
-
-async def provide_suggestions(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> SuggestionService:
-    return SuggestionService(db_session, clock, weights_from(settings))
-
-
-async def provide_suggestion_params(
-    k: Annotated[str | None, QueryParameter(description="How many, 1 to 50 (10)")] = None,
-    county: Annotated[str | None, QueryParameter(description="County code")] = None,
-    subcategory: Annotated[str | None, QueryParameter(description="Sub-category code")] = None,
-    urgency: Annotated[
-        str | None, QueryParameter(description="Needs only: red, yellow or green")
-    ] = None,
-    min_score: Annotated[str | None, QueryParameter(description="From 0 to 1")] = None,
-) -> SuggestionParams:
-    """Everything arrives as text, so a bad value is one clear 400 naming the field."""
-    return parse_query(
-        SuggestionParams,
-        N_("Some filters are not valid."),
-        k=k,
-        county=county,
-        subcategory=subcategory,
-        urgency=urgency,
-        min_score=min_score,
-    )
 
 
 class SuggestionApiController(Controller):

@@ -28,15 +28,13 @@ from core.idempotency import IDEMPOTENT
 from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
 from matching.amounts import pledge_lines
-from matching.api.events import provide_events
-from matching.api.proposals import provide_proposals
-from matching.api.suggestions import provide_suggestions
 from matching.consent import Pairing, steps_for, still_to_answer
+from matching.deps import provide_events, provide_proposals, provide_suggestions
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import EventService, coverage
-from matching.notices import mark_read, unread
 from matching.proposal_schemas import AnswerIn, ProposalIn
 from matching.proposals import ProposalService
+from matching.repository import mark_read, unread
 from matching.rules import Step
 from matching.schemas import SuggestionFilters
 from matching.scoring import DEFAULT_WEIGHTS, NEWCOMER_TRACK_RECORD, Component

@@ -21,8 +21,8 @@ from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
 from listings.api import attachment
 from listings.exporters import XLSX_TYPE
-from matching.api.events import provide_events
 from matching.conversion import preview, propose_all
+from matching.deps import provide_events
 from matching.events import EventService
 from matching.signing_list import signing_rows, signing_workbook
 from regions.deps import provide_region_service

@@ -1,0 +1,204 @@
+"""Matching's SQL: the queries and query parts its services share, so that every rule about
+what the database holds (open proposals, declines that still hold, pairings a place holds,
+what entries have left) reads the same everywhere."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, false, func, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.identity import Identity
+from catalogue.lines import LineKind
+from core.clock import Clock
+from core.errors import N_, Conflict
+from demand.models import Need, NeedLine
+from matching.declines import still_declined
+from matching.facts import HOLDING, Pairings
+from matching.models import Notice, Proposal, ProposalState
+from matching.notices import SHOWN, addressed_to
+from supply.models import Offer, OfferLine, offer_region
+
+
+async def declined_pairs(session: AsyncSession) -> set[tuple[UUID, UUID]]:
+    """Every (need, offer) pair a decline still holds, for the planner."""
+    rows = await session.execute(
+        select(Proposal.need_id, Proposal.offer_id)
+        .join(Need, Proposal.need_id == Need.id)
+        .join(Offer, Proposal.offer_id == Offer.id)
+        .where(still_declined(Need.version, Offer.version))
+    )
+    return {(need_id, offer_id) for need_id, offer_id in rows}
+
+
+async def decline_between(session: AsyncSession, need: Need, offer: Offer) -> Proposal | None:
+    """The latest decline that still holds between the two, with its reason."""
+    return await session.scalar(
+        select(Proposal)
+        .where(
+            Proposal.need_id == need.id,
+            Proposal.offer_id == offer.id,
+            still_declined(need.version, offer.version),
+        )
+        .order_by(Proposal.answered_at.desc())
+        .limit(1)
+    )
+
+
+async def pairings_held(session: AsyncSession, townships: Iterable[str]) -> Pairings:
+    wanted = sorted(set(townships))
+    if not wanted:
+        return Pairings()
+    rows = await session.execute(
+        select(Need.region_code, Need.township_code, func.count())
+        .join(Proposal, Proposal.need_id == Need.id)
+        .where(Need.township_code.in_(wanted), Proposal.state.in_(HOLDING))
+        .group_by(Need.region_code, Need.township_code)
+    )
+    held = Pairings()
+    for region, township, count in rows:
+        held.by_region[region] = held.by_region.get(region, 0) + count
+        held.by_township[township] = held.by_township.get(township, 0) + count
+    return held
+
+
+async def unread(session: AsyncSession, identity: Identity) -> list[Notice]:
+    return list(
+        await session.scalars(
+            select(Notice)
+            .where(addressed_to(identity), Notice.read_at.is_(None))
+            .order_by(Notice.created_at.desc())
+            .limit(SHOWN)
+        )
+    )
+
+
+async def mark_read(
+    session: AsyncSession, clock: Clock, identity: Identity, notice_id: UUID
+) -> None:
+    """Only one's own notices; anyone else's id changes nothing."""
+    notice = await session.scalar(
+        select(Notice).where(Notice.id == notice_id, addressed_to(identity))
+    )
+    if notice is not None and notice.read_at is None:
+        notice.read_at = clock()
+        await session.flush()
+
+
+def _level(code: str) -> int:
+    """Significant digits of a division code: city 4, county 6, township 9, village 12."""
+    return next((digits for digits in (4, 6, 9) if not code[digits:].strip("0")), 12)
+
+
+def within(column: ColumnElement[str], code: str) -> ColumnElement[bool]:
+    """Codes of the division itself and of every division below it (codes nest)."""
+    return column.between(code, code[: _level(code)].ljust(12, "9"))
+
+
+def probed(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Whether a row meets the conditions (correlated with the candidate).
+
+    Probed once per candidate (a scalar subquery) rather than EXISTS: PostgreSQL turns EXISTS
+    into a join over every entry of the category and sorts them all, where probing lets the
+    newest-first index scan stop at the bound.
+    """
+    return select(literal(1)).where(*conditions).limit(1).scalar_subquery().is_not(None)
+
+
+def serves(region: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The offer serves a place the condition on ``offer_region.region_code`` accepts."""
+    return probed(offer_region.c.offer_id == Offer.id, region)
+
+
+def needs_served(codes: Sequence[str]) -> ColumnElement[bool]:
+    """Needs whose place is one of the codes or lies below one of them."""
+    levels: dict[int, list[str]] = defaultdict(list)
+    for code in codes:
+        levels[_level(code)].append(code)
+    conditions = [within(Need.county_code, code) for code in levels[4]]
+    for digits, column in ((6, Need.county_code), (9, Need.township_code), (12, Need.region_code)):
+        if levels[digits]:
+            conditions.append(column.in_(levels[digits]))
+    return or_(*conditions) if conditions else false()
+
+
+def open_between(now: datetime) -> ColumnElement[bool]:
+    """An accepted proposal, or one still awaiting an answer within its time."""
+    return or_(
+        Proposal.state == ProposalState.ACCEPTED,
+        (Proposal.state == ProposalState.PROPOSED) & (Proposal.expires_at >= now),
+    )
+
+
+def lines_left(
+    lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID]
+) -> Select[tuple[UUID, LineKind, str, Decimal | None, Decimal, Decimal]]:
+    """What the entries' lines still offer or still lack, line by line, where anything is
+    left, with each line's value and total (for what a need line is worth in yuan)."""
+    if lines is OfferLine:
+        entry, amount = OfferLine.offer_id, OfferLine.offered
+    else:
+        entry, amount = NeedLine.need_id, NeedLine.sought
+    return select(
+        entry, lines.kind, lines.unit, lines.value, amount, amount - lines.committed
+    ).where(entry.in_(ids), amount > lines.committed)
+
+
+class NotEnoughLeft(Conflict):
+    code = "not_enough_left"
+
+
+async def commit_amounts(session: AsyncSession, proposal: Proposal) -> None:
+    """Commit every line's amounts and one unit of capacity, each only if enough is left."""
+    for line in proposal.lines:
+        for table, line_id, amount, has_room in (
+            (
+                NeedLine,
+                line.need_line_id,
+                line.covers,
+                NeedLine.sought - NeedLine.committed >= line.covers,
+            ),
+            (
+                OfferLine,
+                line.offer_line_id,
+                line.amount,
+                OfferLine.offered - OfferLine.committed >= line.amount,
+            ),
+        ):
+            await _conditional(
+                session, table, line_id, has_room, committed=table.committed + amount
+            )
+    await _conditional(
+        session,
+        Offer,
+        proposal.offer_id,
+        Offer.capacity_used < Offer.capacity,
+        capacity_used=Offer.capacity_used + 1,
+    )
+
+
+async def _conditional(
+    session: AsyncSession,
+    table: type,
+    row_id: UUID,
+    condition: ColumnElement[bool],
+    **values: object,
+) -> None:
+    changed = await session.execute(
+        update(table)
+        .where(table.id == row_id, condition)  # type: ignore[attr-defined]
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotEnoughLeft(
+            N_(
+                "Not enough is left on the need or the offer any more: someone committed it "
+                "first. Propose a smaller amount."
+            )
+        )
