@@ -7,8 +7,9 @@ import re
 from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING
+from uuid import UUID
 
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.credit_code import check_character
@@ -33,6 +34,7 @@ YILE_TOWNSHIP = "530627106000"
 YILE_VILLAGE = "530627106201"
 _sequence = itertools.count(1)
 _CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
+_ENTRY_LOCATION = re.compile(r"/catalogue/(?:needs|offers)/([0-9a-f-]{36})$")
 
 
 @cache
@@ -136,12 +138,18 @@ async def post_form(
     client: AsyncClient,
     path: str,
     data: dict[str, object],
-    *,
     token_page: str = "/login",  # noqa: S107
-) -> object:
+) -> Response:
     """Post a form with a valid CSRF token, the way a page would."""
     token = await csrf_token(client, token_page)
     return await client.post(path, data={**data, "_csrf_token": token})
+
+
+def created_id(response: Response) -> UUID:
+    assert response.status_code in (302, 303), response.text[:2000]
+    found = _ENTRY_LOCATION.search(response.headers["location"])
+    assert found, response.headers["location"]
+    return UUID(found.group(1))
 
 
 async def bearer(client: AsyncClient, username: str) -> dict[str, str]:
@@ -186,4 +194,23 @@ def offer_body(clock: FakeClock, **changes: object) -> dict[str, object]:
         "contact_name": "周老师",
         "contact_phone": "0871-6666666",
         **changes,
+    }
+
+
+def offer_form(**overrides: object) -> dict[str, object]:
+    """The fields of the "new offer" page for a talent offer in 以勒镇."""
+    return {
+        "category": "talent",
+        "subcategory": "education_support",
+        "title": "暑期支教志愿服务",
+        "lines.0.kind": "person_days",
+        "lines.0.amount": "30",
+        "service_region_codes": [YILE_TOWNSHIP],
+        "valid_from": "2026-06-01",
+        "valid_until": "2026-12-31",
+        "capacity": "2",
+        "contact_name": "李老师",
+        "contact_phone": "13800000000",
+        "tags": "支教",
+        **overrides,
     }

@@ -1,4 +1,4 @@
-"""Offers and needs through the JSON API: ownership, review, versions, visibility, filters."""
+"""Needs through the JSON API: ownership, review, versions, visibility, filters."""
 
 from datetime import timedelta
 
@@ -6,13 +6,12 @@ from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.models import Role, Verification
+from accounts.models import Role
 from catalogue.models import EntryEvent
 from demand.models import Need
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
-    make_organization,
     make_station,
     make_user,
     need_body,
@@ -184,26 +183,6 @@ async def test_only_drafts_are_deleted(
     assert (await client.delete(f"/api/v1/needs/{second['id']}", headers=worker)).status_code == 409
 
 
-async def test_an_offer_needs_a_verified_organization_and_its_own_members(
-    client: AsyncClient, session: AsyncSession, clock: FakeClock
-) -> None:
-    pending = await make_organization(session, "待核验协会", verification=Verification.PENDING)
-    await make_user(session, Role.MEMBER, username="newbie", organization=pending)
-    await make_user(session, Role.MEMBER, username="member")
-    await make_user(session, Role.MEMBER, username="rival")
-    newbie, member, rival = [await bearer(client, u) for u in ("newbie", "member", "rival")]
-    draft = (await client.post("/api/v1/offers", json=offer_body(clock), headers=newbie)).json()
-    refused = await client.post(f"/api/v1/offers/{draft['id']}/submit", headers=newbie)
-    assert refused.status_code == 409
-    offer = (await client.post("/api/v1/offers", json=offer_body(clock), headers=member)).json()
-    assert offer["remaining_capacity"] == 3
-    assert offer["lines"][0]["remaining"] == "200.00"
-    hidden = await client.post(f"/api/v1/offers/{offer['id']}/submit", headers=rival)
-    assert hidden.status_code == 404, "another organization's draft does not exist for them"
-    submitted = await client.post(f"/api/v1/offers/{offer['id']}/submit", headers=member)
-    assert submitted.json()["state"] == "submitted"
-
-
 async def test_lists_filter_and_page_published_entries(
     client: AsyncClient, session: AsyncSession, clock: FakeClock
 ) -> None:
@@ -250,18 +229,6 @@ async def test_a_published_need_past_its_deadline_shows_as_expired(
     shown = (await client.get(f"/api/v1/needs/{need['id']}")).json()
     assert shown["state"] == "published"
     assert shown["shown_state"] == "expired"
-
-
-async def test_categories_are_served(client: AsyncClient) -> None:
-    tree = (await client.get("/api/v1/categories")).json()
-    assert [top["name_zh"] for top in tree] == [
-        "产业",
-        "人才",
-        "公共服务",
-        "特殊困难群体",
-        "消费帮扶",
-    ]
-    assert all(len(top["subcategories"]) >= 4 for top in tree)
 
 
 async def test_public_lists_are_remembered_briefly_but_never_for_signed_in_users(
