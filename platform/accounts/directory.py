@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
 from accounts.models import Department, Organization, Station, User
-from accounts.policies import keeps_station_contact
+from accounts.policy import keeps_station_contact
 from accounts.repository import (
     DepartmentRepository,
     DirectoryCountRepository,

@@ -223,7 +223,7 @@ class StationRead(BaseModel):
 
 
 def station_read(station: Station, *, with_contact: bool) -> StationRead:
-    """A station; its contact only where ``accounts.policies.sees_contacts`` allows."""
+    """A station; its contact only where ``accounts.policy.sees_contacts`` allows."""
     return StationRead.model_validate(station).model_copy(
         update={
             "contact_name": station.contact_name if with_contact else None,

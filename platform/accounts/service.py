@@ -25,7 +25,7 @@ from accounts.models import (
     Verification,
 )
 from accounts.passwords import check_password, hash_password
-from accounts.policies import organization_readable
+from accounts.policy import organization_readable
 from accounts.schemas import (
     OrganizationFields,
     OrganizationRegistration,
@@ -280,7 +280,7 @@ class AccountsService(Directory):
     async def require_organization(
         self, organization_id: UUID, identity: Identity | None = None, *, staff: bool = False
     ) -> Organization:
-        """The organization if ``identity`` may read it (``accounts.policies``); ``staff``
+        """The organization if ``identity`` may read it (``accounts.policy``); ``staff``
         for the administrators' own pages, which their route already guards."""
         readable = true() if staff else organization_readable(identity)
         organization = await self.organizations.get_one_or_none(

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.identity import Identity
 from accounts.models import Role
-from accounts.policies import reviewed, reviews
+from accounts.policy import reviewed, reviews
 from catalogue.endings import ENTRY_ENDING, EntryEnding
 from catalogue.entry import EntryColumns
 from catalogue.models import Category, EntryEvent, EntryKind

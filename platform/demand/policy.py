@@ -1,7 +1,7 @@
 """Who may read or change a need: its readable statement and its owners, in one place.
 
 Every list, detail, export, search document and page asks this module (rules about people
-come from ``accounts.policies``).
+come from ``accounts.policy``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from accounts.identity import Identity
 from accounts.models import Role
-from accounts.policies import reviewed, reviews, sees_contacts, works_in_township
+from accounts.policy import reviewed, reviews, sees_contacts, works_in_township
 from catalogue.workflow import EntryState
 from demand.models import Channel, Need
 from regions.models import Region

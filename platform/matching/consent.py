@@ -16,7 +16,7 @@ from datetime import datetime
 from uuid import UUID
 
 from accounts.identity import Identity
-from accounts.policies import member_of, reviews, works_in_township
+from accounts.policy import member_of, reviews, works_in_township
 from core.categories import TopCategory
 from demand.models import Channel, Need
 from matching.models import Proposal, ProposalState, Side

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
-from accounts.policies import reviews
+from accounts.policy import reviews
 from core.audit import Actor, record
 from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput, NotFound

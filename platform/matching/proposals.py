@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
 from accounts.models import Organization, Role, Verification
-from accounts.policies import reviewed
+from accounts.policy import reviewed
 from catalogue.workflow import EntryState, shown_state
 from core.audit import Actor, record
 from core.clock import Clock, local_date

@@ -30,7 +30,7 @@ from sqlalchemy import Row, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
-from accounts.policies import reviews, works_in_township
+from accounts.policy import reviews, works_in_township
 from catalogue.service import NotYours
 from catalogue.workflow import EntryState
 from core.clock import Clock, local_date

@@ -1,7 +1,7 @@
 """Who may read or change an offer: its readable statement and its owners, in one place.
 
 Every list, detail, export, search document and page asks this module (rules about people
-and organizations come from ``accounts.policies``).
+and organizations come from ``accounts.policy``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from accounts.identity import Identity
 from accounts.models import Organization, Verification
-from accounts.policies import member_of, reviewed, sees_contacts
+from accounts.policy import member_of, reviewed, sees_contacts
 from catalogue.workflow import EntryState
 from supply.models import Offer
 
@@ -41,5 +41,5 @@ def owns_offer(identity: Identity | None, offer: Offer) -> bool:
 
 def sees_offer_contact(identity: Identity | None, offer: Offer) -> bool:
     """The contact person and phone: the owners, and signed-in users with a verified
-    affiliation (``accounts.policies.sees_contacts``)."""
+    affiliation (``accounts.policy.sees_contacts``)."""
     return owns_offer(identity, offer) or sees_contacts(identity)

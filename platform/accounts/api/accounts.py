@@ -17,7 +17,7 @@ from accounts.denials import actor_of, client_ip
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
 from accounts.models import Role, Verification
-from accounts.policies import sees_private_of
+from accounts.policy import sees_private_of
 from accounts.schemas import (
     OrganizationFields,
     OrganizationPublic,

@@ -1,5 +1,5 @@
 """The stations and departments API: anyone lists stations (their contacts as
-``accounts.policies.sees_contacts`` allows), administrators create and edit both."""
+``accounts.policy.sees_contacts`` allows), administrators create and edit both."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from accounts.denials import actor_of
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
 from accounts.models import Role
-from accounts.policies import sees_contacts
+from accounts.policy import sees_contacts
 from accounts.schemas import (
     DepartmentFields,
     DepartmentRead,
