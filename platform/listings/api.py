@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
@@ -25,6 +24,7 @@ from catalogue.service import NotYours, listed_states
 from core.access import PUBLIC, roles
 from core.clock import Clock, local_date
 from core.database import WRITES_LATE
+from core.downloads import CSV_TYPE, XLSX_TYPE, attachment
 from core.errors import N_, NotFound
 from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
@@ -32,9 +32,7 @@ from demand.models import Channel, Urgency
 from demand.policy import need_readable
 from demand.repository import NeedRepository
 from listings.exporters import (
-    CSV_TYPE,
     MAX_EXPORT_ROWS,
-    XLSX_TYPE,
     export_csv,
     export_xlsx,
     template_csv,
@@ -78,17 +76,6 @@ class ImportResult:
 
 class UnknownDownload(NotFound):
     code = "unknown_download"
-
-
-def attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:
-    """A download with its Chinese file name (RFC 6266) and an ASCII fallback."""
-    fallback = filename.rsplit(".", 1)[-1]
-    disposition = f"attachment; filename=\"export.{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(
-        content=content,
-        media_type=media_type,
-        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
-    )
 
 
 def split_download(name: str) -> tuple[SheetKind, str]:

@@ -38,8 +38,6 @@ from listings.sheet import (
 from listings.template_sheet import add_options, example_row
 from supply.models import Offer
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
 MAX_EXPORT_ROWS = 10_000
 DATE_FORMAT = "yyyy-mm-dd"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

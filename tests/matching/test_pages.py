@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
-from listings.exporters import XLSX_TYPE
+from core.downloads import XLSX_TYPE
 from matching.models import Proposal
 from tests.conftest import FakeClock
 from tests.factories import (

@@ -17,10 +17,9 @@ from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from core.access import roles
+from core.downloads import XLSX_TYPE, attachment
 from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
-from listings.api import attachment
-from listings.exporters import XLSX_TYPE
 from matching.conversion import preview, propose_all
 from matching.deps import provide_events
 from matching.events import EventService
