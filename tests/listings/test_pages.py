@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
 from accounts.models import Role, Station, User
-from catalogue.forms import WHOLE_CITY, entry_data
 from catalogue.workflow import Transition
 from demand.models import Need
 from demand.schemas import NeedFields
@@ -275,29 +274,6 @@ async def test_the_pages_fit_a_phone(
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page.text
         tables = page.text.count("<table")
         assert len(re.findall(r'<div class="table-scroll">\s*<table', page.text)) == tables, path
-
-
-def test_line_rows_without_an_amount_are_left_out_and_tags_split() -> None:
-    values = {
-        "lines.0.kind": "funds",
-        "lines.0.amount": "100",
-        "lines.1.kind": "goods",
-        "lines.2.kind": "goods",
-        "lines.2.amount": "3",
-        "lines.2.item": "书架",
-        "lines.2.unit": "个",
-        "tags": "图书, 儿童、书架，",
-        "whole_city": True,
-        "service_region_codes": [YILE_TOWNSHIP],
-    }
-    data, rows = entry_data(values)
-    assert rows == [0, 2]
-    assert data["lines"] == [
-        {"kind": "funds", "amount": "100"},
-        {"kind": "goods", "amount": "3", "item": "书架", "unit": "个"},
-    ]
-    assert data["tags"] == ["图书", "儿童", "书架"]
-    assert data["service_region_codes"] == [YILE_TOWNSHIP, WHOLE_CITY]
 
 
 async def test_a_reviewer_posts_a_need_for_an_association_and_finds_it_under_my_needs(
