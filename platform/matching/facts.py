@@ -1,8 +1,9 @@
 """The plain facts the scores are computed from, read off needs and offers.
 
-Scoring stays pure (`matching.scoring`); this module is where the database meets it: the
+Scoring stays pure (`matching.scoring`); this module is where the entries meet it: the
 lines still lacking or still offered, the segmented words, and how many pairings a village
-and a township already hold (open, accepted or signed proposals).
+and a township already hold (open, accepted or signed proposals, counted by
+`matching.repository.pairings_held`).
 """
 
 from __future__ import annotations
