@@ -25,7 +25,7 @@ def need_readable(identity: Identity | None) -> ColumnElement[bool]:
     """The needs this identity may read: published ones, every state of the categories it
     reviews (which covers the association and department needs reviewers own), and its own
     township's station needs in every state. Needs of an import still being stored are no
-    one's yet (``catalogue.importing.staging``)."""
+    one's yet (``listings.importing.staging``)."""
     readable = [need_public(), reviewed(identity, Need.category)]
     if identity is not None and Role.STATION_WORKER in identity.roles and identity.township_code:
         readable.append(

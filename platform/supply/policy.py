@@ -27,7 +27,7 @@ def offer_public() -> ColumnElement[bool]:
 def offer_readable(identity: Identity | None) -> ColumnElement[bool]:
     """The offers this identity may read: the public ones, its own organization's in every
     state, and every state of the categories it reviews. Offers of an import still being
-    stored are no one's yet (``catalogue.importing.staging``)."""
+    stored are no one's yet (``listings.importing.staging``)."""
     readable = [offer_public(), reviewed(identity, Offer.category)]
     if identity is not None and identity.organization_id is not None:
         readable.append(Offer.organization_id == identity.organization_id)

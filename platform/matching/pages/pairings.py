@@ -280,7 +280,7 @@ class MatchingPageController(Controller):
         action: FromPath[str],
     ) -> Redirect:
         """``plan``, ``drop`` (one pair) or ``add`` (need and offer); proposing goes through
-        the preview (`matching.signing_pages`)."""
+        the preview (`matching.pages.signing`)."""
         form = await request.form()
         values = form_values(form)
         actor = actor_of(request)
