@@ -152,7 +152,9 @@ async def test_login_and_failures_are_audited_without_the_password(
     await make_user(session, Role.VIEWER, username="audited")
     await _try(client, "audited", "Wrong-password-1")
     await sign_in(client, "audited")
-    entries = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.occurred_at)))
+    entries = list(
+        await session.scalars(select(AuditEntry).order_by(AuditEntry.occurred_at, AuditEntry.id))
+    )
     actions = [entry.action for entry in entries if entry.actor_username == "audited"]
     assert actions[-2:] == ["login.failed", "login.succeeded"]
     text = repr([(e.before, e.after, e.object_id) for e in entries])
