@@ -8,15 +8,13 @@ from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from catalogue.lines import LineKind
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
-from core.columns import value_enum
-
-MONEY = Numeric(14, 2)
+from core.columns import MONEY, value_enum
 
 
 class EntryColumns:
@@ -67,6 +65,3 @@ class LineColumns:
     @property
     def amount_unit(self) -> str:
         return self.unit or self.kind.default_unit
-
-
-ZERO = Decimal("0.00")

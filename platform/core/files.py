@@ -16,15 +16,19 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import anyio
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.jobs import Job
+
 PENDING_PREFIX = ".pending-"
 ORPHAN_AGE = timedelta(hours=1)
+SWEEP_EVERY = timedelta(hours=1)
 _ACTIONS_KEY = "core.files.actions"
 
 Action = Callable[[], None]
@@ -122,10 +126,10 @@ def sweep(root: Path, *, older_than: timedelta = ORPHAN_AGE, now: float | None =
     return removed
 
 
-def sweep_on_start(root: Path) -> Callable[[], Any]:
-    """An app start-up hook that sweeps ``root``."""
+def sweep_job(name: str, root: Path) -> Job:
+    """A periodic job that sweeps ``root`` (`sweep`), off the event loop."""
 
-    def start() -> None:
-        sweep(root)
+    async def run(_session: AsyncSession, now: datetime) -> int:
+        return await anyio.to_thread.run_sync(lambda: sweep(root, now=now.timestamp()))
 
-    return start
+    return Job(name, run, every=SWEEP_EVERY)

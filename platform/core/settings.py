@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     """How long an app answers a repeated search from memory; 0 asks the engine every time."""
     search_indexer: bool = True
     """Run the search indexer inside the app; off when ``xiangxing search worker`` runs apart."""
+    jobs_in_app: bool = True
+    """Run the periodic jobs (`core.jobs`) inside the app; off when ``xiangxing worker`` runs
+    them apart, and in tests, which run them by hand."""
     default_locale: str = Field(default="zh", pattern=r"^(zh|en)$")
     match_weights: dict[str, float] = Field(default_factory=dict)
     """Pairing score weights by component name, as JSON; the ones left out keep their default.

@@ -21,6 +21,7 @@ from catalogue.service import NotYours
 from catalogue.workflow import EntryState
 from core.audit import Actor
 from core.clock import Clock
+from core.database import locked
 from core.errors import N_, FieldProblem, InvalidInput
 from demand.models import Need, NeedPhoto
 from demand.photo_store import PhotoMissing, PhotoStore
@@ -135,8 +136,8 @@ class NeedPhotoService:
 
     async def _lock(self, need: Need) -> None:
         """Two uploads at once must not both pass the six-photo limit: hold the need's row
-        (``FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time and ignores it)."""
-        await self.session.execute(select(Need.id).where(Need.id == need.id).with_for_update())
+        (`core.database.locked`)."""
+        await self.session.execute(locked(select(Need.id).where(Need.id == need.id)))
 
 
 def _caption(caption: str | None) -> str:

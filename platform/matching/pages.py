@@ -153,9 +153,10 @@ class MatchingPageController(Controller):
     ) -> Template:
         page = await proposals.list_for(request.user, page_request)
         notices = await unread(proposals.session, request.user)
-        pairings = [Pairing.of(proposal) for proposal in page.items]
+        now = proposals.clock()
+        pairings = [Pairing.of(proposal, now) for proposal in page.items]
         rows = [
-            (proposal, steps_for(request.user, pairing), still_to_answer(pairing))
+            (proposal, pairing.state, steps_for(request.user, pairing), still_to_answer(pairing))
             for proposal, pairing in zip(page.items, pairings, strict=True)
         ]
         return Template(
