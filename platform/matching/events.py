@@ -34,6 +34,7 @@ from matching.facts import lacking, need_facts, offer_facts, pairings_held
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
 from matching.planner import PlanProblem, prune_top_k, solve
 from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, has_evidence, score
+from matching.track_record import track_records
 from supply.models import Offer
 from supply.policy import offer_public
 
@@ -228,7 +229,8 @@ class EventService:
         held = await pairings_held(self.session, {need.township_code for need in needs})
         now = self.clock()
         need_facts_of = [need_facts(need, held) for need in needs]
-        offer_facts_of = [offer_facts(offer) for offer in offers]
+        track = await track_records(self.session, {offer.organization_id for offer in offers})
+        offer_facts_of = [offer_facts(offer, track[offer.organization_id]) for offer in offers]
         taken = await self._paired() | {(pair.need_id, pair.offer_id) for pair in event.pairs}
         pairs: list[tuple[int, int, float, dict[str, float], bool]] = []
         for i, facts in enumerate(need_facts_of):
@@ -357,7 +359,9 @@ class EventService:
                 params={"reason": declined.answer_reason},
             )
         held = await pairings_held(self.session, [need.township_code])
-        facts, candidate = need_facts(need, held), offer_facts(offer)
+        track = await track_records(self.session, [offer.organization_id])
+        facts = need_facts(need, held)
+        candidate = offer_facts(offer, track[offer.organization_id])
         if not eligible(facts, candidate):
             raise InvalidInput(
                 N_("This offer cannot serve this need: another category, or not its place.")

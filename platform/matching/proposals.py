@@ -53,6 +53,7 @@ from matching.rules import (
     state_at,
 )
 from matching.scoring import DEFAULT_WEIGHTS, Component, score
+from matching.track_record import track_records
 from supply.models import Offer, OfferLine
 
 
@@ -211,7 +212,13 @@ class ProposalService:
             )
         pairs = line_pairs(need, offer, amounts)
         held = await pairings_held(self.session, [need.township_code])
-        scored = score(need_facts(need, held), offer_facts(offer), now, self.weights)
+        track = await track_records(self.session, [offer.organization_id])
+        scored = score(
+            need_facts(need, held),
+            offer_facts(offer, track[offer.organization_id]),
+            now,
+            self.weights,
+        )
         agreed = agreed_on_proposal(proposer)
         proposal = Proposal(
             need=need,

@@ -62,6 +62,7 @@ from matching.scoring import (
     eligible,
     score,
 )
+from matching.track_record import TrackFacts, track_records
 from supply.models import Offer, OfferLine, offer_region
 from supply.policy import offer_public, owns_offer
 from supply.service import OfferNotFound
@@ -76,6 +77,7 @@ Entry = TypeVar("Entry", Need, Offer)
 OFFER_COLUMNS = (
     Offer.id,
     Offer.version,
+    Offer.organization_id,
     Offer.category,
     Offer.subcategory_code,
     Offer.tags,
@@ -224,7 +226,7 @@ def _worth_by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decima
     return {entry_id: lacking_worth(found) for entry_id, found in lines.items()}
 
 
-def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal]) -> OfferFacts:
+def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal], track: TrackFacts) -> OfferFacts:
     return OfferFacts(
         category=row.category.value,
         subcategory=row.subcategory_code,
@@ -232,6 +234,7 @@ def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal]) -> OfferFacts:
         service_codes=tuple(sorted(row.service_codes.split(","))),
         words=_remembered.of(row),
         remaining=left,
+        track=track,
     )
 
 
@@ -350,9 +353,10 @@ class SuggestionService:
         ids = [row.id for row in rows]
         left = _by_entry(await self.session.execute(_left_of(OfferLine, ids)))
         facts = need_facts(need, await pairings_held(self.session, [need.township_code]))
+        track = await track_records(self.session, {row.organization_id for row in rows})
         scored = []
         for row in rows:
-            about = _offer_facts(row, left.get(row.id, {}))
+            about = _offer_facts(row, left.get(row.id, {}), track[row.organization_id])
             if eligible(facts, about):
                 scored.append((row.id, score(facts, about, now, self.weights)))
         best = _ranked(scored, filters.min_score)
@@ -397,7 +401,8 @@ class SuggestionService:
         lines = (await self.session.execute(_left_of(NeedLine, [row.id for row in rows]))).all()
         left, worth = _by_entry(lines), _worth_by_entry(lines)
         held = await pairings_held(self.session, [row.township_code for row in rows])
-        facts = offer_facts(offer)
+        track = await track_records(self.session, [offer.organization_id])
+        facts = offer_facts(offer, track[offer.organization_id])
         scored = []
         for row in rows:
             about = _need_facts(row, left.get(row.id, {}), worth.get(row.id, {}), held)
