@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
@@ -19,6 +19,10 @@ from core.columns import MONEY, value_enum
 
 class EntryColumns:
     """Category, text, workflow state and its timestamps, the author, the edit version."""
+
+    if TYPE_CHECKING:
+        id: Mapped[UUID]
+        """Declared by each table's own base class."""
 
     category: Mapped[TopCategory] = mapped_column(value_enum(TopCategory))
     """Indexed by each table together with state and publication order."""

@@ -28,7 +28,7 @@ from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
-from core.pagination import PageRequest, provide_page_request
+from core.pagination import PageRequest, Slice, provide_page_request
 from core.redirects import safe_next
 from demand.deps import provide_needs
 from demand.models import BeneficiaryGroup, Need, Urgency
@@ -321,13 +321,14 @@ class ReviewPageController(Controller):
             identity, page_request, EntryState.PUBLISHED, Need.verified_at.is_(None)
         )
         tree = await category_tree(db_session)
+        queues: list[Slice[Any]] = [waiting_needs, waiting_offers, unverified]
         return Template(
             "catalogue/review.html",
             context={
                 "needs": waiting_needs,
                 "offers": waiting_offers,
                 "unverified": unverified,
-                "longest": max(waiting_needs, waiting_offers, unverified, key=lambda s: s.total),
+                "longest": max(queues, key=lambda queue: queue.total),
                 "review_steps": [Transition.APPROVE, Transition.RETURN],
                 "entered_by_me": {
                     n.id for n in waiting_needs.items if needs.entered_by(identity, n)

@@ -38,7 +38,7 @@ checks thousands of rows): they take the write lock only in `write_phase`, so th
 and edits are not queued behind the reading."""
 P = ParamSpec("P")
 T = TypeVar("T")
-Row = TypeVar("Row", bound=tuple[Any, ...])
+Query = TypeVar("Query", bound="Select[Any]")
 COMMITTED_REFUSALS = {401}
 """A failed sign-in (401) must still count the failure and write its audit row."""
 
@@ -175,14 +175,14 @@ async def ping(engine: AsyncEngine) -> None:
         await connection.execute(text("SELECT 1"))
 
 
-def insert_unless_present(dialect_name: str, table: Table) -> Insert:
+def insert_unless_present(dialect_name: str, table: Table | type[Any]) -> Insert:
     """``INSERT … ON CONFLICT DO NOTHING``: a singleton row that several workers may create at
     the same moment (the first wins, the others carry on)."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     return dialect.insert(table).on_conflict_do_nothing()
 
 
-def locked(statement: Select[Row], *, of: Any = None, skip_locked: bool = False) -> Select[Row]:
+def locked(statement: Query, *, of: Any = None, skip_locked: bool = False) -> Query:
     """``SELECT … FOR UPDATE``: the rows read stay ours until the transaction ends.
 
     PostgreSQL locks the rows (only ``of``'s, when eager loads join others; with

@@ -31,7 +31,7 @@ ORPHAN_AGE = timedelta(hours=1)
 SWEEP_EVERY = timedelta(hours=1)
 _ACTIONS_KEY = "core.files.actions"
 
-Action = Callable[[], None]
+Action = Callable[[], object]
 
 
 def _actions(session: AsyncSession) -> dict[str, list[Action]]:

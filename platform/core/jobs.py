@@ -73,9 +73,8 @@ class ScheduledJob(DefaultBase):
 async def defer(session: AsyncSession, name: str, at: datetime) -> None:
     """Make the job ``name`` due at ``at`` (once), in the caller's transaction: it is scheduled
     only if the change that needs it commits."""
-    table = ScheduledJob.__table__
     dialect = session.get_bind().dialect.name
-    await session.execute(insert_unless_present(dialect, table).values(name=name, due_at=at))
+    await session.execute(insert_unless_present(dialect, ScheduledJob).values(name=name, due_at=at))
     await session.execute(update(ScheduledJob).where(ScheduledJob.name == name).values(due_at=at))
 
 
@@ -106,7 +105,7 @@ class JobRunner:
             for job in self.jobs:
                 if job.every is not None:
                     await session.execute(
-                        insert_unless_present(dialect, ScheduledJob.__table__).values(
+                        insert_unless_present(dialect, ScheduledJob).values(
                             name=job.name, due_at=now
                         )
                     )

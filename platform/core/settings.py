@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -119,9 +120,17 @@ class Settings(BaseSettings):
     @classmethod
     def _proxy_networks(cls, value: object) -> tuple[str, ...]:
         """A comma-separated list of addresses or CIDR networks, each checked."""
-        items = value.split(",") if isinstance(value, str) else value
+        if isinstance(value, str):
+            items: Iterable[object] = value.split(",")
+        elif isinstance(value, Iterable):
+            items = value
+        elif value is None:
+            items = ()
+        else:
+            msg = "give addresses or networks separated by commas"
+            raise ValueError(msg)
         networks = []
-        for item in items or ():  # type: ignore[union-attr]
+        for item in items:
             text = str(item).strip()
             if not text:
                 continue

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from core.errors import N_
 from demand.models import Need
@@ -20,7 +21,7 @@ DECLINED = N_(
 
 
 def still_declined(
-    need_version: int | ColumnElement[int], offer_version: int | ColumnElement[int]
+    need_version: int | SQLCoreOperations[int], offer_version: int | SQLCoreOperations[int]
 ) -> ColumnElement[bool]:
     """Proposals declined while the entries had the versions they have now."""
     return (

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import numpy as np
@@ -53,7 +53,10 @@ def coverage(event: SigningEvent) -> dict[str, int]:
     return {county: counts.get(county, 0) for county in event.county_codes}
 
 
-def _breakdown(parts: dict[Component, float]) -> dict[str, float]:
+Entry = TypeVar("Entry", Need, Offer)
+
+
+def _breakdown(parts: Mapping[Component, float]) -> dict[str, float]:
     return {name.value: value for name, value in parts.items()}
 
 
@@ -67,9 +70,9 @@ def _caps(
     """The event's caps per county and per organization, less what kept pairs already use."""
     caps: dict[str, np.ndarray] = {}
     if event.county_cap is not None:
-        used = Counter(pair.county_code for pair in kept)
+        in_county = Counter(pair.county_code for pair in kept)
         caps["county_cap"] = np.array(
-            [max(0, event.county_cap - used[code]) for code in counties], dtype=np.int64
+            [max(0, event.county_cap - in_county[code]) for code in counties], dtype=np.int64
         )
     if event.organization_cap is not None:
         used = Counter(pair.offer.organization_id for pair in kept)
@@ -155,12 +158,12 @@ class EventService:
             raise EventNotFound(N_("No such signing event."))
         return event
 
-    async def list(self) -> list[SigningEvent]:
+    async def newest_first(self) -> list[SigningEvent]:
         return list(
             await self.session.scalars(select(SigningEvent).order_by(SigningEvent.held_on.desc()))
         )
 
-    async def _current(self, model: type[Need] | type[Offer]) -> list[Need] | list[Offer]:
+    async def _current(self, model: type[Entry]) -> list[Entry]:
         today = local_date(self.clock())
         deadline = Need.deadline if model is Need else Offer.valid_until
         public = need_public() if model is Need else offer_public()
@@ -172,7 +175,7 @@ class EventService:
         current offers."""
         scope = set(event.county_codes)
         needs = [need for need in await self._current(Need) if need.county_code in scope]
-        return needs, await self._current(Offer)  # type: ignore[return-value]
+        return needs, await self._current(Offer)
 
     async def _paired(self) -> set[tuple[UUID, UUID]]:
         """Needs and offers already in an open or accepted proposal, or declined (until an

@@ -218,7 +218,7 @@ class MatchingPageController(Controller):
         return Template(
             "matching/events.html",
             context={
-                "events": await events.list(),
+                "events": await events.newest_first(),
                 "counties": await regions.counties(),
                 "today": local_date(events.clock()),
                 "coverage": coverage,

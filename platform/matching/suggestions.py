@@ -27,8 +27,18 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, false, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from accounts.identity import Identity
 from accounts.policies import reviews, works_in_township
@@ -155,7 +165,7 @@ def _level(code: str) -> int:
     return next((digits for digits in (4, 6, 9) if not code[digits:].strip("0")), 12)
 
 
-def _within(column: ColumnElement[str], code: str) -> ColumnElement[bool]:
+def _within(column: SQLCoreOperations[str], code: str) -> ColumnElement[bool]:
     """Codes of the division itself and of every division below it (codes nest)."""
     return column.between(code, code[: _level(code)].ljust(12, "9"))
 
@@ -197,7 +207,7 @@ def _open_between(now: datetime) -> ColumnElement[bool]:
 
 def _left_of(
     lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID]
-) -> Select[tuple[UUID, LineKind, str, Decimal | None, Decimal, Decimal]]:
+) -> Select[UUID, LineKind, str, Decimal | None, Decimal, Decimal]:
     """What the entries' lines still offer or still lack, line by line, where anything is
     left, with each line's value and total (for what a need line is worth in yuan)."""
     if lines is OfferLine:
@@ -209,7 +219,7 @@ def _left_of(
     ).where(entry.in_(ids), amount > lines.committed)
 
 
-def _by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
+def _by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
     """Summed per kind and unit, as `matching.facts.remaining` and `lacking` count them."""
     found: dict[UUID, dict[LineKey, Decimal]] = defaultdict(dict)
     for entry_id, kind, unit, _value, _total, left in rows:
@@ -218,7 +228,7 @@ def _by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
     return found
 
 
-def _worth_by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
+def _worth_by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
     """What each need's lines still lack is worth in yuan, as `matching.facts` counts it."""
     lines: dict[UUID, list[tuple[str, str, Decimal | None, Decimal, Decimal]]] = defaultdict(list)
     for entry_id, kind, unit, value, total, left in rows:
@@ -226,7 +236,9 @@ def _worth_by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decima
     return {entry_id: lacking_worth(found) for entry_id, found in lines.items()}
 
 
-def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal], track: TrackFacts) -> OfferFacts:
+def _offer_facts(
+    row: Row[*tuple[Any, ...]], left: dict[LineKey, Decimal], track: TrackFacts
+) -> OfferFacts:
     return OfferFacts(
         category=row.category.value,
         subcategory=row.subcategory_code,
@@ -239,7 +251,10 @@ def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal], track: TrackFacts)
 
 
 def _need_facts(
-    row: Row[Any], left: dict[LineKey, Decimal], worth: dict[LineKey, Decimal], held: Pairings
+    row: Row[*tuple[Any, ...]],
+    left: dict[LineKey, Decimal],
+    worth: dict[LineKey, Decimal],
+    held: Pairings,
 ) -> NeedFacts:
     village = held.by_region.get(row.region_code, 0)
     return NeedFacts(

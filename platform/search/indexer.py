@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.workflow import EntryState
@@ -94,7 +94,7 @@ class Indexer:
 
     def __init__(
         self,
-        session_maker: async_sessionmaker[AsyncSession],
+        session_maker: Callable[[], AsyncSession],
         backend: SearchBackend,
         *,
         today: Callable[[], date] = calendar_today,
@@ -224,7 +224,7 @@ class Indexer:
             # Workers starting together on a fresh database all find no mark: the row is
             # created if missing (never twice), then locked, so one sweeps and the rest wait.
             await session.execute(
-                insert_unless_present(session.bind.dialect.name, ExpirySweep.__table__).values(
+                insert_unless_present(session.get_bind().dialect.name, ExpirySweep).values(
                     id=1, swept_through=NEVER_SWEPT
                 )
             )
@@ -242,9 +242,7 @@ class Indexer:
                         query = query.where(deadline >= since)
                     ids = list(await session.scalars(query))
                     if ids:
-                        await session.execute(
-                            SearchOutbox.__table__.insert(), outbox_rows(kind, ids, now)
-                        )
+                        await session.execute(insert(SearchOutbox), outbox_rows(kind, ids, now))
                     queued += len(ids)
                 mark.swept_through = today
                 await session.execute(

@@ -220,8 +220,8 @@ def create_app(
         before_send=[security_headers(production=settings.is_production)],
         csrf_config=_csrf_config(settings),
         template_config=template_config,
-        exception_handlers={  # type: ignore[arg-type]
-            **EXCEPTION_HANDLERS,
+        exception_handlers={
+            **EXCEPTION_HANDLERS,  # type: ignore[dict-item]  # Litestar types handlers by Exception, ours name their own class
             NotAuthorizedException: handle_not_authenticated,
             PermissionDenied: handle_permission_denied,
         },
