@@ -4,16 +4,16 @@ worker``."""
 from __future__ import annotations
 
 from catalogue.importing.staging import SWEEP_ABANDONED_IMPORTS
-from core.files import sweep_job
+from core.files import ContentStore, orphan_sweep_job
 from core.jobs import Job
 from core.settings import Settings
+from demand.photo_store import photo_digests
 from matching.expiry import EXPIRE_PROPOSALS
-from xiangxing.backup import UPLOADS
 
 
 def scheduled_jobs(settings: Settings) -> list[Job]:
     return [
         EXPIRE_PROPOSALS,
         SWEEP_ABANDONED_IMPORTS,
-        sweep_job("core.sweep_uploads", settings.var_dir / UPLOADS),
+        orphan_sweep_job("core.sweep_files", ContentStore.of(settings), [photo_digests]),
     ]
