@@ -6,13 +6,17 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from litestar import Litestar
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.jobs import Job, JobRunner, Outcome, ScheduledJob, defer
 from core.settings import Settings
+from tests.clients import serve
 from tests.conftest import FakeClock
 from xiangxing.setup import upgrade_database
 
@@ -171,3 +175,25 @@ async def test_the_worker_command_runs_the_due_jobs_once_and_exits(
     async with AsyncSession(scratch_engine) as session:
         outcomes = set(await session.scalars(select(ScheduledJob.last_outcome)))
     assert outcomes == {Outcome.OK}
+
+
+async def test_the_app_runs_due_jobs_in_the_background_when_asked(
+    make_app: Callable[[Settings], Litestar],
+    test_settings: Settings,
+    session: AsyncSession,
+    tmp_path: Path,
+) -> None:
+    settings = test_settings.model_copy(update={"jobs_in_app": True, "var_dir": tmp_path})
+    async with serve(make_app(settings)):
+        for _ in range(100):
+            outcomes = dict(
+                (await session.execute(select(ScheduledJob.name, ScheduledJob.last_outcome))).all()
+            )
+            if len(outcomes) == 3 and None not in outcomes.values():
+                break
+            await asyncio.sleep(0.05)
+    assert outcomes == {
+        "matching.expire_proposals": Outcome.OK,
+        "catalogue.sweep_imports": Outcome.OK,
+        "core.sweep_files": Outcome.OK,
+    }

@@ -83,6 +83,4 @@ async def sweep(session: AsyncSession, now: datetime) -> int:
     return removed
 
 
-SWEEP_ABANDONED_IMPORTS = Job(
-    "catalogue.sweep_abandoned_imports", sweep, every=timedelta(minutes=15)
-)
+SWEEP_ABANDONED_IMPORTS = Job("catalogue.sweep_imports", sweep, every=timedelta(minutes=15))
