@@ -144,7 +144,7 @@ class NeedLine(UUIDv7Base, LineColumns):
 
 class NeedPhoto(UUIDv7Base):
     """A photo of a need (the broken bridge, the children's home); the image itself is a file
-    under ``var/uploads/needs/``, this row only describes it."""
+    in the content store (``core.files``) named by ``sha256``, this row only describes it."""
 
     __tablename__ = "need_photo"
 
