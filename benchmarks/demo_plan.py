@@ -34,6 +34,7 @@ async def plan(min_score: float) -> None:
     from matching.models import SigningEvent
     from matching.repository import pairings_held
     from matching.scoring import has_evidence
+    from matching.track_record import track_records
     from xiangxing.demo import load_demo_data
     from xiangxing.setup import upgrade_database
 
@@ -50,8 +51,13 @@ async def plan(min_score: float) -> None:
         event = await events.plan(event_id, identity, Actor(None, "figures", "reviewer", None))
         pairs = event.pairs_in_plan
         held = await pairings_held(session, {pair.need.township_code for pair in pairs})
+        track = await track_records(session, {pair.offer.organization_id for pair in pairs})
         without = sum(
-            not has_evidence(need_facts(pair.need, held), offer_facts(pair.offer)) for pair in pairs
+            not has_evidence(
+                need_facts(pair.need, held),
+                offer_facts(pair.offer, track[pair.offer.organization_id]),
+            )
+            for pair in pairs
         )
         covered = {pair.county_code for pair in pairs}
         lowest = min((pair.score for pair in pairs), default=0.0)

@@ -59,7 +59,11 @@ def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.M
 def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     var_dir = tmp_path_factory.mktemp("var")
     return Settings(
-        env=Environment.TEST, database_url=TEST_DATABASE_URL, var_dir=var_dir, search_indexer=False
+        env=Environment.TEST,
+        database_url=TEST_DATABASE_URL,
+        var_dir=var_dir,
+        search_indexer=False,
+        jobs_in_app=False,
     )
 
 

@@ -53,7 +53,8 @@ class IdentityMiddleware(AbstractAuthenticationMiddleware):
     async def _from_session(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> Identity | None:
-        data = connection.scope.get("session") or {}
+        stored = connection.scope.get("session")
+        data: dict[str, Any] = stored if isinstance(stored, dict) else {}
         cookie = SessionCookie.read(data)
         if cookie is None:
             return None

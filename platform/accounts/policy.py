@@ -12,6 +12,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from accounts.identity import Identity
 from accounts.models import Organization, Role, Verification
@@ -47,14 +48,14 @@ def reviews(identity: Identity | None, category: TopCategory) -> bool:
 
 
 def reviewed(
-    identity: Identity | None, category: ColumnElement[TopCategory] | object
+    identity: Identity | None, category: SQLCoreOperations[TopCategory]
 ) -> ColumnElement[bool]:
     """SQL twin of :func:`reviews` on a category column."""
     if identity is None or Role.REVIEWER not in identity.roles:
         return false()
     if not identity.reviewer_categories:
         return true()
-    return category.in_(sorted(identity.reviewer_categories))  # type: ignore[attr-defined]
+    return category.in_(sorted(identity.reviewer_categories))
 
 
 def keeps_station_contact(identity: Identity | None, township_code: str) -> bool:

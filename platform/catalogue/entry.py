@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from catalogue.lines import LineKind
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
-from core.columns import value_enum
-
-MONEY = Numeric(14, 2)
+from core.columns import MONEY, value_enum
 
 
 class EntryColumns:
     """Category, text, workflow state and its timestamps, the author, the edit version."""
+
+    if TYPE_CHECKING:
+        id: Mapped[UUID]
+        """Declared by each table's own base class."""
 
     category: Mapped[TopCategory] = mapped_column(value_enum(TopCategory))
     """Indexed by each table together with state and publication order."""
@@ -67,6 +69,3 @@ class LineColumns:
     @property
     def amount_unit(self) -> str:
         return self.unit or self.kind.default_unit
-
-
-ZERO = Decimal("0.00")

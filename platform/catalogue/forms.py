@@ -111,7 +111,9 @@ def row_count(values: dict[str, Any]) -> int:
 async def form_choices(session: AsyncSession, values: dict[str, Any]) -> dict[str, Any]:
     """What every entry form offers to choose from."""
     codes = [code for code in values.get("service_region_codes", []) if code != WHOLE_CITY]
-    regions = await session.scalars(select(Region).where(Region.code.in_(codes))) if codes else []
+    regions = (
+        list(await session.scalars(select(Region).where(Region.code.in_(codes)))) if codes else []
+    )
     return {
         "categories": list(TopCategory),
         "tree": await category_tree(session),

@@ -23,7 +23,7 @@ async def oldest_first(
     rows = await session.scalars(
         select(model)
         .where(*conditions)
-        .order_by(waited_since, model.id)  # type: ignore[attr-defined]
+        .order_by(waited_since, model.id)
         .limit(page.page_size)
         .offset(page.offset)
     )

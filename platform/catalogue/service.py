@@ -226,7 +226,7 @@ class EntryWorkflow(ABC, Generic[E]):
     ) -> None:
         """Record the step on the entry's history and in the audit log."""
         now = self.clock()
-        entry_id: UUID = entry.id  # type: ignore[attr-defined]
+        entry_id: UUID = entry.id
         self.session.add(
             EntryEvent(
                 entry_kind=self.kind,

@@ -143,4 +143,4 @@ async def prune(session: AsyncSession, *, older_than_days: int, now: datetime) -
     result = await session.execute(
         delete(AuditEntry).where(AuditEntry.occurred_at < now - timedelta(days=older_than_days))
     )
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # a DML result has one

@@ -1,8 +1,13 @@
 """Column types shared by every domain's tables."""
 
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Enum
+from sqlalchemy import Enum, Numeric
+
+MONEY = Numeric(14, 2)
+"""Yuan, and the quantities lines are counted in, with two decimal places: never a float."""
+ZERO = Decimal("0.00")
 
 
 def value_enum(enum: type[StrEnum], length: int = 32) -> Enum:

@@ -13,7 +13,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     async_autocommit_handler_maker,
 )
-from sqlalchemy import Table, event, text
+from sqlalchemy import Select, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -38,6 +38,7 @@ checks thousands of rows): they take the write lock only in `write_phase`, so th
 and edits are not queued behind the reading."""
 P = ParamSpec("P")
 T = TypeVar("T")
+Query = TypeVar("Query", bound="Select[Any]")
 COMMITTED_REFUSALS = {401}
 """A failed sign-in (401) must still count the failure and write its audit row."""
 
@@ -174,8 +175,19 @@ async def ping(engine: AsyncEngine) -> None:
         await connection.execute(text("SELECT 1"))
 
 
-def insert_unless_present(dialect_name: str, table: Table) -> Insert:
+def insert_unless_present(dialect_name: str, table: Table | type[Any]) -> Insert:
     """``INSERT … ON CONFLICT DO NOTHING``: a singleton row that several workers may create at
     the same moment (the first wins, the others carry on)."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     return dialect.insert(table).on_conflict_do_nothing()
+
+
+def locked(statement: Query, *, of: Any = None, skip_locked: bool = False) -> Query:
+    """``SELECT … FOR UPDATE``: the rows read stay ours until the transaction ends.
+
+    PostgreSQL locks the rows (only ``of``'s, when eager loads join others; with
+    ``skip_locked`` another worker's rows are passed over). SQLite has no row locks and
+    SQLAlchemy leaves the clause out there: its one write lock, taken first by writing
+    transactions (`WRITE_INTENT`), already serializes them.
+    """
+    return statement.with_for_update(of=of, skip_locked=skip_locked)

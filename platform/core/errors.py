@@ -6,7 +6,8 @@ visitor's language; ``params`` fill their placeholders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 
@@ -29,7 +30,7 @@ class FieldProblem:
     field: str
     code: str
     message: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class DomainError(Exception):

@@ -1,33 +1,44 @@
-"""Files that belong to database rows (need photos now, agreement documents next): a file and
-its row appear and disappear together.
+"""Files that belong to database rows (need photos now, agreement documents next), stored by
+their content: a file's name is the SHA-256 of its bytes (``<root>/ab/ab12…``), the rows that
+use it keep that digest, and the same bytes stored twice are one file.
 
 A new file is written under a temporary name beside its place (``.pending-…``) and moved into
 place only after the transaction that adds its row commits; if it rolls back, the temporary file
-is removed. A file whose row is deleted is removed after the commit, never before. A crash
-between the write and the commit leaves only a temporary file, which ``sweep`` removes once it
-is older than any request can take; nothing else is ever deleted by the sweep.
+is removed, so no reader sees half a file. Since rows may share a file, deleting a row removes
+nothing; the orphan sweep (`orphan_sweep_job`) removes the files no row names any more, and the
+temporary files crashes left behind, once they are older than any request can take.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
-import shutil
+import re
 import tempfile
-import time
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import anyio
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.jobs import Job
+from core.settings import Settings
+
 PENDING_PREFIX = ".pending-"
 ORPHAN_AGE = timedelta(hours=1)
+"""Files (and temporary files) younger than this are never swept: their row may still be on
+its way to a commit."""
+SWEEP_EVERY = timedelta(hours=1)
 _ACTIONS_KEY = "core.files.actions"
+DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
-Action = Callable[[], None]
+Action = Callable[[], object]
+NamedFiles = Callable[[AsyncSession], Awaitable[Collection[str]]]
+"""The digests of the files a domain's rows name (need photos, agreement documents)."""
 
 
 def _actions(session: AsyncSession) -> dict[str, list[Action]]:
@@ -93,39 +104,59 @@ def put_after_commit(session: AsyncSession, target: Path, content: bytes) -> Non
     actions["rollback"].append(lambda: _unlink(temporary))
 
 
-def remove_after_commit(session: AsyncSession, target: Path) -> None:
-    """Remove ``target`` (and its folder once empty) when the session commits."""
+class ContentStore:
+    """Files under ``root`` named by their content's SHA-256."""
 
-    def remove() -> None:
-        _unlink(target)
-        _remove_empty(target.parent)
+    def __init__(self, root: Path) -> None:
+        self.root = root
 
-    _actions(session)["commit"].append(remove)
+    @classmethod
+    def of(cls, settings: Settings) -> ContentStore:
+        """The app's one store, under ``var/uploads/files``."""
+        return cls(settings.var_dir / "uploads" / "files")
+
+    def path(self, digest: str) -> Path:
+        if not DIGEST.fullmatch(digest):
+            msg = f"not a SHA-256 digest: {digest!r}"
+            raise ValueError(msg)
+        return self.root / digest[:2] / digest
+
+    def put_after_commit(self, session: AsyncSession, content: bytes) -> str:
+        """Store ``content`` once the session commits (`put_after_commit`); returns its digest,
+        for the row to keep. Bytes stored before are written again: the file is then fresh, and
+        no sweep takes it for an old orphan while the new row commits."""
+        digest = hashlib.sha256(content).hexdigest()
+        put_after_commit(session, self.path(digest), content)
+        return digest
+
+    def read(self, digest: str) -> bytes:
+        return self.path(digest).read_bytes()
+
+    def sweep(
+        self, named: Collection[str], now: datetime, older_than: timedelta = ORPHAN_AGE
+    ) -> int:
+        """Remove the files older than ``older_than`` that no row names, and temporary files
+        of that age; returns how many."""
+        if not self.root.exists():
+            return 0
+        limit = now.timestamp() - older_than.total_seconds()
+        removed = 0
+        for path in self.root.glob("??/*"):
+            orphan = path.name.startswith(PENDING_PREFIX) or path.name not in named
+            if orphan and path.is_file() and path.stat().st_mtime < limit:
+                _unlink(path)
+                _remove_empty(path.parent)
+                removed += 1
+        return removed
 
 
-def remove_folder_after_commit(session: AsyncSession, folder: Path) -> None:
-    """Remove a whole folder of files (their rows went with a deleted parent) on commit."""
-    _actions(session)["commit"].append(lambda: shutil.rmtree(folder, ignore_errors=True))
+def orphan_sweep_job(name: str, store: ContentStore, namers: Sequence[NamedFiles]) -> Job:
+    """A periodic job that sweeps ``store`` of the files none of ``namers``' rows name."""
 
+    async def run(session: AsyncSession, now: datetime) -> int:
+        named: set[str] = set()
+        for namer in namers:
+            named.update(await namer(session))
+        return await anyio.to_thread.run_sync(lambda: store.sweep(named, now))
 
-def sweep(root: Path, *, older_than: timedelta = ORPHAN_AGE, now: float | None = None) -> int:
-    """Remove temporary files left by crashed requests; returns how many were removed."""
-    if not root.exists():
-        return 0
-    limit = (time.time() if now is None else now) - older_than.total_seconds()
-    removed = 0
-    for path in root.rglob(f"{PENDING_PREFIX}*"):
-        if path.is_file() and path.stat().st_mtime < limit:
-            _unlink(path)
-            _remove_empty(path.parent)
-            removed += 1
-    return removed
-
-
-def sweep_on_start(root: Path) -> Callable[[], Any]:
-    """An app start-up hook that sweeps ``root``."""
-
-    def start() -> None:
-        sweep(root)
-
-    return start
+    return Job(name, run, every=SWEEP_EVERY)

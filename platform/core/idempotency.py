@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 from advanced_alchemy.base import UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
 from litestar.exceptions import HTTPException
+from litestar.handlers import HTTPRouteHandler
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from litestar.types import HTTPDisconnectEvent, HTTPRequestEvent
 from sqlalchemy import JSON, Integer, LargeBinary, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,7 +38,14 @@ from core.errors import N_, DomainError, FieldProblem, InvalidInput
 
 if TYPE_CHECKING:
     from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
-    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+    from litestar.types import (
+        ASGIApp,
+        HTTPResponseStartEvent,
+        Message,
+        Receive,
+        Scope,
+        Send,
+    )
     from sqlalchemy.ext.asyncio import AsyncSession
 
 IDEMPOTENT: dict[str, Any] = {"idempotent": True}
@@ -83,9 +92,9 @@ def _key_of(scope: Scope) -> str | None:
             return value.decode("latin-1").strip()
     query = scope.get("query_string", b"").decode("latin-1")
     for pair in query.split("&"):
-        name, _, value = pair.partition("=")
-        if name == FORM_PARAMETER:
-            return value
+        parameter, _, given = pair.partition("=")
+        if parameter == FORM_PARAMETER:
+            return given
     return None
 
 
@@ -105,7 +114,7 @@ async def prune(session: AsyncSession, now: datetime) -> None:
 class _Answer:
     """An answer as it goes out, held back until its last byte so it can be stored first."""
 
-    start: Message | None = None
+    start: HTTPResponseStartEvent | None = None
     body: list[bytes] = field(default_factory=list)
 
     @property
@@ -124,7 +133,10 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = scope.get("route_handler")
         key = _key_of(scope) if scope["type"] == "http" else None
-        if key is None or handler is None or not handler.opt.get("idempotent"):
+        if key is None or not isinstance(handler, HTTPRouteHandler):
+            await self.app(scope, receive, send)
+            return
+        if not handler.opt.get("idempotent"):
             await self.app(scope, receive, send)
             return
         if not 1 <= len(key) <= MAX_KEY_LENGTH:
@@ -207,7 +219,7 @@ def _fingerprint(scope: Scope, body: bytes) -> str:
         if name == b"content-type" and b"boundary=" in value:
             boundary = value.split(b"boundary=", 1)[1].split(b";", 1)[0].strip(b'"')
             body = body.replace(boundary, b"")
-    parts = [scope["method"].encode(), scope["path"].encode(), body]
+    parts = [str(scope.get("method", "")).encode(), scope["path"].encode(), body]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
@@ -299,11 +311,11 @@ def _replaying(body: bytes) -> Receive:
     """The body once more for the app, which reads it after us."""
     sent = False
 
-    async def receive() -> Message:
+    async def receive() -> HTTPRequestEvent | HTTPDisconnectEvent:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return HTTPDisconnectEvent(type="http.disconnect")
         sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        return HTTPRequestEvent(type="http.request", body=body, more_body=False)
 
-    return receive  # type: ignore[return-value]
+    return receive

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from sqlalchemy import Select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 
 TTL_SECONDS = 5.0
 MAX_KEYS = 2048
@@ -60,7 +60,9 @@ class PublicMemory:
 
 
 async def remembered_total(
-    session: AsyncSession, count: Select[tuple[int]], totals: RecentAnswers[int] | None
+    session: AsyncSession | async_scoped_session[AsyncSession],
+    count: Select[int],
+    totals: RecentAnswers[int] | None,
 ) -> int:
     """Run a count, or take it from the app's recent public totals when it may be remembered."""
 

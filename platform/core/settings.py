@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +90,9 @@ class Settings(BaseSettings):
     """How long an app answers a repeated search from memory; 0 asks the engine every time."""
     search_indexer: bool = True
     """Run the search indexer inside the app; off when ``xiangxing search worker`` runs apart."""
+    jobs_in_app: bool = True
+    """Run the periodic jobs (`core.jobs`) inside the app; off when ``xiangxing worker`` runs
+    them apart, and in tests, which run them by hand."""
     default_locale: str = Field(default="zh", pattern=r"^(zh|en)$")
     match_weights: dict[str, float] = Field(default_factory=dict)
     """Pairing score weights by component name, as JSON; the ones left out keep their default.
@@ -116,9 +120,17 @@ class Settings(BaseSettings):
     @classmethod
     def _proxy_networks(cls, value: object) -> tuple[str, ...]:
         """A comma-separated list of addresses or CIDR networks, each checked."""
-        items = value.split(",") if isinstance(value, str) else value
+        if isinstance(value, str):
+            items: Iterable[object] = value.split(",")
+        elif isinstance(value, Iterable):
+            items = value
+        elif value is None:
+            items = ()
+        else:
+            msg = "give addresses or networks separated by commas"
+            raise ValueError(msg)
         networks = []
-        for item in items or ():  # type: ignore[union-attr]
+        for item in items:
             text = str(item).strip()
             if not text:
                 continue

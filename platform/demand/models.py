@@ -13,9 +13,9 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Station
-from catalogue.entry import MONEY, ZERO, EntryColumns, LineColumns
+from catalogue.entry import EntryColumns, LineColumns
 from catalogue.lines import NeedProgress, need_progress
-from core.columns import value_enum
+from core.columns import MONEY, ZERO, value_enum
 from core.errors import N_
 from regions.models import Region
 
@@ -144,7 +144,7 @@ class NeedLine(UUIDv7Base, LineColumns):
 
 class NeedPhoto(UUIDv7Base):
     """A photo of a need (the broken bridge, the children's home); the image itself is a file
-    under ``var/uploads/needs/``, this row only describes it."""
+    in the content store (``core.files``) named by ``sha256``, this row only describes it."""
 
     __tablename__ = "need_photo"
 

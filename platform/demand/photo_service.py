@@ -21,6 +21,7 @@ from catalogue.service import NotYours
 from catalogue.workflow import EntryState
 from core.audit import Actor
 from core.clock import Clock
+from core.database import locked
 from core.errors import N_, FieldProblem, InvalidInput
 from demand.models import Need, NeedPhoto
 from demand.photo_store import PhotoMissing, PhotoStore
@@ -91,7 +92,7 @@ class NeedPhotoService:
         self.session.add(photo)
         await self.needs.flush()
         self.needs.history(need, "photo_added", actor, need.state)
-        self.store.write(self.session, need.id, photo.id, checked)
+        self.store.write(self.session, checked)
         return photo
 
     async def remove(self, need_id: UUID, photo_id: UUID, identity: Identity, actor: Actor) -> None:
@@ -100,7 +101,6 @@ class NeedPhotoService:
         await self.session.delete(photo)
         await self.needs.flush()
         self.needs.history(need, "photo_removed", actor, need.state)
-        self.store.delete(self.session, need.id, photo.id, photo.content_type)
 
     async def list(self, need_id: UUID, identity: Identity | None = None) -> list[NeedPhoto]:
         """The photos of a need this visitor may see (404 otherwise)."""
@@ -112,7 +112,7 @@ class NeedPhotoService:
         need = await self.needs.require(need_id, identity)
         photo = await self._photo(need.id, photo_id)
         return ServedPhoto(
-            content=self.store.read(need.id, photo.id, photo.content_type),
+            content=self.store.read(photo.sha256),
             content_type=photo.content_type,
             sha256=photo.sha256,
             public=need.state is EntryState.PUBLISHED,
@@ -135,8 +135,8 @@ class NeedPhotoService:
 
     async def _lock(self, need: Need) -> None:
         """Two uploads at once must not both pass the six-photo limit: hold the need's row
-        (``FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time and ignores it)."""
-        await self.session.execute(select(Need.id).where(Need.id == need.id).with_for_update())
+        (`core.database.locked`)."""
+        await self.session.execute(locked(select(Need.id).where(Need.id == need.id)))
 
 
 def _caption(caption: str | None) -> str:

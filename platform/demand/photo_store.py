@@ -1,6 +1,6 @@
-"""Where the photos of needs live: plain files under
-``var_dir/uploads/needs/<need id>/<photo id>.<ext>``, put in place and removed together with
-their rows (``core.files``).
+"""Where the photos of needs live: files in the app's content store (``core.files``), named by
+the digest the photo's row keeps, put in place when the row commits and swept once no row names
+them.
 
 What an upload is decides its type: its first bytes (JPEG, PNG or WebP), never its file name or
 the content type the client sent. No image library is involved; the bytes are stored as they
@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
-from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import N_, FieldProblem, InvalidInput, NotFound
-from core.files import put_after_commit, remove_after_commit, remove_folder_after_commit
+from core.files import ContentStore
 from core.settings import Settings
+from demand.models import NeedPhoto
 
 MAX_PHOTO_BYTES = 5 * 2**20
 MAX_PHOTOS_PER_NEED = 6
@@ -61,14 +61,14 @@ def sniff(content: bytes) -> str | None:
 
 
 class PhotoStore:
-    """The photo files of needs under one root folder."""
+    """The photo files of needs, in a content store."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, files: ContentStore) -> None:
+        self.files = files
 
     @classmethod
     def of(cls, settings: Settings) -> PhotoStore:
-        return cls(settings.var_dir / "uploads" / "needs")
+        return cls(ContentStore.of(settings))
 
     def check(self, content: bytes, existing: int) -> CheckedPhoto:
         """The upload if it may be added to a need that has ``existing`` photos already."""
@@ -86,30 +86,18 @@ class PhotoStore:
             sha256=hashlib.sha256(content).hexdigest(),
         )
 
-    def path(self, need_id: UUID, photo_id: UUID, content_type: str) -> Path:
-        return self.root / str(need_id) / f"{photo_id}.{EXTENSIONS[content_type]}"
+    def write(self, session: AsyncSession, photo: CheckedPhoto) -> None:
+        """The file appears when the session commits the photo's row: a failed or crashed
+        request leaves no photo file behind."""
+        self.files.put_after_commit(session, photo.content)
 
-    def write(
-        self, session: AsyncSession, need_id: UUID, photo_id: UUID, photo: CheckedPhoto
-    ) -> Path:
-        """The file appears in place when the session commits the photo's row (``core.files``):
-        a failed or crashed request leaves no photo file behind."""
-        target = self.path(need_id, photo_id, photo.content_type)
-        put_after_commit(session, target, photo.content)
-        return target
-
-    def read(self, need_id: UUID, photo_id: UUID, content_type: str) -> bytes:
+    def read(self, sha256: str) -> bytes:
         try:
-            return self.path(need_id, photo_id, content_type).read_bytes()
-        except (FileNotFoundError, KeyError):
+            return self.files.read(sha256)
+        except FileNotFoundError:
             raise PhotoMissing(N_("No such photo.")) from None
 
-    def delete(
-        self, session: AsyncSession, need_id: UUID, photo_id: UUID, content_type: str
-    ) -> None:
-        """Remove the file (and the need's folder once empty) when the row's deletion commits."""
-        remove_after_commit(session, self.path(need_id, photo_id, content_type))
 
-    def delete_all(self, session: AsyncSession, need_id: UUID) -> None:
-        """Remove every photo file of a need whose draft is deleted, once that commits."""
-        remove_folder_after_commit(session, self.root / str(need_id))
+async def photo_digests(session: AsyncSession) -> set[str]:
+    """The files the photos of needs name, for the content store's orphan sweep."""
+    return set(await session.scalars(select(NeedPhoto.sha256)))

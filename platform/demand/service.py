@@ -153,8 +153,8 @@ class NeedService(EntryWorkflow[Need]):
                     FieldProblem("deadline", "past", N_("The deadline must be in the future."))
                 ],
             )
-        township = region if region.level is RegionLevel.TOWNSHIP else region.parent_code
-        township_code = township.code if isinstance(township, Region) else township
+        township_code = region.code if region.level is RegionLevel.TOWNSHIP else region.parent_code
+        assert township_code is not None, "a village lies in a township"
         need.category = data.category
         need.subcategory_code = data.subcategory
         need.title = data.title

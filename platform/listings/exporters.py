@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -117,19 +118,19 @@ def _workbook(
     return buffer.getvalue()
 
 
-def _xlsx_cell(sheet: Any, column: Column, value: Any) -> WriteOnlyCell:
+def _xlsx_cell(sheet: Any, column: Column, value: Any) -> Cell:
     if value is None or value == "":
         return WriteOnlyCell(sheet, value=None)
     if column.cell is CellType.DATE and isinstance(value, str):
         value = date.fromisoformat(value)
     if column.cell is CellType.DATE and isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # the stub leaves out dates, which openpyxl writes
         cell.number_format = DATE_FORMAT
         return cell
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral_value() else value
     if isinstance(value, int | float | Decimal):
-        return WriteOnlyCell(sheet, value=value)
+        return WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # the stub leaves out Decimal, which openpyxl writes
     cell = WriteOnlyCell(sheet, value=str(value))
     cell.data_type = "s"  # never a formula, whatever the text starts with
     return cell

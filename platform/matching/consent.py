@@ -20,7 +20,7 @@ from accounts.policy import member_of, reviews, works_in_township
 from core.categories import TopCategory
 from demand.models import Channel, Need
 from matching.models import Proposal, ProposalState, Side
-from matching.rules import Step
+from matching.rules import Step, state_at
 from supply.models import Offer
 
 PARTIES = (Side.OFFER, Side.NEED)
@@ -44,7 +44,8 @@ class Pairing:
     expires_at: datetime | None = None
 
     @classmethod
-    def of(cls, proposal: Proposal) -> Pairing:
+    def of(cls, proposal: Proposal, now: datetime) -> Pairing:
+        """The rule's facts of a proposal as they stand at ``now`` (past its deadline: expired)."""
         agreed = set()
         if proposal.organization_agreed_at is not None:
             agreed.add(Side.OFFER)
@@ -58,7 +59,7 @@ class Pairing:
             proposed_by=proposal.proposed_by,
             proposer_id=proposal.proposed_by_id,
             agreed=frozenset(agreed),
-            state=proposal.state,
+            state=state_at(proposal.state, proposal.expires_at, now),
             expires_at=proposal.expires_at,
         )
 

@@ -4,6 +4,7 @@ or the offer is edited (its version moves on)."""
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from core.errors import N_
 from matching.models import Proposal, ProposalState
@@ -15,7 +16,7 @@ DECLINED = N_(
 
 
 def still_declined(
-    need_version: int | ColumnElement[int], offer_version: int | ColumnElement[int]
+    need_version: int | SQLCoreOperations[int], offer_version: int | SQLCoreOperations[int]
 ) -> ColumnElement[bool]:
     """Proposals declined while the entries had the versions they have now."""
     return (

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import numpy as np
@@ -35,6 +35,7 @@ from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
 from matching.planner import PlanProblem, prune_top_k, solve
 from matching.repository import decline_between, declined_pairs, pairings_held
 from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, has_evidence, score
+from matching.track_record import track_records
 from supply.models import Offer
 from supply.policy import offer_public
 
@@ -53,7 +54,10 @@ def coverage(event: SigningEvent) -> dict[str, int]:
     return {county: counts.get(county, 0) for county in event.county_codes}
 
 
-def _breakdown(parts: dict[Component, float]) -> dict[str, float]:
+Entry = TypeVar("Entry", Need, Offer)
+
+
+def _breakdown(parts: Mapping[Component, float]) -> dict[str, float]:
     return {name.value: value for name, value in parts.items()}
 
 
@@ -67,9 +71,9 @@ def _caps(
     """The event's caps per county and per organization, less what kept pairs already use."""
     caps: dict[str, np.ndarray] = {}
     if event.county_cap is not None:
-        used = Counter(pair.county_code for pair in kept)
+        in_county = Counter(pair.county_code for pair in kept)
         caps["county_cap"] = np.array(
-            [max(0, event.county_cap - used[code]) for code in counties], dtype=np.int64
+            [max(0, event.county_cap - in_county[code]) for code in counties], dtype=np.int64
         )
     if event.organization_cap is not None:
         used = Counter(pair.offer.organization_id for pair in kept)
@@ -155,12 +159,12 @@ class EventService:
             raise EventNotFound(N_("No such signing event."))
         return event
 
-    async def list(self) -> list[SigningEvent]:
+    async def newest_first(self) -> list[SigningEvent]:
         return list(
             await self.session.scalars(select(SigningEvent).order_by(SigningEvent.held_on.desc()))
         )
 
-    async def _current(self, model: type[Need] | type[Offer]) -> list[Need] | list[Offer]:
+    async def _current(self, model: type[Entry]) -> list[Entry]:
         today = local_date(self.clock())
         deadline = Need.deadline if model is Need else Offer.valid_until
         public = need_public() if model is Need else offer_public()
@@ -172,7 +176,7 @@ class EventService:
         current offers."""
         scope = set(event.county_codes)
         needs = [need for need in await self._current(Need) if need.county_code in scope]
-        return needs, await self._current(Offer)  # type: ignore[return-value]
+        return needs, await self._current(Offer)
 
     async def _paired(self) -> set[tuple[UUID, UUID]]:
         """Needs and offers already in an open or accepted proposal, or declined (until an
@@ -229,7 +233,8 @@ class EventService:
         held = await pairings_held(self.session, {need.township_code for need in needs})
         now = self.clock()
         need_facts_of = [need_facts(need, held) for need in needs]
-        offer_facts_of = [offer_facts(offer) for offer in offers]
+        track = await track_records(self.session, {offer.organization_id for offer in offers})
+        offer_facts_of = [offer_facts(offer, track[offer.organization_id]) for offer in offers]
         taken = await self._paired() | {(pair.need_id, pair.offer_id) for pair in event.pairs}
         pairs: list[tuple[int, int, float, dict[str, float], bool]] = []
         for i, facts in enumerate(need_facts_of):
@@ -358,7 +363,9 @@ class EventService:
                 params={"reason": declined.answer_reason},
             )
         held = await pairings_held(self.session, [need.township_code])
-        facts, candidate = need_facts(need, held), offer_facts(offer)
+        track = await track_records(self.session, [offer.organization_id])
+        facts = need_facts(need, held)
+        candidate = offer_facts(offer, track[offer.organization_id])
         if not eligible(facts, candidate):
             raise InvalidInput(
                 N_("This offer cannot serve this need: another category, or not its place.")

@@ -17,6 +17,7 @@ from matching.funds_cover import total_worth, worth_of
 from matching.models import ProposalState
 from matching.relations import offer_subcategories_for
 from matching.scoring import LineKey, NeedFacts, OfferFacts
+from matching.track_record import TrackFacts
 from search.analysis import words
 from supply.models import Offer, OfferLine
 
@@ -97,9 +98,9 @@ def need_facts(need: Need, held: Pairings) -> NeedFacts:
     )
 
 
-def offer_facts(offer: Offer) -> OfferFacts:
-    """Track record counts arrive with the agreements; until then every organization has the
-    prior's neutral 0.5."""
+def offer_facts(offer: Offer, track: TrackFacts) -> OfferFacts:
+    """``track``: the organization's record, from `matching.track_record.track_records`
+    (fetched once for a whole batch of offers)."""
     return OfferFacts(
         category=offer.category.value,
         subcategory=offer.subcategory_code,
@@ -107,4 +108,5 @@ def offer_facts(offer: Offer) -> OfferFacts:
         service_codes=tuple(region.code for region in offer.service_regions),
         words=entry_words(offer.title, offer.description),
         remaining=remaining(offer),
+        track=track,
     )

@@ -24,8 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.entry import MONEY
-from core.columns import value_enum
+from core.columns import MONEY, value_enum
 from core.errors import N_
 from demand.models import Need, NeedLine
 from supply.models import Offer, OfferLine

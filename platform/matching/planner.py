@@ -213,6 +213,8 @@ class _Network:
                 ).astype(np.int64),
             )
         scores = np.rint(problem.pair_score * SCORE_SCALE).astype(np.int64)
+        wanted = problem.pair_wanted
+        assert wanted is not None, "validation fills it in"
         return cls(
             tails=np.concatenate(
                 [offer_tails, offer_nodes[problem.pair_offer], need_nodes, group_arcs[0]]
@@ -232,7 +234,7 @@ class _Network:
                 [
                     np.zeros(offers, dtype=np.int64),
                     # below the threshold: a cost, lower for a better pair, never a gain
-                    np.where(problem.pair_wanted, -scores, 1 + SCORE_SCALE - scores),
+                    np.where(wanted, -scores, 1 + SCORE_SCALE - scores),
                     np.zeros(needs + len(group_arcs[0]), dtype=np.int64),
                 ]
             ),

@@ -79,7 +79,7 @@ def proposal_read(proposal: Proposal, pairing: Pairing, steps: list[Step]) -> Pr
         offer_id=proposal.offer_id,
         offer_title=proposal.offer.title,
         organization_id=proposal.organization_id,
-        state=proposal.state,
+        state=pairing.state,
         proposed_by=proposal.proposed_by,
         message=proposal.message,
         answer_reason=proposal.answer_reason,

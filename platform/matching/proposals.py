@@ -13,10 +13,11 @@ audited in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
@@ -25,6 +26,7 @@ from accounts.policy import reviewed
 from catalogue.workflow import EntryState, shown_state
 from core.audit import Actor, record
 from core.clock import Clock, local_date
+from core.database import locked
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from core.pagination import PageRequest, Slice
 from demand.models import Need
@@ -44,8 +46,15 @@ from matching.facts import need_facts, offer_facts
 from matching.models import Proposal, ProposalLine, ProposalState, Side
 from matching.relations import offer_subcategories_for
 from matching.repository import commit_amounts, decline_between, pairings_held
-from matching.rules import ANSWER_WITHIN, OPEN_PROPOSALS_PER_ORGANIZATION, Step, require_open
+from matching.rules import (
+    ANSWER_WITHIN,
+    OPEN_PROPOSALS_PER_ORGANIZATION,
+    Step,
+    require_open,
+    state_at,
+)
 from matching.scoring import DEFAULT_WEIGHTS, Component, score
+from matching.track_record import track_records
 from supply.models import Offer
 
 
@@ -78,6 +87,16 @@ def _agreement(sides: frozenset[Side] | set[Side], user_id: UUID, now: object) -
     return columns
 
 
+def _in_state(state: ProposalState, now: datetime) -> ColumnElement[bool]:
+    """Proposals in ``state`` as it stands at ``now`` (`matching.rules.state_at`)."""
+    past_deadline = (Proposal.state == ProposalState.PROPOSED) & (Proposal.expires_at < now)
+    if state is ProposalState.PROPOSED:
+        return (Proposal.state == state) & ~past_deadline
+    if state is ProposalState.EXPIRED:
+        return (Proposal.state == state) | past_deadline
+    return Proposal.state == state
+
+
 class ProposalService:
     def __init__(
         self,
@@ -88,41 +107,6 @@ class ProposalService:
         self.session = session
         self.clock = clock
         self.weights = weights
-
-    def _locked(self, statement: Select, of: type) -> Select:  # type: ignore[type-arg]
-        """Row locks on ``of``'s rows (not on eagerly joined ones) where the database has them
-        (PostgreSQL); SQLite serializes writes."""
-        if self.session.bind.dialect.name == "postgresql":
-            return statement.with_for_update(of=of)
-        return statement
-
-    async def expire_due(self) -> int:
-        """Proposals unanswered past their 14 days become expired (run before every read)."""
-        now = self.clock()
-        due = list(
-            await self.session.scalars(
-                select(Proposal.id).where(
-                    Proposal.state == ProposalState.PROPOSED, Proposal.expires_at < now
-                )
-            )
-        )
-        if due:
-            await self.session.execute(
-                update(Proposal)
-                .where(Proposal.id.in_(due), Proposal.state == ProposalState.PROPOSED)
-                .values(state=ProposalState.EXPIRED, answered_at=now)
-                .execution_options(synchronize_session="fetch")
-            )
-            for proposal_id in due:
-                record(
-                    self.session,
-                    actor=Actor(user_id=None, username="system", role="system", ip=None),
-                    action="proposal.expired",
-                    object_type="proposal",
-                    object_id=proposal_id,
-                    at=now,
-                )
-        return len(due)
 
     async def open_count(self, organization_id: UUID) -> int:
         return (
@@ -179,7 +163,7 @@ class ProposalService:
         message: str = "",
         event_id: UUID | None = None,
     ) -> Proposal:
-        await self.expire_due()
+        now = self.clock()
         need, offer = await self._entries(need_id, offer_id)
         proposer = proposing_side(identity, pairing_for(need, offer, identity.user_id))
         if proposer is None:
@@ -199,7 +183,10 @@ class ProposalService:
             select(Proposal.id).where(
                 Proposal.need_id == need.id,
                 Proposal.offer_id == offer.id,
-                Proposal.state.in_((ProposalState.PROPOSED, ProposalState.ACCEPTED)),
+                or_(
+                    Proposal.state == ProposalState.ACCEPTED,
+                    (Proposal.state == ProposalState.PROPOSED) & (Proposal.expires_at >= now),
+                ),
             )
         )
         if already is not None:
@@ -207,9 +194,9 @@ class ProposalService:
                 N_("This need and this offer already have an open or accepted proposal.")
             )
         await self.session.scalar(
-            self._locked(
+            locked(
                 select(Organization.id).where(Organization.id == offer.organization_id),
-                Organization,
+                of=Organization,
             )
         )
         if await self.open_count(offer.organization_id) >= OPEN_PROPOSALS_PER_ORGANIZATION:
@@ -222,8 +209,13 @@ class ProposalService:
             )
         pairs = line_pairs(need, offer, amounts)
         held = await pairings_held(self.session, [need.township_code])
-        now = self.clock()
-        scored = score(need_facts(need, held), offer_facts(offer), now, self.weights)
+        track = await track_records(self.session, [offer.organization_id])
+        scored = score(
+            need_facts(need, held),
+            offer_facts(offer, track[offer.organization_id]),
+            now,
+            self.weights,
+        )
         agreed = agreed_on_proposal(proposer)
         proposal = Proposal(
             need=need,
@@ -269,9 +261,8 @@ class ProposalService:
         return proposal
 
     async def get(self, proposal_id: UUID) -> Proposal:
-        await self.expire_due()
         proposal = await self.session.scalar(
-            self._locked(select(Proposal).where(Proposal.id == proposal_id), Proposal)
+            locked(select(Proposal).where(Proposal.id == proposal_id), of=Proposal)
         )
         if proposal is None:
             raise ProposalNotFound(NO_SUCH_PROPOSAL)
@@ -286,9 +277,10 @@ class ProposalService:
         *,
         reason: str = "",
     ) -> Proposal:
+        now = self.clock()
         proposal = await self.get(proposal_id)
-        require_open(proposal.state)
-        pairing = Pairing.of(proposal)
+        require_open(state_at(proposal.state, proposal.expires_at, now))
+        pairing = Pairing.of(proposal, now)
         if not may_take(step, identity, pairing):
             raise PermissionDenied(
                 N_(
@@ -303,7 +295,6 @@ class ProposalService:
                 problems=[FieldProblem("reason", "required", N_("Give a reason."))],
             )
         before = proposal.state
-        now = self.clock()
         if step is Step.ACCEPT:
             agreeing = answers_for(identity, pairing) & set(still_to_answer(pairing))
             for name, value in _agreement(agreeing, identity.user_id, now).items():
@@ -359,7 +350,6 @@ class ProposalService:
         event_id: UUID | None = None,
     ) -> Slice[Proposal]:
         """The proposals the identity is a party to; reviewers see those of their categories."""
-        await self.expire_due()
         visible: list[ColumnElement[bool]] = [reviewed(identity, Need.category)]
         if identity.has(Role.STATION_WORKER) and identity.township_code is not None:
             visible.append(Need.township_code == identity.township_code)
@@ -367,7 +357,7 @@ class ProposalService:
             visible.append(Proposal.organization_id == identity.organization_id)
         query = select(Proposal).join(Need, Proposal.need_id == Need.id).where(or_(*visible))
         if state is not None:
-            query = query.where(Proposal.state == state)
+            query = query.where(_in_state(state, self.clock()))
         if event_id is not None:
             query = query.where(Proposal.event_id == event_id)
         total = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, false, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from accounts.identity import Identity
 from catalogue.lines import LineKind
@@ -95,7 +96,7 @@ def _level(code: str) -> int:
     return next((digits for digits in (4, 6, 9) if not code[digits:].strip("0")), 12)
 
 
-def within(column: ColumnElement[str], code: str) -> ColumnElement[bool]:
+def within(column: SQLCoreOperations[str], code: str) -> ColumnElement[bool]:
     """Codes of the division itself and of every division below it (codes nest)."""
     return column.between(code, code[: _level(code)].ljust(12, "9"))
 
@@ -137,7 +138,7 @@ def open_between(now: datetime) -> ColumnElement[bool]:
 
 def lines_left(
     lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID]
-) -> Select[tuple[UUID, LineKind, str, Decimal | None, Decimal, Decimal]]:
+) -> Select[UUID, LineKind, str, Decimal | None, Decimal, Decimal]:
     """What the entries' lines still offer or still lack, line by line, where anything is
     left, with each line's value and total (for what a need line is worth in yuan)."""
     if lines is OfferLine:

@@ -8,7 +8,7 @@ agreement holds it. Who may take a step is `matching.consent`'s rule.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from core.errors import N_, Conflict, Labels
@@ -50,3 +50,11 @@ def require_open(state: ProposalState) -> None:
             N_("This proposal is already %(state)s; it cannot change any more."),
             params={"state": Labels([state.label])},
         )
+
+
+def state_at(state: ProposalState, expires_at: datetime, now: datetime) -> ProposalState:
+    """The state as it stands at ``now``: a proposal unanswered past its deadline is expired,
+    whether or not the expiry job (`matching.expiry`) has written it down yet."""
+    if state is ProposalState.PROPOSED and expires_at < now:
+        return ProposalState.EXPIRED
+    return state

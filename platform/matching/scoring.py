@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from matching.funds_cover import FUNDS_KEY
+from matching.track_record import NEWCOMER, TrackFacts
 
 LineKey = tuple[str, str]
 """A line's kind and unit: amounts compare within the same kind and unit, or as yuan of funds
@@ -98,10 +99,8 @@ class OfferFacts:
     words: frozenset[str]
     remaining: Mapping[LineKey, Decimal]
     """Per line: offered minus committed."""
-    completed_agreements: int = 0
-    agreements: int = 0
-    reports_on_time: int = 0
-    reports_due: int = 0
+    track: TrackFacts = NEWCOMER
+    """The organization's record with earlier agreements (`matching.track_record`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +185,9 @@ def urgency(need: NeedFacts, now: datetime) -> float:
 
 def track_record(offer: OfferFacts) -> float:
     """Completed agreements and reports filed on time, over what was undertaken, with a prior."""
-    successes = offer.completed_agreements + offer.reports_on_time
-    trials = offer.agreements + offer.reports_due
+    track = offer.track
+    successes = track.completed_agreements + track.reports_on_time
+    trials = track.agreements + track.reports_due
     return (successes + PRIOR_SUCCESSES) / (trials + PRIOR_TRIALS)
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -118,6 +119,7 @@ def signing_workbook(event: SigningEvent, rows: list[SigningRow], locale: str) -
     """One sheet, one row per pair, headed by the event's name, date and place."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet), "a new workbook opens on a worksheet"
     sheet.title = translate(locale, N_("Signing list"))[:31]
     sheet.append([f"{event.name} · {event.held_on.isoformat()} · {event.place}".rstrip(" ·")])
     sheet["A1"].font = Font(bold=True, size=14)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sys
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -68,6 +68,7 @@ from matching.scoring import (
     eligible,
     score,
 )
+from matching.track_record import TrackFacts, track_records
 from supply.models import Offer, OfferLine, offer_region
 from supply.policy import offer_public, owns_offer
 from supply.service import OfferNotFound
@@ -82,6 +83,7 @@ Entry = TypeVar("Entry", Need, Offer)
 OFFER_COLUMNS = (
     Offer.id,
     Offer.version,
+    Offer.organization_id,
     Offer.category,
     Offer.subcategory_code,
     Offer.tags,
@@ -154,7 +156,7 @@ class Suggestions(Generic[Entry]):
     """Candidates that passed every filter."""
 
 
-def _by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
+def _by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
     """Summed per kind and unit, as `matching.facts.remaining` and `lacking` count them."""
     found: dict[UUID, dict[LineKey, Decimal]] = defaultdict(dict)
     for entry_id, kind, unit, _value, _total, left in rows:
@@ -163,7 +165,7 @@ def _by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
     return found
 
 
-def _worth_by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
+def _worth_by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
     """What each need's lines still lack is worth in yuan, as `matching.facts` counts it."""
     lines: dict[UUID, list[tuple[str, str, Decimal | None, Decimal, Decimal]]] = defaultdict(list)
     for entry_id, kind, unit, value, total, left in rows:
@@ -171,7 +173,9 @@ def _worth_by_entry(rows: Iterable[Row[Any]]) -> dict[UUID, dict[LineKey, Decima
     return {entry_id: lacking_worth(found) for entry_id, found in lines.items()}
 
 
-def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal]) -> OfferFacts:
+def _offer_facts(
+    row: Row[*tuple[Any, ...]], left: dict[LineKey, Decimal], track: TrackFacts
+) -> OfferFacts:
     return OfferFacts(
         category=row.category.value,
         subcategory=row.subcategory_code,
@@ -179,11 +183,15 @@ def _offer_facts(row: Row[Any], left: dict[LineKey, Decimal]) -> OfferFacts:
         service_codes=tuple(sorted(row.service_codes.split(","))),
         words=_remembered.of(row),
         remaining=left,
+        track=track,
     )
 
 
 def _need_facts(
-    row: Row[Any], left: dict[LineKey, Decimal], worth: dict[LineKey, Decimal], held: Pairings
+    row: Row[*tuple[Any, ...]],
+    left: dict[LineKey, Decimal],
+    worth: dict[LineKey, Decimal],
+    held: Pairings,
 ) -> NeedFacts:
     village = held.by_region.get(row.region_code, 0)
     return NeedFacts(
@@ -297,9 +305,10 @@ class SuggestionService:
         ids = [row.id for row in rows]
         left = _by_entry(await self.session.execute(lines_left(OfferLine, ids)))
         facts = need_facts(need, await pairings_held(self.session, [need.township_code]))
+        track = await track_records(self.session, {row.organization_id for row in rows})
         scored = []
         for row in rows:
-            about = _offer_facts(row, left.get(row.id, {}))
+            about = _offer_facts(row, left.get(row.id, {}), track[row.organization_id])
             if eligible(facts, about):
                 scored.append((row.id, score(facts, about, now, self.weights)))
         best = _ranked(scored, filters.min_score)
@@ -344,7 +353,8 @@ class SuggestionService:
         lines = (await self.session.execute(lines_left(NeedLine, [row.id for row in rows]))).all()
         left, worth = _by_entry(lines), _worth_by_entry(lines)
         held = await pairings_held(self.session, [row.township_code for row in rows])
-        facts = offer_facts(offer)
+        track = await track_records(self.session, [offer.organization_id])
+        facts = offer_facts(offer, track[offer.organization_id])
         scored = []
         for row in rows:
             about = _need_facts(row, left.get(row.id, {}), worth.get(row.id, {}), held)

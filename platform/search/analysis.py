@@ -234,7 +234,10 @@ def _pinyin_words(text: str) -> tuple[list[tuple[int, int]], dict[int, str]]:
         for word, start, end in _segmenter().tokenize(text, "default", True)
         if _HAN_RUN.fullmatch(word)
     ]
-    syllables = lazy_pinyin([text[start:end] for start, end in spans], errors=list)
+    syllables = lazy_pinyin(
+        [text[start:end] for start, end in spans],
+        errors=list,  # type: ignore[arg-type]  # pypinyin's stub omits callables returning lists, which it supports
+    )
     offsets = [offset for start, end in spans for offset in range(start, end)]
     return spans, dict(zip(offsets, syllables, strict=True))
 

@@ -112,7 +112,7 @@ async def search_database(session: AsyncSession, query: SearchQuery, today: date
             statement.order_by(*_order(model, query.sort)).limit(offset + query.page_size)
         )
         found += rows.unique()
-    found.sort(key=lambda entry: entry.published_at, reverse=True)
+    found.sort(key=lambda entry: entry.published_at or entry.created_at, reverse=True)
     if query.sort is Sort.DEADLINE:
         found.sort(key=lambda entry: entry.deadline)
     page = found[offset : offset + query.page_size]

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.workflow import EntryState
 from core.clock import Clock, local_date, utc_now
-from core.database import insert_unless_present, write_intent, writing
+from core.database import insert_unless_present, locked, write_intent, writing
 from core.outage import OutageLog, backoff_seconds
 from demand.models import Need
 from search.backend import SearchBackend
@@ -94,7 +94,7 @@ class Indexer:
 
     def __init__(
         self,
-        session_maker: async_sessionmaker[AsyncSession],
+        session_maker: Callable[[], AsyncSession],
         backend: SearchBackend,
         *,
         today: Callable[[], date] = calendar_today,
@@ -119,7 +119,7 @@ class Indexer:
         now = self.clock()
         token = str(uuid.uuid4())
         async with self.session_maker() as session:
-            candidates = (
+            candidates = locked(
                 select(SearchOutbox.id)
                 .where(
                     SearchOutbox.processed_at.is_(None),
@@ -127,10 +127,9 @@ class Indexer:
                     or_(SearchOutbox.claimed_until.is_(None), SearchOutbox.claimed_until < now),
                 )
                 .order_by(SearchOutbox.id)
-                .limit(self.batch_size)
+                .limit(self.batch_size),
+                skip_locked=True,
             )
-            if session.bind.dialect.name == "postgresql":
-                candidates = candidates.with_for_update(skip_locked=True)
             rows = (
                 await session.execute(
                     update(SearchOutbox)
@@ -222,18 +221,14 @@ class Indexer:
             return 0
         queued = 0
         async with self.session_maker() as session:
-            dialect = session.bind.dialect.name
             # Workers starting together on a fresh database all find no mark: the row is
             # created if missing (never twice), then locked, so one sweeps and the rest wait.
             await session.execute(
-                insert_unless_present(dialect, ExpirySweep.__table__).values(
+                insert_unless_present(session.get_bind().dialect.name, ExpirySweep).values(
                     id=1, swept_through=NEVER_SWEPT
                 )
             )
-            mark_query = select(ExpirySweep).where(ExpirySweep.id == 1)
-            if dialect == "postgresql":
-                mark_query = mark_query.with_for_update()
-            mark = await session.scalar(mark_query)
+            mark = await session.scalar(locked(select(ExpirySweep).where(ExpirySweep.id == 1)))
             if mark is not None and mark.swept_through < today:
                 since = None if mark.swept_through == NEVER_SWEPT else mark.swept_through
                 for kind, model, deadline in (
@@ -247,9 +242,7 @@ class Indexer:
                         query = query.where(deadline >= since)
                     ids = list(await session.scalars(query))
                     if ids:
-                        await session.execute(
-                            SearchOutbox.__table__.insert(), outbox_rows(kind, ids, now)
-                        )
+                        await session.execute(insert(SearchOutbox), outbox_rows(kind, ids, now))
                     queued += len(ids)
                 mark.swept_through = today
                 await session.execute(

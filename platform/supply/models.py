@@ -11,8 +11,9 @@ from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Organization
-from catalogue.entry import MONEY, ZERO, EntryColumns, LineColumns
+from catalogue.entry import EntryColumns, LineColumns
 from catalogue.lines import still_offered
+from core.columns import MONEY, ZERO
 from regions.models import Region
 
 offer_region = Table(

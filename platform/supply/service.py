@@ -62,7 +62,10 @@ class OfferService(EntryWorkflow[Offer]):
         elif Role.MEMBER not in identity.roles or identity.organization_id is None:
             raise NotYours(N_("Only members of a social organization publish offers."))
         else:
-            organization = await self.session.get(Organization, identity.organization_id)
+            found = await self.session.get(Organization, identity.organization_id)
+            if found is None:
+                raise NotYours(N_("Only members of a social organization publish offers."))
+            organization = found
         await self.subcategory(data.subcategory, data.category.value)
         offer = Offer(
             id=uuid7(),

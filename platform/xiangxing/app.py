@@ -41,9 +41,9 @@ from core.access import PUBLIC, enforce_access
 from core.clock import Clock, utc_now
 from core.database import WriteIntentMiddleware, build_db_config
 from core.errors import PermissionDenied
-from core.files import sweep_on_start
 from core.http_errors import EXCEPTION_HANDLERS
 from core.idempotency import IdempotencyMiddleware
+from core.jobs import JobRunner
 from core.paths import STATIC_DIR
 from core.recent import PublicMemory, RecentAnswers
 from core.security_headers import security_headers
@@ -54,7 +54,6 @@ from demand.api.photos import NeedPhotoApiController
 from demand.pages.needs import MyNeedsController
 from demand.pages.photos import NeedMediaController, NeedPhotoPageController
 from listings.api import TransferApiController
-from listings.importing import staging as import_batches
 from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
 from listings.pages.review import ReviewPageController
@@ -75,6 +74,7 @@ from xiangxing import __doc__ as _package_doc
 from xiangxing.api_docs import LocalSwaggerRenderPlugin
 from xiangxing.health import HealthController
 from xiangxing.home import HomeController
+from xiangxing.jobs import scheduled_jobs
 from xiangxing.language import LanguageController
 
 SESSION_COOKIE = "xx_session"
@@ -82,7 +82,6 @@ SESSION_MAX_AGE_SECONDS = 12 * 3600
 STATIC_MAX_AGE_SECONDS = 24 * 3600
 
 CSRF_COOKIE = "xx_csrf"
-UPLOADS = "uploads"
 UNAUTHENTICATED_PATHS = ["^/static/", "^/health"]
 
 ROUTE_HANDLERS = [
@@ -181,6 +180,7 @@ def create_app(
     public_memory = PublicMemory(searches=RecentAnswers(ttl=settings.search_memory_seconds))
     search = SearchRuntime(settings, db_config, clock)
     template_config = build_template_config()
+    jobs = JobRunner(db_config.create_session_maker(), scheduled_jobs(settings), clock)
     return Litestar(
         route_handlers=[
             *ROUTE_HANDLERS,
@@ -195,12 +195,8 @@ def create_app(
         ],
         guards=[enforce_access],
         before_request=send_to_password_page,
-        on_startup=[
-            search.start,
-            sweep_on_start(settings.var_dir / UPLOADS),
-            import_batches.sweep_on_start(db_config.get_engine, clock),
-        ],
-        on_shutdown=[search.stop],
+        on_startup=[search.start, *([jobs.start] if settings.jobs_in_app else [])],
+        on_shutdown=[search.stop, jobs.stop],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "clock": Provide(lambda: clock, sync_to_thread=False),
@@ -223,8 +219,8 @@ def create_app(
         before_send=[security_headers(production=settings.is_production)],
         csrf_config=_csrf_config(settings),
         template_config=template_config,
-        exception_handlers={  # type: ignore[arg-type]
-            **EXCEPTION_HANDLERS,
+        exception_handlers={
+            **EXCEPTION_HANDLERS,  # type: ignore[dict-item]  # Litestar types handlers by Exception, ours name their own class
             NotAuthorizedException: handle_not_authenticated,
             PermissionDenied: handle_permission_denied,
         },

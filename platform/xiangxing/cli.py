@@ -32,6 +32,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "station": ("xiangxing.cli_admin:station", "Township social-work stations: open, list."),
     "stations": ("xiangxing.cli_admin:stations_group", "Open many stations from a file."),
     "org": ("xiangxing.cli_admin:org_group", "Social organizations: create."),
+    "worker": ("xiangxing.cli_worker:worker", "Run the periodic and deferred jobs."),
 }
 """Command name → (``module:attribute``, the one-line help shown before it is loaded)."""
 

@@ -82,11 +82,10 @@ async def load_demo_catalogue(session: AsyncSession, now: datetime) -> dict[str,
     needs = [_need(item, places, now, rng) for item in content["needs"]]
     session.add_all([*offers, *needs])
     await session.flush()
-    for entry, kind in [
-        *((o, EntryKind.OFFER) for o in offers),
-        *((n, EntryKind.NEED) for n in needs),
-    ]:
-        session.add_all(_history(entry, kind))
+    for offer in offers:
+        session.add_all(_history(offer, EntryKind.OFFER))
+    for need in needs:
+        session.add_all(_history(need, EntryKind.NEED))
     await session.flush()
     return {"organizations": len(organizations), "offers": len(offers), "needs": len(needs)}
 
@@ -141,12 +140,15 @@ def _timestamps(entry: Offer | Need, state: EntryState, now: datetime, rng: rand
     created = now - timedelta(days=rng.randint(20, 160), hours=rng.randint(0, 23))
     entry.created_at = created
     entry.state = state
-    if state is not EntryState.DRAFT:
-        entry.submitted_at = created + timedelta(days=rng.randint(0, 3))
+    if state is EntryState.DRAFT:
+        return
+    submitted = created + timedelta(days=rng.randint(0, 3))
+    entry.submitted_at = submitted
     if state in (EntryState.PUBLISHED, EntryState.CLOSED, EntryState.WITHDRAWN):
-        entry.published_at = entry.submitted_at + timedelta(days=rng.randint(1, 5))  # type: ignore[operator]
-    if state in (EntryState.CLOSED, EntryState.WITHDRAWN):
-        entry.closed_at = entry.published_at + timedelta(days=rng.randint(5, 30))  # type: ignore[operator]
+        published = submitted + timedelta(days=rng.randint(1, 5))
+        entry.published_at = published
+        if state in (EntryState.CLOSED, EntryState.WITHDRAWN):
+            entry.closed_at = published + timedelta(days=rng.randint(5, 30))
 
 
 def _offer(
@@ -223,8 +225,9 @@ def _need(item: dict[str, Any], places: _Places, now: datetime, rng: random.Rand
     )
     state = EntryState(item["state"])
     _timestamps(need, state, now, rng)
-    if state is EntryState.PUBLISHED and item.get("verified"):
-        need.verified_at = need.published_at + timedelta(days=rng.randint(1, 10))  # type: ignore[operator]
+    published = need.published_at
+    if state is EntryState.PUBLISHED and item.get("verified") and published is not None:
+        need.verified_at = published + timedelta(days=rng.randint(1, 10))
     return need
 
 

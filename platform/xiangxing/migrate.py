@@ -75,6 +75,7 @@ async def _migrate(engine: AsyncEngine, step: Callable[[Connection], None]) -> N
 
 async def _set_sqlite_foreign_keys(connection: AsyncConnection, *, enabled: bool) -> None:
     raw = await connection.get_raw_connection()
+    assert raw.driver_connection is not None, "an open connection has its driver's"
     await raw.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
 
 

@@ -7,6 +7,7 @@ from accounts.models import ApiToken, Department, LoginSession, Organization, St
 from catalogue.models import Category, EntryEvent
 from core.audit import AuditEntry
 from core.idempotency import IdempotencyKey
+from core.jobs import ScheduledJob
 from demand.models import Need, NeedLine, NeedPhoto
 from matching.models import Notice, PlanPair, Proposal, ProposalLine, SigningEvent
 from regions.models import Region
@@ -36,6 +37,7 @@ __all__ = [
     "Proposal",
     "ProposalLine",
     "Region",
+    "ScheduledJob",
     "SearchOutbox",
     "SigningEvent",
     "Station",

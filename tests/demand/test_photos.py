@@ -4,10 +4,10 @@ image is refused and leaves nothing behind."""
 
 from __future__ import annotations
 
+import hashlib
 import struct
 import zlib
-from datetime import timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from httpx import AsyncClient, Response
@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
 from catalogue.models import EntryEvent
+from core.files import ORPHAN_AGE, ContentStore
 from core.settings import Settings
 from demand.models import NeedPhoto
+from demand.photo_store import photo_digests
 from tests.conftest import FakeClock
 from tests.factories import PASSWORD, YILE_TOWNSHIP, csrf_token, make_station, make_user, sign_in
 
@@ -49,6 +51,7 @@ def tiny_png() -> bytes:
 
 
 PNG = tiny_png()
+PNG_DIGEST = hashlib.sha256(PNG).hexdigest()
 
 
 async def _bearer(client: AsyncClient, username: str) -> dict[str, str]:
@@ -121,13 +124,16 @@ async def _upload(
     )
 
 
-def _folder(settings: Settings, need_id: str | UUID) -> Path:
-    return settings.var_dir / "uploads" / "needs" / str(need_id)
+def _stored_files(settings: Settings) -> list[str]:
+    """The names of the files in the app's content store (their digests)."""
+    root = ContentStore.of(settings).root
+    return sorted(path.name for path in root.glob("??/*")) if root.exists() else []
 
 
-def _stored_files(settings: Settings, need_id: str | UUID) -> list[Path]:
-    folder = _folder(settings, need_id)
-    return sorted(folder.iterdir()) if folder.exists() else []
+async def _sweep_orphans(session: AsyncSession, settings: Settings) -> int:
+    """The orphan sweep as it runs once the files are old enough."""
+    later = datetime.now(UTC) + ORPHAN_AGE + timedelta(minutes=1)
+    return ContentStore.of(settings).sweep(await photo_digests(session), later)
 
 
 async def _photo_count(session: AsyncSession) -> int:
@@ -146,9 +152,7 @@ async def test_the_owner_adds_a_photo_that_is_public_once_the_need_is_published(
     assert photo["content_type"] == "image/png"
     assert photo["byte_size"] == len(PNG) == 67
     assert photo["url"] == f"/media/needs/{need_id}/{photo['id']}"
-    assert [path.name for path in _stored_files(app.state.settings, need_id)] == [
-        f"{photo['id']}.png"
-    ]
+    assert _stored_files(app.state.settings) == [PNG_DIGEST], "named by its content"
 
     assert (await client.get(photo["url"])).status_code == 404, "a draft's photo is not public"
     assert (await client.get(f"/api/v1/needs/{need_id}/photos")).status_code == 404
@@ -230,8 +234,10 @@ async def test_the_edit_page_uploads_shows_and_deletes_photos(
     )
     assert deleted.status_code in (302, 303)
     assert await _photo_count(session) == 0
-    assert _stored_files(app.state.settings, need_id) == []
     assert (await client.get(url)).status_code == 404
+    assert _stored_files(app.state.settings) == [PNG_DIGEST], "until the orphan sweep"
+    assert await _sweep_orphans(session, app.state.settings) == 1
+    assert _stored_files(app.state.settings) == []
 
 
 async def test_a_text_file_named_jpg_is_refused_and_nothing_is_stored(
@@ -247,7 +253,7 @@ async def test_a_text_file_named_jpg_is_refused_and_nothing_is_stored(
         ("photo", "not_an_image")
     ]
     assert await _photo_count(session) == 0
-    assert _stored_files(app.state.settings, need_id) == []
+    assert _stored_files(app.state.settings) == []
 
 
 async def test_a_photo_larger_than_5_mb_is_refused(
@@ -260,7 +266,7 @@ async def test_a_photo_larger_than_5_mb_is_refused(
     assert refused.status_code == 400, refused.text[:300]
     assert [e["code"] for e in refused.json()["errors"]] == ["photo_too_large"]
     assert await _photo_count(session) == 0
-    assert _stored_files(app.state.settings, need_id) == []
+    assert _stored_files(app.state.settings) == []
 
     just_right = PNG + b"\0" * (5 * MB - len(PNG))
     assert (await _upload(client, need_id, worker, just_right)).status_code == 201
@@ -277,7 +283,7 @@ async def test_a_need_has_at_most_six_photos(
     assert seventh.status_code == 400
     assert [e["code"] for e in seventh.json()["errors"]] == ["too_many_photos"]
     assert await _photo_count(session) == 6
-    assert len(_stored_files(app.state.settings, need_id)) == 6
+    assert _stored_files(app.state.settings) == [PNG_DIGEST], "the same bytes are one file"
     positions = list(await session.scalars(select(NeedPhoto.position).order_by(NeedPhoto.position)))
     assert positions == [0, 1, 2, 3, 4, 5]
 
@@ -298,7 +304,7 @@ async def test_another_townships_station_cannot_add_or_remove_photos(
     assert await _photo_count(session) == 1
 
 
-async def test_deleting_a_photo_removes_its_row_and_file(
+async def test_deleting_a_photo_removes_its_row_and_the_sweep_its_unshared_file(
     client: AsyncClient, session: AsyncSession, clock: FakeClock, app: Litestar
 ) -> None:
     worker = await _worker(session, client)
@@ -309,7 +315,8 @@ async def test_deleting_a_photo_removes_its_row_and_file(
 
     assert (await client.delete(url, headers=worker)).status_code == 204
     assert list(await session.scalars(select(NeedPhoto.id))) == [UUID(kept["id"])]
-    assert [path.stem for path in _stored_files(app.state.settings, need_id)] == [kept["id"]]
+    assert await _sweep_orphans(session, app.state.settings) == 0, "the kept photo names it"
+    assert _stored_files(app.state.settings) == [PNG_DIGEST]
     assert (await client.delete(url, headers=worker)).status_code == 404
     actions = list(
         await session.scalars(select(EntryEvent.action).where(EntryEvent.entry_id == UUID(need_id)))

@@ -29,6 +29,7 @@ from matching.scoring import (
     track_record,
     urgency,
 )
+from matching.track_record import TrackFacts
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 VILLAGE = "530627106201"  # 以勒村, 以勒镇, 镇雄县, 昭通市
@@ -158,9 +159,10 @@ def test_urgency_orders_red_yellow_green_and_grows_with_waiting() -> None:
 def test_track_record_has_a_prior_for_newcomers() -> None:
     assert track_record(OFFER) == 0.5
     proven = dataclasses.replace(
-        OFFER, completed_agreements=8, agreements=8, reports_on_time=20, reports_due=20
+        OFFER,
+        track=TrackFacts(completed_agreements=8, agreements=8, reports_on_time=20, reports_due=20),
     )
-    failing = dataclasses.replace(OFFER, agreements=5, reports_due=10)
+    failing = dataclasses.replace(OFFER, track=TrackFacts(agreements=5, reports_due=10))
     assert track_record(failing) < track_record(OFFER) < track_record(proven) < 1
 
 

@@ -67,7 +67,9 @@ async def test_member_and_station_each_see_a_waiting_an_accepted_and_a_declined_
 
     waiting = member[ProposalState.PROPOSED]
     assert waiting.proposed_by is Side.OFFER
-    assert still_to_answer(Pairing.of(waiting)) == [Side.NEED], "the station must answer"
+    assert still_to_answer(Pairing.of(waiting, waiting.created_at)) == [Side.NEED], (
+        "the station must answer"
+    )
 
     accepted = member[ProposalState.ACCEPTED]
     assert accepted.organization_agreed_at is not None

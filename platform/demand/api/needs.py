@@ -21,10 +21,8 @@ from core.clock import local_date
 from core.forms import parse
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
-from core.settings import Settings
 from demand.deps import NEED_DEPENDENCIES
 from demand.models import Need, Urgency
-from demand.photo_store import PhotoStore
 from demand.policy import sees_need_contact
 from demand.schemas import NeedFields, NeedRead, NeedUpdate, need_read
 from demand.service import NeedService
@@ -106,12 +104,10 @@ class NeedApiController(Controller):
         self,
         request: Request[Identity, Any, Any],
         needs: NamedDependency[NeedService],
-        settings: NamedDependency[Settings],
         need_id: FromPath[UUID],
     ) -> None:
-        """Deletes the draft and its photo files."""
+        """Deletes the draft; its photo files go with the next sweep of unnamed files."""
         await needs.delete_draft(need_id, request.user, actor_of(request))
-        PhotoStore.of(settings).delete_all(needs.session, need_id)
 
     @post("/{need_id:uuid}/verify", opt=roles(Role.REVIEWER), status_code=HTTP_200_OK)
     async def verify_need(

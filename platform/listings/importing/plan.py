@@ -294,6 +294,7 @@ class ImportPlan:
 
     def _check_rows(self, rows: list[SheetRow]) -> Checked:
         checked: Checked = []
+        fields: NeedFields | OfferFields | None
         for sheet_row in rows:
             row = cells._Row(sheet_row, self.columns)
             if self.kind is SheetKind.NEEDS:

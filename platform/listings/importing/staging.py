@@ -10,27 +10,21 @@ they are older than any import can take. On PostgreSQL the same holds with row l
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import anyio
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.clock import utc_now
 from core.database import write_intent
+from core.jobs import Job
 from demand.models import Need
 from supply.models import Offer
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
-
     from catalogue.entry import EntryColumns
 
-logger = logging.getLogger(__name__)
 BATCH_ROWS = 250
 """Entries per write transaction: see docs/benchmarks.md for the measured lock holds."""
 SQLITE_WAITER_RETRY = 0.1
@@ -89,16 +83,4 @@ async def sweep(session: AsyncSession, now: datetime) -> int:
     return removed
 
 
-def sweep_on_start(engine: Callable[[], AsyncEngine], clock: Callable[[], Any] = utc_now) -> Any:
-    """An app start-up hook that sweeps abandoned import batches. A database that does not
-    answer yet must not stop the app starting (its health page reports the outage): the sweep
-    is then left to the next start."""
-
-    async def start() -> None:
-        try:
-            async with AsyncSession(engine()) as session:
-                await sweep(session, clock())
-        except (OSError, SQLAlchemyError) as error:
-            logger.warning("abandoned import batches not swept: %s", error)
-
-    return start
+SWEEP_ABANDONED_IMPORTS = Job("catalogue.sweep_imports", sweep, every=timedelta(minutes=15))

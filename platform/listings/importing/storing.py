@@ -34,6 +34,7 @@ async def store(plan: ImportPlan, actor: Actor, filename: str) -> list[Any]:
 
     A file of one batch is stored, revealed and audited in one transaction, as before."""
     service: NeedService | OfferService
+    model: type[Need] | type[Offer]
     if plan.kind is SheetKind.NEEDS:
         service, model, entry = NeedService(plan.session, plan.clock), Need, "need"
     else:

@@ -16,7 +16,7 @@ from catalogue.categories import category_tree
 from catalogue.display import entry_helpers, subcategory_names
 from catalogue.workflow import EntryState, Transition
 from core.access import roles
-from core.pagination import PageRequest
+from core.pagination import PageRequest, Slice
 from demand.models import Need
 from demand.service import NeedService
 from listings.deps import CATALOGUE_DEPENDENCIES
@@ -48,13 +48,14 @@ class ReviewPageController(Controller):
             identity, page_request, EntryState.PUBLISHED, Need.verified_at.is_(None)
         )
         tree = await category_tree(db_session)
+        queues: list[Slice[Any]] = [waiting_needs, waiting_offers, unverified]
         return Template(
             "catalogue/review.html",
             context={
                 "needs": waiting_needs,
                 "offers": waiting_offers,
                 "unverified": unverified,
-                "longest": max(waiting_needs, waiting_offers, unverified, key=lambda s: s.total),
+                "longest": max(queues, key=lambda queue: queue.total),
                 "review_steps": [Transition.APPROVE, Transition.RETURN],
                 "entered_by_me": {
                     n.id for n in waiting_needs.items if needs.entered_by(identity, n)

@@ -43,7 +43,7 @@ class EventApiController(Controller):
 
     @get("/", opt=REVIEWERS, summary="Signing events, latest first")
     async def list_events(self, events: NamedDependency[EventService]) -> list[EventRead]:
-        return [event_read(event) for event in await events.list()]
+        return [event_read(event) for event in await events.newest_first()]
 
     @post(
         "/",

@@ -3,6 +3,7 @@ accept, decline or withdraw."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -27,8 +28,8 @@ from matching.rules import Step
 JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 
 
-def view(proposal: Proposal, identity: Identity) -> ProposalRead:
-    pairing = Pairing.of(proposal)
+def view(proposal: Proposal, identity: Identity, now: datetime) -> ProposalRead:
+    pairing = Pairing.of(proposal, now)
     return proposal_read(proposal, pairing, steps_for(identity, pairing))
 
 
@@ -63,7 +64,7 @@ class ProposalApiController(Controller):
             amounts=body.amounts,
             message=body.message,
         )
-        return view(proposal, request.user)
+        return view(proposal, request.user, proposals.clock())
 
     @get("/", opt=SIGNED_IN, summary="Proposals you are party to (reviewers: their categories)")
     async def list_proposals(
@@ -76,7 +77,7 @@ class ProposalApiController(Controller):
         ] = None,
     ) -> Page[ProposalRead]:
         found = await proposals.list_for(request.user, page_request, state=proposal_state)
-        return found.to_page(lambda proposal: view(proposal, request.user))
+        return found.to_page(lambda proposal: view(proposal, request.user, proposals.clock()))
 
     @get("/{proposal_id:uuid}", opt=SIGNED_IN, summary="One proposal")
     async def get_proposal(
@@ -86,9 +87,9 @@ class ProposalApiController(Controller):
         proposal_id: FromPath[UUID],
     ) -> ProposalRead:
         proposal = await proposals.get(proposal_id)
-        if not may_see(request.user, Pairing.of(proposal)):
+        if not may_see(request.user, Pairing.of(proposal, proposals.clock())):
             raise ProposalNotFound(NO_SUCH_PROPOSAL)
-        return view(proposal, request.user)
+        return view(proposal, request.user, proposals.clock())
 
     @post("/{proposal_id:uuid}/{step:str}", opt=SIGNED_IN, status_code=HTTP_200_OK)
     async def take_step(
@@ -105,4 +106,4 @@ class ProposalApiController(Controller):
         proposal = await proposals.take(
             proposal_id, step, request.user, actor_of(request), reason=body.reason
         )
-        return view(proposal, request.user)
+        return view(proposal, request.user, proposals.clock())

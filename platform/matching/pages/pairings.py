@@ -152,9 +152,10 @@ class MatchingPageController(Controller):
     ) -> Template:
         page = await proposals.list_for(request.user, page_request)
         notices = await unread(proposals.session, request.user)
-        pairings = [Pairing.of(proposal) for proposal in page.items]
+        now = proposals.clock()
+        pairings = [Pairing.of(proposal, now) for proposal in page.items]
         rows = [
-            (proposal, steps_for(request.user, pairing), still_to_answer(pairing))
+            (proposal, pairing.state, steps_for(request.user, pairing), still_to_answer(pairing))
             for proposal, pairing in zip(page.items, pairings, strict=True)
         ]
         return Template(
@@ -216,7 +217,7 @@ class MatchingPageController(Controller):
         return Template(
             "matching/events.html",
             context={
-                "events": await events.list(),
+                "events": await events.newest_first(),
                 "counties": await regions.counties(),
                 "today": local_date(events.clock()),
                 "coverage": coverage,

@@ -195,9 +195,9 @@ async def forgiven(
     if fixes:
         corrected = plan.corrected(fixes)
         asked = await index.search(**search_request(query, corrected))
-        meant = search_result(query, corrected, asked)
-        if meant.total:
-            plan, result, did_you_mean = corrected, meant, corrected.query
+        corrected_result = search_result(query, corrected, asked)
+        if corrected_result.total:
+            plan, result, did_you_mean = corrected, corrected_result, corrected.query
             frequencies = [await _count(index, concept) for concept in plan.concepts]
     if broadens(plan, result.total, query.page_size):
         documents = (await index.get_stats()).number_of_documents

@@ -1,0 +1,19 @@
+"""The jobs every deployment runs, in the app (`Settings.jobs_in_app`) or in ``xiangxing
+worker``."""
+
+from __future__ import annotations
+
+from core.files import ContentStore, orphan_sweep_job
+from core.jobs import Job
+from core.settings import Settings
+from demand.photo_store import photo_digests
+from listings.importing.staging import SWEEP_ABANDONED_IMPORTS
+from matching.expiry import EXPIRE_PROPOSALS
+
+
+def scheduled_jobs(settings: Settings) -> list[Job]:
+    return [
+        EXPIRE_PROPOSALS,
+        SWEEP_ABANDONED_IMPORTS,
+        orphan_sweep_job("core.sweep_files", ContentStore.of(settings), [photo_digests]),
+    ]

@@ -1,0 +1,69 @@
+"""Migration 0014 moves the photos of needs into the content store and back again: a photo
+stored before the upgrade is served from its digest after it, and a downgrade restores the
+old place."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from accounts.models import Role
+from core.audit import Actor
+from core.files import ContentStore
+from core.settings import Settings, get_settings
+from demand.models import NeedPhoto
+from demand.schemas import NeedFields
+from demand.service import NeedService
+from tests.catalogue.test_pages import _identity
+from tests.conftest import FakeClock
+from tests.demand.test_photos import PNG
+from tests.factories import make_station, make_user, need_body
+from xiangxing import migrate
+from xiangxing.setup import upgrade_database
+
+
+async def test_photo_files_move_into_the_content_store_and_back(
+    scratch_engine: AsyncEngine,
+    scratch_settings: Settings,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XIANGXING_VAR_DIR", str(scratch_settings.var_dir))
+    get_settings.cache_clear()
+    try:
+        await upgrade_database(scratch_engine, "0013")
+        async with AsyncSession(scratch_engine, expire_on_commit=False) as session:
+            station = await make_station(session)
+            worker = await make_user(session, Role.STATION_WORKER, station=station)
+            actor = Actor(str(worker.id), worker.username, "station_worker", None)
+            need = await NeedService(session, clock).create(
+                NeedFields.model_validate(need_body(clock)), _identity(worker, station), actor
+            )
+            digest = hashlib.sha256(PNG).hexdigest()
+            photo = NeedPhoto(
+                need_id=need.id,
+                content_type="image/png",
+                byte_size=len(PNG),
+                sha256=digest,
+                created_at=datetime.now(UTC),
+            )
+            session.add(photo)
+            await session.commit()
+        old_place = scratch_settings.var_dir / "uploads" / "needs" / str(need.id)
+        old_file = old_place / f"{photo.id}.png"
+        old_file.parent.mkdir(parents=True)
+        old_file.write_bytes(PNG)
+        store = ContentStore.of(scratch_settings)
+
+        await migrate.upgrade(scratch_engine, "0014")
+        assert store.read(digest) == PNG
+        assert not old_place.exists()
+
+        await migrate.downgrade(scratch_engine, "0013")
+        assert old_file.read_bytes() == PNG
+        assert not store.path(digest).exists()
+    finally:
+        get_settings.cache_clear()
