@@ -36,6 +36,7 @@ from catalogue.service import NotYours, listed_states
 from catalogue.sheet import SheetKind, load_vocabulary
 from core.clock import Clock, local_date
 from core.database import WRITES_LATE
+from core.error_contract import error_responses
 from core.errors import N_, NotFound
 from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
@@ -170,6 +171,7 @@ class TransferApiController(Controller):
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Import needs from a filled template (.xlsx or .csv); all or nothing",
+        responses=error_responses(400, 401, 403, 413, 422),
     )
     async def import_needs(
         self,
@@ -187,6 +189,7 @@ class TransferApiController(Controller):
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Import offers from a filled template (.xlsx or .csv); all or nothing",
+        responses=error_responses(400, 401, 403, 413, 422),
     )
     async def import_offers(
         self,
@@ -202,6 +205,7 @@ class TransferApiController(Controller):
         "/exports/{name:str}",
         opt=PUBLIC,
         summary="needs.xlsx, needs.csv, offers.xlsx or offers.csv, with the lists' filters",
+        responses=error_responses(400, 403, 404),
     )
     async def export(
         self,
@@ -235,6 +239,7 @@ class TransferApiController(Controller):
         "/imports/{kind:str}/{name:str}",
         opt=PUBLIC,
         summary="The import template with an example row: template.xlsx or template.csv",
+        responses=error_responses(400, 404),
     )
     async def template(
         self,

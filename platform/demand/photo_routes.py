@@ -22,9 +22,11 @@ from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from core.clock import Clock
+from core.error_contract import error_responses
 from core.errors import N_, InvalidInput
 from core.i18n import locale_of, translate
 from core.idempotency import IDEMPOTENT
+from core.pagination import Page, PageRequest, Slice, provide_page_request
 from core.settings import Settings
 from demand.models import NeedPhoto
 from demand.photo_service import NeedPhotoService, photo_url
@@ -46,6 +48,7 @@ async def provide_photos(
 
 
 PHOTO_DEPENDENCIES = {"photos": Provide(provide_photos)}
+PHOTO_API_DEPENDENCIES = {**PHOTO_DEPENDENCIES, "page_request": Provide(provide_page_request)}
 
 
 @dataclass
@@ -81,17 +84,23 @@ async def read_upload(upload: UploadFile) -> bytes:
 class NeedPhotoApiController(Controller):
     path = "/api/v1/needs/{need_id:uuid}/photos"
     tags = ["needs"]
-    dependencies = PHOTO_DEPENDENCIES
+    dependencies = PHOTO_API_DEPENDENCIES
 
-    @get("/", opt=PUBLIC, summary="A need's photos (for whoever may see the need)")
+    @get(
+        "/",
+        opt=PUBLIC,
+        summary="A need's photos (for whoever may see the need)",
+        responses=error_responses(400, 404),
+    )
     async def list_photos(
         self,
         request: Request[Any, Any, Any],
         photos: NamedDependency[NeedPhotoService],
+        page_request: NamedDependency[PageRequest],
         need_id: FromPath[UUID],
-    ) -> list[PhotoRead]:
+    ) -> Page[PhotoRead]:
         found = await photos.list(need_id, request.scope.get("user"))
-        return [photo_read(photo) for photo in found]
+        return Slice.cut(found, page_request).to_page(photo_read)
 
     @post(
         "/",
@@ -100,6 +109,7 @@ class NeedPhotoApiController(Controller):
         request_max_body_size=UPLOAD_LIMIT,
         summary="Add a photo (JPEG, PNG or WebP, at most 5 MB, 6 per need) to a draft or "
         "returned need",
+        responses=error_responses(400, 401, 403, 404, 409, 413, 422),
     )
     async def add_photo(
         self,
@@ -123,6 +133,7 @@ class NeedPhotoApiController(Controller):
         opt=SIGNED_IN,
         status_code=HTTP_204_NO_CONTENT,
         summary="Remove a photo from a draft or returned need",
+        responses=error_responses(400, 401, 403, 404, 409),
     )
     async def remove_photo(
         self,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.access import SIGNED_IN
 from accounts.identity import Identity
 from core.clock import Clock
+from core.error_contract import error_responses
 from core.errors import N_
 from core.forms import parse_query
 from core.settings import Settings
@@ -69,6 +70,7 @@ class SuggestionApiController(Controller):
         "/needs/{need_id:uuid}/suggestions",
         opt=SIGNED_IN,
         summary="The offers that best suit a need",
+        responses=error_responses(400, 401, 403, 404),
     )
     async def offers_for_need(
         self,
@@ -96,6 +98,7 @@ class SuggestionApiController(Controller):
         "/offers/{offer_id:uuid}/suggestions",
         opt=SIGNED_IN,
         summary="The needs an offer best suits",
+        responses=error_responses(400, 401, 403, 404),
     )
     async def needs_for_offer(
         self,

@@ -10,6 +10,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from accounts.access import PUBLIC
+from core.error_contract import error_responses
 from core.errors import N_, FieldProblem, InvalidInput
 from core.pagination import Page, PageRequest
 from regions.deps import REGION_DEPENDENCIES
@@ -27,7 +28,11 @@ class RegionApiController(Controller):
     tags = ["regions"]
     dependencies = REGION_DEPENDENCIES
 
-    @get("/", summary="List regions: children of a parent, or a name search")
+    @get(
+        "/",
+        summary="List regions: children of a parent, or a name search",
+        responses=error_responses(400),
+    )
     async def list_regions(
         self,
         regions: NamedDependency[RegionService],
@@ -44,7 +49,11 @@ class RegionApiController(Controller):
     ) -> Page[RegionRead]:
         return await regions.find(page_request, parent_code=parent, level=level, name_contains=q)
 
-    @get("/{code:str}", summary="One region by its 12-digit code")
+    @get(
+        "/{code:str}",
+        summary="One region by its 12-digit code",
+        responses=error_responses(400, 404),
+    )
     async def get_region(
         self, regions: NamedDependency[RegionService], code: FromPath[str]
     ) -> RegionRead:
