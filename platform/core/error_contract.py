@@ -32,8 +32,8 @@ class ErrorEnvelope(BaseModel):
     status_code: int = Field(examples=[400])
     code: str = Field(examples=["invalid_input"])
     message: str = Field(examples=["部分内容需要修改。"])
-    errors: list[FieldError] | None = Field(
-        default=None, description="Present when particular fields are at fault"
+    errors: list[FieldError] = Field(
+        default_factory=list, description="The fields at fault; left out when none is"
     )
 
 

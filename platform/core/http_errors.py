@@ -79,11 +79,9 @@ def _answer(
         for p in problems or []
     ]
     if _wants_json(request):
-        envelope = ErrorEnvelope(
-            status_code=status_code, code=code, message=text, errors=errors or None
-        )
+        envelope = ErrorEnvelope(status_code=status_code, code=code, message=text, errors=errors)
         return Response(
-            content=envelope.model_dump(exclude_none=True),
+            content=envelope.model_dump(exclude_defaults=True),
             status_code=status_code,
             media_type=MediaType.JSON,
         )
