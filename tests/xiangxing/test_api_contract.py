@@ -21,7 +21,6 @@ ENVELOPE = "#/components/schemas/ErrorEnvelope"
 (IDEMPOTENT_KEY,) = IDEMPOTENT
 NOT_PAGED = {
     "/api/v1/categories": "the fixed tree of five categories, one document",
-    "/api/v1/me": "the caller, one object",
     "/api/v1/needs/{need_id}/suggestions": "the best k offers, ranked; `k` is the size",
     "/api/v1/offers/{offer_id}/suggestions": "the best k needs, ranked; `k` is the size",
 }
