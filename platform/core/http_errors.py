@@ -128,6 +128,8 @@ def handle_validation_error(
 
 
 def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Litestar's own refusals (no such route, wrong method, too large …) in the one shape; a
+    body Litestar could not decode as JSON says so, rather than a bare "not valid"."""
     if isinstance(exc.__cause__, SerializationException):
         return _answer(request, 400, "malformed_json", MALFORMED_JSON)
     status_code = exc.status_code
