@@ -23,6 +23,7 @@ from accounts.repository import ApiTokenRepository, LoginSessionRepository, User
 from core.audit import Actor, record
 from core.clock import Clock
 from core.errors import N_, DomainError, NotFound, PermissionDenied
+from core.pagination import PageRequest, Slice
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=30)
@@ -207,6 +208,10 @@ class AuthenticationService:
 
     async def tokens_of(self, identity: Identity) -> list[ApiToken]:
         return await self.tokens.of_user(identity.user_id)
+
+    async def token_page(self, identity: Identity, page: PageRequest) -> Slice[ApiToken]:
+        items, total = await self.tokens.page_of_user(identity.user_id, page)
+        return Slice.of(items, total, page)
 
     async def revoke_token(self, identity: Identity, token_id: UUID, *, ip: str | None) -> None:
         """Owners revoke their own tokens; another user's token is 'not found' to them."""

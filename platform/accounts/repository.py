@@ -123,6 +123,13 @@ class ApiTokenRepository(SQLAlchemyAsyncRepository[ApiToken]):
             ApiToken.user_id == user_id, order_by=[(ApiToken.created_at, True)]
         )
 
+    async def page_of_user(self, user_id: UUID, page: PageRequest) -> tuple[list[ApiToken], int]:
+        return await self.get_many_and_count(
+            ApiToken.user_id == user_id,
+            LimitOffset(limit=page.page_size, offset=page.offset),
+            order_by=[(ApiToken.created_at, True)],
+        )
+
     async def revoke_all_of(self, user_id: UUID, *, at: datetime) -> None:
         await self.session.execute(
             update(ApiToken)

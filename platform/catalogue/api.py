@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.categories import category_tree
 from catalogue.schemas import CategoryRead, SubcategoryRead
 from core.access import PUBLIC
+from core.error_contract import error_responses
 
 
 class CategoryApiController(Controller):
@@ -16,7 +17,7 @@ class CategoryApiController(Controller):
     tags = ["catalogue"]
     opt = PUBLIC
 
-    @get("/", summary="The category tree")
+    @get("/", summary="The category tree", responses=error_responses())
     async def categories(self, db_session: NamedDependency[AsyncSession]) -> list[CategoryRead]:
         return [
             CategoryRead(

@@ -31,6 +31,7 @@ MESSAGES = {
     "date_from_datetime_parsing": N_("Enter a date."),
 }
 INVALID = N_("This value is not valid.")
+FIELDS_NEED_CORRECTING = N_("Some fields need correcting.")
 
 
 def problems_of(error: ValidationError) -> list[FieldProblem]:
@@ -45,9 +46,7 @@ def problems_of(error: ValidationError) -> list[FieldProblem]:
     return problems
 
 
-def parse(
-    model: type[M], data: Mapping[str, Any], message: str = N_("Some fields need correcting.")
-) -> M:
+def parse(model: type[M], data: Mapping[str, Any], message: str = FIELDS_NEED_CORRECTING) -> M:
     """The validated model, or ``InvalidInput`` (with ``message``) listing every bad field."""
     try:
         return model.model_validate(dict(data))

@@ -12,12 +12,15 @@ from typing import Any
 from advanced_alchemy.exceptions import IntegrityError as RepositoryIntegrityError
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
+from core.error_contract import ErrorEnvelope, FieldError
 from core.errors import N_, DomainError, FieldProblem
+from core.forms import FIELDS_NEED_CORRECTING, problems_of
 from core.i18n import locale_of, translate
 
 logger = logging.getLogger(__name__)
@@ -54,6 +57,7 @@ STATUS_MESSAGES = {
 UNREADABLE = N_(
     "The request could not be read: send JSON nested at most a few levels deep, or a form in UTF-8."
 )
+MALFORMED_JSON = N_("The request body is not valid JSON.")
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -71,14 +75,16 @@ def _answer(
     locale = locale_of(request)
     text = translate(locale, message, params)
     errors = [
-        {"field": p.field, "code": p.code, "message": translate(locale, p.message, p.params)}
+        FieldError(field=p.field, code=p.code, message=translate(locale, p.message, p.params))
         for p in problems or []
     ]
     if _wants_json(request):
-        body: dict[str, Any] = {"status_code": status_code, "code": code, "message": text}
-        if errors:
-            body["errors"] = errors
-        return Response(content=body, status_code=status_code, media_type=MediaType.JSON)
+        envelope = ErrorEnvelope(status_code=status_code, code=code, message=text, errors=errors)
+        return Response(
+            content=envelope.model_dump(exclude_defaults=True),
+            status_code=status_code,
+            media_type=MediaType.JSON,
+        )
     template = f"errors/{status_code if status_code in ERROR_PAGES else 'error'}.html"
     return Template(
         template_name=template,
@@ -91,10 +97,23 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
     return _answer(request, exc.status_code, exc.code, exc.message, exc.params, exc.problems)
 
 
+def _model_error(exc: BaseException) -> ValidationError | None:
+    """The pydantic error behind Litestar's, when a request body did not fit its model."""
+    cause = exc.__cause__
+    while cause is not None and not isinstance(cause, ValidationError):
+        cause = cause.__cause__
+    return cause
+
+
 def handle_validation_error(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[Any]:
-    """Litestar's parameter and body validation, reported field by field."""
+    """Litestar's parameter and body validation, reported field by field. A body that does not
+    fit its model is answered as ``core.forms.parse`` answers a form: every field at fault, each
+    with its own translated message."""
+    if (model_error := _model_error(exc)) is not None:
+        problems = problems_of(model_error)
+        return _answer(request, 400, "invalid_input", FIELDS_NEED_CORRECTING, problems=problems)
     problems = [
         FieldProblem(
             field=str(item.get("key") or item.get("source") or "request"),
@@ -109,6 +128,10 @@ def handle_validation_error(
 
 
 def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Litestar's own refusals (no such route, wrong method, too large …) in the one shape; a
+    body Litestar could not decode as JSON says so, rather than a bare "not valid"."""
+    if isinstance(exc.__cause__, SerializationException):
+        return _answer(request, 400, "malformed_json", MALFORMED_JSON)
     status_code = exc.status_code
     code = STATUS_CODES.get(status_code, "error")
     message = STATUS_MESSAGES.get(status_code, STATUS_MESSAGES[400])

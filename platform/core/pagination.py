@@ -56,6 +56,12 @@ class Slice(Generic[T]):
     def of(cls, items: list[T], total: int, request: PageRequest) -> Slice[T]:
         return cls(items=items, total=total, page=request.page, page_size=request.page_size)
 
+    @classmethod
+    def cut(cls, items: list[T], request: PageRequest) -> Slice[T]:
+        """The requested page of a list short enough to hold whole (a need's few photos)."""
+        shown = items[request.offset : request.offset + request.page_size]
+        return cls.of(shown, len(items), request)
+
     @property
     def page_count(self) -> int:
         return max(1, -(-self.total // self.page_size))

@@ -37,3 +37,4 @@ async def provide_photos(
 
 
 PHOTO_DEPENDENCIES = {"photos": Provide(provide_photos)}
+PHOTO_API_DEPENDENCIES = {**PHOTO_DEPENDENCIES, "page_request": Provide(provide_page_request)}

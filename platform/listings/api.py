@@ -25,6 +25,7 @@ from core.access import PUBLIC, roles
 from core.clock import Clock, local_date
 from core.database import WRITES_LATE
 from core.downloads import CSV_TYPE, XLSX_TYPE, attachment
+from core.error_contract import error_responses
 from core.errors import N_, NotFound
 from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
@@ -157,6 +158,7 @@ class TransferApiController(Controller):
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Import needs from a filled template (.xlsx or .csv); all or nothing",
+        responses=error_responses(400, 401, 403, 413, 422),
     )
     async def import_needs(
         self,
@@ -174,6 +176,7 @@ class TransferApiController(Controller):
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Import offers from a filled template (.xlsx or .csv); all or nothing",
+        responses=error_responses(400, 401, 403, 413, 422),
     )
     async def import_offers(
         self,
@@ -189,6 +192,7 @@ class TransferApiController(Controller):
         "/exports/{name:str}",
         opt=PUBLIC,
         summary="needs.xlsx, needs.csv, offers.xlsx or offers.csv, with the lists' filters",
+        responses=error_responses(400, 403, 404),
     )
     async def export(
         self,
@@ -222,6 +226,7 @@ class TransferApiController(Controller):
         "/imports/{kind:str}/{name:str}",
         opt=PUBLIC,
         summary="The import template with an example row: template.xlsx or template.csv",
+        responses=error_responses(400, 404),
     )
     async def template(
         self,

@@ -26,6 +26,7 @@ from accounts.policy import reviews
 from core.audit import Actor, record
 from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput, NotFound
+from core.pagination import PageRequest, Slice
 from core.settings import Settings
 from demand.models import Need
 from demand.policy import need_public
@@ -163,6 +164,17 @@ class EventService:
         return list(
             await self.session.scalars(select(SigningEvent).order_by(SigningEvent.held_on.desc()))
         )
+
+    async def page(self, page: PageRequest) -> Slice[SigningEvent]:
+        """Latest first, ties by creation, so a page never repeats or skips an event."""
+        total = await self.session.scalar(select(func.count()).select_from(SigningEvent))
+        found = await self.session.scalars(
+            select(SigningEvent)
+            .order_by(SigningEvent.held_on.desc(), SigningEvent.id.desc())
+            .limit(page.page_size)
+            .offset(page.offset)
+        )
+        return Slice.of(list(found), total or 0, page)
 
     async def _current(self, model: type[Entry]) -> list[Entry]:
         today = local_date(self.clock())

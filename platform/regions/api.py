@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
 from core.access import PUBLIC
+from core.error_contract import error_responses
 from core.pagination import Page, PageRequest
 from regions.deps import REGION_DEPENDENCIES
 from regions.models import RegionLevel
@@ -22,7 +23,11 @@ class RegionApiController(Controller):
     tags = ["regions"]
     dependencies = REGION_DEPENDENCIES
 
-    @get("/", summary="List regions: children of a parent, or a name search")
+    @get(
+        "/",
+        summary="List regions: children of a parent, or a name search",
+        responses=error_responses(400),
+    )
     async def list_regions(
         self,
         regions: NamedDependency[RegionService],
@@ -39,7 +44,11 @@ class RegionApiController(Controller):
     ) -> Page[RegionRead]:
         return await regions.find(page_request, parent_code=parent, level=level, name_contains=q)
 
-    @get("/{code:str}", summary="One region by its 12-digit code")
+    @get(
+        "/{code:str}",
+        summary="One region by its 12-digit code",
+        responses=error_responses(400, 404),
+    )
     async def get_region(
         self, regions: NamedDependency[RegionService], code: FromPath[str]
     ) -> RegionRead:

@@ -6,6 +6,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 
 from core.access import PUBLIC
+from core.error_contract import error_responses
 from search.backend import Facet
 from search.deps import SEARCH_DEPENDENCIES
 from search.schemas import SearchAnswer, SearchParams, search_answer
@@ -21,6 +22,7 @@ class SearchApiController(Controller):
         "/",
         opt=PUBLIC,
         summary="Search published needs and offers",
+        responses=error_responses(400),
         description=(
             "Chinese words (养老 finds 养老服务中心), words inside words (处理 finds 待处理), "
             "synonyms (老人 finds 老年人) and pinyin of titles (yanglao, ylfw); filters, facet "

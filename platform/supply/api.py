@@ -8,7 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from accounts.denials import actor_of
@@ -18,7 +18,7 @@ from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.workflow import Transition, shown_state
 from core.access import PUBLIC, SIGNED_IN, roles
 from core.clock import local_date
-from core.forms import parse
+from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
 from supply.deps import OFFER_DEPENDENCIES
@@ -26,8 +26,6 @@ from supply.models import Offer
 from supply.policy import sees_offer_contact
 from supply.schemas import OfferFields, OfferRead, OfferUpdate, offer_read
 from supply.service import OfferService
-
-JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 
 
 def _view(offers: OfferService, offer: Offer, identity: Identity | None) -> OfferRead:
@@ -44,7 +42,12 @@ class OfferApiController(Controller):
     tags = ["offers"]
     dependencies = OFFER_DEPENDENCIES
 
-    @get("/", opt=PUBLIC, summary="Offers: published ones, or all for reviewers")
+    @get(
+        "/",
+        opt=PUBLIC,
+        summary="Offers: published ones, or all for reviewers",
+        responses=error_responses(400, 403),
+    )
     async def list_offers(
         self,
         request: Request[Any, Any, Any],
@@ -67,17 +70,18 @@ class OfferApiController(Controller):
         opt={**roles(Role.MEMBER), **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Create a draft",
+        responses=error_responses(400, 401, 403, 422),
     )
     async def create_offer(
         self,
         request: Request[Identity, Any, Any],
         offers: NamedDependency[OfferService],
-        data: JsonBody,
+        data: JSONBody[OfferFields],
     ) -> OfferRead:
-        offer = await offers.create(parse(OfferFields, data), request.user, actor_of(request))
+        offer = await offers.create(data, request.user, actor_of(request))
         return _view(offers, offer, request.user)
 
-    @get("/{offer_id:uuid}", opt=PUBLIC, summary="One offer")
+    @get("/{offer_id:uuid}", opt=PUBLIC, summary="One offer", responses=error_responses(400, 404))
     async def get_offer(
         self,
         request: Request[Any, Any, Any],
@@ -87,20 +91,28 @@ class OfferApiController(Controller):
         identity = request.scope.get("user")
         return _view(offers, await offers.require(offer_id, identity), identity)
 
-    @patch("/{offer_id:uuid}", opt=SIGNED_IN, summary="Edit a draft (send the version you saw)")
+    @patch(
+        "/{offer_id:uuid}",
+        opt=SIGNED_IN,
+        summary="Edit a draft (send the version you saw)",
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def update_offer(
         self,
         request: Request[Identity, Any, Any],
         offers: NamedDependency[OfferService],
         offer_id: FromPath[UUID],
-        data: JsonBody,
+        data: JSONBody[OfferUpdate],
     ) -> OfferRead:
-        offer = await offers.update(
-            offer_id, parse(OfferUpdate, data), request.user, actor_of(request)
-        )
+        offer = await offers.update(offer_id, data, request.user, actor_of(request))
         return _view(offers, offer, request.user)
 
-    @delete("/{offer_id:uuid}", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{offer_id:uuid}",
+        opt=SIGNED_IN,
+        status_code=HTTP_204_NO_CONTENT,
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def delete_offer(
         self,
         request: Request[Identity, Any, Any],
@@ -109,17 +121,21 @@ class OfferApiController(Controller):
     ) -> None:
         await offers.delete_draft(offer_id, request.user, actor_of(request))
 
-    @post("/{offer_id:uuid}/{step:str}", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    @post(
+        "/{offer_id:uuid}/{step:str}",
+        opt=SIGNED_IN,
+        status_code=HTTP_200_OK,
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def take_step(
         self,
         request: Request[Identity, Any, Any],
         offers: NamedDependency[OfferService],
         offer_id: FromPath[UUID],
         step: FromPath[Transition],
-        data: Annotated[dict[str, Any] | None, Body(description="reason, version")] = None,
+        data: Annotated[StepRequest | None, Body(description="reason, version, confirm")] = None,
     ) -> OfferRead:
         """``submit``, ``approve``, ``return`` (with a reason), ``withdraw`` or ``close``."""
-        asked = parse(StepRequest, data or {})
         offer = await offers.require(offer_id, request.user)
-        await offers.take_step(offer, step, request.user, actor_of(request), asked)
+        await offers.take_step(offer, step, request.user, actor_of(request), data or StepRequest())
         return _view(offers, offer, request.user)

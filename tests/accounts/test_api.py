@@ -57,9 +57,10 @@ async def test_tokens_are_listed_and_revoked_by_their_owner(
     token = await _token(client, "owner", name="nightly export")
     other = await _token(client, "stranger")
     listed = (await client.get("/api/v1/auth/tokens", headers=_bearer(token))).json()
-    assert [t["name"] for t in listed] == ["nightly export"]
+    assert [t["name"] for t in listed["items"]] == ["nightly export"]
+    assert (listed["total"], listed["page"]) == (1, 1)
     assert "secret" not in repr(listed).lower()
-    token_id = listed[0]["id"]
+    token_id = listed["items"][0]["id"]
     refused = await client.delete(f"/api/v1/auth/tokens/{token_id}", headers=_bearer(other))
     assert refused.status_code == 404
     revoked = await client.delete(f"/api/v1/auth/tokens/{token_id}", headers=_bearer(token))

@@ -165,7 +165,7 @@ async def test_the_owner_adds_a_photo_that_is_public_once_the_need_is_published(
     assert served.headers["cache-control"] == "public, max-age=86400"
     assert served.headers["x-content-type-options"] == "nosniff"
     listed = await client.get(f"/api/v1/needs/{need_id}/photos")
-    assert [item["caption"] for item in listed.json()] == ["漏雨的屋顶"]
+    assert [item["caption"] for item in listed.json()["items"]] == ["漏雨的屋顶"]
 
     client.cookies.set("lang", "en")
     page = await client.get(f"/catalogue/needs/{need_id}")

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from accounts.administration import AdministrationService
@@ -32,11 +32,9 @@ from accounts.schemas import (
 )
 from accounts.service import AccountsService
 from core.access import PUBLIC, SIGNED_IN, roles
-from core.forms import parse
+from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
-
-JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 
 
 class AuthApiController(Controller):
@@ -45,32 +43,46 @@ class AuthApiController(Controller):
     dependencies = ACCOUNT_DEPENDENCIES
 
     @post(
-        "/token", opt=PUBLIC, status_code=HTTP_201_CREATED, summary="Trade a password for a token"
+        "/token",
+        opt=PUBLIC,
+        status_code=HTTP_201_CREATED,
+        summary="Trade a password for a token",
+        responses=error_responses(400, 401),
     )
     async def issue_token(
         self,
         request: Request[Any, Any, Any],
         authentication: NamedDependency[AuthenticationService],
-        data: JsonBody,
+        data: JSONBody[TokenRequest],
     ) -> TokenIssued:
-        form = parse(TokenRequest, data)
         ip = client_ip(request)
-        user = await authentication.check_password(form.username, form.password, ip=ip)
+        user = await authentication.check_password(data.username, data.password, ip=ip)
         token, secret = await authentication.issue_token(
-            user, name=form.name, lifetime=timedelta(days=form.days), ip=ip
+            user, name=data.name, lifetime=timedelta(days=data.days), ip=ip
         )
         return TokenIssued(access_token=secret, expires_at=token.expires_at)
 
-    @get("/tokens", opt=SIGNED_IN, summary="The caller's tokens")
+    @get(
+        "/tokens",
+        opt=SIGNED_IN,
+        summary="The caller's tokens, newest first",
+        responses=error_responses(400, 401, 403),
+    )
     async def list_tokens(
         self,
         request: Request[Identity, Any, Any],
         authentication: NamedDependency[AuthenticationService],
-    ) -> list[TokenRead]:
-        tokens = await authentication.tokens_of(request.user)
-        return [TokenRead.model_validate(token) for token in tokens]
+        page_request: NamedDependency[PageRequest],
+    ) -> Page[TokenRead]:
+        page = await authentication.token_page(request.user, page_request)
+        return page.to_page(TokenRead.model_validate)
 
-    @delete("/tokens/{token_id:uuid}", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/tokens/{token_id:uuid}",
+        opt=SIGNED_IN,
+        status_code=HTTP_204_NO_CONTENT,
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def revoke_token(
         self,
         request: Request[Identity, Any, Any],
@@ -84,7 +96,12 @@ class MeApiController(Controller):
     path = "/api/v1/me"
     tags = ["auth"]
 
-    @get("/", opt=SIGNED_IN, summary="Who the token belongs to")
+    @get(
+        "/",
+        opt=SIGNED_IN,
+        summary="Who the token belongs to",
+        responses=error_responses(401, 403),
+    )
     async def me(self, request: Request[Identity, Any, Any]) -> dict[str, Any]:
         identity = request.user
         return {
@@ -102,7 +119,12 @@ class OrganizationApiController(Controller):
     tags = ["organizations"]
     dependencies = ACCOUNT_DEPENDENCIES
 
-    @get("/", opt=PUBLIC, summary="Verified organizations (public view)")
+    @get(
+        "/",
+        opt=PUBLIC,
+        summary="Verified organizations (public view)",
+        responses=error_responses(400),
+    )
     async def list_organizations(
         self,
         accounts: NamedDependency[AccountsService],
@@ -118,6 +140,7 @@ class OrganizationApiController(Controller):
         "/{organization_id:uuid}",
         opt=SIGNED_IN,
         summary="One organization; its credit code and contact where the policy shows them",
+        responses=error_responses(400, 401, 403, 404),
     )
     async def get_organization(
         self,
@@ -135,20 +158,25 @@ class OrganizationApiController(Controller):
         opt={**roles(Role.ADMIN), **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Create (verified)",
+        responses=error_responses(400, 401, 403, 422),
     )
     async def create_organization(
         self,
         request: Request[Identity, Any, Any],
         accounts: NamedDependency[AccountsService],
-        data: JsonBody,
+        data: JSONBody[OrganizationFields],
     ) -> OrganizationRead:
-        fields = parse(OrganizationFields, data)
         organization = await accounts.create_organization(
-            fields, actor=actor_of(request), verified=True
+            data, actor=actor_of(request), verified=True
         )
         return OrganizationRead.model_validate(organization)
 
-    @put("/{organization_id:uuid}", opt=roles(Role.ADMIN), summary="Edit every field")
+    @put(
+        "/{organization_id:uuid}",
+        opt=roles(Role.ADMIN),
+        summary="Edit every field",
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def update_organization(
         self,
         request: Request[Identity, Any, Any],
@@ -161,7 +189,12 @@ class OrganizationApiController(Controller):
         )
         return OrganizationRead.model_validate(organization)
 
-    @post("/{organization_id:uuid}/{verification:str}", opt=roles(Role.ADMIN), status_code=200)
+    @post(
+        "/{organization_id:uuid}/{verification:str}",
+        opt=roles(Role.ADMIN),
+        status_code=200,
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def set_verification(
         self,
         request: Request[Identity, Any, Any],
@@ -183,7 +216,11 @@ class UserApiController(Controller):
     dependencies = ACCOUNT_DEPENDENCIES
     opt = roles(Role.ADMIN)
 
-    @get("/", summary="Users (administrators only)")
+    @get(
+        "/",
+        summary="Users (administrators only)",
+        responses=error_responses(400, 401, 403),
+    )
     async def list_users(
         self,
         accounts: NamedDependency[AccountsService],
@@ -194,17 +231,26 @@ class UserApiController(Controller):
         page = await accounts.list_users(page_request, search=q, role=role)
         return page.to_page(UserRead.model_validate)
 
-    @post("/", opt=IDEMPOTENT, status_code=HTTP_201_CREATED)
+    @post(
+        "/",
+        opt=IDEMPOTENT,
+        status_code=HTTP_201_CREATED,
+        responses=error_responses(400, 401, 403, 422),
+    )
     async def create_user(
         self,
         request: Request[Identity, Any, Any],
         accounts: NamedDependency[AccountsService],
-        data: JsonBody,
+        data: JSONBody[UserCreate],
     ) -> UserRead:
-        user = await accounts.create_user(parse(UserCreate, data), actor=actor_of(request))
+        user = await accounts.create_user(data, actor=actor_of(request))
         return UserRead.model_validate(user)
 
-    @post("/{user_id:uuid}/deactivate", status_code=200)
+    @post(
+        "/{user_id:uuid}/deactivate",
+        status_code=200,
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def deactivate(
         self,
         request: Request[Identity, Any, Any],
@@ -214,7 +260,9 @@ class UserApiController(Controller):
         user = await accounts.set_active(user_id, False, actor=actor_of(request))
         return UserRead.model_validate(user)
 
-    @post("/{user_id:uuid}/activate", status_code=200)
+    @post(
+        "/{user_id:uuid}/activate", status_code=200, responses=error_responses(400, 401, 403, 404)
+    )
     async def activate(
         self,
         request: Request[Identity, Any, Any],
@@ -224,7 +272,11 @@ class UserApiController(Controller):
         user = await accounts.set_active(user_id, True, actor=actor_of(request))
         return UserRead.model_validate(user)
 
-    @put("/{user_id:uuid}", summary="Change roles, display name, affiliation, categories")
+    @put(
+        "/{user_id:uuid}",
+        summary="Change roles, display name, affiliation, categories",
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def update_user(
         self,
         request: Request[Identity, Any, Any],
@@ -235,7 +287,12 @@ class UserApiController(Controller):
         user = await administration.update_user(user_id, data, actor=actor_of(request))
         return UserRead.model_validate(user)
 
-    @post("/{user_id:uuid}/unlock", status_code=200, summary="End a lockout after failed sign-ins")
+    @post(
+        "/{user_id:uuid}/unlock",
+        status_code=200,
+        summary="End a lockout after failed sign-ins",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def unlock(
         self,
         request: Request[Identity, Any, Any],

@@ -27,6 +27,7 @@ from accounts.schemas import (
 )
 from accounts.service import AccountsService
 from core.access import PUBLIC, SIGNED_IN, roles
+from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
 
@@ -40,7 +41,12 @@ class StationApiController(Controller):
     tags = ["stations"]
     dependencies = ACCOUNT_DEPENDENCIES
 
-    @get("/", opt=PUBLIC, summary="Township social-work stations, by township code")
+    @get(
+        "/",
+        opt=PUBLIC,
+        summary="Township social-work stations, by township code",
+        responses=error_responses(400),
+    )
     async def list_stations(
         self,
         request: Request[Any, Any, Any],
@@ -54,7 +60,9 @@ class StationApiController(Controller):
         shown = sees_contacts(request.scope.get("user"))
         return page.to_page(lambda station: station_read(station, with_contact=shown))
 
-    @get("/{station_id:uuid}", opt=PUBLIC, summary="One station")
+    @get(
+        "/{station_id:uuid}", opt=PUBLIC, summary="One station", responses=error_responses(400, 404)
+    )
     async def get_station(
         self,
         request: Request[Any, Any, Any],
@@ -69,6 +77,7 @@ class StationApiController(Controller):
         opt={**ADMIN, **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Open a township's station",
+        responses=error_responses(400, 401, 403, 422),
     )
     async def create_station(
         self,
@@ -79,7 +88,12 @@ class StationApiController(Controller):
         station = await administration.create_station(data, actor=actor_of(request))
         return StationRead.model_validate(station)
 
-    @put("/{station_id:uuid}", opt=ADMIN, summary="Edit a station (close it: is_active false)")
+    @put(
+        "/{station_id:uuid}",
+        opt=ADMIN,
+        summary="Edit a station (close it: is_active false)",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def update_station(
         self,
         request: Request[Identity, Any, Any],
@@ -94,6 +108,7 @@ class StationApiController(Controller):
         "/{station_id:uuid}/contact",
         opt=roles(Role.STATION_WORKER, Role.ADMIN),
         summary="Keep a station's contact current (its own workers, administrators)",
+        responses=error_responses(400, 401, 403, 404),
     )
     async def update_station_contact(
         self,
@@ -113,7 +128,12 @@ class DepartmentApiController(Controller):
     tags = ["departments"]
     dependencies = ACCOUNT_DEPENDENCIES
 
-    @get("/", opt=SIGNED_IN, summary="Government departments, by name")
+    @get(
+        "/",
+        opt=SIGNED_IN,
+        summary="Government departments, by name",
+        responses=error_responses(400, 401, 403),
+    )
     async def list_departments(
         self,
         accounts: NamedDependency[AccountsService],
@@ -127,6 +147,7 @@ class DepartmentApiController(Controller):
         opt={**ADMIN, **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Add a department",
+        responses=error_responses(400, 401, 403, 422),
     )
     async def create_department(
         self,
@@ -137,7 +158,12 @@ class DepartmentApiController(Controller):
         department = await administration.create_department(data, actor=actor_of(request))
         return DepartmentRead.model_validate(department)
 
-    @put("/{department_id:uuid}", opt=ADMIN, summary="Rename a department")
+    @put(
+        "/{department_id:uuid}",
+        opt=ADMIN,
+        summary="Rename a department",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def rename_department(
         self,
         request: Request[Identity, Any, Any],

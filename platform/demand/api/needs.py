@@ -8,7 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from accounts.denials import actor_of
@@ -18,7 +18,7 @@ from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.workflow import Transition, shown_state
 from core.access import PUBLIC, SIGNED_IN, roles
 from core.clock import local_date
-from core.forms import parse
+from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
 from demand.deps import NEED_DEPENDENCIES
@@ -26,8 +26,6 @@ from demand.models import Need, Urgency
 from demand.policy import sees_need_contact
 from demand.schemas import NeedFields, NeedRead, NeedUpdate, need_read
 from demand.service import NeedService
-
-JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 
 
 def _view(needs: NeedService, need: Need, identity: Identity | None) -> NeedRead:
@@ -44,7 +42,12 @@ class NeedApiController(Controller):
     tags = ["needs"]
     dependencies = NEED_DEPENDENCIES
 
-    @get("/", opt=PUBLIC, summary="Needs: published ones, or all for reviewers")
+    @get(
+        "/",
+        opt=PUBLIC,
+        summary="Needs: published ones, or all for reviewers",
+        responses=error_responses(400, 403),
+    )
     async def list_needs(
         self,
         request: Request[Any, Any, Any],
@@ -68,17 +71,18 @@ class NeedApiController(Controller):
         opt={**roles(Role.STATION_WORKER, Role.REVIEWER), **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Create a draft",
+        responses=error_responses(400, 401, 403, 422),
     )
     async def create_need(
         self,
         request: Request[Identity, Any, Any],
         needs: NamedDependency[NeedService],
-        data: JsonBody,
+        data: JSONBody[NeedFields],
     ) -> NeedRead:
-        need = await needs.create(parse(NeedFields, data), request.user, actor_of(request))
+        need = await needs.create(data, request.user, actor_of(request))
         return _view(needs, need, request.user)
 
-    @get("/{need_id:uuid}", opt=PUBLIC, summary="One need")
+    @get("/{need_id:uuid}", opt=PUBLIC, summary="One need", responses=error_responses(400, 404))
     async def get_need(
         self,
         request: Request[Any, Any, Any],
@@ -88,18 +92,28 @@ class NeedApiController(Controller):
         identity = request.scope.get("user")
         return _view(needs, await needs.require(need_id, identity), identity)
 
-    @patch("/{need_id:uuid}", opt=SIGNED_IN, summary="Edit a draft (send the version you saw)")
+    @patch(
+        "/{need_id:uuid}",
+        opt=SIGNED_IN,
+        summary="Edit a draft (send the version you saw)",
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def update_need(
         self,
         request: Request[Identity, Any, Any],
         needs: NamedDependency[NeedService],
         need_id: FromPath[UUID],
-        data: JsonBody,
+        data: JSONBody[NeedUpdate],
     ) -> NeedRead:
-        need = await needs.update(need_id, parse(NeedUpdate, data), request.user, actor_of(request))
+        need = await needs.update(need_id, data, request.user, actor_of(request))
         return _view(needs, need, request.user)
 
-    @delete("/{need_id:uuid}", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{need_id:uuid}",
+        opt=SIGNED_IN,
+        status_code=HTTP_204_NO_CONTENT,
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def delete_need(
         self,
         request: Request[Identity, Any, Any],
@@ -109,7 +123,12 @@ class NeedApiController(Controller):
         """Deletes the draft; its photo files go with the next sweep of unnamed files."""
         await needs.delete_draft(need_id, request.user, actor_of(request))
 
-    @post("/{need_id:uuid}/verify", opt=roles(Role.REVIEWER), status_code=HTTP_200_OK)
+    @post(
+        "/{need_id:uuid}/verify",
+        opt=roles(Role.REVIEWER),
+        status_code=HTTP_200_OK,
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def verify_need(
         self,
         request: Request[Identity, Any, Any],
@@ -120,17 +139,21 @@ class NeedApiController(Controller):
         need = await needs.verify(need_id, request.user, actor_of(request))
         return _view(needs, need, request.user)
 
-    @post("/{need_id:uuid}/{step:str}", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    @post(
+        "/{need_id:uuid}/{step:str}",
+        opt=SIGNED_IN,
+        status_code=HTTP_200_OK,
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def take_step(
         self,
         request: Request[Identity, Any, Any],
         needs: NamedDependency[NeedService],
         need_id: FromPath[UUID],
         step: FromPath[Transition],
-        data: Annotated[dict[str, Any] | None, Body(description="reason, version")] = None,
+        data: Annotated[StepRequest | None, Body(description="reason, version, confirm")] = None,
     ) -> NeedRead:
         """``submit``, ``approve``, ``return`` (with a reason), ``withdraw`` or ``close``."""
-        asked = parse(StepRequest, data or {})
         need = await needs.require(need_id, request.user)
-        await needs.take_step(need, step, request.user, actor_of(request), asked)
+        await needs.take_step(need, step, request.user, actor_of(request), data or StepRequest())
         return _view(needs, need, request.user)

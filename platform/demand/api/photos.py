@@ -16,8 +16,10 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from core.access import PUBLIC, SIGNED_IN
+from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
-from demand.deps import PHOTO_DEPENDENCIES
+from core.pagination import Page, PageRequest, Slice
+from demand.deps import PHOTO_API_DEPENDENCIES
 from demand.models import NeedPhoto
 from demand.photo_service import NeedPhotoService, photo_url
 from demand.photo_store import MAX_PHOTO_BYTES
@@ -60,17 +62,23 @@ async def read_upload(upload: UploadFile) -> bytes:
 class NeedPhotoApiController(Controller):
     path = "/api/v1/needs/{need_id:uuid}/photos"
     tags = ["needs"]
-    dependencies = PHOTO_DEPENDENCIES
+    dependencies = PHOTO_API_DEPENDENCIES
 
-    @get("/", opt=PUBLIC, summary="A need's photos (for whoever may see the need)")
+    @get(
+        "/",
+        opt=PUBLIC,
+        summary="A need's photos (for whoever may see the need)",
+        responses=error_responses(400, 404),
+    )
     async def list_photos(
         self,
         request: Request[Any, Any, Any],
         photos: NamedDependency[NeedPhotoService],
+        page_request: NamedDependency[PageRequest],
         need_id: FromPath[UUID],
-    ) -> list[PhotoRead]:
+    ) -> Page[PhotoRead]:
         found = await photos.list(need_id, request.scope.get("user"))
-        return [photo_read(photo) for photo in found]
+        return Slice.cut(found, page_request).to_page(photo_read)
 
     @post(
         "/",
@@ -79,6 +87,7 @@ class NeedPhotoApiController(Controller):
         request_max_body_size=UPLOAD_LIMIT,
         summary="Add a photo (JPEG, PNG or WebP, at most 5 MB, 6 per need) to a draft or "
         "returned need",
+        responses=error_responses(400, 401, 403, 404, 409, 413, 422),
     )
     async def add_photo(
         self,
@@ -102,6 +111,7 @@ class NeedPhotoApiController(Controller):
         opt=SIGNED_IN,
         status_code=HTTP_204_NO_CONTENT,
         summary="Remove a photo from a draft or returned need",
+        responses=error_responses(400, 401, 403, 404, 409),
     )
     async def remove_photo(
         self,

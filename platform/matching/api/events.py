@@ -7,16 +7,17 @@ from uuid import UUID
 
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from core.access import roles
-from core.forms import parse
+from core.error_contract import error_responses
 from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
+from core.pagination import Page, PageRequest, provide_page_request
 from matching.conversion import preview, propose_all
 from matching.deps import provide_events
 from matching.event_schemas import (
@@ -31,72 +32,99 @@ from matching.event_schemas import (
 )
 from matching.events import EventService
 
-JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
-OptionalBody = Annotated[dict[str, Any] | None, Body(description="JSON object")]
 REVIEWERS = roles(Role.REVIEWER)
 
 
 class EventApiController(Controller):
     path = "/api/v1/events"
     tags = ["matching"]
-    dependencies = {"events": Provide(provide_events)}
+    dependencies = {
+        "events": Provide(provide_events),
+        "page_request": Provide(provide_page_request),
+    }
 
-    @get("/", opt=REVIEWERS, summary="Signing events, latest first")
-    async def list_events(self, events: NamedDependency[EventService]) -> list[EventRead]:
-        return [event_read(event) for event in await events.newest_first()]
+    @get(
+        "/",
+        opt=REVIEWERS,
+        summary="Signing events, latest first",
+        responses=error_responses(400, 401, 403),
+    )
+    async def list_events(
+        self, events: NamedDependency[EventService], page_request: NamedDependency[PageRequest]
+    ) -> Page[EventRead]:
+        return (await events.page(page_request)).to_page(event_read)
 
     @post(
         "/",
         opt={**REVIEWERS, **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Create a signing event",
+        responses=error_responses(400, 401, 403, 422),
     )
     async def create_event(
         self,
         request: Request[Identity, Any, Any],
         events: NamedDependency[EventService],
-        data: JsonBody,
+        data: JSONBody[EventIn],
     ) -> EventRead:
-        body = parse(EventIn, data)
         event = await events.create(
-            **body.model_dump(), identity=request.user, actor=actor_of(request)
+            **data.model_dump(), identity=request.user, actor=actor_of(request)
         )
         return event_read(event)
 
-    @get("/{event_id:uuid}", opt=REVIEWERS, summary="An event with its draft plan")
+    @get(
+        "/{event_id:uuid}",
+        opt=REVIEWERS,
+        summary="An event with its draft plan",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def get_event(
         self, events: NamedDependency[EventService], event_id: FromPath[UUID]
     ) -> EventRead:
         return event_read(await events.get(event_id))
 
-    @post("/{event_id:uuid}/plan", opt=REVIEWERS, status_code=HTTP_200_OK)
+    @post(
+        "/{event_id:uuid}/plan",
+        opt=REVIEWERS,
+        status_code=HTTP_200_OK,
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def plan(
         self,
         request: Request[Identity, Any, Any],
         events: NamedDependency[EventService],
         event_id: FromPath[UUID],
-        data: OptionalBody = None,
+        data: Annotated[PlanIn | None, Body(description="k: candidates kept per need")] = None,
     ) -> EventRead:
         """Replace the draft with the optimal plan: highest total score with every coverable
         county in scope covered; the others are listed with the reason."""
-        body = parse(PlanIn, data or {})
-        event = await events.plan(event_id, request.user, actor_of(request), k=body.k)
+        k = (data or PlanIn()).k
+        event = await events.plan(event_id, request.user, actor_of(request), k=k)
         return event_read(event)
 
-    @post("/{event_id:uuid}/pairs", opt={**REVIEWERS, **IDEMPOTENT}, status_code=HTTP_201_CREATED)
+    @post(
+        "/{event_id:uuid}/pairs",
+        opt={**REVIEWERS, **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        responses=error_responses(400, 401, 403, 404, 422),
+    )
     async def add_pair(
         self,
         request: Request[Identity, Any, Any],
         events: NamedDependency[EventService],
         event_id: FromPath[UUID],
-        data: JsonBody,
+        data: JSONBody[PairIn],
     ) -> EventRead:
-        body = parse(PairIn, data)
         return event_read(
-            await events.add_pair(event_id, body.need_id, body.offer_id, actor_of(request))
+            await events.add_pair(event_id, data.need_id, data.offer_id, actor_of(request))
         )
 
-    @delete("/{event_id:uuid}/pairs/{pair_id:uuid}", opt=REVIEWERS, status_code=HTTP_200_OK)
+    @delete(
+        "/{event_id:uuid}/pairs/{pair_id:uuid}",
+        opt=REVIEWERS,
+        status_code=HTTP_200_OK,
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def drop_pair(
         self,
         request: Request[Identity, Any, Any],
@@ -106,7 +134,12 @@ class EventApiController(Controller):
     ) -> EventRead:
         return event_read(await events.drop_pair(event_id, pair_id, actor_of(request)))
 
-    @get("/{event_id:uuid}/proposals", opt=REVIEWERS, summary="Preview of the proposals")
+    @get(
+        "/{event_id:uuid}/proposals",
+        opt=REVIEWERS,
+        summary="Preview of the proposals",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def preview_proposals(
         self, events: NamedDependency[EventService], event_id: FromPath[UUID]
     ) -> PreviewRead:
@@ -119,7 +152,12 @@ class EventApiController(Controller):
             already_proposed=found.already_proposed,
         )
 
-    @post("/{event_id:uuid}/proposals", opt={**REVIEWERS, **IDEMPOTENT}, status_code=HTTP_200_OK)
+    @post(
+        "/{event_id:uuid}/proposals",
+        opt={**REVIEWERS, **IDEMPOTENT},
+        status_code=HTTP_200_OK,
+        responses=error_responses(400, 401, 403, 404, 422),
+    )
     async def propose_all(
         self,
         request: Request[Identity, Any, Any],

@@ -9,13 +9,13 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from core.access import SIGNED_IN
-from core.forms import parse
+from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest, provide_page_request
 from matching.consent import Pairing, may_see, steps_for
@@ -24,8 +24,6 @@ from matching.models import Proposal, ProposalState
 from matching.proposal_schemas import AnswerIn, ProposalIn, ProposalRead, proposal_read
 from matching.proposals import NO_SUCH_PROPOSAL, ProposalNotFound, ProposalService
 from matching.rules import Step
-
-JsonBody = Annotated[dict[str, Any], Body(description="JSON object")]
 
 
 def view(proposal: Proposal, identity: Identity, now: datetime) -> ProposalRead:
@@ -46,27 +44,32 @@ class ProposalApiController(Controller):
         opt={**SIGNED_IN, **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Propose a pairing",
+        responses=error_responses(400, 401, 403, 409, 422),
     )
     async def propose(
         self,
         request: Request[Identity, Any, Any],
         proposals: NamedDependency[ProposalService],
-        data: JsonBody,
+        data: JSONBody[ProposalIn],
     ) -> ProposalRead:
         """By the need's station, the offer's organization or a reviewer (a matchmaker: then both
         sides answer); the parties still to answer have 14 days."""
-        body = parse(ProposalIn, data)
         proposal = await proposals.propose(
-            body.need_id,
-            body.offer_id,
+            data.need_id,
+            data.offer_id,
             request.user,
             actor_of(request),
-            amounts=body.amounts,
-            message=body.message,
+            amounts=data.amounts,
+            message=data.message,
         )
         return view(proposal, request.user, proposals.clock())
 
-    @get("/", opt=SIGNED_IN, summary="Proposals you are party to (reviewers: their categories)")
+    @get(
+        "/",
+        opt=SIGNED_IN,
+        summary="Proposals you are party to (reviewers: their categories)",
+        responses=error_responses(400, 401, 403),
+    )
     async def list_proposals(
         self,
         request: Request[Identity, Any, Any],
@@ -79,7 +82,12 @@ class ProposalApiController(Controller):
         found = await proposals.list_for(request.user, page_request, state=proposal_state)
         return found.to_page(lambda proposal: view(proposal, request.user, proposals.clock()))
 
-    @get("/{proposal_id:uuid}", opt=SIGNED_IN, summary="One proposal")
+    @get(
+        "/{proposal_id:uuid}",
+        opt=SIGNED_IN,
+        summary="One proposal",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def get_proposal(
         self,
         request: Request[Identity, Any, Any],
@@ -91,19 +99,24 @@ class ProposalApiController(Controller):
             raise ProposalNotFound(NO_SUCH_PROPOSAL)
         return view(proposal, request.user, proposals.clock())
 
-    @post("/{proposal_id:uuid}/{step:str}", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    @post(
+        "/{proposal_id:uuid}/{step:str}",
+        opt=SIGNED_IN,
+        status_code=HTTP_200_OK,
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
     async def take_step(
         self,
         request: Request[Identity, Any, Any],
         proposals: NamedDependency[ProposalService],
         proposal_id: FromPath[UUID],
         step: FromPath[Step],
-        data: Annotated[dict[str, Any] | None, Body(description="reason")] = None,
+        data: Annotated[AnswerIn | None, Body(description="reason")] = None,
     ) -> ProposalRead:
         """``accept`` (your side agrees; once both sides have, the amounts are committed),
         ``decline`` (with a reason) or ``withdraw``."""
-        body = parse(AnswerIn, data or {})
+        reason = (data or AnswerIn()).reason
         proposal = await proposals.take(
-            proposal_id, step, request.user, actor_of(request), reason=body.reason
+            proposal_id, step, request.user, actor_of(request), reason=reason
         )
         return view(proposal, request.user, proposals.clock())

@@ -12,6 +12,7 @@ from litestar.params import FromPath
 
 from accounts.identity import Identity
 from core.access import SIGNED_IN
+from core.error_contract import error_responses
 from matching.deps import provide_suggestion_params, provide_suggestions
 from matching.schemas import (
     NeedSuggestions,
@@ -35,6 +36,7 @@ class SuggestionApiController(Controller):
         "/needs/{need_id:uuid}/suggestions",
         opt=SIGNED_IN,
         summary="The offers that best suit a need",
+        responses=error_responses(400, 401, 403, 404),
     )
     async def offers_for_need(
         self,
@@ -62,6 +64,7 @@ class SuggestionApiController(Controller):
         "/offers/{offer_id:uuid}/suggestions",
         opt=SIGNED_IN,
         summary="The needs an offer best suits",
+        responses=error_responses(400, 401, 403, 404),
     )
     async def needs_for_offer(
         self,
