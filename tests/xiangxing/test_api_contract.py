@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from accounts.access import ACCESS_KEY
+from core.access import ACCESS_KEY
 from httpx import AsyncClient
 from litestar import Litestar
 from litestar.routes import HTTPRoute
