@@ -45,6 +45,7 @@ from matching.models import Proposal, ProposalLine, ProposalState, Side
 from matching.relations import offer_subcategories_for
 from matching.rules import ANSWER_WITHIN, OPEN_PROPOSALS_PER_ORGANIZATION, Step, require_open
 from matching.scoring import DEFAULT_WEIGHTS, Component, score
+from search.outbox import NEED, OFFER, enqueue
 from supply.models import Offer, OfferLine
 
 
@@ -354,7 +355,8 @@ class ProposalService:
             )
 
     async def _commit(self, proposal: Proposal) -> None:
-        """Commit every line's amounts and one unit of capacity, each only if enough is left."""
+        """Commit every line's amounts and one unit of capacity, each only if enough is left;
+        a need now fully committed leaves the index (``demand.policy.need_open``)."""
         for line in proposal.lines:
             for table, line_id, amount, has_room in (
                 (
@@ -379,6 +381,8 @@ class ProposalService:
             Offer.capacity_used < Offer.capacity,
             capacity_used=Offer.capacity_used + 1,
         )
+        await enqueue(self.session, NEED, [proposal.need_id])
+        await enqueue(self.session, OFFER, [proposal.offer_id])
 
     async def _conditional(
         self, table: type, row_id: UUID, condition: ColumnElement[bool], **values: object

@@ -37,6 +37,7 @@ from accounts.controllers.sign_in import SignInController
 from accounts.denials import handle_not_authenticated, handle_permission_denied
 from accounts.middleware import IdentityMiddleware
 from accounts.password_gate import send_to_password_page
+from agreements.api import AgreementApiController
 from catalogue.controllers import CategoryApiController
 from catalogue.importing import staging as import_batches
 from catalogue.pages import CataloguePageController, ReviewPageController
@@ -114,6 +115,7 @@ ROUTE_HANDLERS = [
     ImportPageController,
     NeedPhotoApiController,
     NeedMediaController,
+    AgreementApiController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,
