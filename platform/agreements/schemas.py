@@ -12,6 +12,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_serializer,
     field_validator,
     model_validator,
 )
@@ -29,6 +31,7 @@ from agreements.models import (
 )
 from agreements.programmes import programme_name, programmes
 from catalogue.lines import LineKind, unit_problem
+from catalogue.schemas import CENT
 from core.amounts import Amount, parse_decimal
 from core.categories import TopCategory
 from core.errors import N_
@@ -105,11 +108,13 @@ class AgreementTerms(BaseModel):
             raise ValueError(N_("Choose one of the programmes."))
         return code
 
-    @model_validator(mode="after")
-    def _period_in_order(self) -> AgreementTerms:
-        if self.period_end < self.period_start:
+    @field_validator("period_end")
+    @classmethod
+    def _period_in_order(cls, period_end: date, info: ValidationInfo) -> date:
+        start = info.data.get("period_start")
+        if start is not None and period_end < start:
             raise ValueError(N_("The period must end on or after the day it starts."))
-        return self
+        return period_end
 
 
 class AgreementCreate(AgreementTerms):
@@ -172,6 +177,10 @@ class AgreementLineRead(BaseModel):
     need_line_id: UUID | None
     offer_line_id: UUID | None
 
+    @field_serializer("amount", "covers")
+    def _two_places(self, value: Decimal) -> Decimal:
+        return value.quantize(CENT)
+
 
 class IndicatorRead(BaseModel):
     id: UUID
@@ -180,6 +189,10 @@ class IndicatorRead(BaseModel):
     baseline: Decimal
     target: Decimal
     frequency: ReportingFrequency
+
+    @field_serializer("baseline", "target")
+    def _two_places(self, value: Decimal) -> Decimal:
+        return value.quantize(CENT)
 
 
 class DocumentRead(BaseModel):

@@ -312,6 +312,7 @@ class AgreementService:
             recipient_signatory=data.recipient_signatory,
             termination_reason="",
             created_by_id=identity.user_id,
+            proposals=[],
         )
         agreement.indicators = [
             _indicator(agreement, indicator, position)
