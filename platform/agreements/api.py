@@ -21,7 +21,7 @@ from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from agreements.deps import AGREEMENT_DEPENDENCIES
-from agreements.document_service import AgreementDocuments
+from agreements.document_service import AgreementDocuments, ServedDocument
 from agreements.documents import MAX_DOCUMENT_BYTES
 from agreements.lifecycle import Step, steps_for
 from agreements.models import Agreement, DocumentKind
@@ -53,6 +53,21 @@ def view(agreement: Agreement, identity: Identity | None) -> AgreementRead:
         agreement,
         private=sees_private(identity, agreement),
         steps=steps_for(agreement.state, parties_of(identity, agreement)),
+    )
+
+
+def download(served: ServedDocument) -> Response[bytes]:
+    """A document as an attachment under its own name, never cached by the way (the API's
+    download and the page's link answer alike)."""
+    return Response(
+        content=served.content,
+        media_type=served.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(served.file_name)}",
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            "ETag": f'"{served.sha256}"',
+        },
     )
 
 
@@ -227,13 +242,4 @@ class AgreementApiController(Controller):
         document_id: FromPath[UUID],
     ) -> Response[bytes]:
         served = await documents.open(agreement_id, document_id, request.user, actor_of(request))
-        return Response(
-            content=served.content,
-            media_type=served.content_type,
-            headers={
-                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(served.file_name)}",
-                "Cache-Control": "private, no-store",
-                "X-Content-Type-Options": "nosniff",
-                "ETag": f'"{served.sha256}"',
-            },
-        )
+        return download(served)

@@ -4,6 +4,7 @@ record's in ``track_record``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, func, select, update
@@ -18,11 +19,19 @@ from agreements.models import (
     DocumentKind,
 )
 from agreements.schemas import AgreementFilters
+from core.audit import AuditEntry
 from core.pagination import PageRequest
 from demand.models import NeedLine
 from matching.models import Proposal, SigningEvent
 from regions.models import Region
 from supply.models import Offer, OfferLine
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoices:
+    organizations: list[tuple[str, str]]
+    events: list[tuple[str, str]]
+    years: list[int]
 
 
 class AgreementRepository:
@@ -156,6 +165,44 @@ class AgreementRepository:
                 )
             )
             is not None
+        )
+
+    async def history(self, agreement_id: UUID) -> list[AuditEntry]:
+        """The agreement's audit trail, oldest first: what its detail page shows as history."""
+        rows = await self.session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.object_type == "agreement",
+                AuditEntry.object_id == str(agreement_id),
+            )
+            .order_by(AuditEntry.occurred_at, AuditEntry.id)
+        )
+        return list(rows)
+
+    async def choices(self, readable: ColumnElement[bool]) -> FilterChoices:
+        """The organizations, signing events and years the reader's agreements have, for the
+        list's filters (nothing the reader may not see is named)."""
+        organizations = await self.session.execute(
+            select(Organization.id, Organization.name)
+            .join(Agreement, Agreement.organization_id == Organization.id)
+            .where(readable)
+            .distinct()
+            .order_by(Organization.name)
+        )
+        events = await self.session.execute(
+            select(SigningEvent.id, SigningEvent.name)
+            .join(Agreement, Agreement.event_id == SigningEvent.id)
+            .where(readable)
+            .distinct()
+            .order_by(SigningEvent.name)
+        )
+        years = await self.session.scalars(
+            select(Agreement.year).where(readable).distinct().order_by(Agreement.year.desc())
+        )
+        return FilterChoices(
+            organizations=[(str(id_), name) for id_, name in organizations],
+            events=[(str(id_), name) for id_, name in events],
+            years=list(years),
         )
 
 

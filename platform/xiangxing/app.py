@@ -38,6 +38,9 @@ from accounts.denials import handle_not_authenticated, handle_permission_denied
 from accounts.middleware import IdentityMiddleware
 from accounts.password_gate import send_to_password_page
 from agreements.api import AgreementApiController
+from agreements.pages.detail import AgreementPageController
+from agreements.pages.gathered import GatheredAgreementsController
+from agreements.pages.listing import AgreementListController
 from catalogue.controllers import CategoryApiController
 from catalogue.importing import staging as import_batches
 from catalogue.pages import CataloguePageController, ReviewPageController
@@ -124,6 +127,9 @@ ROUTE_HANDLERS = [
     EventApiController,
     MatchingPageController,
     SigningPageController,
+    AgreementListController,
+    GatheredAgreementsController,
+    AgreementPageController,
 ]
 
 
