@@ -31,7 +31,7 @@ from agreements.models import (
     RecipientKind,
 )
 from agreements.numbering import next_number
-from agreements.policy import agreement_private, agreement_readable, parties_of
+from agreements.policy import agreement_private, agreement_readable, parties_of, signed_sides
 from agreements.reporting import default_frequency
 from agreements.repository import AgreementRepository
 from agreements.schemas import (
@@ -192,7 +192,7 @@ class AgreementService:
         agreement = await self._for_change(agreement_id, identity, data.version)
         parties = parties_of(identity, agreement)
         target(agreement.state, step)
-        if not may_take(step, agreement.state, parties):
+        if not may_take(step, agreement.state, parties, signed_sides(agreement)):
             raise PermissionDenied(_REFUSALS[step])
         before = agreement.state
         now = self.clock()
