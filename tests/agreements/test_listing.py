@@ -94,3 +94,28 @@ async def test_the_filters_narrow_the_list(parties: Parties, proposal: dict[str,
     bad = await parties.client.get(AGREEMENTS, params={"state": "lost"}, headers=staff)
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "state"
+
+
+async def test_an_agreement_signed_at_an_event_is_listed_with_it(
+    parties: Parties, proposal: dict[str, Any]
+) -> None:
+    event = await parties.client.post(
+        "/api/v1/events",
+        json={
+            "name": "百社助千村签约活动",
+            "held_on": "2026-06-20",
+            "county_codes": ["530627000000"],
+        },
+        headers=parties.headers["rev"],
+    )
+    assert event.status_code == 201, event.text
+    event_id = event.json()["id"]
+    unknown = await make_agreement(
+        parties, proposal, event_id="01900000-0000-7000-8000-000000000000"
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"][0]["field"] == "event_id"
+    created = await make_agreement(parties, proposal, event_id=event_id)
+    assert created.json()["event_id"] == event_id
+    staff = parties.headers["rev"]
+    assert await numbers(parties.client, staff, event=event_id) == ["ZT-2026-0001"]
