@@ -61,8 +61,6 @@ SIGNED_OR_LATER = (
     State.COMPLETION_CONFIRMED,
     State.COMPLETED,
 )
-HOLDING = (State.DRAFT, State.SIGNED, State.IN_PROGRESS)
-"""States in which the agreement holds its amounts on the need and offer lines."""
 
 
 class WrongState(Conflict):

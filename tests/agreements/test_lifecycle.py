@@ -136,3 +136,23 @@ async def test_others_cannot_act_and_do_not_learn_it_exists(
         assert refused.status_code == 404, (who, refused.text)
     unknown_step = await step(parties, "member", draft, "approve")
     assert unknown_step.status_code == 400
+
+
+async def test_a_draft_whose_pairing_ended_meanwhile_is_not_signed_nor_released_twice(
+    parties: Parties, proposal: dict[str, Any], session: AsyncSession
+) -> None:
+    draft = (await make_agreement(parties, proposal)).json()
+    withdrawn = await parties.client.post(
+        f"/api/v1/needs/{proposal['need_id']}/withdraw",
+        json={"reason": "村里已自行解决", "confirm": True},
+        headers=parties.headers["worker"],
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert await committed(session, proposal) == (Decimal(0), Decimal(0), Decimal(0))
+    confirmed = (await step(parties, "member", draft, "confirm")).json()
+    refused = await step(parties, "worker", confirmed, "confirm")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "proposals_not_agreeable"
+    ended = await step(parties, "member", confirmed, "terminate", reason="需求已撤回")
+    assert ended.status_code == 200, ended.text
+    assert await committed(session, proposal) == (Decimal(0), Decimal(0), Decimal(0))
