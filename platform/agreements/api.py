@@ -25,7 +25,7 @@ from agreements.document_service import AgreementDocuments, ServedDocument
 from agreements.documents import MAX_DOCUMENT_BYTES
 from agreements.lifecycle import Step, steps_for
 from agreements.models import Agreement, DocumentKind
-from agreements.policy import parties_of, sees_private
+from agreements.policy import parties_of, sees_private, signed_sides
 from agreements.schemas import (
     AgreementCreate,
     AgreementFilters,
@@ -52,7 +52,7 @@ def view(agreement: Agreement, identity: Identity | None) -> AgreementRead:
     return agreement_read(
         agreement,
         private=sees_private(identity, agreement),
-        steps=steps_for(agreement.state, parties_of(identity, agreement)),
+        steps=steps_for(agreement.state, parties_of(identity, agreement), signed_sides(agreement)),
     )
 
 

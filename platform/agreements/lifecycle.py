@@ -61,8 +61,6 @@ SIGNED_OR_LATER = (
     State.COMPLETION_CONFIRMED,
     State.COMPLETED,
 )
-HOLDING = (State.DRAFT, State.SIGNED, State.IN_PROGRESS)
-"""States in which the agreement holds its amounts on the need and offer lines."""
 
 
 class WrongState(Conflict):
@@ -86,11 +84,21 @@ def who_may(step: Step, state: AgreementState) -> frozenset[Party]:
     return WHO[step]
 
 
-def may_take(step: Step, state: AgreementState, parties: frozenset[Party]) -> bool:
-    """The step exists from this state and one of the caller's parties may take it."""
+def may_take(
+    step: Step,
+    state: AgreementState,
+    parties: frozenset[Party],
+    signed: frozenset[Party] = frozenset(),
+) -> bool:
+    """The step exists from this state and one of the caller's parties may take it; a side
+    that has signed (``signed``) does not sign again."""
+    if step is Step.CONFIRM:
+        parties = parties - signed
     return state in MOVES[step] and bool(who_may(step, state) & parties)
 
 
-def steps_for(state: AgreementState, parties: frozenset[Party]) -> list[Step]:
+def steps_for(
+    state: AgreementState, parties: frozenset[Party], signed: frozenset[Party] = frozenset()
+) -> list[Step]:
     """The steps offered to the caller now (buttons, the API's ``steps``)."""
-    return [step for step in Step if may_take(step, state, parties)]
+    return [step for step in Step if may_take(step, state, parties, signed)]

@@ -216,6 +216,8 @@ class AgreementLine(UUIDv7Base):
     offer_line_id: Mapped[UUID | None] = mapped_column(
         ForeignKey("offer_line.id", ondelete="SET NULL")
     )
+    proposal_id: Mapped[UUID | None] = mapped_column(ForeignKey("proposal.id"))
+    """The pairing the line was carried over from: its amounts are released with it."""
 
     agreement: Mapped[Agreement] = relationship(back_populates="lines")
 

@@ -72,6 +72,16 @@ def parties_of(identity: Identity | None, agreement: Agreement) -> frozenset[Par
     return frozenset(found)
 
 
+def signed_sides(agreement: Agreement) -> frozenset[Party]:
+    """The parties that have confirmed the agreement on the platform."""
+    sides = set()
+    if agreement.organization_confirmed_at is not None:
+        sides.add(Party.ORGANIZATION)
+    if agreement.recipient_confirmed_at is not None:
+        sides.add(Party.RECIPIENT)
+    return frozenset(sides)
+
+
 def sees_private(identity: Identity | None, agreement: Agreement) -> bool:
     """The responsible persons, their phones, the signatories and the documents."""
     if identity is None:

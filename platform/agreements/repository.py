@@ -106,10 +106,10 @@ class AgreementRepository:
             is not None
         )
 
-    async def release(self, agreement: Agreement, offer_ids: Iterable[UUID]) -> None:
-        """Give back what the agreement held: each line's amounts on its need and offer lines,
-        and the unit of capacity each pairing took on its offer."""
-        for line in agreement.lines:
+    async def release(self, lines: Iterable[AgreementLine], offer_ids: Iterable[UUID]) -> None:
+        """Give back what the lines held on their need and offer lines, and the unit of
+        capacity each pairing took on its offer."""
+        for line in lines:
             for table, line_id, amount in (
                 (NeedLine, line.need_line_id, line.covers),
                 (OfferLine, line.offer_line_id, line.amount),

@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from accounts.identity import Identity
 from accounts.models import Verification
 from accounts.policies import member_of, reviews, works_in_township
-from agreements.lifecycle import HOLDING, Party, Step, may_take, target
+from agreements.lifecycle import Party, Step, may_take, target
 from agreements.models import (
     Agreement,
     AgreementLine,
@@ -31,7 +31,7 @@ from agreements.models import (
     RecipientKind,
 )
 from agreements.numbering import next_number
-from agreements.policy import agreement_private, agreement_readable, parties_of
+from agreements.policy import agreement_private, agreement_readable, parties_of, signed_sides
 from agreements.reporting import default_frequency
 from agreements.repository import AgreementRepository
 from agreements.schemas import (
@@ -131,9 +131,10 @@ class AgreementService:
                 covers=line.covers,
                 need_line_id=line.need_line_id,
                 offer_line_id=line.offer_line_id,
+                proposal_id=proposal.id,
             )
-            for position, line in enumerate(
-                line for proposal in proposals for line in proposal.lines
+            for position, (proposal, line) in enumerate(
+                (proposal, line) for proposal in proposals for line in proposal.lines
             )
         ]
         return await self._created(agreement, actor)
@@ -192,7 +193,7 @@ class AgreementService:
         agreement = await self._for_change(agreement_id, identity, data.version)
         parties = parties_of(identity, agreement)
         target(agreement.state, step)
-        if not may_take(step, agreement.state, parties):
+        if not may_take(step, agreement.state, parties, signed_sides(agreement)):
             raise PermissionDenied(_REFUSALS[step])
         before = agreement.state
         now = self.clock()
@@ -399,28 +400,33 @@ class AgreementService:
         await self._reindex(agreement)
 
     async def _terminate(self, agreement: Agreement, reason: str) -> None:
+        """Ended with a reason. What it still holds goes back: a signed agreement's lines, or a
+        draft's pairings still accepted (cancelled now; one cancelled meanwhile with its need
+        or offer gave its amounts back already)."""
         if not reason:
             raise InvalidInput(
                 N_("Say why the agreement is terminated."),
                 problems=[FieldProblem("reason", "required", N_("Give a reason."))],
             )
-        holding = agreement.state in HOLDING
+        was_draft = agreement.state is AgreementState.DRAFT
         proposals = await self.agreements.proposals(agreement.proposal_ids)
         agreement.state = AgreementState.TERMINATED
         agreement.terminated_at = self.clock()
         agreement.termination_reason = reason
-        if not holding:
-            return
-        for proposal in proposals:
-            if proposal.state is ProposalState.ACCEPTED:
+        if was_draft:
+            proposals = [p for p in proposals if p.state is ProposalState.ACCEPTED]
+            for proposal in proposals:
                 proposal.state = ProposalState.CANCELLED
                 proposal.answer_reason = reason
                 proposal.answered_at = self.clock()
-        live = [
-            p for p in proposals if p.state in (ProposalState.CANCELLED, ProposalState.CONVERTED)
+        released = {proposal.id for proposal in proposals}
+        lines = [
+            line
+            for line in agreement.lines
+            if line.proposal_id is None or line.proposal_id in released
         ]
         await self._flush()
-        await self.agreements.release(agreement, [proposal.offer_id for proposal in live])
+        await self.agreements.release(lines, [proposal.offer_id for proposal in proposals])
         await self._reindex(agreement)
 
     async def _reindex(self, agreement: Agreement) -> None:

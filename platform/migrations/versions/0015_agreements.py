@@ -309,6 +309,7 @@ def upgrade() -> None:
         sa.Column("covers", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("need_line_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
         sa.Column("offer_line_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
+        sa.Column("proposal_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["agreement_id"],
@@ -321,6 +322,11 @@ def upgrade() -> None:
             ["need_line.id"],
             name=op.f("fk_agreement_line_need_line_id_need_line"),
             ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"],
+            ["proposal.id"],
+            name=op.f("fk_agreement_line_proposal_id_proposal"),
         ),
         sa.ForeignKeyConstraint(
             ["offer_line_id"],
