@@ -43,7 +43,8 @@ from regions.models import Region, RegionLevel
 EVENT_NAME = "百社助千村签约活动（第一批，示例）"
 EVENT_DAYS_AGO = 60
 YILE = "530627106000"
-YILE_VILLAGE = "530627106001"
+PAIRED_VILLAGE = "以勒村"
+"""The village of the accepted pairing; the paper agreements go to others."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ async def _villages(session: AsyncSession) -> dict[str, list[str]]:
         query = select(Region.code).where(
             Region.level == RegionLevel.VILLAGE,
             Region.code.startswith(prefix),
-            Region.code != YILE_VILLAGE,
+            Region.short_name != PAIRED_VILLAGE,
         )
         if not_under:
             query = query.where(~Region.code.startswith(not_under))

@@ -79,6 +79,7 @@ async def test_the_list_shows_each_reader_what_the_policy_lets_them_read(
     assert anonymous.status_code == 200
     assert ours["number"] in anonymous.text
     assert draft["number"] not in anonymous.text, "a draft of others is not public"
+    assert "13800000001" not in anonymous.text, "no responsible persons for the public"
     await sign_in(client, "member")
     member = await client.get("/agreements")
     assert ours["number"] in member.text
