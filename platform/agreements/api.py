@@ -23,6 +23,7 @@ from accounts.models import Role
 from agreements.deps import AGREEMENT_DEPENDENCIES
 from agreements.document_service import AgreementDocuments, ServedDocument
 from agreements.documents import MAX_DOCUMENT_BYTES
+from agreements.drafting import AgreementDrafting
 from agreements.lifecycle import Step, steps_for
 from agreements.models import Agreement, DocumentKind
 from agreements.policy import parties_of, sees_private, signed_sides
@@ -105,12 +106,12 @@ class AgreementApiController(Controller):
     async def create(
         self,
         request: Request[Identity, Any, Any],
-        agreements: NamedDependency[AgreementService],
+        drafting: NamedDependency[AgreementDrafting],
         data: JSONBody[AgreementCreate],
     ) -> AgreementRead:
         """By the organization, the recipient's station or a reviewer of the category; the
         proposals' lines and amounts are carried over and held by the draft."""
-        agreement = await agreements.create_from_proposals(data, request.user, actor_of(request))
+        agreement = await drafting.create_from_proposals(data, request.user, actor_of(request))
         return view(agreement, request.user)
 
     @post(
@@ -122,12 +123,12 @@ class AgreementApiController(Controller):
     async def enter_from_paper(
         self,
         request: Request[Identity, Any, Any],
-        agreements: NamedDependency[AgreementService],
+        drafting: NamedDependency[AgreementDrafting],
         data: JSONBody[PaperAgreementCreate],
     ) -> AgreementRead:
         """A reviewer of the category enters it as a draft; after uploading the signed scan,
         ``sign-on-paper`` records the signature."""
-        agreement = await agreements.enter_from_paper(data, request.user, actor_of(request))
+        agreement = await drafting.enter_from_paper(data, request.user, actor_of(request))
         return view(agreement, request.user)
 
     @get("/{agreement_id:uuid}", opt=PUBLIC, summary="One agreement")

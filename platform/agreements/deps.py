@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.document_service import AgreementDocuments
 from agreements.documents import DocumentStore
+from agreements.drafting import AgreementDrafting
 from agreements.schemas import AgreementFilters
 from agreements.service import AgreementService
 from core.clock import Clock
@@ -23,6 +24,12 @@ async def provide_agreements(
     db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
 ) -> AgreementService:
     return AgreementService(db_session, clock)
+
+
+async def provide_drafting(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> AgreementDrafting:
+    return AgreementDrafting(db_session, clock)
 
 
 async def provide_documents(
@@ -65,6 +72,7 @@ async def provide_agreement_filters(
 
 AGREEMENT_DEPENDENCIES = {
     "agreements": Provide(provide_agreements),
+    "drafting": Provide(provide_drafting),
     "documents": Provide(provide_documents),
     "page_request": Provide(provide_page_request),
     "filters": Provide(provide_agreement_filters),

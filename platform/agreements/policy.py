@@ -3,7 +3,8 @@ policy of agreements, used by every list, detail, export and document download.
 
 The parties are the organization (its members) and the recipient: the station of the
 township the village or township belongs to, or for a department's agreement, that department
-(and, for needs a department speaks for, the reviewers of the category, as in pairing).
+(and, for needs a department speaks for and for a whole county, the reviewers of the category,
+as in pairing).
 Reviewers, viewers and administrators read every agreement; reviewers of its category also act
 on it. The public reads signed, running and completed agreements, without the people in them.
 """
@@ -16,7 +17,7 @@ from accounts.identity import Identity
 from accounts.models import Role
 from accounts.policies import member_of, reviews, works_in_township
 from agreements.lifecycle import SIGNED_OR_LATER, Party
-from agreements.models import Agreement, RecipientKind
+from agreements.models import Agreement
 
 STAFF = (Role.ADMIN, Role.REVIEWER, Role.VIEWER)
 
@@ -59,13 +60,7 @@ def parties_of(identity: Identity | None, agreement: Agreement) -> frozenset[Par
     found = set()
     if member_of(identity, agreement.organization_id):
         found.add(Party.ORGANIZATION)
-    if agreement.recipient_kind is RecipientKind.DEPARTMENT:
-        if (
-            agreement.department_id is not None
-            and identity.department_id == agreement.department_id
-        ) or (agreement.department_id is None and reviews(identity, agreement.category)):
-            found.add(Party.RECIPIENT)
-    elif works_in_township(identity, agreement.township_code):
+    if _speaks_for_recipient(identity, agreement):
         found.add(Party.RECIPIENT)
     if reviews(identity, agreement.category):
         found.add(Party.REVIEWER)
@@ -80,6 +75,17 @@ def signed_sides(agreement: Agreement) -> frozenset[Party]:
     if agreement.recipient_confirmed_at is not None:
         sides.add(Party.RECIPIENT)
     return frozenset(sides)
+
+
+def _speaks_for_recipient(identity: Identity, agreement: Agreement) -> bool:
+    """A village or township: its township's station. A department: its own staff, or for
+    needs a department speaks for without an account here, the reviewers of the category. A
+    whole county (agreements entered from paper): the reviewers of the category."""
+    if agreement.township_code is not None:
+        return works_in_township(identity, agreement.township_code)
+    if agreement.department_id is not None:
+        return identity.department_id == agreement.department_id
+    return reviews(identity, agreement.category)
 
 
 def sees_private(identity: Identity | None, agreement: Agreement) -> bool:

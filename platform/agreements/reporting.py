@@ -7,7 +7,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from agreements.models import ReportingFrequency
+from agreements.models import Agreement, Indicator, ReportingFrequency
+from agreements.schemas import IndicatorIn
 
 LONG_PROJECT_MONTHS = 6
 
@@ -23,3 +24,15 @@ def default_frequency(period_start: date, period_end: date) -> ReportingFrequenc
     if period_end > months_later(period_start, LONG_PROJECT_MONTHS):
         return ReportingFrequency.QUARTERLY
     return ReportingFrequency.AT_END
+
+
+def indicator_of(agreement: Agreement, data: IndicatorIn, position: int) -> Indicator:
+    """A target as the agreement states it, reported as often as asked or by default."""
+    return Indicator(
+        position=position,
+        name=data.name,
+        unit=data.unit,
+        baseline=data.baseline,
+        target=data.target,
+        frequency=data.frequency or default_frequency(agreement.period_start, agreement.period_end),
+    )

@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import AuditEntry
 from matching.models import Proposal, ProposalState
-from tests.agreements.flow import make_agreement, signed, step
+from tests.agreements.flow import AGREEMENTS, make_agreement, signed, step, terms
 from tests.agreements.test_creation import committed
+from tests.factories import make_organization
 from tests.matching.parties import Parties
 
 
@@ -156,3 +157,32 @@ async def test_a_draft_whose_pairing_ended_meanwhile_is_not_signed_nor_released_
     ended = await step(parties, "member", confirmed, "terminate", reason="需求已撤回")
     assert ended.status_code == 200, ended.text
     assert await committed(session, proposal) == (Decimal(0), Decimal(0), Decimal(0))
+
+
+async def test_a_county_agreement_from_paper_is_followed_by_the_reviewers(
+    parties: Parties, session: AsyncSession
+) -> None:
+    organization = await make_organization(session, "浙江省东西部协作慈善基金会")
+    body = terms(
+        organization_id=str(organization.id),
+        category="special_groups",
+        region_code="530627000000",
+        lines=[{"kind": "funds", "amount": "500000"}],
+    )
+    created = await parties.client.post(
+        f"{AGREEMENTS}/paper", json=body, headers=parties.headers["rev"]
+    )
+    agreement = created.json()
+    scan = await parties.client.post(
+        f"{AGREEMENTS}/{agreement['id']}/documents",
+        files={"file": ("签字页.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        data={"kind": "signed_scan"},
+        headers=parties.headers["rev"],
+    )
+    assert scan.status_code == 201, scan.text
+    for name in ("sign-on-paper", "start", "confirm-completion", "complete"):
+        answer = await step(parties, "rev", agreement, name)
+        assert answer.status_code == 200, (name, answer.text)
+        agreement = answer.json()
+    assert agreement["state"] == "completed"
+    assert (await step(parties, "worker", agreement, "start")).status_code == 404

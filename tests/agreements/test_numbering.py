@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from accounts.identity import Identity
 from accounts.models import Department, Organization, Role, User
+from agreements.drafting import AgreementDrafting
 from agreements.models import Agreement, AgreementCounter
 from agreements.numbering import format_number, next_number
 from agreements.schemas import LineIn, PaperAgreementCreate
-from agreements.service import AgreementService
 from core.audit import Actor, AuditEntry
 from search.models import SearchOutbox
 from tests.conftest import FakeClock
@@ -75,7 +75,7 @@ async def test_a_creation_rolled_back_leaves_no_gap(
 ) -> None:
     organization = await make_organization(session)
     reviewer = reviewer_identity(await make_user(session, Role.REVIEWER))
-    service = AgreementService(session, clock)
+    service = AgreementDrafting(session, clock)
     failed = await session.begin_nested()
     lost = await service.enter_from_paper(paper(organization.id), reviewer, ACTOR)
     assert lost.number == "ZT-2026-0001"
@@ -88,7 +88,7 @@ async def _create_in_own_session(
     engine: AsyncEngine, clock: FakeClock, organization_id: UUID, reviewer: Identity
 ) -> str:
     async with AsyncSession(engine, expire_on_commit=False) as session:
-        agreement = await AgreementService(session, clock).enter_from_paper(
+        agreement = await AgreementDrafting(session, clock).enter_from_paper(
             paper(organization_id), reviewer, ACTOR
         )
         await session.commit()
