@@ -23,6 +23,7 @@ from accounts.identity import Identity
 from accounts.models import Organization, User
 from agreements.document_service import AgreementDocuments
 from agreements.documents import DocumentStore
+from agreements.drafting import AgreementDrafting
 from agreements.lifecycle import Step
 from agreements.models import Agreement, DocumentKind
 from agreements.schemas import (
@@ -202,6 +203,9 @@ class DemoAgreements:
     def _service(self, at: datetime) -> AgreementService:
         return AgreementService(self.session, lambda: at)
 
+    def _drafting(self, at: datetime) -> AgreementDrafting:
+        return AgreementDrafting(self.session, lambda: at)
+
     async def load(self, event: SigningEvent) -> int:
         """Enter every agreement of the event and take its steps; returns how many."""
         villages = await _villages(self.session)
@@ -239,7 +243,7 @@ class DemoAgreements:
                 IndicatorIn(name="受益农户", unit="户", target=Decimal(30)),
             ],
         )
-        return await self._service(self.now).create_from_proposals(data, member, actor)
+        return await self._drafting(self.now).create_from_proposals(data, member, actor)
 
     async def _from_paper(
         self, event: SigningEvent, paper: PaperAgreement, village: str
@@ -258,7 +262,7 @@ class DemoAgreements:
             lines=[LineIn(**line) for line in paper.lines],
             indicators=[IndicatorIn(**indicator) for indicator in paper.indicators],
         )
-        agreement = await self._service(self.event_day).enter_from_paper(
+        agreement = await self._drafting(self.event_day).enter_from_paper(
             data, reviewer, reviewer_actor
         )
         for day, (username, step) in enumerate(paper.steps):
