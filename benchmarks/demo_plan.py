@@ -38,13 +38,16 @@ async def plan(min_score: float) -> None:
     from xiangxing.demo import load_demo_data
     from xiangxing.setup import upgrade_database
 
-    engine = create_engine(get_settings())
+    settings = get_settings()
+    engine = create_engine(settings)
     await upgrade_database(engine, "head")
-    await load_demo_data(engine)
+    await load_demo_data(engine, settings)
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
         reviewer = await session.scalar(select(User).where(User.username == "reviewer"))
         assert reviewer is not None
-        event_id = await session.scalar(select(SigningEvent.id))
+        event_id = await session.scalar(
+            select(SigningEvent.id).order_by(SigningEvent.held_on.desc()).limit(1)
+        )
         assert event_id is not None
         identity = Identity.of(reviewer)
         events = EventService(session, utc_now, min_score=min_score)

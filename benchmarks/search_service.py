@@ -69,7 +69,7 @@ async def prepare(var_dir: Path, documents: int) -> None:
     search = EmbeddedSearch(settings.search_dir)
     try:
         await upgrade_database(engine)
-        await load_demo_data(engine)
+        await load_demo_data(engine, settings)
         await reindex(async_sessionmaker(engine, expire_on_commit=False), search)
         synthetic = build_documents(documents, random.Random(20250601))
         for first in range(0, len(synthetic), BATCH):

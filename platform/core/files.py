@@ -95,6 +95,20 @@ def _remove_empty(directory: Path) -> None:
         directory.rmdir()
 
 
+def sniff(content: bytes) -> str | None:
+    """The type its first bytes say (JPEG, PNG, WebP or PDF), or None: an upload's type comes
+    from what it is, never from its name or the type the client claimed."""
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(content) >= 12 and content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
 def put_after_commit(session: AsyncSession, target: Path, content: bytes) -> None:
     """Write ``content`` now under a temporary name; it becomes ``target`` when the session
     commits (readers never see half a file) and is removed if it rolls back."""

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import N_, FieldProblem, InvalidInput, NotFound
-from core.files import ContentStore
+from core.files import ContentStore, sniff
 from core.settings import Settings
 from demand.models import NeedPhoto
 
@@ -49,17 +49,6 @@ def _refused(code: str, message: str, params: dict[str, object] | None = None) -
     return InvalidInput(message, problems=[FieldProblem(FIELD, code, message, params or {})])
 
 
-def sniff(content: bytes) -> str | None:
-    """The image type its magic bytes say, or None."""
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if len(content) >= 12 and content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
 class PhotoStore:
     """The photo files of needs, in a content store."""
 
@@ -77,7 +66,7 @@ class PhotoStore:
         if len(content) > MAX_PHOTO_BYTES:
             raise _refused("photo_too_large", N_("A photo may be at most 5 MB."))
         content_type = sniff(content)
-        if content_type is None:
+        if content_type is None or content_type not in ACCEPTED_TYPES:
             raise _refused("not_an_image", N_("Upload a JPEG, PNG or WebP image."))
         return CheckedPhoto(
             content=content,

@@ -6,19 +6,30 @@ come from ``accounts.policy``).
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, not_, or_
 
 from accounts.identity import Identity
 from accounts.models import Role
 from accounts.policy import reviewed, reviews, sees_contacts, works_in_township
 from catalogue.workflow import EntryState
-from demand.models import Channel, Need
+from demand.models import Channel, Need, NeedLine
 from regions.models import Region
 
 
 def need_public() -> ColumnElement[bool]:
     """What anyone may read: published needs."""
     return Need.state == EntryState.PUBLISHED
+
+
+def need_still_sought() -> ColumnElement[bool]:
+    """Some line still lacks what it seeks (``NeedProgress`` short of fully committed): a need
+    whose every line is committed to pairings and agreements is no longer open."""
+    return or_(not_(Need.lines.any()), Need.lines.any(NeedLine.committed < NeedLine.sought))
+
+
+def need_open() -> ColumnElement[bool]:
+    """The open catalogue and the search index: published needs still seeking something."""
+    return and_(need_public(), need_still_sought())
 
 
 def need_readable(identity: Identity | None) -> ColumnElement[bool]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
@@ -21,7 +21,7 @@ from core.clock import local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from core.pagination import PageRequest, Slice
 from demand.models import Channel, Need, NeedLine, Urgency
-from demand.policy import may_post_in, need_readable, owns_need
+from demand.policy import may_post_in, need_readable, need_still_sought, owns_need
 from demand.repository import NeedRepository
 from demand.schemas import NeedFields, NeedUpdate
 from regions.models import Region, RegionLevel
@@ -113,7 +113,8 @@ class NeedService(EntryWorkflow[Need]):
     ) -> Slice[Need]:
         """The needs the visitor may read (``demand.policy``). ``mine`` is a station worker's
         own township in every state, or the needs a reviewer posted for associations and
-        departments."""
+        departments. The open catalogue (published by default) leaves out needs whose every line
+        is committed."""
         scope: dict[str, Any] = {}
         if mine:
             if identity is not None and identity.township_code is not None:
@@ -122,11 +123,15 @@ class NeedService(EntryWorkflow[Need]):
                 scope = {"posted_by": identity.user_id}
             else:
                 raise NotYours(N_("Only station workers have needs of their own."))
+        listed = listed_states(filters, identity, mine=mine)
+        readable = need_readable(identity)
+        if filters.state is None and listed.state is not None:
+            readable = and_(readable, need_still_sought())
         items, total = await self.needs.page(
             page,
-            listed_states(filters, identity, mine=mine),
+            listed,
             urgency=urgency,
-            readable=need_readable(identity),
+            readable=readable,
             totals=self.memory.totals if self.memory and identity is None else None,
             **scope,
         )

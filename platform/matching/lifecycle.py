@@ -25,6 +25,7 @@ from core.errors import N_, Conflict, FieldProblem
 from core.i18n import translate
 from demand.models import Channel, NeedLine
 from matching.models import Notice, Proposal, ProposalState
+from search.outbox import NEED, OFFER, enqueue
 from supply.models import Offer, OfferLine
 
 LIVE = (ProposalState.PROPOSED, ProposalState.ACCEPTED)
@@ -149,6 +150,8 @@ async def _release(session: AsyncSession, proposal: Proposal) -> None:
         .values(capacity_used=Offer.capacity_used - 1)
         .execution_options(synchronize_session="fetch")
     )
+    await enqueue(session, NEED, [proposal.need_id])
+    await enqueue(session, OFFER, [proposal.offer_id])
 
 
 def _notice_for_other_party(proposal: Proposal, message: str, reason: str, at: datetime) -> Notice:

@@ -55,6 +55,7 @@ from matching.rules import (
 )
 from matching.scoring import DEFAULT_WEIGHTS, Component, score
 from matching.track_record import track_records
+from search.outbox import NEED, OFFER, enqueue
 from supply.models import Offer
 
 
@@ -302,6 +303,9 @@ class ProposalService:
             if is_accepted(pairing.agreed | agreeing):
                 await self._still_open(proposal)
                 await commit_amounts(self.session, proposal)
+                # a need now fully committed leaves the index (``demand.policy.need_open``)
+                await enqueue(self.session, NEED, [proposal.need_id])
+                await enqueue(self.session, OFFER, [proposal.offer_id])
                 proposal.state = ProposalState.ACCEPTED
                 proposal.answered_at = now
             action = f"proposal.{proposal.state.value}"

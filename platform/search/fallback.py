@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.workflow import EntryState
 from demand.models import Need
-from demand.policy import need_public
+from demand.policy import need_open
 from regions.models import Region
 from search.analysis import QueryPlan, query_plan
 from search.backend import Facet, SearchFilters, SearchHit, SearchQuery, SearchResult, Sort
@@ -77,7 +77,7 @@ def _query(
         return None
     if model is Offer and filters.urgency is not None:
         return None
-    public = need_public() if model is Need else offer_public()
+    public = need_open() if model is Need else offer_public()
     clauses: list[Any] = [public, *_text_clauses(model, plan)]
     clauses += _state_clause(model, filters.state, today) + _region_clauses(model, filters)
     if filters.category is not None:

@@ -22,6 +22,7 @@ from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Connection, event, insert, inspect, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, Session, UOWTransaction
 
 from accounts.models import Organization
@@ -47,6 +48,13 @@ def outbox_rows(kind: str, entry_ids: list[UUID], now: datetime) -> list[dict[st
         }
         for entry_id in entry_ids
     ]
+
+
+async def enqueue(session: AsyncSession, kind: str, entry_ids: list[UUID]) -> None:
+    """Queue entries whose lines changed by bulk ``UPDATE`` (committing and releasing
+    amounts), which the mapper events below never see."""
+    if entry_ids:
+        await session.execute(insert(SearchOutbox), outbox_rows(kind, entry_ids, utc_now()))
 
 
 def _enqueue(connection: Connection, kind: str, entry_id: UUID) -> None:

@@ -1,7 +1,8 @@
 """What the index should hold, read from the database: the truth the indexer copies.
 
-Only what anyone may read is searchable (``need_public``, ``offer_public``: published entries,
-an expired one shown as expired, and no offer of a suspended organization); anything else means
+Only what anyone may read is searchable (``need_open``, ``offer_public``: published entries,
+an expired one shown as expired, no need whose every line is committed, and no offer of a
+suspended organization); anything else means
 "not in the index", so a withdrawn, closed or deleted entry, or a suspended organization's
 offer, is removed.
 """
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from demand.models import Need
-from demand.policy import need_public
+from demand.policy import need_open
 from search.documents import SearchDocument, document_of_need, document_of_offer
 from search.outbox import NEED, OFFER
 from supply.models import Offer
@@ -32,7 +33,7 @@ def _document_id(kind: str, entry_id: UUID) -> str:
 async def indexable_count(session: AsyncSession) -> int:
     """How many documents a complete index holds: the entries anyone may read."""
     total = 0
-    for model, public in ((Need, need_public()), (Offer, offer_public())):
+    for model, public in ((Need, need_open()), (Offer, offer_public())):
         query = select(func.count()).select_from(model).where(public)
         total += await session.scalar(query) or 0
     return total
@@ -48,7 +49,7 @@ async def documents_for(
     offer_ids = [entry_id for kind, entry_id in wanted if kind == OFFER]
     documents: list[SearchDocument] = []
     if need_ids:
-        needs = await session.scalars(select(Need).where(Need.id.in_(need_ids), need_public()))
+        needs = await session.scalars(select(Need).where(Need.id.in_(need_ids), need_open()))
         documents += [document_of_need(need, today) for need in needs.unique()]
     if offer_ids:
         offers = await session.scalars(select(Offer).where(Offer.id.in_(offer_ids), offer_public()))
@@ -67,7 +68,7 @@ async def all_documents(
 ) -> AsyncIterator[list[SearchDocument]]:
     """Every published entry as documents, in batches read by key (no OFFSET scans), each
     batch in a short session of its own so a long rebuild holds no transaction open."""
-    kinds = ((Need, need_public(), document_of_need), (Offer, offer_public(), document_of_offer))
+    kinds = ((Need, need_open(), document_of_need), (Offer, offer_public(), document_of_offer))
     for model, public, build in kinds:
         after: UUID | None = None
         while True:

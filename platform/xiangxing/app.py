@@ -36,6 +36,10 @@ from accounts.pages.admin_directory import AdminDirectoryController
 from accounts.pages.admin_edit import AdminEditController
 from accounts.pages.sign_in import SignInController
 from accounts.password_gate import send_to_password_page
+from agreements.api import AgreementApiController
+from agreements.pages.detail import AgreementPageController
+from agreements.pages.gathered import GatheredAgreementsController
+from agreements.pages.listing import AgreementListController
 from catalogue.api import CategoryApiController
 from core.access import PUBLIC, enforce_access
 from core.clock import Clock, utc_now
@@ -112,6 +116,7 @@ ROUTE_HANDLERS = [
     ImportPageController,
     NeedPhotoApiController,
     NeedMediaController,
+    AgreementApiController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,
@@ -120,6 +125,9 @@ ROUTE_HANDLERS = [
     EventApiController,
     MatchingPageController,
     SigningPageController,
+    AgreementListController,
+    GatheredAgreementsController,
+    AgreementPageController,
 ]
 
 

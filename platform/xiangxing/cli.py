@@ -117,7 +117,7 @@ def demo(host: str, port: int) -> None:
 
     settings = _settings()
     changed = asyncio.run(_prepare())
-    accounts = asyncio.run(with_engine(load_demo_data))
+    accounts = asyncio.run(with_engine(lambda engine: load_demo_data(engine, settings)))
     click.echo(f"数据库 database: {settings.resolved_database_url}")
     click.echo(f"行政区划 divisions new or changed: {changed['regions']}")
     if accounts:

@@ -28,8 +28,10 @@ from accounts.models import (
 from accounts.passwords import hash_password
 from core.categories import TopCategory
 from core.clock import local_date, utc_now
+from core.settings import Settings
 from matching.models import SigningEvent
 from regions.models import Region, RegionLevel
+from xiangxing.demo_agreements import load_demo_agreements
 from xiangxing.demo_catalogue import load_demo_catalogue
 from xiangxing.demo_pairings import load_demo_pairings
 
@@ -121,8 +123,9 @@ class DemoAccount:
     belongs_to: str
 
 
-async def load_demo_data(engine: AsyncEngine) -> list[DemoAccount]:
-    """Load the demo accounts into a database without users; returns them (empty if skipped)."""
+async def load_demo_data(engine: AsyncEngine, settings: Settings) -> list[DemoAccount]:
+    """Load the demo accounts into a database without users; returns them (empty if skipped).
+    The scans of the agreements signed on paper go under the settings' ``var_dir``."""
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
         if await session.scalar(select(func.count()).select_from(User)):
             return []
@@ -210,6 +213,7 @@ async def load_demo_data(engine: AsyncEngine) -> list[DemoAccount]:
             accounts.append(DemoAccount(username, roles[0], user.affiliation_name))
         await load_demo_catalogue(session, now)
         await load_demo_pairings(session, now)
+        await load_demo_agreements(session, settings, now)
         session.add(await _signing_event(session, now))
         await session.commit()
         return accounts

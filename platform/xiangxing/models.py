@@ -4,6 +4,14 @@ also registers the search outbox's flush events on the entry tables."""
 from advanced_alchemy.base import orm_registry
 
 from accounts.models import ApiToken, Department, LoginSession, Organization, Station, User
+from agreements.models import (
+    Agreement,
+    AgreementCounter,
+    AgreementDocument,
+    AgreementLine,
+    AgreementProposal,
+    Indicator,
+)
 from catalogue.models import Category, EntryEvent
 from core.audit import AuditEntry
 from core.idempotency import IdempotencyKey
@@ -18,6 +26,11 @@ from supply.models import Offer, OfferLine
 metadata = orm_registry.metadata
 
 __all__ = [
+    "Agreement",
+    "AgreementCounter",
+    "AgreementDocument",
+    "AgreementLine",
+    "AgreementProposal",
     "ApiToken",
     "AuditEntry",
     "Category",
@@ -25,6 +38,7 @@ __all__ = [
     "EntryEvent",
     "ExpirySweep",
     "IdempotencyKey",
+    "Indicator",
     "LoginSession",
     "Need",
     "NeedLine",

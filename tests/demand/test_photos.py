@@ -326,11 +326,12 @@ async def test_deleting_a_photo_removes_its_row_and_the_sweep_its_unshared_file(
 
 
 async def test_photos_are_sniffed_not_named() -> None:
-    from demand.photo_store import sniff
+    from core.files import sniff
 
     assert sniff(PNG) == "image/png"
     assert sniff(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00") == "image/jpeg"
     assert sniff(b"RIFF\x24\x00\x00\x00WEBPVP8 ") == "image/webp"
+    assert sniff(b"%PDF-1.7\n") == "application/pdf"
     assert sniff(b"GIF89a") is None
     assert sniff(b"<svg xmlns='http://www.w3.org/2000/svg'/>") is None
     assert sniff(b"") is None

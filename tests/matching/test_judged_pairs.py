@@ -30,12 +30,11 @@ REQUIRED_SHARE = 0.9
 @pytest.fixture(scope="module")
 async def demo(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncSession]:
     """The demo in a database of its own (loading it commits)."""
-    engine = create_engine(
-        Settings(env=Environment.TEST, var_dir=tmp_path_factory.mktemp("judged"))
-    )
+    settings = Settings(env=Environment.TEST, var_dir=tmp_path_factory.mktemp("judged"))
+    engine = create_engine(settings)
     try:
         await upgrade_database(engine)
-        await load_demo_data(engine)
+        await load_demo_data(engine, settings)
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             yield session
     finally:

@@ -63,11 +63,12 @@ async def demo_search(
 ) -> AsyncIterator[tuple[EmbeddedSearch, set[str]]]:
     """The demo in a database of its own (it commits), and its published titles."""
     var_dir = tmp_path_factory.mktemp("relevance")
-    engine = create_engine(Settings(env=Environment.TEST, var_dir=var_dir))
+    settings = Settings(env=Environment.TEST, var_dir=var_dir)
+    engine = create_engine(settings)
     backend = EmbeddedSearch(var_dir / "search")
     try:
         await upgrade_database(engine)
-        await load_demo_data(engine)
+        await load_demo_data(engine, settings)
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         await reindex(sessions, backend)
         async with sessions() as session:

@@ -8,11 +8,11 @@ import re
 from typing import Any
 
 import pytest
-from core.access import ACCESS_KEY
 from httpx import AsyncClient
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
+from core.access import ACCESS_KEY
 from core.idempotency import IDEMPOTENT
 
 API = "/api/v1/"

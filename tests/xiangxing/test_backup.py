@@ -49,10 +49,11 @@ async def _empty(settings: Settings, engine: AsyncEngine) -> Settings:
 
 @pytest.fixture
 async def source(scratch_settings: Settings, scratch_engine: AsyncEngine) -> Settings:
-    """A database with the demo catalogue (accounts, entries in every state, an event) and an
-    uploaded photo: data that was committed, as a backup sees it."""
+    """A database with the demo catalogue (accounts, entries in every state, an event, its
+    agreements with their scans) and an uploaded photo: data that was committed, as a backup
+    sees it."""
     await upgrade_database(scratch_engine)
-    await load_demo_data(scratch_engine)
+    await load_demo_data(scratch_engine, scratch_settings)
     photo = scratch_settings.var_dir / PHOTO_PATH
     photo.parent.mkdir(parents=True)
     photo.write_bytes(PHOTO)
@@ -90,7 +91,7 @@ async def test_backup_then_restore_gives_back_every_row_file_and_the_index(
             table: before[table].rows for table in before
         }
         assert (target.var_dir / PHOTO_PATH).read_bytes() == PHOTO
-        assert restored.files == 1
+        assert restored.files == 1 + before["agreement_document"].rows, "the photo, the scans"
         assert restored.documents == published
         search = build_backend(target)
         try:

@@ -173,7 +173,7 @@ def test_benchmark_generator_refuses_a_database_with_real_entries(
 ) -> None:
     """The generator replaces every entry: on a database with real ones it needs ``--wipe``."""
     asyncio.run(with_engine(upgrade_database))
-    asyncio.run(with_engine(load_demo_data))
+    asyncio.run(with_engine(lambda engine: load_demo_data(engine, get_settings())))
     script = REPO_ROOT / "benchmarks" / "generate_catalogue.py"
     refused = subprocess.run(  # noqa: S603
         [sys.executable, str(script), "--needs", "1", "--offers", "1"],

@@ -32,6 +32,8 @@ CHANGES_WHAT_EXISTS = {
     "/api/v1/offers/{offer_id:uuid}/{step:str}": "a step refused from the wrong state",
     "/api/v1/needs/{need_id:uuid}/verify": "sets a mark",
     "/api/v1/proposals/{proposal_id:uuid}/{step:str}": "a step refused from the wrong state",
+    "/api/v1/agreements/{agreement_id:uuid}/{step:str}": "a step with a version check",
+    "/agreements/{agreement_id:uuid}/{step:str}": "a step with a version check",
     "/api/v1/events/{event_id:uuid}/plan": "replaces the event's plan",
     "/catalogue/needs/{need_id:uuid}/step/{step:str}": "a step refused from the wrong state",
     "/catalogue/offers/{offer_id:uuid}/step/{step:str}": "a step refused from the wrong state",

@@ -1,0 +1,246 @@
+"""The agreements JSON API under ``/api/v1/agreements``: list and read (the policy decides what
+each reader sees), create from accepted proposals or from paper, take lifecycle steps with the
+version seen, add indicator targets, and upload, list and download documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from accounts.denials import actor_of
+from accounts.identity import Identity
+from accounts.models import Role
+from agreements.deps import AGREEMENT_DEPENDENCIES
+from agreements.document_service import AgreementDocuments, ServedDocument
+from agreements.documents import MAX_DOCUMENT_BYTES
+from agreements.drafting import AgreementDrafting
+from agreements.lifecycle import Step, steps_for
+from agreements.models import Agreement, DocumentKind
+from agreements.policy import parties_of, sees_private, signed_sides
+from agreements.schemas import (
+    AgreementCreate,
+    AgreementFilters,
+    AgreementRead,
+    DocumentRead,
+    IndicatorIn,
+    IndicatorRead,
+    PaperAgreementCreate,
+    StepIn,
+    agreement_read,
+    document_read,
+    indicator_read,
+)
+from agreements.service import AgreementService
+from core.access import PUBLIC, SIGNED_IN, roles
+from core.idempotency import IDEMPOTENT
+from core.pagination import Page, PageRequest
+
+UPLOAD_LIMIT = MAX_DOCUMENT_BYTES + 2**20
+"""Room for the multipart framing: a file just over 20 MB gets the clear "at most 20 MB"
+answer, a far larger request a plain 413."""
+
+
+def view(agreement: Agreement, identity: Identity | None) -> AgreementRead:
+    return agreement_read(
+        agreement,
+        private=sees_private(identity, agreement),
+        steps=steps_for(agreement.state, parties_of(identity, agreement), signed_sides(agreement)),
+    )
+
+
+def download(served: ServedDocument) -> Response[bytes]:
+    """A document as an attachment under its own name, never cached by the way (the API's
+    download and the page's link answer alike)."""
+    return Response(
+        content=served.content,
+        media_type=served.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(served.file_name)}",
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            "ETag": f'"{served.sha256}"',
+        },
+    )
+
+
+@dataclass
+class DocumentUpload:
+    file: UploadFile
+    kind: DocumentKind = DocumentKind.ANNEX
+
+
+class AgreementApiController(Controller):
+    path = "/api/v1/agreements"
+    tags = ["agreements"]
+    dependencies = AGREEMENT_DEPENDENCIES
+
+    @get("/", opt=PUBLIC, summary="Agreements the caller may read, newest first")
+    async def list_agreements(
+        self,
+        request: Request[Any, Any, Any],
+        agreements: NamedDependency[AgreementService],
+        page_request: NamedDependency[PageRequest],
+        filters: NamedDependency[AgreementFilters],
+    ) -> Page[AgreementRead]:
+        """Parties see their own in every state, reviewers and viewers all; everyone else the
+        signed, running and completed ones, without the people in them."""
+        identity = request.scope.get("user")
+        found = await agreements.list(identity, filters, page_request)
+        return found.to_page(lambda agreement: view(agreement, identity))
+
+    @post(
+        "/",
+        opt={**SIGNED_IN, **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Make an agreement from accepted proposals",
+    )
+    async def create(
+        self,
+        request: Request[Identity, Any, Any],
+        drafting: NamedDependency[AgreementDrafting],
+        data: JSONBody[AgreementCreate],
+    ) -> AgreementRead:
+        """By the organization, the recipient's station or a reviewer of the category; the
+        proposals' lines and amounts are carried over and held by the draft."""
+        agreement = await drafting.create_from_proposals(data, request.user, actor_of(request))
+        return view(agreement, request.user)
+
+    @post(
+        "/paper",
+        opt={**roles(Role.REVIEWER), **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Enter an agreement signed on paper",
+    )
+    async def enter_from_paper(
+        self,
+        request: Request[Identity, Any, Any],
+        drafting: NamedDependency[AgreementDrafting],
+        data: JSONBody[PaperAgreementCreate],
+    ) -> AgreementRead:
+        """A reviewer of the category enters it as a draft; after uploading the signed scan,
+        ``sign-on-paper`` records the signature."""
+        agreement = await drafting.enter_from_paper(data, request.user, actor_of(request))
+        return view(agreement, request.user)
+
+    @get("/{agreement_id:uuid}", opt=PUBLIC, summary="One agreement")
+    async def get_agreement(
+        self,
+        request: Request[Any, Any, Any],
+        agreements: NamedDependency[AgreementService],
+        agreement_id: FromPath[UUID],
+    ) -> AgreementRead:
+        identity = request.scope.get("user")
+        return view(await agreements.require(agreement_id, identity), identity)
+
+    @post(
+        "/{agreement_id:uuid}/{step:str}",
+        opt=SIGNED_IN,
+        status_code=HTTP_200_OK,
+        summary="Take a lifecycle step",
+    )
+    async def take_step(
+        self,
+        request: Request[Identity, Any, Any],
+        agreements: NamedDependency[AgreementService],
+        agreement_id: FromPath[UUID],
+        step: FromPath[Step],
+        data: JSONBody[StepIn],
+    ) -> AgreementRead:
+        """``confirm`` (your side signs; with both, it is signed), ``sign-on-paper`` (a
+        reviewer, once the scan is uploaded), ``start``, ``confirm-completion`` (the
+        recipient), ``complete``, ``terminate`` (with a reason). Send the ``version`` you saw."""
+        agreement = await agreements.take(agreement_id, step, data, request.user, actor_of(request))
+        return view(agreement, request.user)
+
+    @get("/{agreement_id:uuid}/indicators", opt=PUBLIC, summary="Indicator targets")
+    async def list_indicators(
+        self,
+        request: Request[Any, Any, Any],
+        agreements: NamedDependency[AgreementService],
+        agreement_id: FromPath[UUID],
+    ) -> list[IndicatorRead]:
+        agreement = await agreements.require(agreement_id, request.scope.get("user"))
+        return [indicator_read(indicator) for indicator in agreement.indicators]
+
+    @post(
+        "/{agreement_id:uuid}/indicators",
+        opt={**SIGNED_IN, **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        summary="Add an indicator target to a draft",
+    )
+    async def add_indicator(
+        self,
+        request: Request[Identity, Any, Any],
+        agreements: NamedDependency[AgreementService],
+        agreement_id: FromPath[UUID],
+        data: JSONBody[IndicatorIn],
+    ) -> IndicatorRead:
+        indicator = await agreements.add_indicator(
+            agreement_id, data, request.user, actor_of(request)
+        )
+        return indicator_read(indicator)
+
+    @get("/{agreement_id:uuid}/documents", opt=SIGNED_IN, summary="The agreement's documents")
+    async def list_documents(
+        self,
+        request: Request[Identity, Any, Any],
+        documents: NamedDependency[AgreementDocuments],
+        agreement_id: FromPath[UUID],
+    ) -> list[DocumentRead]:
+        """For the parties and staff; 404 for everyone else."""
+        return [document_read(found) for found in await documents.list(agreement_id, request.user)]
+
+    @post(
+        "/{agreement_id:uuid}/documents",
+        opt={**SIGNED_IN, **IDEMPOTENT},
+        status_code=HTTP_201_CREATED,
+        request_max_body_size=UPLOAD_LIMIT,
+        summary="Upload the signed scan or an annex (PDF, JPEG or PNG, at most 20 MB)",
+    )
+    async def add_document(
+        self,
+        request: Request[Identity, Any, Any],
+        documents: NamedDependency[AgreementDocuments],
+        agreement_id: FromPath[UUID],
+        data: Annotated[
+            DocumentUpload,
+            Body(
+                media_type=RequestEncodingType.MULTI_PART,
+                description="The file as the field `file`; `kind`: signed_scan or annex",
+            ),
+        ],
+    ) -> DocumentRead:
+        content = await data.file.read(MAX_DOCUMENT_BYTES + 1)
+        document = await documents.add(
+            agreement_id,
+            data.kind,
+            data.file.filename,
+            content,
+            request.user,
+            actor_of(request),
+        )
+        return document_read(document)
+
+    @get(
+        "/{agreement_id:uuid}/documents/{document_id:uuid}",
+        opt=SIGNED_IN,
+        summary="Download a document",
+    )
+    async def download_document(
+        self,
+        request: Request[Identity, Any, Any],
+        documents: NamedDependency[AgreementDocuments],
+        agreement_id: FromPath[UUID],
+        document_id: FromPath[UUID],
+    ) -> Response[bytes]:
+        served = await documents.open(agreement_id, document_id, request.user, actor_of(request))
+        return download(served)
