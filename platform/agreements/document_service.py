@@ -63,7 +63,7 @@ class AgreementDocuments:
         )
         self.session.add(document)
         await self.session.flush()
-        self.store.write(self.session, agreement.id, document.id, checked)
+        self.store.write(self.session, checked)
         record(
             self.session,
             actor=actor,
@@ -94,7 +94,7 @@ class AgreementDocuments:
         if document is None:
             raise DocumentMissing(N_("No such document."))
         served = ServedDocument(
-            content=self.store.read(agreement.id, document.id, document.content_type),
+            content=self.store.read(document.sha256),
             content_type=document.content_type,
             file_name=document.file_name,
             sha256=document.sha256,

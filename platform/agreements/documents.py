@@ -1,6 +1,6 @@
-"""The files of agreements (the signed scan, annexes): plain files under
-``var_dir/uploads/agreements/<agreement id>/<document id>.<ext>``, put in place when their rows
-commit (``core.files``).
+"""The files of agreements (the signed scan, annexes), kept in the app's content store
+(``core.files.ContentStore``: named by their SHA-256, put in place when their rows commit, swept
+when no row names them any more).
 
 What a file is decides its type: its first bytes (PDF, JPEG or PNG), never its name or the
 type the client sent. A name is kept only to be shown and offered on download, so one that
@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
-from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agreements.models import AgreementDocument
 from core.errors import N_, FieldProblem, InvalidInput, NotFound
-from core.files import put_after_commit, sniff
+from core.files import ContentStore, sniff
 from core.settings import Settings
 
 MAX_DOCUMENT_BYTES = 20 * 2**20
@@ -59,14 +59,14 @@ def checked_name(name: str) -> str:
 
 
 class DocumentStore:
-    """The documents of agreements under one root folder."""
+    """The checks an agreement's document passes, over the app's content store."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, files: ContentStore) -> None:
+        self.files = files
 
     @classmethod
     def of(cls, settings: Settings) -> DocumentStore:
-        return cls(settings.var_dir / "uploads" / "agreements")
+        return cls(ContentStore.of(settings))
 
     @staticmethod
     def check(content: bytes, file_name: str) -> CheckedDocument:
@@ -84,22 +84,17 @@ class DocumentStore:
             sha256=hashlib.sha256(content).hexdigest(),
         )
 
-    def path(self, agreement_id: UUID, document_id: UUID, content_type: str) -> Path:
-        return self.root / str(agreement_id) / f"{document_id}.{EXTENSIONS[content_type]}"
-
-    def write(
-        self,
-        session: AsyncSession,
-        agreement_id: UUID,
-        document_id: UUID,
-        document: CheckedDocument,
-    ) -> None:
+    def write(self, session: AsyncSession, document: CheckedDocument) -> None:
         """The file appears in place when the session commits the document's row."""
-        target = self.path(agreement_id, document_id, document.content_type)
-        put_after_commit(session, target, document.content)
+        self.files.put_after_commit(session, document.content)
 
-    def read(self, agreement_id: UUID, document_id: UUID, content_type: str) -> bytes:
+    def read(self, sha256: str) -> bytes:
         try:
-            return self.path(agreement_id, document_id, content_type).read_bytes()
-        except (FileNotFoundError, KeyError):
+            return self.files.read(sha256)
+        except FileNotFoundError:
             raise DocumentMissing(N_("No such document.")) from None
+
+
+async def document_digests(session: AsyncSession) -> set[str]:
+    """The files agreements' documents name, for the content store's orphan sweep."""
+    return set(await session.scalars(select(AgreementDocument.sha256)))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from agreements.models import Agreement
 from agreements.programmes import programme_name
@@ -83,6 +84,7 @@ def agreements_workbook(
     """One sheet, one row per agreement; yuan as numbers with two places."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet), "a new workbook opens on a worksheet"
     sheet.title = translate(locale, N_("Agreements"))[:31]
     sheet.append([translate(locale, header) for header, _width in COLUMNS])
     for cell in sheet[1]:

@@ -15,7 +15,6 @@ from agreements.models import AgreementCounter
 from core.database import insert_unless_present
 
 PREFIX = "ZT"
-COUNTER = AgreementCounter.__table__
 
 
 def format_number(year: int, serial: int) -> str:
@@ -24,13 +23,15 @@ def format_number(year: int, serial: int) -> str:
 
 async def next_number(session: AsyncSession, year: int) -> str:
     """The year's next number, taken in the session's transaction."""
-    dialect = session.bind.dialect.name
-    await session.execute(insert_unless_present(dialect, COUNTER).values(year=year, last=0))
+    dialect = session.get_bind().dialect.name
+    await session.execute(
+        insert_unless_present(dialect, AgreementCounter).values(year=year, last=0)
+    )
     serial = await session.scalar(
-        update(COUNTER)
-        .where(COUNTER.c.year == year)
-        .values(last=COUNTER.c.last + 1)
-        .returning(COUNTER.c.last)
+        update(AgreementCounter)
+        .where(AgreementCounter.year == year)
+        .values(last=AgreementCounter.last + 1)
+        .returning(AgreementCounter.last)
     )
     assert serial is not None  # the row was made just above
     return format_number(year, serial)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Department, Organization
@@ -20,6 +20,7 @@ from agreements.models import (
 )
 from agreements.schemas import AgreementFilters
 from core.audit import AuditEntry
+from core.database import locked
 from core.pagination import PageRequest
 from demand.models import NeedLine
 from matching.models import Proposal, SigningEvent
@@ -37,13 +38,6 @@ class FilterChoices:
 class AgreementRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    def _locked(self, statement: Select, of: type) -> Select:  # type: ignore[type-arg]
-        """Row locks on ``of``'s rows (not on eagerly joined ones) where the database has them
-        (PostgreSQL); SQLite has one writer at a time."""
-        if self.session.bind.dialect.name == "postgresql":
-            return statement.with_for_update(of=of)
-        return statement
 
     async def page(
         self, readable: ColumnElement[bool], filters: AgreementFilters, page: PageRequest
@@ -72,13 +66,13 @@ class AgreementRepository:
     ) -> Agreement | None:
         query = select(Agreement).where(Agreement.id == agreement_id, readable)
         if lock:
-            query = self._locked(query, Agreement)
+            query = locked(query, of=Agreement)
         return await self.session.scalar(query)
 
     async def proposals(self, proposal_ids: Iterable[UUID]) -> list[Proposal]:
         """The proposals, locked against a concurrent answer or agreement."""
         rows = await self.session.scalars(
-            self._locked(select(Proposal).where(Proposal.id.in_(list(proposal_ids))), Proposal)
+            locked(select(Proposal).where(Proposal.id.in_(list(proposal_ids))), of=Proposal)
         )
         return list(rows.unique())
 

@@ -1,14 +1,13 @@
 """What an organization's agreements say about it, for matching's track-record score.
 
-Matching declares the port (``TrackRecord``: facts per organization) and the composition root
-plugs this in; the class satisfies the protocol by its shape, so nothing here imports
-matching's port. Reports are not filed on the platform yet, so their counts stay zero.
+Matching declares the port (``matching.track_record.TrackRecord``: facts per organization) and
+the composition root plugs this in. Reports are not filed on the platform yet, so their counts
+stay zero.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import case, func, select
@@ -16,16 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement, AgreementState
-
-
-@dataclass(frozen=True, slots=True)
-class TrackFacts:
-    """The same fields as matching's ``TrackFacts``."""
-
-    agreements: int = 0
-    completed_agreements: int = 0
-    reports_due: int = 0
-    reports_on_time: int = 0
+from matching.track_record import TrackFacts
 
 
 class AgreementTrackRecord:

@@ -40,6 +40,7 @@ from agreements.api import AgreementApiController
 from agreements.pages.detail import AgreementPageController
 from agreements.pages.gathered import GatheredAgreementsController
 from agreements.pages.listing import AgreementListController
+from agreements.track_record import AgreementTrackRecord
 from catalogue.api import CategoryApiController
 from core.access import PUBLIC, enforce_access
 from core.clock import Clock, utc_now
@@ -67,6 +68,7 @@ from matching.api.proposals import ProposalApiController
 from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
+from matching.track_record import use_track_record
 from regions.api import RegionApiController
 from regions.pages import RegionPageController
 from search.api import SearchApiController
@@ -185,6 +187,7 @@ def create_app(
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
     matching_lifecycle.register()
+    use_track_record(AgreementTrackRecord())
     public_memory = PublicMemory(searches=RecentAnswers(ttl=settings.search_memory_seconds))
     search = SearchRuntime(settings, db_config, clock)
     template_config = build_template_config()

@@ -206,6 +206,9 @@ class DemoAgreements:
     def _drafting(self, at: datetime) -> AgreementDrafting:
         return AgreementDrafting(self.session, lambda: at)
 
+    def _documents(self, at: datetime) -> AgreementDocuments:
+        return AgreementDocuments(self.session, lambda: at, self.store)
+
     async def load(self, event: SigningEvent) -> int:
         """Enter every agreement of the event and take its steps; returns how many."""
         villages = await _villages(self.session)
@@ -269,7 +272,7 @@ class DemoAgreements:
             at = self.event_day + timedelta(days=day * 14)
             identity, actor = await _as(self.session, username)
             if step is Step.SIGN_ON_PAPER:
-                await AgreementDocuments(self.session, lambda at=at: at, self.store).add(
+                await self._documents(at).add(
                     agreement.id,
                     DocumentKind.SIGNED_SCAN,
                     f"{agreement.number}-签字盖章扫描件.pdf",

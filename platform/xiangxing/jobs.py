@@ -3,6 +3,7 @@ worker``."""
 
 from __future__ import annotations
 
+from agreements.documents import document_digests
 from core.files import ContentStore, orphan_sweep_job
 from core.jobs import Job
 from core.settings import Settings
@@ -15,5 +16,7 @@ def scheduled_jobs(settings: Settings) -> list[Job]:
     return [
         EXPIRE_PROPOSALS,
         SWEEP_ABANDONED_IMPORTS,
-        orphan_sweep_job("core.sweep_files", ContentStore.of(settings), [photo_digests]),
+        orphan_sweep_job(
+            "core.sweep_files", ContentStore.of(settings), [photo_digests, document_digests]
+        ),
     ]
