@@ -41,8 +41,9 @@ from agreements.schemas import (
 )
 from agreements.service import AgreementService
 from core.access import PUBLIC, SIGNED_IN, roles
+from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
-from core.pagination import Page, PageRequest
+from core.pagination import Page, PageRequest, Slice
 
 UPLOAD_LIMIT = MAX_DOCUMENT_BYTES + 2**20
 """Room for the multipart framing: a file just over 20 MB gets the clear "at most 20 MB"
@@ -83,7 +84,12 @@ class AgreementApiController(Controller):
     tags = ["agreements"]
     dependencies = AGREEMENT_DEPENDENCIES
 
-    @get("/", opt=PUBLIC, summary="Agreements the caller may read, newest first")
+    @get(
+        "/",
+        opt=PUBLIC,
+        summary="Agreements the caller may read, newest first",
+        responses=error_responses(400),
+    )
     async def list_agreements(
         self,
         request: Request[Any, Any, Any],
@@ -102,6 +108,7 @@ class AgreementApiController(Controller):
         opt={**SIGNED_IN, **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Make an agreement from accepted proposals",
+        responses=error_responses(400, 401, 403, 404, 409, 422),
     )
     async def create(
         self,
@@ -119,6 +126,7 @@ class AgreementApiController(Controller):
         opt={**roles(Role.REVIEWER), **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Enter an agreement signed on paper",
+        responses=error_responses(400, 401, 403, 404, 409, 422),
     )
     async def enter_from_paper(
         self,
@@ -131,7 +139,12 @@ class AgreementApiController(Controller):
         agreement = await drafting.enter_from_paper(data, request.user, actor_of(request))
         return view(agreement, request.user)
 
-    @get("/{agreement_id:uuid}", opt=PUBLIC, summary="One agreement")
+    @get(
+        "/{agreement_id:uuid}",
+        opt=PUBLIC,
+        summary="One agreement",
+        responses=error_responses(400, 404),
+    )
     async def get_agreement(
         self,
         request: Request[Any, Any, Any],
@@ -146,6 +159,7 @@ class AgreementApiController(Controller):
         opt=SIGNED_IN,
         status_code=HTTP_200_OK,
         summary="Take a lifecycle step",
+        responses=error_responses(400, 401, 403, 404, 409),
     )
     async def take_step(
         self,
@@ -161,21 +175,28 @@ class AgreementApiController(Controller):
         agreement = await agreements.take(agreement_id, step, data, request.user, actor_of(request))
         return view(agreement, request.user)
 
-    @get("/{agreement_id:uuid}/indicators", opt=PUBLIC, summary="Indicator targets")
+    @get(
+        "/{agreement_id:uuid}/indicators",
+        opt=PUBLIC,
+        summary="Indicator targets",
+        responses=error_responses(400, 404),
+    )
     async def list_indicators(
         self,
         request: Request[Any, Any, Any],
         agreements: NamedDependency[AgreementService],
+        page_request: NamedDependency[PageRequest],
         agreement_id: FromPath[UUID],
-    ) -> list[IndicatorRead]:
+    ) -> Page[IndicatorRead]:
         agreement = await agreements.require(agreement_id, request.scope.get("user"))
-        return [indicator_read(indicator) for indicator in agreement.indicators]
+        return Slice.cut(list(agreement.indicators), page_request).to_page(indicator_read)
 
     @post(
         "/{agreement_id:uuid}/indicators",
         opt={**SIGNED_IN, **IDEMPOTENT},
         status_code=HTTP_201_CREATED,
         summary="Add an indicator target to a draft",
+        responses=error_responses(400, 401, 403, 404, 409, 422),
     )
     async def add_indicator(
         self,
@@ -189,15 +210,22 @@ class AgreementApiController(Controller):
         )
         return indicator_read(indicator)
 
-    @get("/{agreement_id:uuid}/documents", opt=SIGNED_IN, summary="The agreement's documents")
+    @get(
+        "/{agreement_id:uuid}/documents",
+        opt=SIGNED_IN,
+        summary="The agreement's documents",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def list_documents(
         self,
         request: Request[Identity, Any, Any],
         documents: NamedDependency[AgreementDocuments],
+        page_request: NamedDependency[PageRequest],
         agreement_id: FromPath[UUID],
-    ) -> list[DocumentRead]:
+    ) -> Page[DocumentRead]:
         """For the parties and staff; 404 for everyone else."""
-        return [document_read(found) for found in await documents.list(agreement_id, request.user)]
+        found = await documents.list(agreement_id, request.user)
+        return Slice.cut(found, page_request).to_page(document_read)
 
     @post(
         "/{agreement_id:uuid}/documents",
@@ -205,6 +233,7 @@ class AgreementApiController(Controller):
         status_code=HTTP_201_CREATED,
         request_max_body_size=UPLOAD_LIMIT,
         summary="Upload the signed scan or an annex (PDF, JPEG or PNG, at most 20 MB)",
+        responses=error_responses(400, 401, 403, 404, 409, 413, 422),
     )
     async def add_document(
         self,
@@ -234,6 +263,7 @@ class AgreementApiController(Controller):
         "/{agreement_id:uuid}/documents/{document_id:uuid}",
         opt=SIGNED_IN,
         summary="Download a document",
+        responses=error_responses(400, 401, 403, 404),
     )
     async def download_document(
         self,

@@ -52,7 +52,10 @@ async def test_a_pdf_and_a_png_are_stored_and_served_to_the_parties(
     listed = await parties.client.get(
         f"{AGREEMENTS}/{agreement['id']}/documents", headers=parties.headers["worker"]
     )
-    assert [d["file_name"] for d in listed.json()] == ["帮扶协议签字页.pdf", "签约现场.png"]
+    assert [d["file_name"] for d in listed.json()["items"]] == [
+        "帮扶协议签字页.pdf",
+        "签约现场.png",
+    ]
     download = f"{AGREEMENTS}/{agreement['id']}/documents/{scan.json()['id']}"
     for who in ("member", "worker", "rev"):
         served = await parties.client.get(download, headers=parties.headers[who])
