@@ -105,7 +105,7 @@ async def test_bad_files_are_refused_and_change_nothing(
     listed = await parties.client.get(
         f"{AGREEMENTS}/{agreement['id']}/documents", headers=parties.headers["member"]
     )
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 def test_a_name_is_a_plain_name() -> None:
