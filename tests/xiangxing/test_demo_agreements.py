@@ -45,7 +45,7 @@ async def test_the_scans_of_paper_signatures_are_stored(
     documents = list(await demo.scalars(select(AgreementDocument)))
     assert len(documents) == 4
     for document in documents:
-        content = store.read(document.agreement_id, document.id, document.content_type)
+        content = store.read(document.sha256)
         assert content.startswith(b"%PDF-")
 
 
