@@ -17,10 +17,10 @@ from core.settings import Settings, get_settings
 from demand.models import NeedPhoto
 from demand.schemas import NeedFields
 from demand.service import NeedService
-from tests.catalogue.test_pages import _identity
 from tests.conftest import FakeClock
 from tests.demand.test_photos import PNG
 from tests.factories import make_station, make_user, need_body
+from tests.listings.test_pages import _identity
 from xiangxing import migrate
 from xiangxing.setup import upgrade_database
 

@@ -34,7 +34,13 @@ from matching.declines import DECLINED
 from matching.facts import lacking, need_facts, offer_facts
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
 from matching.planner import PlanProblem, prune_top_k, solve
-from matching.repository import decline_between, declined_pairs, pairings_held
+from matching.repository import (
+    decline_between,
+    declined_pairs,
+    pairings_held,
+    signing_event_page,
+    signing_events,
+)
 from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, has_evidence, score
 from matching.track_record import track_records
 from supply.models import Offer
@@ -161,20 +167,10 @@ class EventService:
         return event
 
     async def newest_first(self) -> list[SigningEvent]:
-        return list(
-            await self.session.scalars(select(SigningEvent).order_by(SigningEvent.held_on.desc()))
-        )
+        return await signing_events(self.session)
 
     async def page(self, page: PageRequest) -> Slice[SigningEvent]:
-        """Latest first, ties by creation, so a page never repeats or skips an event."""
-        total = await self.session.scalar(select(func.count()).select_from(SigningEvent))
-        found = await self.session.scalars(
-            select(SigningEvent)
-            .order_by(SigningEvent.held_on.desc(), SigningEvent.id.desc())
-            .limit(page.page_size)
-            .offset(page.offset)
-        )
-        return Slice.of(list(found), total or 0, page)
+        return await signing_event_page(self.session, page)
 
     async def _current(self, model: type[Entry]) -> list[Entry]:
         today = local_date(self.clock())

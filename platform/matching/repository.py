@@ -18,10 +18,11 @@ from accounts.identity import Identity
 from catalogue.lines import LineKind
 from core.clock import Clock
 from core.errors import N_, Conflict
+from core.pagination import PageRequest, Slice
 from demand.models import Need, NeedLine
 from matching.declines import still_declined
 from matching.facts import HOLDING, Pairings
-from matching.models import Notice, Proposal, ProposalState
+from matching.models import Notice, Proposal, ProposalState, SigningEvent
 from matching.notices import SHOWN, addressed_to
 from supply.models import Offer, OfferLine, offer_region
 
@@ -203,3 +204,23 @@ async def _conditional(
                 "first. Propose a smaller amount."
             )
         )
+
+
+_LATEST_EVENT_FIRST = (SigningEvent.held_on.desc(), SigningEvent.id.desc())
+
+
+async def signing_events(session: AsyncSession) -> list[SigningEvent]:
+    """Every signing event, latest first (ties by creation)."""
+    return list(await session.scalars(select(SigningEvent).order_by(*_LATEST_EVENT_FIRST)))
+
+
+async def signing_event_page(session: AsyncSession, page: PageRequest) -> Slice[SigningEvent]:
+    """Latest first, ties by creation, so a page never repeats or skips an event."""
+    total = await session.scalar(select(func.count()).select_from(SigningEvent))
+    found = await session.scalars(
+        select(SigningEvent)
+        .order_by(*_LATEST_EVENT_FIRST)
+        .limit(page.page_size)
+        .offset(page.offset)
+    )
+    return Slice.of(list(found), total or 0, page)
