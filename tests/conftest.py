@@ -11,7 +11,7 @@ the database it names is emptied at the start of the run.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from accounts import passwords
 from core.database import build_db_config, create_engine
 from core.settings import Environment, Settings
 from tests.clients import serve
-from xiangxing.app import create_app
+from xiangxing.app import app_state, create_app
 from xiangxing.setup import upgrade_database
 
 TEST_DATABASE_URL = os.environ.get("XIANGXING_TEST_DATABASE_URL", "")
@@ -133,8 +133,10 @@ async def session(session_maker: async_sessionmaker[AsyncSession]) -> AsyncItera
 class FakeClock:
     """A clock the test moves by hand: rules about time are tested without sleeping."""
 
+    START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+
     def __init__(self) -> None:
-        self.now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+        self.now = self.START
 
     def __call__(self) -> datetime:
         return self.now
@@ -143,9 +145,47 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
-@pytest.fixture
-def clock() -> FakeClock:
+@pytest.fixture(scope="session")
+def run_clock() -> FakeClock:
+    """The one clock of the run, which the app built once per run keeps."""
     return FakeClock()
+
+
+@pytest.fixture
+def clock(run_clock: FakeClock) -> FakeClock:
+    """The run's clock, set back to the same morning for every test."""
+    run_clock.now = FakeClock.START
+    return run_clock
+
+
+class CurrentTransaction:
+    """The session maker of the app built once per run: it opens each session in the
+    transaction of the test under way."""
+
+    def __init__(self) -> None:
+        self.session_maker: async_sessionmaker[AsyncSession] | None = None
+
+    def __call__(self) -> AsyncSession:
+        assert self.session_maker is not None, "the app is used outside a test"
+        return self.session_maker()
+
+
+@pytest.fixture(scope="session")
+def current_transaction() -> CurrentTransaction:
+    return CurrentTransaction()
+
+
+@pytest.fixture(scope="session")
+def run_app(
+    test_settings: Settings,
+    engine: AsyncEngine,
+    current_transaction: CurrentTransaction,
+    run_clock: FakeClock,
+) -> Litestar:
+    """The app with the test settings, built once per run (building one takes about half a
+    second); `app` gives it each test's transaction and a fresh state."""
+    db_config = build_db_config(test_settings, engine=engine, session_maker=current_transaction)
+    return create_app(test_settings, db_config=db_config, clock=run_clock)
 
 
 @pytest.fixture
@@ -161,13 +201,35 @@ def make_app(
     return make
 
 
+def _own_var(test_settings: Settings, tmp_path: Path) -> Settings:
+    return test_settings.model_copy(update={"var_dir": tmp_path / "var"})
+
+
 @pytest.fixture
 def app(
+    run_app: Litestar,
+    test_settings: Settings,
+    current_transaction: CurrentTransaction,
+    session_maker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    tmp_path: Path,
+) -> Iterator[Litestar]:
+    """The run's app inside this test's transaction, with a ``var/`` of its own (uploads, the
+    search index) and empty memories; its indexer does not run by itself: tests drain the
+    outbox when they mean to (`tests.search_sync`)."""
+    db_config = run_app.state.db_config
+    run_app.state.update(app_state(_own_var(test_settings, tmp_path), db_config, clock))
+    current_transaction.session_maker = session_maker
+    yield run_app
+    current_transaction.session_maker = None
+
+
+@pytest.fixture
+def own_app(
     test_settings: Settings, make_app: Callable[[Settings], Litestar], tmp_path: Path
 ) -> Litestar:
-    """The app with a ``var/`` of its own (uploads, the search index); its indexer does not
-    run by itself: tests drain the outbox when they mean to (`tests.search_sync`)."""
-    return make_app(test_settings.model_copy(update={"var_dir": tmp_path / "var"}))
+    """An app built for this test alone, like `app`, for tests that add routes to it."""
+    return make_app(_own_var(test_settings, tmp_path))
 
 
 @pytest.fixture

@@ -120,12 +120,3 @@ def sweep(root: Path, *, older_than: timedelta = ORPHAN_AGE, now: float | None =
             _remove_empty(path.parent)
             removed += 1
     return removed
-
-
-def sweep_on_start(root: Path) -> Callable[[], Any]:
-    """An app start-up hook that sweeps ``root``."""
-
-    def start() -> None:
-        sweep(root)
-
-    return start

@@ -45,7 +45,7 @@ from catalogue.transfer_pages import ImportPageController
 from core.clock import Clock, utc_now
 from core.database import WriteIntentMiddleware, build_db_config
 from core.errors import PermissionDenied
-from core.files import sweep_on_start
+from core.files import sweep
 from core.http_errors import EXCEPTION_HANDLERS
 from core.idempotency import IdempotencyMiddleware
 from core.paths import STATIC_DIR
@@ -168,6 +168,51 @@ def _proxy_middleware(settings: Settings) -> list[DefineMiddleware]:
     return [DefineMiddleware(wrap_asgi_with_proxy_headers, trusted_hosts=trusted)]
 
 
+def app_state(settings: Settings, db_config: SQLAlchemyAsyncConfig, clock: Clock) -> State:
+    """What an app keeps beside its routes: settings, clock, search engine, recent answers.
+
+    Dependencies and start-up hooks read them from here rather than from closures, so that
+    the tests can build the app once and give it a fresh state (its own ``var/`` and search
+    index, empty memories) for every test.
+    """
+    return State(
+        {
+            "settings": settings,
+            "default_locale": settings.default_locale,
+            "clock": clock,
+            "db_config": db_config,
+            "search": SearchRuntime(settings, db_config, clock),
+            "public_memory": PublicMemory(
+                searches=RecentAnswers(ttl=settings.search_memory_seconds)
+            ),
+        }
+    )
+
+
+def _settings(state: State) -> Settings:
+    return state.settings
+
+
+def _clock(state: State) -> Clock:
+    return state.clock
+
+
+def _public_memory(state: State) -> PublicMemory:
+    return state.public_memory
+
+
+async def _start_search(app: Litestar) -> None:
+    await app.state.search.start(app)
+
+
+async def _stop_search(app: Litestar) -> None:
+    await app.state.search.stop(app)
+
+
+def _sweep_uploads(app: Litestar) -> None:
+    sweep(app.state.settings.var_dir / UPLOADS)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -179,8 +224,6 @@ def create_app(
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
     matching_lifecycle.register()
-    public_memory = PublicMemory(searches=RecentAnswers(ttl=settings.search_memory_seconds))
-    search = SearchRuntime(settings, db_config, clock)
     template_config = build_template_config()
     return Litestar(
         route_handlers=[
@@ -197,15 +240,15 @@ def create_app(
         guards=[enforce_access],
         before_request=send_to_password_page,
         on_startup=[
-            search.start,
-            sweep_on_start(settings.var_dir / UPLOADS),
+            _start_search,
+            _sweep_uploads,
             import_batches.sweep_on_start(db_config.get_engine, clock),
         ],
-        on_shutdown=[search.stop],
+        on_shutdown=[_stop_search],
         dependencies={
-            "settings": Provide(lambda: settings, sync_to_thread=False),
-            "clock": Provide(lambda: clock, sync_to_thread=False),
-            "public_memory": Provide(lambda: public_memory, sync_to_thread=False),
+            "settings": Provide(_settings, sync_to_thread=False),
+            "clock": Provide(_clock, sync_to_thread=False),
+            "public_memory": Provide(_public_memory, sync_to_thread=False),
         },
         plugins=[
             SQLAlchemyPlugin(config=db_config),
@@ -242,15 +285,6 @@ def create_app(
             root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},
             log_exceptions="debug",
         ),
-        state=State(
-            {
-                "settings": settings,
-                "default_locale": settings.default_locale,
-                "clock": clock,
-                "db_config": db_config,
-                "search": search,
-                "public_memory": public_memory,
-            }
-        ),
+        state=app_state(settings, db_config, clock),
         debug=settings.debug,
     )

@@ -9,7 +9,6 @@ import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
@@ -22,6 +21,7 @@ from core.settings import Settings
 from demand.models import Need
 from supply.models import Offer
 from tests.catalogue.test_import_export import OFFER_HEADERS, offer_row, xlsx
+from tests.clients import serve
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -162,11 +162,8 @@ async def file_app(
         station = await make_station(session)
         await make_user(session, Role.STATION_WORKER, username="clicker", station=station)
         await session.commit()
-    app = create_app(settings, clock=clock)
-    async with app.lifespan():
-        transport = httpx.ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client, engine
+    async with serve(create_app(settings, clock=clock)) as client:
+        yield client, engine
     await engine.dispose()
 
 
