@@ -34,6 +34,7 @@ from core.database import build_db_config, create_engine
 from core.settings import Environment, Settings
 from tests.clients import serve
 from xiangxing.app import app_state, create_app
+from xiangxing.demo import load_demo_data
 from xiangxing.setup import upgrade_database
 
 TEST_DATABASE_URL = os.environ.get("XIANGXING_TEST_DATABASE_URL", "")
@@ -243,6 +244,29 @@ def english(client: httpx.AsyncClient) -> httpx.AsyncClient:
     """The same client with English chosen as the page language."""
     client.cookies.set("lang", "en")
     return client
+
+
+@pytest.fixture(scope="session")
+async def demo_database(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The demo, loaded once per run into a SQLite database of its own (loading it commits),
+    for the tests that only read it."""
+    engine = create_engine(Settings(env=Environment.TEST, var_dir=tmp_path_factory.mktemp("demo")))
+    try:
+        await upgrade_database(engine)
+        await load_demo_data(engine)
+        yield async_sessionmaker(engine, expire_on_commit=False)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def demo(demo_database: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session on the demo database, rolled back after the module."""
+    async with demo_database() as session:
+        yield session
+        await session.rollback()
 
 
 def pytest_report_header() -> str:

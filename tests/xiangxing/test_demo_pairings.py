@@ -4,39 +4,20 @@ paying for seedlings, committed on both sides), one declined with the station's 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
 from accounts.models import User
 from catalogue.workflow import EntryState
 from core.clock import utc_now
-from core.database import create_engine
 from core.pagination import PageRequest
-from core.settings import Environment, Settings
 from matching.consent import Pairing, still_to_answer
 from matching.models import Proposal, ProposalState, Side
 from matching.proposals import ProposalService
 from supply.models import Offer
-from xiangxing.demo import load_demo_data
-from xiangxing.setup import upgrade_database
-
-
-@pytest.fixture(scope="module")
-async def demo(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncSession]:
-    """The demo in a database of its own (loading it commits)."""
-    engine = create_engine(Settings(env=Environment.TEST, var_dir=tmp_path_factory.mktemp("demo")))
-    try:
-        await upgrade_database(engine)
-        await load_demo_data(engine)
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-            yield session
-    finally:
-        await engine.dispose()
 
 
 async def _proposals_of(demo: AsyncSession, username: str) -> dict[ProposalState, Proposal]:
