@@ -10,9 +10,10 @@ the database it names is emptied at the start of the run.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -251,16 +252,13 @@ SQLITE_FILE = "xiangxing.db"
 """The database file of an embedded (SQLite) installation, under its ``var/``."""
 
 
-@pytest.fixture(scope="session")
-async def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite database holding the demo (migrated, then loaded), made once per run: a test
-    that needs the demo in a database of its own copies the file (milliseconds) instead of
-    loading it again (seconds)."""
-    var_dir = tmp_path_factory.mktemp("demo")
+async def _made(var_dir: Path, *fillers: Callable[[AsyncEngine], Awaitable[object]]) -> Path:
+    """The database of ``var_dir`` filled by ``fillers`` in turn, with everything in the main
+    file (none in the write-ahead log) and the engine closed, so that the file can be copied."""
     engine = create_engine(Settings(env=Environment.TEST, var_dir=var_dir))
     try:
-        await upgrade_database(engine)
-        await load_demo_data(engine)
+        for fill in fillers:
+            await fill(engine)
         async with engine.connect() as connection:
             await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -268,10 +266,28 @@ async def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return var_dir / SQLITE_FILE
 
 
-def copy_demo(demo_file: Path, var_dir: Path) -> None:
-    """Put a copy of the demo database (`demo_file`) into a ``var/`` of its own."""
+@pytest.fixture(scope="session")
+def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database at the newest revision with the reference data, made once per
+    run: a test that needs one of its own copies the file (milliseconds) instead of running
+    the migrations again (a second and more). Made outside the tests' event loop, for
+    synchronous tests too."""
+    return asyncio.run(_made(tmp_path_factory.mktemp("migrated"), upgrade_database))
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory, migrated_file: Path) -> Path:
+    """A SQLite database holding the demo, made once per run, to copy like `migrated_file`."""
+    var_dir = tmp_path_factory.mktemp("demo")
+    copy_database(migrated_file, var_dir)
+    return asyncio.run(_made(var_dir, load_demo_data))
+
+
+def copy_database(template: Path, var_dir: Path) -> None:
+    """Make a copy of a SQLite database (`migrated_file`, `demo_file`) the database of
+    ``var_dir``."""
     var_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(demo_file, var_dir / SQLITE_FILE)
+    shutil.copyfile(template, var_dir / SQLITE_FILE)
 
 
 @pytest.fixture(scope="session")
@@ -280,7 +296,7 @@ async def demo_database(
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """The demo in a SQLite database of its own, for the tests that only read it."""
     var_dir = tmp_path_factory.mktemp("demo-read")
-    copy_demo(demo_file, var_dir)
+    copy_database(demo_file, var_dir)
     engine = create_engine(Settings(env=Environment.TEST, var_dir=var_dir))
     try:
         yield async_sessionmaker(engine, expire_on_commit=False)

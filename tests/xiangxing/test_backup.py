@@ -16,7 +16,7 @@ from core.settings import Environment, Settings
 from demand.models import Need
 from search.runtime import build_backend
 from supply.models import Offer
-from tests.conftest import copy_demo
+from tests.conftest import copy_database
 from xiangxing.backup import BackupError, restore_backup, write_backup
 from xiangxing.census import census_differences, take_census
 from xiangxing.demo import load_demo_data
@@ -56,7 +56,7 @@ async def source(
     uploaded photo: data that was committed, as a backup sees it (on SQLite a copy of the
     run's demo database)."""
     if scratch_settings.is_sqlite:
-        copy_demo(demo_file, scratch_settings.var_dir)
+        copy_database(demo_file, scratch_settings.var_dir)
     else:
         await upgrade_database(scratch_engine)
         await load_demo_data(scratch_engine)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.settings import get_settings
 from demand.models import Need
-from tests.conftest import REPO_ROOT, copy_demo
+from tests.conftest import REPO_ROOT, copy_database
 from xiangxing.cli import main
 from xiangxing.cli_support import with_engine
 from xiangxing.migrate import alembic_config
@@ -171,7 +171,7 @@ def test_benchmark_generator_refuses_a_database_with_real_entries(
 ) -> None:
     """The generator replaces every entry: on a database with real ones (the demo's) it needs
     ``--wipe``."""
-    copy_demo(demo_file, fresh_environment)
+    copy_database(demo_file, fresh_environment)
     script = REPO_ROOT / "benchmarks" / "generate_catalogue.py"
     refused = subprocess.run(  # noqa: S603
         [sys.executable, str(script), "--needs", "1", "--offers", "1"],
