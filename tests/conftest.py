@@ -150,7 +150,7 @@ class FakeClock:
 
 @pytest.fixture(scope="session")
 def run_clock() -> FakeClock:
-    """The one clock of the run, which the app built once per run keeps."""
+    """The one clock of the run, which the apps built once per run keep."""
     return FakeClock()
 
 
@@ -162,7 +162,7 @@ def clock(run_clock: FakeClock) -> FakeClock:
 
 
 class CurrentTransaction:
-    """The session maker of the app built once per run: it opens each session in the
+    """The session maker of the apps built once per run: it opens each session in the
     transaction of the test under way."""
 
     def __init__(self) -> None:
@@ -179,29 +179,39 @@ def current_transaction() -> CurrentTransaction:
 
 
 @pytest.fixture(scope="session")
-def run_app(
-    test_settings: Settings,
-    engine: AsyncEngine,
-    current_transaction: CurrentTransaction,
-    run_clock: FakeClock,
-) -> Litestar:
-    """The app with the test settings, built once per run (building one takes about half a
-    second); `app` gives it each test's transaction and a fresh state."""
-    db_config = build_db_config(test_settings, engine=engine, session_maker=current_transaction)
-    return create_app(test_settings, db_config=db_config, clock=run_clock)
+def built_apps() -> list[tuple[Settings, Litestar]]:
+    """The apps of the run, one per variant of the settings (their ``var/`` aside), with it."""
+    return []
 
 
 @pytest.fixture
 def make_app(
-    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession], clock: FakeClock
-) -> Callable[[Settings], Litestar]:
-    """Apps with the given settings whose requests join the test's transaction."""
+    engine: AsyncEngine,
+    built_apps: list[tuple[Settings, Litestar]],
+    current_transaction: CurrentTransaction,
+    session_maker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> Iterator[Callable[[Settings], Litestar]]:
+    """Apps with the given settings whose requests join the test's transaction.
+
+    Building an app takes about half a second, so each variant of the settings is built once
+    per run; every test gets it with a fresh state: its ``var/`` (uploads, the search index),
+    empty memories, the test's clock. Two apps in one test must differ in more than ``var/``.
+    """
+    current_transaction.session_maker = session_maker
 
     def make(settings: Settings) -> Litestar:
-        db_config = build_db_config(settings, engine=engine, session_maker=session_maker)
-        return create_app(settings, db_config=db_config, clock=clock)
+        variant = settings.model_copy(update={"var_dir": Path()})
+        app = next((app for built, app in built_apps if built == variant), None)
+        if app is None:
+            db_config = build_db_config(settings, engine=engine, session_maker=current_transaction)
+            app = create_app(settings, db_config=db_config, clock=clock)
+            built_apps.append((variant, app))
+        app.state.update(app_state(settings, app.state.db_config, clock))
+        return app
 
-    return make
+    yield make
+    current_transaction.session_maker = None
 
 
 def _own_var(test_settings: Settings, tmp_path: Path) -> Settings:
@@ -210,29 +220,25 @@ def _own_var(test_settings: Settings, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def app(
-    run_app: Litestar,
-    test_settings: Settings,
-    current_transaction: CurrentTransaction,
-    session_maker: async_sessionmaker[AsyncSession],
-    clock: FakeClock,
-    tmp_path: Path,
-) -> Iterator[Litestar]:
-    """The run's app inside this test's transaction, with a ``var/`` of its own (uploads, the
-    search index) and empty memories; its indexer does not run by itself: tests drain the
-    outbox when they mean to (`tests.search_sync`)."""
-    db_config = run_app.state.db_config
-    run_app.state.update(app_state(_own_var(test_settings, tmp_path), db_config, clock))
-    current_transaction.session_maker = session_maker
-    yield run_app
-    current_transaction.session_maker = None
+    test_settings: Settings, make_app: Callable[[Settings], Litestar], tmp_path: Path
+) -> Litestar:
+    """The app with a ``var/`` of its own (uploads, the search index); its indexer does not
+    run by itself: tests drain the outbox when they mean to (`tests.search_sync`)."""
+    return make_app(_own_var(test_settings, tmp_path))
 
 
 @pytest.fixture
 def own_app(
-    test_settings: Settings, make_app: Callable[[Settings], Litestar], tmp_path: Path
+    test_settings: Settings,
+    engine: AsyncEngine,
+    session_maker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    tmp_path: Path,
 ) -> Litestar:
     """An app built for this test alone, like `app`, for tests that add routes to it."""
-    return make_app(_own_var(test_settings, tmp_path))
+    settings = _own_var(test_settings, tmp_path)
+    db_config = build_db_config(settings, engine=engine, session_maker=session_maker)
+    return create_app(settings, db_config=db_config, clock=clock)
 
 
 @pytest.fixture
