@@ -10,8 +10,10 @@ the database it names is emptied at the start of the run.
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator, Callable
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,10 +35,12 @@ from accounts import passwords
 from core.database import build_db_config, create_engine
 from core.settings import Environment, Settings
 from tests.clients import serve
-from xiangxing.app import create_app
+from xiangxing.app import app_state, create_app
+from xiangxing.demo import load_demo_data
 from xiangxing.setup import upgrade_database
 
 TEST_DATABASE_URL = os.environ.get("XIANGXING_TEST_DATABASE_URL", "")
+UPLOADS = "uploads"
 
 
 @pytest.fixture(scope="session")
@@ -137,8 +141,10 @@ async def session(session_maker: async_sessionmaker[AsyncSession]) -> AsyncItera
 class FakeClock:
     """A clock the test moves by hand: rules about time are tested without sleeping."""
 
+    START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+
     def __init__(self) -> None:
-        self.now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+        self.now = self.START
 
     def __call__(self) -> datetime:
         return self.now
@@ -147,22 +153,74 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
-@pytest.fixture
-def clock() -> FakeClock:
+@pytest.fixture(scope="session")
+def run_clock() -> FakeClock:
+    """The one clock of the run, which the apps built once per run keep."""
     return FakeClock()
 
 
 @pytest.fixture
+def clock(run_clock: FakeClock) -> FakeClock:
+    """The run's clock, set back to the same morning for every test."""
+    run_clock.now = FakeClock.START
+    return run_clock
+
+
+class CurrentTransaction:
+    """The session maker of the apps built once per run: it opens each session in the
+    transaction of the test under way."""
+
+    def __init__(self) -> None:
+        self.session_maker: async_sessionmaker[AsyncSession] | None = None
+
+    def __call__(self) -> AsyncSession:
+        assert self.session_maker is not None, "the app is used outside a test"
+        return self.session_maker()
+
+
+@pytest.fixture(scope="session")
+def current_transaction() -> CurrentTransaction:
+    return CurrentTransaction()
+
+
+@pytest.fixture(scope="session")
+def built_apps() -> list[tuple[Settings, Litestar]]:
+    """The apps of the run, one per variant of the settings (their ``var/`` aside), with it."""
+    return []
+
+
+@pytest.fixture
 def make_app(
-    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession], clock: FakeClock
-) -> Callable[[Settings], Litestar]:
-    """Apps with the given settings whose requests join the test's transaction."""
+    engine: AsyncEngine,
+    built_apps: list[tuple[Settings, Litestar]],
+    current_transaction: CurrentTransaction,
+    session_maker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> Iterator[Callable[[Settings], Litestar]]:
+    """Apps with the given settings whose requests join the test's transaction.
+
+    Building an app takes about half a second, so each variant of the settings is built once
+    per run; every test gets it with a fresh state: its ``var/`` (uploads, the search index),
+    empty memories, the test's clock. Two apps in one test must differ in more than ``var/``.
+    """
+    current_transaction.session_maker = session_maker
 
     def make(settings: Settings) -> Litestar:
-        db_config = build_db_config(settings, engine=engine, session_maker=session_maker)
-        return create_app(settings, db_config=db_config, clock=clock)
+        variant = settings.model_copy(update={"var_dir": Path()})
+        app = next((app for built, app in built_apps if built == variant), None)
+        if app is None:
+            db_config = build_db_config(settings, engine=engine, session_maker=current_transaction)
+            app = create_app(settings, db_config=db_config, clock=clock)
+            built_apps.append((variant, app))
+        app.state.update(app_state(settings, app.state.db_config, clock))
+        return app
 
-    return make
+    yield make
+    current_transaction.session_maker = None
+
+
+def _own_var(test_settings: Settings, tmp_path: Path) -> Settings:
+    return test_settings.model_copy(update={"var_dir": tmp_path / "var"})
 
 
 @pytest.fixture
@@ -171,7 +229,21 @@ def app(
 ) -> Litestar:
     """The app with a ``var/`` of its own (uploads, the search index); its indexer does not
     run by itself: tests drain the outbox when they mean to (`tests.search_sync`)."""
-    return make_app(test_settings.model_copy(update={"var_dir": tmp_path / "var"}))
+    return make_app(_own_var(test_settings, tmp_path))
+
+
+@pytest.fixture
+def own_app(
+    test_settings: Settings,
+    engine: AsyncEngine,
+    session_maker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    tmp_path: Path,
+) -> Litestar:
+    """An app built for this test alone, like `app`, for tests that add routes to it."""
+    settings = _own_var(test_settings, tmp_path)
+    db_config = build_db_config(settings, engine=engine, session_maker=session_maker)
+    return create_app(settings, db_config=db_config, clock=clock)
 
 
 @pytest.fixture
@@ -185,6 +257,74 @@ def english(client: httpx.AsyncClient) -> httpx.AsyncClient:
     """The same client with English chosen as the page language."""
     client.cookies.set("lang", "en")
     return client
+
+
+SQLITE_FILE = "xiangxing.db"
+"""The database file of an embedded (SQLite) installation, under its ``var/``."""
+
+
+async def _made(var_dir: Path, *fillers: Callable[[AsyncEngine], Awaitable[object]]) -> Path:
+    """The database of ``var_dir`` filled by ``fillers`` in turn, with everything in the main
+    file (none in the write-ahead log) and the engine closed, so that the file can be copied."""
+    engine = create_engine(Settings(env=Environment.TEST, var_dir=var_dir))
+    try:
+        for fill in fillers:
+            await fill(engine)
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        await engine.dispose()
+    return var_dir / SQLITE_FILE
+
+
+@pytest.fixture(scope="session")
+def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database at the newest revision with the reference data, made once per
+    run: a test that needs one of its own copies the file (milliseconds) instead of running
+    the migrations again (a second and more). Made outside the tests' event loop, for
+    synchronous tests too."""
+    return asyncio.run(_made(tmp_path_factory.mktemp("migrated"), upgrade_database))
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory, migrated_file: Path) -> Path:
+    """A SQLite database holding the demo, made once per run, to copy like `migrated_file`."""
+    var_dir = tmp_path_factory.mktemp("demo")
+    copy_database(migrated_file, var_dir)
+    settings = Settings(env=Environment.TEST, var_dir=var_dir)
+    return asyncio.run(_made(var_dir, lambda engine: load_demo_data(engine, settings)))
+
+
+def copy_database(template: Path, var_dir: Path) -> None:
+    """Make a copy of a SQLite database (`migrated_file`, `demo_file`) the database of
+    ``var_dir``, with the uploaded files beside it (the demo's agreement scans)."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, var_dir / SQLITE_FILE)
+    uploads = template.parent / UPLOADS
+    if uploads.is_dir():
+        shutil.copytree(uploads, var_dir / UPLOADS, dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+async def demo_database(
+    tmp_path_factory: pytest.TempPathFactory, demo_file: Path
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The demo in a SQLite database of its own, for the tests that only read it."""
+    var_dir = tmp_path_factory.mktemp("demo-read")
+    copy_database(demo_file, var_dir)
+    engine = create_engine(Settings(env=Environment.TEST, var_dir=var_dir))
+    try:
+        yield async_sessionmaker(engine, expire_on_commit=False)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def demo(demo_database: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session on the demo database, rolled back after the module."""
+    async with demo_database() as session:
+        yield session
+        await session.rollback()
 
 
 def pytest_report_header() -> str:

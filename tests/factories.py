@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from httpx import AsyncClient, Response
+from litestar.middleware.csrf import generate_csrf_token
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.authentication import AuthenticationService
 from accounts.credit_code import check_character
 from accounts.models import (
     Department,
@@ -25,6 +30,8 @@ from accounts.models import (
     Verification,
 )
 from accounts.passwords import hash_password
+from accounts.schemas import TokenRequest
+from tests.clients import app_client
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock
@@ -125,7 +132,32 @@ async def csrf_token(client: AsyncClient, page: str = "/login") -> str:
     return found.group(1)
 
 
+@asynccontextmanager
+async def _authentication(client: AsyncClient) -> AsyncIterator[AuthenticationService]:
+    """The app's own sign-in service, in a database session of the app (the test's
+    transaction, for the test apps), committed at the end as a request would be."""
+    app = app_client(client).app
+    async with app.state.db_config.create_session_maker()() as session:
+        yield AuthenticationService(session, app.state.clock)
+        await session.commit()
+
+
 async def sign_in(client: AsyncClient, username: str, password: str = PASSWORD) -> None:
+    """Sign the client in as the login form does, without its two requests: the app's own
+    service checks the password and starts the session, the app's own cookie backend seals
+    the session cookie. The tests of signing in use the form (`sign_in_through_form`)."""
+    async with _authentication(client) as authentication:
+        user = await authentication.check_password(username, password, ip=None)
+        started = await authentication.start_session(user, ip=None, user_agent=None)
+    app = app_client(client).app
+    assert app.csrf_config is not None
+    csrf = generate_csrf_token(secret=app.csrf_config.secret)
+    app_client(client).keep_session(replace(started, csrf=csrf).write())
+
+
+async def sign_in_through_form(
+    client: AsyncClient, username: str, password: str = PASSWORD
+) -> None:
     """Sign the client in through the login form, as a browser does."""
     token = await csrf_token(client)
     response = await client.post(
@@ -153,11 +185,15 @@ def created_id(response: Response) -> UUID:
 
 
 async def bearer(client: AsyncClient, username: str) -> dict[str, str]:
-    response = await client.post(
-        "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 201, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    """Headers with a new token of the user, issued by the app's own service as
+    ``POST /api/v1/auth/token`` issues it (whose own tests call it)."""
+    asked = TokenRequest(username=username, password=PASSWORD)
+    async with _authentication(client) as authentication:
+        user = await authentication.check_password(asked.username, asked.password, ip=None)
+        _token, secret = await authentication.issue_token(
+            user, name=asked.name, lifetime=timedelta(days=asked.days), ip=None
+        )
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def need_body(clock: FakeClock, **changes: object) -> dict[str, object]:

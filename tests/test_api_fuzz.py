@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import copy_database
 from xiangxing.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.skipif(
@@ -40,9 +41,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def served(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[tuple[str, Path]]:
+    """``xiangxing demo`` on a copy of the run's demo database (it finds the demo loaded)."""
     port = _free_port()
     var_dir = tmp_path_factory.mktemp("fuzz-var")
+    copy_database(demo_file, var_dir)
     environment = {
         **os.environ,
         "XIANGXING_VAR_DIR": str(var_dir),

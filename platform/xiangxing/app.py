@@ -176,6 +176,58 @@ def _proxy_middleware(settings: Settings) -> list[DefineMiddleware]:
     return [DefineMiddleware(wrap_asgi_with_proxy_headers, trusted_hosts=trusted)]
 
 
+def app_state(settings: Settings, db_config: SQLAlchemyAsyncConfig, clock: Clock) -> State:
+    """What an app keeps beside its routes: settings, clock, search engine, job runner, recent
+    answers.
+
+    Dependencies and start-up hooks read them from here rather than from closures, so that
+    the tests can build the app once and give it a fresh state (its own ``var/`` and search
+    index, empty memories) for every test.
+    """
+    return State(
+        {
+            "settings": settings,
+            "default_locale": settings.default_locale,
+            "clock": clock,
+            "db_config": db_config,
+            "search": SearchRuntime(settings, db_config, clock),
+            "jobs": JobRunner(db_config.create_session_maker(), scheduled_jobs(settings), clock),
+            "public_memory": PublicMemory(
+                searches=RecentAnswers(ttl=settings.search_memory_seconds)
+            ),
+        }
+    )
+
+
+def _settings(state: State) -> Settings:
+    return state.settings
+
+
+def _clock(state: State) -> Clock:
+    return state.clock
+
+
+def _public_memory(state: State) -> PublicMemory:
+    return state.public_memory
+
+
+async def _start_search(app: Litestar) -> None:
+    await app.state.search.start(app)
+
+
+async def _stop_search(app: Litestar) -> None:
+    await app.state.search.stop(app)
+
+
+async def _start_jobs(app: Litestar) -> None:
+    if app.state.settings.jobs_in_app:
+        await app.state.jobs.start()
+
+
+async def _stop_jobs(app: Litestar) -> None:
+    await app.state.jobs.stop()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -188,10 +240,7 @@ def create_app(
     db_config = db_config or build_db_config(settings)
     matching_lifecycle.register()
     use_track_record(AgreementTrackRecord())
-    public_memory = PublicMemory(searches=RecentAnswers(ttl=settings.search_memory_seconds))
-    search = SearchRuntime(settings, db_config, clock)
     template_config = build_template_config()
-    jobs = JobRunner(db_config.create_session_maker(), scheduled_jobs(settings), clock)
     return Litestar(
         route_handlers=[
             *ROUTE_HANDLERS,
@@ -206,12 +255,12 @@ def create_app(
         ],
         guards=[enforce_access],
         before_request=send_to_password_page,
-        on_startup=[search.start, *([jobs.start] if settings.jobs_in_app else [])],
-        on_shutdown=[search.stop, jobs.stop],
+        on_startup=[_start_search, _start_jobs],
+        on_shutdown=[_stop_search, _stop_jobs],
         dependencies={
-            "settings": Provide(lambda: settings, sync_to_thread=False),
-            "clock": Provide(lambda: clock, sync_to_thread=False),
-            "public_memory": Provide(lambda: public_memory, sync_to_thread=False),
+            "settings": Provide(_settings, sync_to_thread=False),
+            "clock": Provide(_clock, sync_to_thread=False),
+            "public_memory": Provide(_public_memory, sync_to_thread=False),
         },
         plugins=[
             SQLAlchemyPlugin(config=db_config),
@@ -248,15 +297,6 @@ def create_app(
             root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},
             log_exceptions="debug",
         ),
-        state=State(
-            {
-                "settings": settings,
-                "default_locale": settings.default_locale,
-                "clock": clock,
-                "db_config": db_config,
-                "search": search,
-                "public_memory": public_memory,
-            }
-        ),
+        state=app_state(settings, db_config, clock),
         debug=settings.debug,
     )

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, User, Verification
-from tests.factories import credit_code, csrf_token, sign_in
+from tests.factories import credit_code, csrf_token, sign_in_through_form
 
 FORM = {
     "name": "鲁甸县爱心助学协会",
@@ -46,7 +46,7 @@ async def test_registration_creates_a_pending_organization_and_its_member(
     assert member is not None
     assert member.organization_id == organization.id
     assert member.roles == ["member"]
-    await sign_in(client, "ludian_aixin", FORM["password"])
+    await sign_in_through_form(client, "ludian_aixin", FORM["password"])
     assert "鲁甸县爱心助学协会" in (await client.get("/account")).text
 
 

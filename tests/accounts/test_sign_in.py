@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from core.audit import AuditEntry
 from tests.clients import serve
 from tests.conftest import FakeClock
-from tests.factories import PASSWORD, csrf_token, make_user, post_form, sign_in
+from tests.factories import PASSWORD, csrf_token, make_user, post_form, sign_in_through_form
 
 SESSION_COOKIE = "xx_session"
 
@@ -26,7 +26,7 @@ async def test_signed_in_user_sees_their_account(
     client: AsyncClient, session: AsyncSession
 ) -> None:
     await make_user(session, Role.REVIEWER, username="lihua")
-    await sign_in(client, "lihua")
+    await sign_in_through_form(client, "lihua")
     page = await client.get("/account")
     assert page.status_code == 200
     assert "lihua" in page.text
@@ -76,9 +76,9 @@ async def test_session_id_changes_at_login_and_the_old_one_is_useless(
     client: AsyncClient, session: AsyncSession, app: Litestar
 ) -> None:
     await make_user(session, Role.VIEWER, username="rotating")
-    await sign_in(client, "rotating")
+    await sign_in_through_form(client, "rotating")
     first = client.cookies[SESSION_COOKIE]
-    await sign_in(client, "rotating")
+    await sign_in_through_form(client, "rotating")
     second = client.cookies[SESSION_COOKIE]
     assert first != second
     async with serve(app) as other:
@@ -90,7 +90,7 @@ async def test_idle_sessions_end_after_thirty_minutes(
     client: AsyncClient, session: AsyncSession, clock: FakeClock
 ) -> None:
     await make_user(session, Role.VIEWER, username="idle")
-    await sign_in(client, "idle")
+    await sign_in_through_form(client, "idle")
     clock.advance(minutes=29)
     assert (await client.get("/account")).status_code == 200
     clock.advance(minutes=29)
@@ -105,7 +105,7 @@ async def test_sessions_end_after_twelve_hours_even_when_active(
     client: AsyncClient, session: AsyncSession, clock: FakeClock
 ) -> None:
     await make_user(session, Role.VIEWER, username="busy")
-    await sign_in(client, "busy")
+    await sign_in_through_form(client, "busy")
     for _ in range(35):  # 11 h 40 min of activity, never idle for long
         clock.advance(minutes=20)
         assert (await client.get("/account")).status_code == 200
@@ -117,7 +117,7 @@ async def test_logout_ends_the_session_everywhere(
     client: AsyncClient, session: AsyncSession, app: Litestar
 ) -> None:
     await make_user(session, Role.VIEWER, username="leaving")
-    await sign_in(client, "leaving")
+    await sign_in_through_form(client, "leaving")
     stolen = client.cookies[SESSION_COOKIE]
     response = await post_form(client, "/logout", {}, token_page="/account")
     assert response.status_code in (302, 303)
@@ -137,7 +137,7 @@ async def test_form_post_without_csrf_token_is_refused(
 
 async def test_htmx_post_needs_the_token_header(client: AsyncClient, session: AsyncSession) -> None:
     await make_user(session, Role.VIEWER, username="htmx")
-    await sign_in(client, "htmx")
+    await sign_in_through_form(client, "htmx")
     without = await client.post("/logout", headers={"HX-Request": "true"})
     assert without.status_code == 403
     assert (await client.get("/account")).status_code == 200, "still signed in"
@@ -151,7 +151,7 @@ async def test_login_and_failures_are_audited_without_the_password(
 ) -> None:
     await make_user(session, Role.VIEWER, username="audited")
     await _try(client, "audited", "Wrong-password-1")
-    await sign_in(client, "audited")
+    await sign_in_through_form(client, "audited")
     entries = list(
         await session.scalars(select(AuditEntry).order_by(AuditEntry.occurred_at, AuditEntry.id))
     )
@@ -192,7 +192,7 @@ async def test_own_account_pages_render_and_a_token_is_shown_once(
     client: AsyncClient, session: AsyncSession
 ) -> None:
     await make_user(session, Role.VIEWER, username="owner")
-    await sign_in(client, "owner")
+    await sign_in_through_form(client, "owner")
     assert (await client.get("/account/password")).status_code == 200
     page = await client.get("/account/tokens")
     assert page.status_code == 200

@@ -25,9 +25,9 @@ async def undeclared() -> str:
     return "should never be seen"
 
 
-async def test_an_undeclared_route_is_refused(app: Litestar) -> None:
-    app.register(undeclared)
-    async with serve(app) as client:
+async def test_an_undeclared_route_is_refused(own_app: Litestar) -> None:
+    own_app.register(undeclared)
+    async with serve(own_app) as client:
         response = await client.get("/undeclared-on-purpose")
     assert response.status_code == 403
     assert "should never be seen" not in response.text

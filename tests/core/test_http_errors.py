@@ -40,11 +40,11 @@ async def api_broken() -> None:
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncClient]:
+async def client(own_app: Litestar) -> AsyncIterator[AsyncClient]:
     """The real app with a few routes that fail on purpose."""
     for handler in (api_forbidden, page_forbidden, page_stale, page_broken, api_broken):
-        app.register(handler)
-    async with serve(app) as client:
+        own_app.register(handler)
+    async with serve(own_app) as client:
         yield client
 
 
@@ -83,7 +83,7 @@ async def test_a_bug_is_a_500_page_that_hides_the_detail(client: AsyncClient) ->
     assert "secret detail" not in api.text
 
 
-async def test_a_database_lock_timeout_is_a_503_that_says_to_retry(app: Litestar) -> None:
+async def test_a_database_lock_timeout_is_a_503_that_says_to_retry(own_app: Litestar) -> None:
     """The last resort when SQLite's busy timeout runs out: never a bare 409."""
 
     @get("/api/v1/locked", opt=PUBLIC)
@@ -93,8 +93,8 @@ async def test_a_database_lock_timeout_is_a_503_that_says_to_retry(app: Litestar
         except OperationalError as error:
             raise IntegrityError(detail="There was an issue processing the statement.") from error
 
-    app.register(api_locked)
-    async with serve(app) as client:
+    own_app.register(api_locked)
+    async with serve(own_app) as client:
         response = await client.get("/api/v1/locked")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"

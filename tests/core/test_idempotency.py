@@ -8,8 +8,8 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
-import httpx
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
@@ -21,7 +21,8 @@ from core.idempotency import IdempotencyKey, prune
 from core.settings import Settings
 from demand.models import Need
 from supply.models import Offer
-from tests.conftest import FakeClock
+from tests.clients import serve
+from tests.conftest import FakeClock, copy_database
 from tests.factories import (
     bearer,
     make_station,
@@ -151,22 +152,22 @@ async def test_a_replay_is_compressed_only_for_a_client_that_asks(
 
 @pytest.fixture
 async def file_app(
-    scratch_settings: Settings, clock: FakeClock
+    scratch_settings: Settings, clock: FakeClock, migrated_file: Path
 ) -> AsyncIterator[tuple[AsyncClient, AsyncEngine]]:
-    """The real app on a database of its own (a SQLite file, or PostgreSQL's scratch database),
-    committing for real: two requests at once really are two."""
+    """The real app on a database of its own (a copy of the run's migrated SQLite file, or
+    PostgreSQL's scratch database), committing for real: two requests at once really are two."""
     settings = scratch_settings.model_copy(update={"search_indexer": False})
     engine = create_engine(settings)
-    await upgrade_database(engine)
+    if settings.is_sqlite:
+        copy_database(migrated_file, settings.var_dir)
+    else:
+        await upgrade_database(engine)
     async with AsyncSession(engine, expire_on_commit=False) as session:
         station = await make_station(session)
         await make_user(session, Role.STATION_WORKER, username="clicker", station=station)
         await session.commit()
-    app = create_app(settings, clock=clock)
-    async with app.lifespan():
-        transport = httpx.ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client, engine
+    async with serve(create_app(settings, clock=clock)) as client:
+        yield client, engine
     await engine.dispose()
 
 

@@ -11,7 +11,6 @@ import zipfile
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from httpx import AsyncClient
 from litestar import Litestar
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from accounts.models import Role, Verification
 from listings.importing import MAX_ROWS
 from supply.models import Offer
+from tests.clients import serve
 from tests.factories import make_organization, make_user
 from tests.listings.test_import_export import (
     NEED_HEADERS,
@@ -128,10 +128,8 @@ class BodyReceived:
 @pytest.fixture
 async def watched_client(app: Litestar) -> AsyncIterator[tuple[AsyncClient, BodyReceived]]:
     watcher = BodyReceived(app, "/api/v1/needs/import")
-    async with app.lifespan():
-        transport = httpx.ASGITransport(app=watcher)
-        async with AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client, watcher
+    async with serve(app, asgi=watcher) as client:
+        yield client, watcher
 
 
 async def test_health_answers_while_a_full_size_import_runs(

@@ -19,19 +19,20 @@ from core.database import create_engine
 from core.settings import Environment, Settings
 from demand.models import Need
 from listings.importing import MAX_ROWS
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, copy_database
 from tests.factories import PASSWORD, make_station, make_user
 from tests.listings.test_import_export import NEED_HEADERS, csv_bytes, need_row
 from tests.listings.test_import_limits import BodyReceived
 from xiangxing.app import create_app
-from xiangxing.setup import upgrade_database
 
 
 @pytest.fixture
-async def file_engine(tmp_path: Path) -> AsyncIterator[tuple[Settings, AsyncEngine]]:
+async def file_engine(
+    tmp_path: Path, migrated_file: Path
+) -> AsyncIterator[tuple[Settings, AsyncEngine]]:
     settings = Settings(env=Environment.TEST, var_dir=tmp_path, search_indexer=False)
+    copy_database(migrated_file, tmp_path)
     engine = create_engine(settings)
-    await upgrade_database(engine)
     async with AsyncSession(engine, expire_on_commit=False) as session:
         station = await make_station(session)
         await make_user(session, Role.STATION_WORKER, username="importer", station=station)

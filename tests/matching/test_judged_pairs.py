@@ -3,42 +3,22 @@ reviewer would pick must be among the five suggestions in at least 90% of the ca
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 import yaml
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.workflow import EntryState
 from core.clock import utc_now
-from core.database import create_engine
-from core.settings import Environment, Settings
 from demand.models import Need
 from matching.schemas import SuggestionFilters
 from matching.suggestions import SuggestionService
 from supply.models import Offer
-from xiangxing.demo import load_demo_data
-from xiangxing.setup import upgrade_database
 
 CASES = yaml.safe_load(Path(__file__).with_name("judged_pairs.yaml").read_text("utf-8"))
 TOP = 5
 REQUIRED_SHARE = 0.9
-
-
-@pytest.fixture(scope="module")
-async def demo(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncSession]:
-    """The demo in a database of its own (loading it commits)."""
-    settings = Settings(env=Environment.TEST, var_dir=tmp_path_factory.mktemp("judged"))
-    engine = create_engine(settings)
-    try:
-        await upgrade_database(engine)
-        await load_demo_data(engine, settings)
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-            yield session
-    finally:
-        await engine.dispose()
 
 
 def test_the_set_is_big_enough() -> None:

@@ -20,18 +20,14 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.workflow import EntryState
-from core.database import create_engine
-from core.settings import Environment, Settings
 from demand.models import Need
 from search.backend import SearchQuery
 from search.embedded import EmbeddedSearch
 from search.indexer import reindex
 from supply.models import Offer
-from xiangxing.demo import load_demo_data
-from xiangxing.setup import upgrade_database
 
 HERE = Path(__file__).parent
 KEYWORDS = "keyword"
@@ -59,19 +55,13 @@ class Outcome:
 
 @pytest.fixture(scope="module")
 async def demo_search(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, demo_database: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[tuple[EmbeddedSearch, set[str]]]:
-    """The demo in a database of its own (it commits), and its published titles."""
-    var_dir = tmp_path_factory.mktemp("relevance")
-    settings = Settings(env=Environment.TEST, var_dir=var_dir)
-    engine = create_engine(settings)
-    backend = EmbeddedSearch(var_dir / "search")
+    """The demo indexed, and its published titles."""
+    backend = EmbeddedSearch(tmp_path_factory.mktemp("relevance") / "search")
     try:
-        await upgrade_database(engine)
-        await load_demo_data(engine, settings)
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
-        await reindex(sessions, backend)
-        async with sessions() as session:
+        await reindex(demo_database, backend)
+        async with demo_database() as session:
             titles = set()
             for model in (Need, Offer):
                 titles |= set(
@@ -82,7 +72,6 @@ async def demo_search(
         yield backend, titles
     finally:
         await backend.close()
-        await engine.dispose()
 
 
 @pytest.fixture(scope="module")

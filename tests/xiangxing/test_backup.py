@@ -16,6 +16,7 @@ from core.settings import Environment, Settings
 from demand.models import Need
 from search.runtime import build_backend
 from supply.models import Offer
+from tests.conftest import copy_database
 from xiangxing.backup import BackupError, restore_backup, write_backup
 from xiangxing.census import census_differences, take_census
 from xiangxing.demo import load_demo_data
@@ -48,12 +49,17 @@ async def _empty(settings: Settings, engine: AsyncEngine) -> Settings:
 
 
 @pytest.fixture
-async def source(scratch_settings: Settings, scratch_engine: AsyncEngine) -> Settings:
+async def source(
+    scratch_settings: Settings, scratch_engine: AsyncEngine, demo_file: Path
+) -> Settings:
     """A database with the demo catalogue (accounts, entries in every state, an event, its
     agreements with their scans) and an uploaded photo: data that was committed, as a backup
-    sees it."""
-    await upgrade_database(scratch_engine)
-    await load_demo_data(scratch_engine, scratch_settings)
+    sees it (on SQLite a copy of the run's demo database)."""
+    if scratch_settings.is_sqlite:
+        copy_database(demo_file, scratch_settings.var_dir)
+    else:
+        await upgrade_database(scratch_engine)
+        await load_demo_data(scratch_engine, scratch_settings)
     photo = scratch_settings.var_dir / PHOTO_PATH
     photo.parent.mkdir(parents=True)
     photo.write_bytes(PHOTO)

@@ -14,12 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.settings import get_settings
 from demand.models import Need
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, copy_database
 from xiangxing.cli import main
 from xiangxing.cli_support import with_engine
-from xiangxing.demo import load_demo_data
 from xiangxing.migrate import alembic_config
-from xiangxing.setup import upgrade_database
 
 
 @pytest.fixture
@@ -169,11 +167,11 @@ def test_backup_and_restore_commands(
 
 
 def test_benchmark_generator_refuses_a_database_with_real_entries(
-    fresh_environment: Path,
+    fresh_environment: Path, demo_file: Path
 ) -> None:
-    """The generator replaces every entry: on a database with real ones it needs ``--wipe``."""
-    asyncio.run(with_engine(upgrade_database))
-    asyncio.run(with_engine(lambda engine: load_demo_data(engine, get_settings())))
+    """The generator replaces every entry: on a database with real ones (the demo's) it needs
+    ``--wipe``."""
+    copy_database(demo_file, fresh_environment)
     script = REPO_ROOT / "benchmarks" / "generate_catalogue.py"
     refused = subprocess.run(  # noqa: S603
         [sys.executable, str(script), "--needs", "1", "--offers", "1"],
