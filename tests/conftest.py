@@ -91,10 +91,11 @@ async def engine(test_settings: Settings) -> AsyncIterator[AsyncEngine]:
 async def scratch_settings(test_settings: Settings, tmp_path: Path) -> AsyncIterator[Settings]:
     """Settings for an empty database beside the test database (a SQLite file, or the
     PostgreSQL database ``<test database>_migrations``), dropped afterwards; for what must
-    commit or start from nothing: migrations, concurrent start-up, backup and restore."""
+    commit or start from nothing: migrations, concurrent start-up, backup and restore. Jobs
+    do not run in the background (the tests of jobs ask for them)."""
     var_dir = tmp_path / "scratch"
     if test_settings.is_sqlite:
-        yield Settings(env=Environment.TEST, var_dir=var_dir)
+        yield Settings(env=Environment.TEST, var_dir=var_dir, jobs_in_app=False)
         return
     url = make_url(test_settings.resolved_database_url)
     scratch = f"{url.database}_migrations"
@@ -103,7 +104,9 @@ async def scratch_settings(test_settings: Settings, tmp_path: Path) -> AsyncIter
         await connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
         await connection.execute(text(f'CREATE DATABASE "{scratch}"'))
     scratch_url = url.set(database=scratch).render_as_string(hide_password=False)
-    yield Settings(env=Environment.TEST, database_url=scratch_url, var_dir=var_dir)
+    yield Settings(
+        env=Environment.TEST, database_url=scratch_url, var_dir=var_dir, jobs_in_app=False
+    )
     async with admin.connect() as connection:
         await connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
     await admin.dispose()
