@@ -35,8 +35,8 @@ from matching.proposals import ProposalService
 from regions.models import RegionLevel
 
 MAX_PAIRINGS = 100
-"""The accepted pairings one agreement form offers, newest first (as many as one agreement
-may hold and more)."""
+"""The most accepted pairings the form to make an agreement offers, newest first (one
+agreement holds at most 50)."""
 
 
 class ProposalsNotAgreeable(Conflict):
