@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
 from accounts.models import Verification
-from accounts.policy import member_of, reviews, works_in_township
+from accounts.policy import reviews
 from agreements.models import (
     Agreement,
     AgreementLine,
@@ -21,15 +21,22 @@ from agreements.models import (
     RecipientKind,
 )
 from agreements.numbering import next_number
+from agreements.policy import may_agree_on
 from agreements.reporting import indicator_of
 from agreements.repository import AgreementRepository
 from agreements.schemas import AgreementCreate, AgreementTerms, PaperAgreementCreate
 from core.audit import Actor, record
 from core.clock import Clock, local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, PermissionDenied
+from core.pagination import PageRequest
 from demand.models import Channel, Need
 from matching.models import Proposal, ProposalState
+from matching.proposals import ProposalService
 from regions.models import RegionLevel
+
+MAX_PAIRINGS = 100
+"""The most accepted pairings the form to make an agreement offers, newest first (one
+agreement holds at most 50)."""
 
 
 class ProposalsNotAgreeable(Conflict):
@@ -48,11 +55,7 @@ class AgreementDrafting:
         proposals = await self._agreeable(data.proposal_ids)
         first = proposals[0]
         need = first.need
-        if not (
-            member_of(identity, first.organization_id)
-            or (need.channel is Channel.STATION and works_in_township(identity, need.township_code))
-            or all(reviews(identity, proposal.need.category) for proposal in proposals)
-        ):
+        if not may_agree_on(identity, proposals):
             raise PermissionDenied(
                 N_(
                     "Only the organization, the recipient's station or a reviewer of the "
@@ -141,6 +144,19 @@ class AgreementDrafting:
         ]
         return await self._created(agreement, actor)
 
+    async def pairings_to_agree(self, identity: Identity) -> list[Proposal]:
+        """The accepted pairings the identity sees and may make an agreement of, in none yet:
+        what the form to make one offers."""
+        visible = await ProposalService(self.session, self.clock).list_for(
+            identity, PageRequest(1, MAX_PAIRINGS), state=ProposalState.ACCEPTED
+        )
+        taken = set(await self.agreements.already_agreed(p.id for p in visible.items))
+        return [
+            proposal
+            for proposal in visible.items
+            if proposal.id not in taken and may_agree_on(identity, [proposal])
+        ]
+
     async def _agreeable(self, proposal_ids: Sequence[UUID]) -> list[Proposal]:
         """The proposals, if one agreement may be made of them: all accepted, in no other
         agreement, of one organization and one recipient."""
@@ -157,7 +173,7 @@ class AgreementDrafting:
             )
         if len({proposal.organization_id for proposal in proposals}) > 1:
             raise InvalidInput(N_("An agreement is made with one organization only."))
-        if len({_recipient_key(proposal.need) for proposal in proposals}) > 1:
+        if len({recipient_key(proposal.need) for proposal in proposals}) > 1:
             raise InvalidInput(
                 N_("An agreement has one recipient: pairings of one township or one department.")
             )
@@ -250,7 +266,8 @@ class AgreementDrafting:
             )
 
 
-def _recipient_key(need: Need) -> tuple[str, str]:
+def recipient_key(need: Need) -> tuple[str, str]:
+    """Pairings with the same key have one recipient, so one agreement may hold them."""
     if need.channel is Channel.STATION:
         return ("township", need.township_code)
     return (need.channel.value, need.channel_name)

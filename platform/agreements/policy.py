@@ -11,6 +11,8 @@ on it. The public reads signed, running and completed agreements, without the pe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, false, or_, true
 
 from accounts.identity import Identity
@@ -18,6 +20,8 @@ from accounts.models import Role
 from accounts.policy import member_of, reviews, works_in_township
 from agreements.lifecycle import SIGNED_OR_LATER, Party
 from agreements.models import Agreement
+from demand.models import Channel
+from matching.models import Proposal
 
 STAFF = (Role.ADMIN, Role.REVIEWER, Role.VIEWER)
 
@@ -65,6 +69,18 @@ def parties_of(identity: Identity | None, agreement: Agreement) -> frozenset[Par
     if reviews(identity, agreement.category):
         found.add(Party.REVIEWER)
     return frozenset(found)
+
+
+def may_agree_on(identity: Identity, proposals: Sequence[Proposal]) -> bool:
+    """Who may make an agreement of accepted pairings (of one organization and one recipient):
+    the organization, the recipient's station, or a reviewer of every pairing's category."""
+    first = proposals[0]
+    need = first.need
+    return (
+        member_of(identity, first.organization_id)
+        or (need.channel is Channel.STATION and works_in_township(identity, need.township_code))
+        or all(reviews(identity, proposal.need.category) for proposal in proposals)
+    )
 
 
 def signed_sides(agreement: Agreement) -> frozenset[Party]:

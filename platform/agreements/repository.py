@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.models import Department, Organization
+from accounts.models import Department, Organization, Verification
 from agreements.models import (
     Agreement,
     AgreementDocument,
@@ -33,6 +33,13 @@ class FilterChoices:
     organizations: list[tuple[str, str]]
     events: list[tuple[str, str]]
     years: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class FormChoices:
+    events: list[tuple[str, str]]
+    organizations: list[tuple[str, str]]
+    departments: list[tuple[str, str]]
 
 
 class AgreementRepository:
@@ -197,6 +204,26 @@ class AgreementRepository:
             organizations=[(str(id_), name) for id_, name in organizations],
             events=[(str(id_), name) for id_, name in events],
             years=list(years),
+        )
+
+    async def form_choices(self) -> FormChoices:
+        """What an agreement may be made with: the signing events, and for paper agreements
+        the verified organizations and the departments (id, name), by name."""
+        events = await self.session.execute(
+            select(SigningEvent.id, SigningEvent.name).order_by(SigningEvent.held_on.desc())
+        )
+        organizations = await self.session.execute(
+            select(Organization.id, Organization.name)
+            .where(Organization.verification == Verification.VERIFIED)
+            .order_by(Organization.name)
+        )
+        departments = await self.session.execute(
+            select(Department.id, Department.name).order_by(Department.name)
+        )
+        return FormChoices(
+            events=[(str(id_), name) for id_, name in events],
+            organizations=[(str(id_), name) for id_, name in organizations],
+            departments=[(str(id_), name) for id_, name in departments],
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -39,6 +40,7 @@ from core.errors import N_
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)]
+PHONE = re.compile(r"\+?\d(?:[- ]?\d){6,14}")
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Quantity = Annotated[
@@ -53,6 +55,15 @@ class Person(BaseModel):
 
     name: Name = ""
     phone: Phone = ""
+
+    @field_validator("phone")
+    @classmethod
+    def _dialable(cls, phone: str) -> str:
+        """A number someone can call: a mobile (13800000001) or a landline with its area code
+        (0870-2222222), digits with at most a leading + and dashes or spaces between."""
+        if phone and not PHONE.fullmatch(phone):
+            raise ValueError(N_("Enter a phone number of 7 to 15 digits, e.g. 13800000001."))
+        return phone
 
 
 class IndicatorIn(BaseModel):

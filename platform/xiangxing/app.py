@@ -38,6 +38,7 @@ from accounts.pages.sign_in import SignInController
 from accounts.password_gate import send_to_password_page
 from agreements.api import AgreementApiController
 from agreements.pages.detail import AgreementPageController
+from agreements.pages.drafting import AgreementDraftingController
 from agreements.pages.gathered import GatheredAgreementsController
 from agreements.pages.listing import AgreementListController
 from agreements.track_record import AgreementTrackRecord
@@ -128,6 +129,7 @@ ROUTE_HANDLERS = [
     MatchingPageController,
     SigningPageController,
     AgreementListController,
+    AgreementDraftingController,
     GatheredAgreementsController,
     AgreementPageController,
 ]

@@ -148,19 +148,21 @@ async def test_each_role_sees_the_steps_it_may_take_and_takes_them_with_forms(
     await sign_in(client, "stranger")
     assert (await client.get(f"/agreements/{draft['id']}")).status_code == 404
     await sign_in(client, "rev")
-    assert await _steps(client, draft) == {"sign-on-paper", "terminate", "documents"}
+    assert await _steps(client, draft) == {"sign-on-paper", "terminate", "documents", "indicators"}
     await sign_in(client, "worker")
-    assert await _steps(client, draft) == {"confirm", "terminate", "documents"}
+    assert await _steps(client, draft) == {"confirm", "terminate", "documents", "indicators"}
     page = await client.get(f"/agreements/{draft['id']}")
     assert "张社工" in page.text, "the responsible persons, for a party"
     assert "受益儿童" in page.text
     await sign_in(client, "member")
-    assert await _steps(client, draft) == {"confirm", "terminate", "documents"}
+    assert await _steps(client, draft) == {"confirm", "terminate", "documents", "indicators"}
     signed_by_member = await post_form(
         client, f"/agreements/{draft['id']}/confirm", {"version": draft["version"]}
     )
     assert signed_by_member.status_code in (302, 303)  # type: ignore[attr-defined]
-    assert await _steps(client, draft) == {"terminate", "documents"}, "signed its side"
+    assert await _steps(client, draft) == {"terminate", "documents", "indicators"}, (
+        "signed its side; targets are still agreed until both have signed"
+    )
     await sign_in(client, "worker")
     stale = await post_form(
         client, f"/agreements/{draft['id']}/confirm", {"version": draft["version"]}

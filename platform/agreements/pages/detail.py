@@ -1,7 +1,7 @@
 """One agreement's page: parties, responsible persons (for those the policy lets see them),
-lines, indicator targets, documents, history and the steps the visitor may take; forms post
-the version seen, so a step taken on a stale page is refused. Also the print view, laid out as
-the formal agreement on A4."""
+lines, indicator targets (a draft's parties add more here), documents, history and the steps
+the visitor may take; forms post the version seen, so a step taken on a stale page is refused.
+Also the print view, laid out as the formal agreement on A4."""
 
 from __future__ import annotations
 
@@ -24,14 +24,14 @@ from agreements.documents import MAX_DOCUMENT_BYTES
 from agreements.due import offered_steps
 from agreements.export import money_total
 from agreements.lifecycle import Party, Step
-from agreements.models import AgreementState, DocumentKind
+from agreements.models import AgreementState, DocumentKind, ReportingFrequency
 from agreements.policy import parties_of, sees_private
 from agreements.programmes import programme_name
-from agreements.schemas import StepIn
+from agreements.schemas import IndicatorIn, StepIn
 from agreements.service import AgreementService
 from core.access import PUBLIC, SIGNED_IN
 from core.clock import local_date
-from core.errors import N_
+from core.errors import N_, InvalidInput
 from core.flash import flash_text
 from core.forms import form_values, parse
 from core.idempotency import IDEMPOTENT
@@ -74,6 +74,43 @@ def print_helpers() -> dict[str, Any]:
     }
 
 
+async def _detail(
+    request: Request[Any, Any, Any],
+    agreements: AgreementService,
+    agreement_id: UUID,
+    indicator_values: dict[str, Any] | None = None,
+    error: InvalidInput | None = None,
+) -> Template:
+    identity = request.scope.get("user")
+    agreement = await agreements.require(agreement_id, identity)
+    private = sees_private(identity, agreement)
+    parties = parties_of(identity, agreement)
+    repository = agreements.agreements
+    return Template(
+        "agreements/detail.html",
+        context={
+            "agreement": agreement,
+            "private": private,
+            "steps": offered_steps(agreement, parties),
+            "may_upload": bool(parties) and agreement.state is not AgreementState.TERMINATED,
+            "may_add_indicator": bool(parties) and agreement.state is AgreementState.DRAFT,
+            "indicator_values": indicator_values or {},
+            "error": error,
+            "frequencies": list(ReportingFrequency),
+            "is_reviewer": Party.REVIEWER in parties,
+            "documents": await repository.documents(agreement.id) if private else [],
+            "history": await repository.history(agreement.id) if private else [],
+            "step_labels": STEP_LABELS,
+            "history_labels": HISTORY_LABELS,
+            "document_kinds": list(DocumentKind),
+            "today": local_date(agreements.clock()),
+            "day": local_date,
+            **print_helpers(),
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
 class AgreementPageController(Controller):
     include_in_schema = False
     dependencies = AGREEMENT_DEPENDENCIES
@@ -85,29 +122,30 @@ class AgreementPageController(Controller):
         agreements: NamedDependency[AgreementService],
         agreement_id: FromPath[UUID],
     ) -> Template:
-        identity = request.scope.get("user")
-        agreement = await agreements.require(agreement_id, identity)
-        private = sees_private(identity, agreement)
-        parties = parties_of(identity, agreement)
-        repository = agreements.agreements
-        return Template(
-            "agreements/detail.html",
-            context={
-                "agreement": agreement,
-                "private": private,
-                "steps": offered_steps(agreement, parties),
-                "may_upload": bool(parties) and agreement.state is not AgreementState.TERMINATED,
-                "is_reviewer": Party.REVIEWER in parties,
-                "documents": await repository.documents(agreement.id) if private else [],
-                "history": await repository.history(agreement.id) if private else [],
-                "step_labels": STEP_LABELS,
-                "history_labels": HISTORY_LABELS,
-                "document_kinds": list(DocumentKind),
-                "today": local_date(agreements.clock()),
-                "day": local_date,
-                **print_helpers(),
-            },
-        )
+        return await _detail(request, agreements, agreement_id)
+
+    @post(
+        "/agreements/{agreement_id:uuid}/indicators",
+        name="agreements:indicator",
+        opt={**SIGNED_IN, **IDEMPOTENT},
+    )
+    async def add_indicator(
+        self,
+        request: Request[Identity, Any, Any],
+        agreements: NamedDependency[AgreementService],
+        agreement_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        """A target agreed before signing, added from the draft's page; with problems, the
+        page again with them beside the fields."""
+        values = form_values(await request.form())
+        try:
+            await agreements.add_indicator(
+                agreement_id, parse(IndicatorIn, values), request.user, actor_of(request)
+            )
+        except InvalidInput as error:
+            return await _detail(request, agreements, agreement_id, values, error)
+        flash_text(request, N_("The indicator target is added."))
+        return Redirect(f"/agreements/{agreement_id}#indicators-title")
 
     @get("/agreements/{agreement_id:uuid}/print", name="agreements:print", opt=SIGNED_IN)
     async def print_view(
