@@ -1,0 +1,1 @@
+"""Outcomes: progress reports on an agreement's indicator targets, period by period."""
