@@ -18,6 +18,7 @@ from core.idempotency import IdempotencyKey
 from core.jobs import ScheduledJob
 from demand.models import Need, NeedLine, NeedPhoto
 from matching.models import Notice, PlanPair, Proposal, ProposalLine, SigningEvent
+from outcomes.models import IndicatorValue, ProgressReport
 from regions.models import Region
 from search import outbox as _search_outbox  # noqa: F401 (registers the outbox events)
 from search.models import ExpirySweep, SearchOutbox
@@ -39,6 +40,7 @@ __all__ = [
     "ExpirySweep",
     "IdempotencyKey",
     "Indicator",
+    "IndicatorValue",
     "LoginSession",
     "Need",
     "NeedLine",
@@ -48,6 +50,7 @@ __all__ = [
     "OfferLine",
     "Organization",
     "PlanPair",
+    "ProgressReport",
     "Proposal",
     "ProposalLine",
     "Region",
