@@ -13,7 +13,6 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from agreements.models import Indicator
 from core.columns import MONEY, value_enum
 from core.errors import N_
 
@@ -60,8 +59,9 @@ class ProgressReport(UUIDv7AuditBase):
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     """Set by the daily job once the due date passed with nothing submitted; stays set, as a
     record that the report came late."""
-    first_submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    """Whether the report was on time is judged by its first submission."""
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    """Set at the first submission: whether it came by the due date (the track record counts
+    it; a resubmission after a return does not make a report late)."""
     submitted_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     approved_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
@@ -91,4 +91,3 @@ class IndicatorValue(UUIDv7Base):
     actual: Mapped[Decimal] = mapped_column(MONEY)
 
     report: Mapped[ProgressReport] = relationship(back_populates="values")
-    indicator: Mapped[Indicator] = relationship(lazy="joined")

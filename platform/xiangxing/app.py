@@ -70,6 +70,7 @@ from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
+from outcomes.api import ReportApiController
 from regions.api import RegionApiController
 from regions.pages import RegionPageController
 from search.api import SearchApiController
@@ -120,6 +121,7 @@ ROUTE_HANDLERS = [
     NeedPhotoApiController,
     NeedMediaController,
     AgreementApiController,
+    ReportApiController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,

@@ -10,11 +10,13 @@ from core.settings import Settings
 from demand.photo_store import photo_digests
 from listings.importing.staging import SWEEP_ABANDONED_IMPORTS
 from matching.expiry import EXPIRE_PROPOSALS
+from outcomes.due_reports import FOLLOW_DUE_REPORTS
 
 
 def scheduled_jobs(settings: Settings) -> list[Job]:
     return [
         EXPIRE_PROPOSALS,
+        FOLLOW_DUE_REPORTS,
         SWEEP_ABANDONED_IMPORTS,
         orphan_sweep_job(
             "core.sweep_files", ContentStore.of(settings), [photo_digests, document_digests]

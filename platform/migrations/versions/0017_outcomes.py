@@ -43,11 +43,7 @@ def upgrade() -> None:
         sa.Column("narrative", sa.Text(), nullable=False),
         sa.Column("return_reason", sa.Text(), nullable=False),
         sa.Column("overdue", sa.Boolean(), nullable=False),
-        sa.Column(
-            "first_submitted_at",
-            advanced_alchemy.types.datetime.DateTimeUTC(timezone=True),
-            nullable=True,
-        ),
+        sa.Column("on_time", sa.Boolean(), nullable=True),
         sa.Column("submitted_by_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
         sa.Column(
             "submitted_at",
