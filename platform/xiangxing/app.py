@@ -41,7 +41,6 @@ from agreements.pages.detail import AgreementPageController
 from agreements.pages.drafting import AgreementDraftingController
 from agreements.pages.gathered import GatheredAgreementsController
 from agreements.pages.listing import AgreementListController
-from agreements.track_record import AgreementTrackRecord
 from catalogue.api import CategoryApiController
 from core.access import PUBLIC, enforce_access
 from core.clock import Clock, utc_now
@@ -71,6 +70,7 @@ from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
 from outcomes.api import ReportApiController
+from outcomes.track_record import AgreementTrackRecord
 from regions.api import RegionApiController
 from regions.pages import RegionPageController
 from search.api import SearchApiController

@@ -3,10 +3,12 @@ drafting a report and taking its steps with the version seen."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from tests.agreements.flow import AGREEMENTS, signed
-from tests.matching.parties import Parties
+from tests.conftest import FakeClock
+from tests.matching.parties import Parties, parties_at
 
 FIRST_QUARTER = {"period_start": "2026-06-15", "period_end": "2026-06-30"}
 """The first reporting period of the agreement in ``tests.agreements.flow.terms`` (quarterly
@@ -61,3 +63,9 @@ async def progress(parties: Parties, agreement: dict[str, Any]) -> list[str]:
     answer = await parties.client.get(f"{AGREEMENTS}/{agreement['id']}/progress")
     assert answer.status_code == 200, answer.text
     return [item["cumulative"] for item in answer.json()["items"]]
+
+
+async def later(parties: Parties, clock: FakeClock, moment: datetime) -> None:
+    """Move the clock to ``moment`` and give everyone fresh tokens (they last 30 days)."""
+    clock.now = moment
+    parties.headers.update((await parties_at(parties.client)).headers)
