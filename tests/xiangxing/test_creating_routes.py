@@ -34,6 +34,9 @@ CHANGES_WHAT_EXISTS = {
     "/api/v1/proposals/{proposal_id:uuid}/{step:str}": "a step refused from the wrong state",
     "/api/v1/agreements/{agreement_id:uuid}/{step:str}": "a step with a version check",
     "/agreements/{agreement_id:uuid}/{step:str}": "a step with a version check",
+    "/api/v1/agreements/{agreement_id:uuid}/reports/{report_id:uuid}/{step:str}": (
+        "a step with a version check"
+    ),
     "/api/v1/events/{event_id:uuid}/plan": "replaces the event's plan",
     "/catalogue/needs/{need_id:uuid}/step/{step:str}": "a step refused from the wrong state",
     "/catalogue/offers/{offer_id:uuid}/step/{step:str}": "a step refused from the wrong state",
