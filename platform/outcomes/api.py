@@ -56,7 +56,7 @@ class ReportApiController(Controller):
         agreement_id: FromPath[UUID],
     ) -> Page[ReportRead]:
         """For the parties and staff; 404 for everyone else."""
-        agreement, found = await reports.list(agreement_id, request.user, page_request)
+        agreement, found = await reports.page(agreement_id, request.user, page_request)
         return found.to_page(lambda report: view(report, agreement, request.user))
 
     @post(

@@ -55,7 +55,7 @@ class ReportService:
         self.agreements = AgreementRepository(session)
         self.reports = ReportRepository(session)
 
-    async def list(
+    async def page(
         self, agreement_id: UUID, identity: Identity | None, page: PageRequest
     ) -> tuple[Agreement, Slice[ProgressReport]]:
         """For the parties and staff; 404 for everyone else."""

@@ -169,8 +169,9 @@ async def test_the_worker_command_runs_the_due_jobs_once_and_exits(
         return output.decode().strip().splitlines()[-1]
 
     first = await worker_once()
-    assert first.startswith("ran 3 due jobs: "), first
+    assert first.startswith("ran 4 due jobs: "), first
     assert "matching.expire_proposals" in first
+    assert "outcomes.follow_due_reports" in first
     assert await worker_once() == "ran 0 due jobs: -", "none is due again yet"
     async with AsyncSession(scratch_engine) as session:
         outcomes = set(await session.scalars(select(ScheduledJob.last_outcome)))
