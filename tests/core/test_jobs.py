@@ -190,11 +190,12 @@ async def test_the_app_runs_due_jobs_in_the_background_when_asked(
             outcomes = dict(
                 (await session.execute(select(ScheduledJob.name, ScheduledJob.last_outcome))).all()
             )
-            if len(outcomes) == 3 and None not in outcomes.values():
+            if len(outcomes) == 4 and None not in outcomes.values():
                 break
             await asyncio.sleep(0.05)
     assert outcomes == {
         "matching.expire_proposals": Outcome.OK,
+        "outcomes.follow_due_reports": Outcome.OK,
         "catalogue.sweep_imports": Outcome.OK,
         "core.sweep_files": Outcome.OK,
     }
