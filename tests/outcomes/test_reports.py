@@ -170,3 +170,7 @@ async def test_outsiders_do_not_see_the_reports(parties: Parties, proposal: dict
     await draft(parties, agreement)
     anonymous = await parties.client.get(reports_of(agreement))
     assert anonymous.status_code == 401
+    for who in ("stranger", "outsider"):
+        hidden = await parties.client.get(reports_of(agreement), headers=parties.headers[who])
+        assert hidden.status_code == 404, f"{who} is no party to the agreement"
+        assert (await draft(parties, agreement, who=who)).status_code == 404
