@@ -59,6 +59,7 @@ from demand.api.needs import NeedApiController
 from demand.api.photos import NeedPhotoApiController
 from demand.pages.needs import MyNeedsController
 from demand.pages.photos import NeedMediaController, NeedPhotoPageController
+from funds.api import LedgerApiController
 from listings.api import TransferApiController
 from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
@@ -120,6 +121,7 @@ ROUTE_HANDLERS = [
     NeedPhotoApiController,
     NeedMediaController,
     AgreementApiController,
+    LedgerApiController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,

@@ -17,6 +17,7 @@ from core.audit import AuditEntry
 from core.idempotency import IdempotencyKey
 from core.jobs import ScheduledJob
 from demand.models import Need, NeedLine, NeedPhoto
+from funds.models import LedgerEntry
 from matching.models import Notice, PlanPair, Proposal, ProposalLine, SigningEvent
 from regions.models import Region
 from search import outbox as _search_outbox  # noqa: F401 (registers the outbox events)
@@ -39,6 +40,7 @@ __all__ = [
     "ExpirySweep",
     "IdempotencyKey",
     "Indicator",
+    "LedgerEntry",
     "LoginSession",
     "Need",
     "NeedLine",
