@@ -10,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from funds.models import LedgerEntry
 
-VERIFY_BATCH = 1000
-
 
 class LedgerRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -27,17 +25,9 @@ class LedgerRepository:
         return list(rows)
 
     async def chains(self) -> AsyncIterator[list[LedgerEntry]]:
-        """Every agreement's entries, one chain at a time, streamed."""
-        result = await self.session.stream_scalars(
-            select(LedgerEntry)
-            .order_by(LedgerEntry.agreement_id, LedgerEntry.sequence)
-            .execution_options(yield_per=VERIFY_BATCH)
+        """Every agreement's entries, one chain at a time (only one chain in memory)."""
+        agreement_ids = await self.session.scalars(
+            select(LedgerEntry.agreement_id).distinct().order_by(LedgerEntry.agreement_id)
         )
-        chain: list[LedgerEntry] = []
-        async for entry in result:
-            if chain and chain[0].agreement_id != entry.agreement_id:
-                yield chain
-                chain = []
-            chain.append(entry)
-        if chain:
-            yield chain
+        for agreement_id in list(agreement_ids):
+            yield await self.entries(agreement_id)
