@@ -40,7 +40,7 @@ class LedgerApiController(Controller):
         "/",
         opt=SIGNED_IN,
         summary="The agreement's ledger entries, in order",
-        responses=error_responses(400, 401, 404),
+        responses=error_responses(400, 401, 403, 404),
     )
     async def list_entries(
         self,
@@ -57,7 +57,7 @@ class LedgerApiController(Controller):
         "/balance",
         opt=SIGNED_IN,
         summary="Committed, disbursed, confirmed, disputed, spent and refunded",
-        responses=error_responses(400, 401, 404),
+        responses=error_responses(400, 401, 403, 404),
     )
     async def get_balance(
         self,
