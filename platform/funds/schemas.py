@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints, field_serializer, model_validator
+from pydantic import BaseModel, StringConstraints, field_serializer, model_validator
 
-from core.amounts import Amount, parse_decimal
+from core.amounts import Amount
 from core.errors import N_
 from funds.ledger import Balance
 from funds.models import EntryType, LedgerEntry
@@ -27,20 +27,13 @@ class EntryIn(BaseModel):
 
     entry_type: EntryType
     amount: Amount | None = None
-    quantity: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
+    quantity: Amount | None = None
     unit: Short = ""
     spend_category: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
     evidence: Text = ""
     note: Text = ""
     reverses_id: UUID | None = None
     confirms_id: UUID | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_quantity(cls, values: object) -> object:
-        if isinstance(values, dict) and values.get("quantity") not in (None, ""):
-            return {**values, "quantity": parse_decimal(values["quantity"])}
-        return values
 
     @model_validator(mode="after")
     def _fields_fit_the_type(self) -> EntryIn:
