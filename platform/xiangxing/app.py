@@ -58,6 +58,7 @@ from demand.api.needs import NeedApiController
 from demand.api.photos import NeedPhotoApiController
 from demand.pages.needs import MyNeedsController
 from demand.pages.photos import NeedMediaController, NeedPhotoPageController
+from funds.api import LedgerApiController
 from listings.api import TransferApiController
 from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
@@ -122,6 +123,7 @@ ROUTE_HANDLERS = [
     NeedMediaController,
     AgreementApiController,
     ReportApiController,
+    LedgerApiController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,

@@ -17,6 +17,7 @@ from core.audit import AuditEntry
 from core.idempotency import IdempotencyKey
 from core.jobs import ScheduledJob
 from demand.models import Need, NeedLine, NeedPhoto
+from funds.models import LedgerEntry
 from matching.models import Notice, PlanPair, Proposal, ProposalLine, SigningEvent
 from outcomes.models import IndicatorValue, ProgressReport
 from regions.models import Region
@@ -41,6 +42,7 @@ __all__ = [
     "IdempotencyKey",
     "Indicator",
     "IndicatorValue",
+    "LedgerEntry",
     "LoginSession",
     "Need",
     "NeedLine",

@@ -1,0 +1,74 @@
+"""The ledger entry: one line appended to an agreement's ledger, never changed or deleted (the
+database refuses both, see migration 0016); a correction is a reversal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from advanced_alchemy.base import UUIDv7Base
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.columns import MONEY, value_enum
+from core.errors import N_
+
+
+class EntryType(StrEnum):
+    """Modelled on the IATI transaction types."""
+
+    COMMITMENT = "commitment"
+    DISBURSEMENT = "disbursement"
+    RECEIPT_CONFIRMATION = "receipt_confirmation"
+    RECEIPT_DISPUTE = "receipt_dispute"
+    EXPENDITURE = "expenditure"
+    REFUND = "refund"
+    REVERSAL = "reversal"
+
+    @property
+    def label(self) -> str:
+        return _TYPE_LABELS[self]
+
+
+_TYPE_LABELS = {
+    EntryType.COMMITMENT: N_("Commitment"),
+    EntryType.DISBURSEMENT: N_("Disbursement"),
+    EntryType.RECEIPT_CONFIRMATION: N_("Receipt confirmed"),
+    EntryType.RECEIPT_DISPUTE: N_("Receipt disputed"),
+    EntryType.EXPENDITURE: N_("Expenditure"),
+    EntryType.REFUND: N_("Refund"),
+    EntryType.REVERSAL: N_("Reversal"),
+}
+
+
+class LedgerEntry(UUIDv7Base):
+    """``amount`` is yuan: the money itself, or for goods the estimated value of ``quantity``
+    ``unit``; a confirmation, dispute or reversal carries the amount of the entry it names."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "sequence", name="uq_ledger_entry_sequence"),
+    )
+
+    agreement_id: Mapped[UUID] = mapped_column(ForeignKey("agreement.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    """1, 2, 3 … per agreement: the order of the hash chain."""
+    entry_type: Mapped[EntryType] = mapped_column(value_enum(EntryType, 24))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    quantity: Mapped[Decimal | None] = mapped_column(MONEY)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    spend_category: Mapped[str] = mapped_column(String(50), default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    reverses_id: Mapped[UUID | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    confirms_id: Mapped[UUID | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    """The disbursement a confirmation or dispute answers."""
+    actor_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_name: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    previous_hash: Mapped[str] = mapped_column(String(64), default="")
+    """The previous entry's ``content_hash``; empty for the first entry of an agreement."""

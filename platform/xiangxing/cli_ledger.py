@@ -1,0 +1,41 @@
+"""``xiangxing ledger verify``: walk every agreement's hash chain and name any break, for an
+audit or after restoring a backup."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from funds.chain import ChainBreak, verify
+from funds.repository import LedgerRepository
+from xiangxing.cli_support import in_transaction
+
+
+@click.group("ledger")
+def ledger_group() -> None:
+    """The funds ledger."""
+
+
+async def breaks(session: AsyncSession) -> tuple[int, list[ChainBreak]]:
+    """How many chains were walked, and the first break of each broken one."""
+    walked = 0
+    found: list[ChainBreak] = []
+    async for chain in LedgerRepository(session).chains():
+        walked += 1
+        broken = verify(chain)
+        if broken is not None:
+            found.append(broken)
+    return walked, found
+
+
+@ledger_group.command("verify")
+def verify_ledger() -> None:
+    """Check every agreement's chain of entries; exit 1 naming each break."""
+    walked, found = asyncio.run(in_transaction(breaks))
+    for broken in found:
+        click.echo(f"broken: {broken}", err=True)
+    if found:
+        raise SystemExit(1)
+    click.echo(f"{walked} ledger chains verify")
