@@ -54,12 +54,17 @@ class AgreementService:
         return Slice.of(items, total, page)
 
     async def require(
-        self, agreement_id: UUID, identity: Identity | None, *, private: bool = False
+        self,
+        agreement_id: UUID,
+        identity: Identity | None,
+        *,
+        private: bool = False,
+        lock: bool = False,
     ) -> Agreement:
         """The agreement if the identity may read it (its private side, with ``private``);
-        404 otherwise, as if it did not exist."""
+        404 otherwise, as if it did not exist. ``lock`` holds the row for a change."""
         readable = agreement_private(identity) if private else agreement_readable(identity)
-        agreement = await self.agreements.find(agreement_id, readable)
+        agreement = await self.agreements.find(agreement_id, readable, lock=lock)
         if agreement is None:
             raise AgreementNotFound(NO_SUCH_AGREEMENT)
         return agreement
@@ -135,9 +140,7 @@ class AgreementService:
     async def _for_change(
         self, agreement_id: UUID, identity: Identity, version: int | None
     ) -> Agreement:
-        agreement = await self.agreements.find(agreement_id, agreement_private(identity), lock=True)
-        if agreement is None:
-            raise AgreementNotFound(NO_SUCH_AGREEMENT)
+        agreement = await self.require(agreement_id, identity, private=True, lock=True)
         if version is not None and version != agreement.version:
             raise StaleVersion(STALE)
         return agreement
