@@ -26,7 +26,7 @@ from agreements.reporting import indicator_of
 from agreements.repository import AgreementRepository
 from agreements.schemas import AgreementFilters, IndicatorIn, StepIn
 from catalogue.service import STALE, StaleVersion
-from core.audit import Actor, record
+from core.audit import Actor, record_change
 from core.clock import Clock, local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from core.pagination import PageRequest, Slice
@@ -101,12 +101,11 @@ class AgreementService:
         else:
             await self._terminate(agreement, data.reason)
         await self._flush()
-        record(
+        record_change(
             self.session,
+            agreement,
             actor=actor,
             action=f"agreement.{step.value}",
-            object_type="agreement",
-            object_id=agreement.id,
             before={"state": before.value},
             after={"state": agreement.state.value, "reason": data.reason},
             at=now,
@@ -126,12 +125,11 @@ class AgreementService:
         agreement.indicators.append(indicator)
         agreement.updated_at = self.clock()
         await self._flush()
-        record(
+        record_change(
             self.session,
+            agreement,
             actor=actor,
             action="agreement.indicator_added",
-            object_type="agreement",
-            object_id=agreement.id,
             after={"name": indicator.name, "target": indicator.target},
             at=self.clock(),
         )
