@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
@@ -41,6 +40,7 @@ from agreements.schemas import (
 )
 from agreements.service import AgreementService
 from core.access import PUBLIC, SIGNED_IN, roles
+from core.downloads import attachment
 from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest, Slice
@@ -59,18 +59,17 @@ def view(agreement: Agreement, identity: Identity | None) -> AgreementRead:
 
 
 def download(served: ServedDocument) -> Response[bytes]:
-    """A document as an attachment under its own name, never cached by the way (the API's
-    download and the page's link answer alike)."""
-    return Response(
-        content=served.content,
-        media_type=served.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(served.file_name)}",
+    """A document as an attachment under its own name (``core.downloads.attachment``), never
+    cached by the way (the API's download and the page's link answer alike)."""
+    response = attachment(served.content, served.content_type, served.file_name)
+    response.headers.update(
+        {
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
             "ETag": f'"{served.sha256}"',
-        },
+        }
     )
+    return response
 
 
 @dataclass

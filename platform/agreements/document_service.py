@@ -15,7 +15,7 @@ from agreements.documents import DocumentMissing, DocumentStore
 from agreements.models import AgreementDocument, AgreementState, DocumentKind
 from agreements.policy import parties_of
 from agreements.service import AgreementService
-from core.audit import Actor, record
+from core.audit import Actor, record_change
 from core.clock import Clock
 from core.errors import N_, Conflict, PermissionDenied
 
@@ -64,12 +64,11 @@ class AgreementDocuments:
         self.session.add(document)
         await self.session.flush()
         self.store.write(self.session, checked)
-        record(
+        record_change(
             self.session,
+            agreement,
             actor=actor,
             action="agreement.document_added",
-            object_type="agreement",
-            object_id=agreement.id,
             after={
                 "document_id": document.id,
                 "kind": kind.value,
@@ -99,12 +98,11 @@ class AgreementDocuments:
             file_name=document.file_name,
             sha256=document.sha256,
         )
-        record(
+        record_change(
             self.session,
+            agreement,
             actor=actor,
             action="agreement.document_downloaded",
-            object_type="agreement",
-            object_id=agreement.id,
             after={"document_id": document.id},
             at=self.clock(),
         )

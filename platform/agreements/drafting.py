@@ -25,7 +25,7 @@ from agreements.policy import may_agree_on
 from agreements.reporting import indicator_of
 from agreements.repository import AgreementRepository
 from agreements.schemas import AgreementCreate, AgreementTerms, PaperAgreementCreate
-from core.audit import Actor, record
+from core.audit import Actor, record_change
 from core.clock import Clock, local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, PermissionDenied
 from core.pagination import PageRequest
@@ -220,12 +220,11 @@ class AgreementDrafting:
         self.session.add(agreement)
         await self.session.flush()
         await self.session.refresh(agreement, ["organization"])
-        record(
+        record_change(
             self.session,
+            agreement,
             actor=actor,
             action="agreement.created",
-            object_type="agreement",
-            object_id=agreement.id,
             after={
                 "number": agreement.number,
                 "organization_id": agreement.organization_id,

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -45,9 +46,11 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Quantity = Annotated[
     Decimal,
+    BeforeValidator(parse_decimal),
     Field(ge=0, max_digits=14, decimal_places=2),
 ]
-"""An indicator's baseline or target: zero allowed (受益儿童 from 0 to 43)."""
+"""An indicator's baseline, target or reported actual, read by ``parse_decimal``: zero allowed
+(受益儿童 from 0 to 43)."""
 
 
 class Person(BaseModel):
@@ -73,11 +76,6 @@ class IndicatorIn(BaseModel):
     target: Quantity
     frequency: ReportingFrequency | None = None
     """By default quarterly for agreements longer than six months, else once at the end."""
-
-    @field_validator("baseline", "target", mode="before")
-    @classmethod
-    def _read_amount(cls, value: object) -> Decimal:
-        return parse_decimal(value)
 
 
 class LineIn(BaseModel):

@@ -26,7 +26,7 @@ from agreements.reporting import indicator_of
 from agreements.repository import AgreementRepository
 from agreements.schemas import AgreementFilters, IndicatorIn, StepIn
 from catalogue.service import STALE, StaleVersion
-from core.audit import Actor, record
+from core.audit import Actor, record_change
 from core.clock import Clock, local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from core.pagination import PageRequest, Slice
@@ -54,12 +54,17 @@ class AgreementService:
         return Slice.of(items, total, page)
 
     async def require(
-        self, agreement_id: UUID, identity: Identity | None, *, private: bool = False
+        self,
+        agreement_id: UUID,
+        identity: Identity | None,
+        *,
+        private: bool = False,
+        lock: bool = False,
     ) -> Agreement:
         """The agreement if the identity may read it (its private side, with ``private``);
-        404 otherwise, as if it did not exist."""
+        404 otherwise, as if it did not exist. ``lock`` holds the row for a change."""
         readable = agreement_private(identity) if private else agreement_readable(identity)
-        agreement = await self.agreements.find(agreement_id, readable)
+        agreement = await self.agreements.find(agreement_id, readable, lock=lock)
         if agreement is None:
             raise AgreementNotFound(NO_SUCH_AGREEMENT)
         return agreement
@@ -96,12 +101,11 @@ class AgreementService:
         else:
             await self._terminate(agreement, data.reason)
         await self._flush()
-        record(
+        record_change(
             self.session,
+            agreement,
             actor=actor,
             action=f"agreement.{step.value}",
-            object_type="agreement",
-            object_id=agreement.id,
             before={"state": before.value},
             after={"state": agreement.state.value, "reason": data.reason},
             at=now,
@@ -121,12 +125,11 @@ class AgreementService:
         agreement.indicators.append(indicator)
         agreement.updated_at = self.clock()
         await self._flush()
-        record(
+        record_change(
             self.session,
+            agreement,
             actor=actor,
             action="agreement.indicator_added",
-            object_type="agreement",
-            object_id=agreement.id,
             after={"name": indicator.name, "target": indicator.target},
             at=self.clock(),
         )
@@ -135,9 +138,7 @@ class AgreementService:
     async def _for_change(
         self, agreement_id: UUID, identity: Identity, version: int | None
     ) -> Agreement:
-        agreement = await self.agreements.find(agreement_id, agreement_private(identity), lock=True)
-        if agreement is None:
-            raise AgreementNotFound(NO_SUCH_AGREEMENT)
+        agreement = await self.require(agreement_id, identity, private=True, lock=True)
         if version is not None and version != agreement.version:
             raise StaleVersion(STALE)
         return agreement

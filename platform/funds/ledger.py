@@ -91,10 +91,15 @@ def reversed_ids(entries: Sequence[Posted]) -> set[UUID]:
     }
 
 
+def _in_force(entries: Sequence[Posted]) -> list[Posted]:
+    """The entries no reversal cancelled (the reversals themselves sum to nothing)."""
+    cancelled = reversed_ids(entries)
+    return [entry for entry in entries if entry.id not in cancelled]
+
+
 def balance(entries: Sequence[Posted]) -> Balance:
     """The sums of the entries still in force."""
-    cancelled = reversed_ids(entries)
-    live = [entry for entry in entries if entry.id not in cancelled]
+    live = _in_force(entries)
     confirmed = _answered(live, EntryType.RECEIPT_CONFIRMATION)
     disputed = _answered(live, EntryType.RECEIPT_DISPUTE) - confirmed
     disbursements = [entry for entry in live if entry.entry_type is EntryType.DISBURSEMENT]
@@ -144,7 +149,7 @@ def _check_reversal(entries: Sequence[Posted], new: Posted) -> None:
 def _check_answer(entries: Sequence[Posted], new: Posted) -> None:
     """A confirmation of a live, unconfirmed disbursement; a dispute also of one not disputed
     already (a confirmation may follow a dispute, once it is settled)."""
-    live = [entry for entry in entries if entry.id not in reversed_ids(entries)]
+    live = _in_force(entries)
     target = next((entry for entry in live if entry.id == new.confirms_id), None)
     confirmed = _answered(live, EntryType.RECEIPT_CONFIRMATION)
     disputed = _answered(live, EntryType.RECEIPT_DISPUTE)

@@ -18,10 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.identity import Identity
 from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement
-from agreements.policy import agreement_private, parties_of
-from agreements.repository import AgreementRepository
-from agreements.service import NO_SUCH_AGREEMENT, AgreementNotFound
-from core.audit import Actor, record, snapshot
+from agreements.policy import parties_of
+from agreements.service import AgreementService
+from core.audit import Actor, record_change, snapshot
 from core.clock import Clock
 from core.columns import ZERO
 from core.errors import N_, Conflict, PermissionDenied
@@ -47,18 +46,18 @@ class LedgerService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
         self.clock = clock
-        self.agreements = AgreementRepository(session)
+        self.agreements = AgreementService(session, clock)
         self.ledger = LedgerRepository(session)
 
     async def read(self, agreement_id: UUID, identity: Identity | None) -> Ledger:
-        agreement = await self._agreement(agreement_id, identity, lock=False)
+        agreement = await self.agreements.require(agreement_id, identity, private=True)
         entries = await self.ledger.entries(agreement.id)
         return Ledger(entries, balance(entries))
 
     async def append(
         self, agreement_id: UUID, data: EntryIn, identity: Identity, actor: Actor
     ) -> LedgerEntry:
-        agreement = await self._agreement(agreement_id, identity, lock=True)
+        agreement = await self.agreements.require(agreement_id, identity, private=True, lock=True)
         if agreement.state not in SIGNED_OR_LATER:
             raise LedgerClosed(N_("Only a signed agreement records money and goods."))
         entries = await self.ledger.entries(agreement.id)
@@ -75,12 +74,11 @@ class LedgerService:
         check(entries, entry)
         self.session.add(entry)
         await self.session.flush()
-        record(
+        record_change(
             self.session,
+            entry,
             actor=actor,
             action=f"ledger.{entry.entry_type.value}",
-            object_type="ledger_entry",
-            object_id=entry.id,
             after=snapshot(entry),
             at=entry.created_at,
         )
@@ -114,11 +112,3 @@ class LedgerService:
         )
         entry.content_hash = chain.content_hash(entry)
         return entry
-
-    async def _agreement(
-        self, agreement_id: UUID, identity: Identity | None, *, lock: bool
-    ) -> Agreement:
-        agreement = await self.agreements.find(agreement_id, agreement_private(identity), lock=lock)
-        if agreement is None:
-            raise AgreementNotFound(NO_SUCH_AGREEMENT)
-        return agreement

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit import Actor, record
+from core.audit import Actor, record, record_change
 from core.clock import local_date
 from core.database import writing
 from core.jobs import Job
@@ -43,12 +43,11 @@ async def follow_due_reports(session: AsyncSession, now: datetime) -> tuple[int,
                 opened.append(report)
     await session.flush()
     for report in opened:
-        record(
+        record_change(
             session,
+            report,
             actor=SYSTEM,
             action="report.opened",
-            object_type="progress_report",
-            object_id=report.id,
             after={"period_end": report.period_end, "due_on": report.due_on},
             at=now,
         )

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from agreements.models import ReportingFrequency
+from agreements.reporting import months_later
 
 DAYS_TO_REPORT = 15
 """A report is due 15 days after its period ends: the time the bureau's own quarterly returns
@@ -60,11 +61,6 @@ def _calendar_start(day: date, months: int) -> date:
     return date(day.year, month, 1)
 
 
-def _add_months(first_of_month: date, months: int) -> date:
-    index = first_of_month.month - 1 + months
-    return date(first_of_month.year + index // 12, index % 12 + 1, 1)
-
-
 def periods(start: date, end: date, frequency: ReportingFrequency) -> list[ReportingPeriod]:
     """The periods from ``start`` to ``end`` (both inclusive) one indicator is reported for."""
     if frequency is ReportingFrequency.AT_END:
@@ -73,7 +69,7 @@ def periods(start: date, end: date, frequency: ReportingFrequency) -> list[Repor
     found = []
     calendar_start = _calendar_start(start, months)
     while calendar_start <= end:
-        following = _add_months(calendar_start, months)
+        following = months_later(calendar_start, months)
         found.append(
             ReportingPeriod(max(start, calendar_start), min(end, following - timedelta(days=1)))
         )

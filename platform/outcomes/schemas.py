@@ -8,12 +8,11 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, StringConstraints, field_serializer, field_validator
+from pydantic import BaseModel, StringConstraints, field_serializer
 
 from agreements.models import Agreement, Indicator
 from agreements.schemas import Quantity, Reason
 from catalogue.schemas import CENT
-from core.amounts import parse_decimal
 from outcomes.models import ProgressReport, ReportState
 from outcomes.policy import ReportStep
 
@@ -24,11 +23,6 @@ class ValueIn(BaseModel):
     indicator_id: UUID
     actual: Quantity
     """What was achieved over the report's period alone (not the running total)."""
-
-    @field_validator("actual", mode="before")
-    @classmethod
-    def _read_amount(cls, value: object) -> Decimal:
-        return parse_decimal(value)
 
 
 class ReportCreate(BaseModel):

@@ -16,11 +16,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from accounts.identity import Identity
 from agreements.lifecycle import Party
 from agreements.models import Agreement
-from agreements.policy import agreement_private, agreement_readable, parties_of
-from agreements.repository import AgreementRepository
-from agreements.service import NO_SUCH_AGREEMENT, AgreementNotFound
+from agreements.policy import parties_of
+from agreements.service import AgreementService
 from catalogue.service import STALE, StaleVersion
-from core.audit import Actor, record
+from core.audit import Actor, record_change
 from core.clock import Clock, local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from core.pagination import PageRequest, Slice
@@ -52,14 +51,14 @@ class ReportService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
         self.clock = clock
-        self.agreements = AgreementRepository(session)
+        self.agreements = AgreementService(session, clock)
         self.reports = ReportRepository(session)
 
     async def page(
         self, agreement_id: UUID, identity: Identity | None, page: PageRequest
     ) -> tuple[Agreement, Slice[ProgressReport]]:
         """For the parties and staff; 404 for everyone else."""
-        agreement = await self._agreement(agreement_id, identity)
+        agreement = await self.agreements.require(agreement_id, identity, private=True)
         items, total = await self.reports.page(agreement.id, page)
         return agreement, Slice.of(items, total, page)
 
@@ -67,9 +66,7 @@ class ReportService:
         self, agreement_id: UUID, identity: Identity | None
     ) -> list[IndicatorProgress]:
         """Each target with its cumulative actual: public wherever the agreement is."""
-        agreement = await self.agreements.find(agreement_id, agreement_readable(identity))
-        if agreement is None:
-            raise AgreementNotFound(NO_SUCH_AGREEMENT)
+        agreement = await self.agreements.require(agreement_id, identity)
         totals = await self.reports.cumulative(agreement.id)
         return [
             indicator_progress(indicator, totals.get(indicator.id, Decimal(0)))
@@ -80,7 +77,7 @@ class ReportService:
         self, agreement_id: UUID, data: ReportCreate, identity: Identity, actor: Actor
     ) -> tuple[Agreement, ProgressReport]:
         """A draft for one of the agreement's reporting periods, by the organization."""
-        agreement = await self._agreement(agreement_id, identity)
+        agreement = await self.agreements.require(agreement_id, identity, private=True)
         if Party.ORGANIZATION not in parties_of(identity, agreement):
             raise PermissionDenied(REFUSALS[ReportStep.SAVE])
         if not takes_reports(agreement.state):
@@ -125,7 +122,7 @@ class ReportService:
         identity: Identity,
         actor: Actor,
     ) -> tuple[Agreement, ProgressReport]:
-        agreement = await self._agreement(agreement_id, identity)
+        agreement = await self.agreements.require(agreement_id, identity, private=True)
         report = await self.reports.find(agreement.id, report_id)
         if report is None:
             raise ReportNotFound(N_("No such report."))
@@ -173,12 +170,6 @@ class ReportService:
         )
         return agreement, report
 
-    async def _agreement(self, agreement_id: UUID, identity: Identity | None) -> Agreement:
-        agreement = await self.agreements.find(agreement_id, agreement_private(identity))
-        if agreement is None:
-            raise AgreementNotFound(NO_SUCH_AGREEMENT)
-        return agreement
-
     def _write(self, agreement: Agreement, report: ProgressReport, data: ReportStepIn) -> None:
         """The narrative and values the organization sent, where it sent them; a value kept for
         the same indicator is updated in place."""
@@ -196,15 +187,7 @@ class ReportService:
         report.values.extend(fresh.values())
 
     def _audit(self, actor: Actor, action: str, report: ProgressReport, **change: dict) -> None:
-        record(
-            self.session,
-            actor=actor,
-            action=action,
-            object_type="progress_report",
-            object_id=report.id,
-            at=self.clock(),
-            **change,
-        )
+        record_change(self.session, report, actor=actor, action=action, at=self.clock(), **change)
 
     async def _flush(self) -> None:
         try:
