@@ -128,9 +128,16 @@ class AgreementDrafting:
             agreement.recipient_kind = RecipientKind.DEPARTMENT
             agreement.recipient_name = department.name
             agreement.department_id = department.id
+            recipient_default = None
         else:
             await self._recipient_region(agreement, data.region_code or "")
-        _contacts(agreement, data, (organization.contact_name, organization.contact_phone), None)
+            recipient_default = await self._station_contact(agreement.township_code)
+        _contacts(
+            agreement,
+            data,
+            (organization.contact_name, organization.contact_phone),
+            recipient_default,
+        )
         agreement.lines = [
             AgreementLine(
                 position=position,
@@ -249,6 +256,16 @@ class AgreementDrafting:
         await self._recipient_region(
             agreement, codes.pop() if len(codes) == 1 else need.township_code
         )
+
+    async def _station_contact(self, township_code: str | None) -> tuple[str, str] | None:
+        """A village's or township's station answers for it unless the form names someone,
+        as its need's contact does for an agreement made from pairings."""
+        if township_code is None:
+            return None
+        station = await self.agreements.station_of(township_code)
+        if station is None or not station.contact_name:
+            return None
+        return station.contact_name, station.contact_phone
 
     async def _recipient_region(self, agreement: Agreement, code: str) -> None:
         region = await self.agreements.region(code)

@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.models import Department, Organization, Verification
+from accounts.models import Department, Organization, Station, Verification
 from agreements.models import (
     Agreement,
     AgreementDocument,
@@ -100,6 +100,12 @@ class AgreementRepository:
 
     async def department(self, department_id: UUID) -> Department | None:
         return await self.session.get(Department, department_id)
+
+    async def station_of(self, township_code: str) -> Station | None:
+        """The township's open station."""
+        return await self.session.scalar(
+            select(Station).where(Station.township_code == township_code, Station.is_active)
+        )
 
     async def event_exists(self, event_id: UUID) -> bool:
         return (

@@ -10,14 +10,22 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.models import Role
+from accounts.models import Role, Station
 from core.audit import AuditEntry
 from demand.models import NeedLine
 from matching.models import Proposal, ProposalState
 from supply.models import Offer, OfferLine
 from tests.agreements.flow import AGREEMENTS, accepted, make_agreement, terms
 from tests.conftest import FakeClock
-from tests.factories import bearer, make_organization, make_user, need_body, offer_body
+from tests.factories import (
+    YILE_TOWNSHIP,
+    YILE_VILLAGE,
+    bearer,
+    make_organization,
+    make_user,
+    need_body,
+    offer_body,
+)
 from tests.matching.parties import Parties
 
 YILE_VILLAGE_NAME = "镇雄县/以勒镇/以勒村"
@@ -159,6 +167,40 @@ async def test_a_reviewer_enters_an_agreement_signed_on_paper(
         f"{AGREEMENTS}/paper", json=body, headers=parties.headers["member"]
     )
     assert member.status_code == 403
+
+
+async def test_a_paper_agreement_to_a_village_takes_its_station_contact_unless_one_is_named(
+    parties: Parties, session: AsyncSession
+) -> None:
+    station = await session.scalar(select(Station).where(Station.township_code == YILE_TOWNSHIP))
+    assert station is not None
+    station.contact_name, station.contact_phone = "王站长", "0870-5123456"
+    await session.commit()
+    organization = await make_organization(session, "昭通市乡村振兴促进会")
+    body = terms(
+        organization_id=str(organization.id),
+        category="special_groups",
+        region_code=YILE_VILLAGE,
+        lines=[{"kind": "funds", "amount": "5000"}],
+    )
+    del body["recipient_contact"]
+    headers = parties.headers["rev"]
+    defaulted = await parties.client.post(f"{AGREEMENTS}/paper", json=body, headers=headers)
+    assert defaulted.status_code == 201, defaulted.text
+    assert defaulted.json()["private"]["recipient_contact"] == {
+        "name": "王站长",
+        "phone": "0870-5123456",
+    }
+    named = await parties.client.post(
+        f"{AGREEMENTS}/paper",
+        json={**body, "recipient_contact": {"name": "张社工", "phone": "13800000002"}},
+        headers=headers,
+    )
+    assert named.json()["private"]["recipient_contact"]["name"] == "张社工"
+    county = await parties.client.post(
+        f"{AGREEMENTS}/paper", json={**body, "region_code": "530627000000"}, headers=headers
+    )
+    assert county.json()["private"]["recipient_contact"] == {"name": "", "phone": ""}
 
 
 async def test_a_paper_agreement_names_one_recipient(
