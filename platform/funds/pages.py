@@ -40,7 +40,7 @@ from funds.models import EntryType, LedgerEntry, SpendCategory, spend_label
 from funds.policy import may_record
 from funds.schemas import EntryIn
 from funds.service import Ledger, LedgerService, takes_entries
-from funds.statement import TOTALS, lines, timeline, timeline_option
+from funds.statement import SERIES, TOTALS, lines, timeline, timeline_option
 from funds.workbook import ledger_attachment
 
 VERIFIED = N_("Ledger verified: %(count)s entries")
@@ -100,6 +100,7 @@ def _page(
             "tab": "money",
             "balance": found.balance,
             "totals": TOTALS,
+            "drawn": [(label, field) for label, field in TOTALS if field in SERIES],
             "lines": ledger_lines,
             "points": points,
             "chart_option": timeline_option(points, names),
