@@ -60,6 +60,12 @@ def _number(context: Context, value: Any) -> str:
 
 
 @pass_context
+def _money(context: Context, value: Any) -> str:
+    """An amount with two places and grouped digits (1,200,000.00): exact figures in tables."""
+    return format_decimal(value, format="#,##0.00", locale=babel_locale(_locale(context)))
+
+
+@pass_context
 def _error_text(context: Context, error: DomainError | None) -> str:
     """The translated headline of an error (a failed form), or nothing."""
     if error is None:
@@ -113,6 +119,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         once=once_action,
     )
     environment.filters["number"] = _number
+    environment.filters["money"] = _money
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     environment.trim_blocks = True
     environment.lstrip_blocks = True

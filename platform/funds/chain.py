@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
+from enum import StrEnum
 
+from core.errors import N_
 from funds.models import LedgerEntry
 
 GENESIS = ""
@@ -45,11 +47,48 @@ def content_hash(entry: LedgerEntry) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class BreakKind(StrEnum):
+    GAP = "gap"
+    """An entry missing or out of order."""
+    LINK = "link"
+    """An entry's ``previous_hash`` is not the previous entry's hash."""
+    CONTENT = "content"
+    """An entry's fields no longer hash to what was stored."""
+
+
+BREAK_MESSAGES = {
+    BreakKind.GAP: N_(
+        "The ledger does not verify: at entry %(sequence)s, entry %(expected)s is missing or "
+        "out of order."
+    ),
+    BreakKind.LINK: N_(
+        "The ledger does not verify: entry %(sequence)s no longer links to the entry before it."
+    ),
+    BreakKind.CONTENT: N_(
+        "The ledger does not verify: entry %(sequence)s was altered after it was recorded."
+    ),
+}
+"""The break said for people (pages); ``ChainBreak.reason`` says it for the command line."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChainBreak:
     agreement_id: str
     sequence: int
-    reason: str
+    kind: BreakKind
+    expected: int = 0
+    """The sequence the chain expected, for a gap."""
+
+    @property
+    def reason(self) -> str:
+        if self.kind is BreakKind.GAP:
+            return f"expected entry {self.expected}"
+        return "previous hash differs" if self.kind is BreakKind.LINK else "content altered"
+
+    @property
+    def message(self) -> tuple[str, dict[str, int]]:
+        """The gettext id and its parameters."""
+        return BREAK_MESSAGES[self.kind], {"sequence": self.sequence, "expected": self.expected}
 
     def __str__(self) -> str:
         return f"agreement {self.agreement_id}, entry {self.sequence}: {self.reason}"
@@ -59,11 +98,12 @@ def verify(entries: Sequence[LedgerEntry]) -> ChainBreak | None:
     """The first break in one agreement's entries (ordered by sequence), or ``None``."""
     previous = GENESIS
     for expected, entry in enumerate(entries, start=1):
+        agreement_id = str(entry.agreement_id)
         if entry.sequence != expected:
-            return ChainBreak(str(entry.agreement_id), entry.sequence, f"expected entry {expected}")
+            return ChainBreak(agreement_id, entry.sequence, BreakKind.GAP, expected)
         if entry.previous_hash != previous:
-            return ChainBreak(str(entry.agreement_id), entry.sequence, "previous hash differs")
+            return ChainBreak(agreement_id, entry.sequence, BreakKind.LINK)
         if content_hash(entry) != entry.content_hash:
-            return ChainBreak(str(entry.agreement_id), entry.sequence, "content altered")
+            return ChainBreak(agreement_id, entry.sequence, BreakKind.CONTENT)
         previous = entry.content_hash
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
@@ -82,6 +83,30 @@ class Balance:
     def unconfirmed(self) -> Decimal:
         return self.disbursed - self.confirmed
 
+    @property
+    def awaiting(self) -> Decimal:
+        """Disbursements the recipient has neither confirmed nor disputed yet."""
+        return self.disbursed - self.confirmed - self.disputed
+
+
+class Receipt(StrEnum):
+    """Where a disbursement in force stands with the recipient."""
+
+    AWAITING = "awaiting"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+    @property
+    def label(self) -> str:
+        return _RECEIPT_LABELS[self]
+
+
+_RECEIPT_LABELS = {
+    Receipt.AWAITING: N_("Awaiting confirmation"),
+    Receipt.CONFIRMED: N_("Confirmed"),
+    Receipt.DISPUTED: N_("Disputed"),
+}
+
 
 def reversed_ids(entries: Sequence[Posted]) -> set[UUID]:
     return {
@@ -111,6 +136,23 @@ def balance(entries: Sequence[Posted]) -> Balance:
         spent=_total(live, EntryType.EXPENDITURE),
         refunded=_total(live, EntryType.REFUND),
     )
+
+
+def receipts(entries: Sequence[Posted]) -> dict[UUID, Receipt]:
+    """Each disbursement in force with where it stands: confirmed once confirmed (even after
+    a dispute), disputed while a dispute stands alone, otherwise awaiting."""
+    live = _in_force(entries)
+    confirmed = _answered(live, EntryType.RECEIPT_CONFIRMATION)
+    disputed = _answered(live, EntryType.RECEIPT_DISPUTE)
+    return {
+        entry.id: Receipt.CONFIRMED
+        if entry.id in confirmed
+        else Receipt.DISPUTED
+        if entry.id in disputed
+        else Receipt.AWAITING
+        for entry in live
+        if entry.entry_type is EntryType.DISBURSEMENT
+    }
 
 
 def check(entries: Sequence[Posted], new: Posted) -> Balance:

@@ -44,6 +44,40 @@ _TYPE_LABELS = {
 }
 
 
+class SpendCategory(StrEnum):
+    """What an expenditure paid for, as the pages offer it. The API takes any text, so a
+    category outside this list is shown as it was written."""
+
+    MATERIALS = "materials"
+    LABOUR = "labour"
+    TRAINING = "training"
+    TRANSPORT = "transport"
+    PUBLICITY = "publicity"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _SPEND_LABELS[self]
+
+
+_SPEND_LABELS = {
+    SpendCategory.MATERIALS: N_("Materials and supplies"),
+    SpendCategory.LABOUR: N_("Labour"),
+    SpendCategory.TRAINING: N_("Training"),
+    SpendCategory.TRANSPORT: N_("Transport"),
+    SpendCategory.PUBLICITY: N_("Publicity"),
+    SpendCategory.OTHER: N_("Other"),
+}
+
+
+def spend_label(value: str) -> str:
+    """The gettext id of a listed category, or the text as it was recorded."""
+    try:
+        return SpendCategory(value).label
+    except ValueError:
+        return value
+
+
 class LedgerEntry(UUIDv7Base):
     """``amount`` is yuan: the money itself, or for goods the estimated value of ``quantity``
     ``unit``; a confirmation, dispute or reversal carries the amount of the entry it names."""

@@ -38,8 +38,14 @@ class LedgerClosed(Conflict):
 
 @dataclass(frozen=True, slots=True)
 class Ledger:
+    agreement: Agreement
     entries: list[LedgerEntry]
     balance: Balance
+
+
+def takes_entries(agreement: Agreement) -> bool:
+    """Only a signed agreement (or one further on) records money and goods."""
+    return agreement.state in SIGNED_OR_LATER
 
 
 class LedgerService:
@@ -52,13 +58,13 @@ class LedgerService:
     async def read(self, agreement_id: UUID, identity: Identity | None) -> Ledger:
         agreement = await self.agreements.require(agreement_id, identity, private=True)
         entries = await self.ledger.entries(agreement.id)
-        return Ledger(entries, balance(entries))
+        return Ledger(agreement, entries, balance(entries))
 
     async def append(
         self, agreement_id: UUID, data: EntryIn, identity: Identity, actor: Actor
     ) -> LedgerEntry:
         agreement = await self.agreements.require(agreement_id, identity, private=True, lock=True)
-        if agreement.state not in SIGNED_OR_LATER:
+        if not takes_entries(agreement):
             raise LedgerClosed(N_("Only a signed agreement records money and goods."))
         entries = await self.ledger.entries(agreement.id)
         by_id = {entry.id: entry for entry in entries}

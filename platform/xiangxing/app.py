@@ -58,7 +58,8 @@ from demand.api.needs import NeedApiController
 from demand.api.photos import NeedPhotoApiController
 from demand.pages.needs import MyNeedsController
 from demand.pages.photos import NeedMediaController, NeedPhotoPageController
-from funds.api import LedgerApiController
+from funds.api import LedgerApiController, LedgerExportApiController
+from funds.pages import MoneyPageController
 from listings.api import TransferApiController
 from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
@@ -124,6 +125,7 @@ ROUTE_HANDLERS = [
     AgreementApiController,
     ReportApiController,
     LedgerApiController,
+    LedgerExportApiController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,
@@ -136,6 +138,7 @@ ROUTE_HANDLERS = [
     AgreementDraftingController,
     GatheredAgreementsController,
     AgreementPageController,
+    MoneyPageController,
 ]
 
 
