@@ -71,6 +71,8 @@ from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
 from outcomes.api import ReportApiController
+from outcomes.pages import OutcomesPageController
+from outcomes.photo_api import ReportPhotoApiController
 from outcomes.track_record import AgreementTrackRecord
 from regions.api import RegionApiController
 from regions.pages import RegionPageController
@@ -123,6 +125,7 @@ ROUTE_HANDLERS = [
     NeedMediaController,
     AgreementApiController,
     ReportApiController,
+    ReportPhotoApiController,
     LedgerApiController,
     NeedPhotoPageController,
     SearchApiController,
@@ -136,6 +139,7 @@ ROUTE_HANDLERS = [
     AgreementDraftingController,
     GatheredAgreementsController,
     AgreementPageController,
+    OutcomesPageController,
 ]
 
 
