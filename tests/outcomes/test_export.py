@@ -54,7 +54,7 @@ async def test_the_workbook_lists_the_reports_and_counts_approved_values_only(
         "通过值",
         "累计通过值",
         "目标",
-        "目标完成率",
+        "完成率",
     )
     figures = [(row[4], row[5], row[6], row[7], row[8], row[9]) for row in values[1:4]]
     assert [
