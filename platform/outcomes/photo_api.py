@@ -21,9 +21,10 @@ from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest, Slice
 from demand.api.photos import UPLOAD_LIMIT, read_upload
+from demand.pages.photos import PRIVATE_CACHE
 from outcomes.deps import OUTCOME_DEPENDENCIES
 from outcomes.models import ReportPhoto
-from outcomes.photos import PRIVATE_CACHE, ReportPhotos
+from outcomes.photos import ReportPhotos
 
 
 @dataclass
@@ -127,7 +128,8 @@ async def serve_photo(
     report_id: UUID,
     photo_id: UUID,
 ) -> Response[bytes]:
-    """The image as the API and the pages serve it: kept only by the reader's browser."""
+    """The image as the API and the pages serve it: kept only by the reader's own browser,
+    which asks again each time (a reader may lose access)."""
     served = await report_photos.open(agreement_id, report_id, photo_id, request.user)
     return inline_image(
         served.content,

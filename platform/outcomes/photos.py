@@ -28,8 +28,6 @@ from outcomes.policy import REFUSALS, ReportStep, may_take, target
 from outcomes.service import NO_SUCH_REPORT, ReportNotFound, ReportService
 
 MAX_PHOTOS_PER_REPORT = 6
-PRIVATE_CACHE = "private, max-age=0, must-revalidate"
-"""Only the reader's own browser keeps a report's photo, and asks again each time."""
 
 
 def photo_url(agreement_id: UUID, photo: ReportPhoto) -> str:

@@ -4,6 +4,7 @@ draft to approval through the forms; the figures count approved values only."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,13 @@ from tests.outcomes.reporting import (
 AFTER_FIRST_QUARTER = datetime(2026, 7, 2, 1, 0, tzinfo=UTC)
 """The first reporting period (2026-06-15 – 06-30) has ended; its report is due 07-15."""
 REPORT_LINK = re.compile(r'href="(/agreements/[0-9a-f-]{36}/reports/[0-9a-f-]{36})"')
+
+
+def charted(page: str) -> list[str]:
+    """The approved running totals the page's first chart draws."""
+    found = re.search(r'<script type="application/json" data-chart="chart-1">(.*?)</script>', page)
+    assert found, "a chart per indicator"
+    return json.loads(found.group(1))["series"][0]["data"]
 
 
 def outcomes_of(agreement: dict[str, Any]) -> str:
@@ -93,7 +101,8 @@ async def test_each_role_reads_what_the_reports_api_lets_it_read(
     for who in ("stranger", "outsider"):
         assert (await as_(client, who, outcomes_of(agreement))).status_code == 404, who
         assert (await client.get(page_of(agreement, report))).status_code == 404, who
-        assert (await client.get(f"{outcomes_of(agreement)[:-9]}/reports.xlsx")).status_code == 404
+        export = f"/agreements/{agreement['id']}/reports.xlsx"
+        assert (await client.get(export)).status_code == 404, who
 
 
 async def test_a_report_goes_from_draft_to_approval_through_the_pages(
@@ -153,11 +162,13 @@ async def test_a_report_goes_from_draft_to_approval_through_the_pages(
     await sign_in(client, "worker")
     pending = await client.get(outcomes_of(agreement))
     assert "27.9%" not in pending.text, "a report under review does not count"
+    assert charted(pending.text)[0] == "0.00"
     approved = await post_step(client, agreement, report, "approve")
     assert approved.status_code in (302, 303), approved.text
     assert await state_of(parties, agreement) == [("approved", ["12.00"])]
     counted = await client.get(outcomes_of(agreement))
     assert "27.9%" in counted.text, "12 of 43 approved"
+    assert charted(counted.text) == ["12.00"] * 5, "the running total, period by period"
     assert "已通过" in counted.text
 
 
