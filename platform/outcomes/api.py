@@ -119,7 +119,7 @@ class ReportApiController(Controller):
         "/reports.xlsx",
         opt=SIGNED_IN,
         summary="The agreement's progress reports and indicator values as .xlsx",
-        responses=error_responses(401, 404),
+        responses=error_responses(400, 401, 403, 404),
         media_type=XLSX_TYPE,
     )
     async def export_reports(

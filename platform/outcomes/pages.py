@@ -191,7 +191,7 @@ class OutcomesPageController(Controller):
     @post(
         "/reports/{report_id:uuid}/photos/{photo_id:uuid}/delete",
         name="outcomes:photo-remove",
-        opt=SIGNED_IN,
+        opt={**SIGNED_IN, **IDEMPOTENT},
     )
     async def remove_photo(
         self,

@@ -59,7 +59,7 @@ class ReportPhotoApiController(Controller):
         "/",
         opt=SIGNED_IN,
         summary="A progress report's photos (for whoever may read the reports)",
-        responses=error_responses(400, 401, 404),
+        responses=error_responses(400, 401, 403, 404),
     )
     async def list_photos(
         self,
@@ -106,7 +106,7 @@ class ReportPhotoApiController(Controller):
         "/{photo_id:uuid}",
         opt=SIGNED_IN,
         summary="The image of a report's photo",
-        responses=error_responses(401, 404),
+        responses=error_responses(400, 401, 403, 404),
         media_type="image/*",
     )
     async def download_photo(
