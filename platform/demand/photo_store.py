@@ -49,6 +49,22 @@ def _refused(code: str, message: str, params: dict[str, object] | None = None) -
     return InvalidInput(message, problems=[FieldProblem(FIELD, code, message, params or {})])
 
 
+def checked_image(content: bytes) -> CheckedPhoto:
+    """The upload if it is a JPEG, PNG or WebP image of at most 5 MB (any photo the platform
+    keeps: of needs, of progress reports)."""
+    if len(content) > MAX_PHOTO_BYTES:
+        raise _refused("photo_too_large", N_("A photo may be at most 5 MB."))
+    content_type = sniff(content)
+    if content_type is None or content_type not in ACCEPTED_TYPES:
+        raise _refused("not_an_image", N_("Upload a JPEG, PNG or WebP image."))
+    return CheckedPhoto(
+        content=content,
+        content_type=content_type,
+        byte_size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
 class PhotoStore:
     """The photo files of needs, in a content store."""
 
@@ -63,17 +79,7 @@ class PhotoStore:
         """The upload if it may be added to a need that has ``existing`` photos already."""
         if existing >= MAX_PHOTOS_PER_NEED:
             raise _refused("too_many_photos", N_("A need has at most 6 photos."))
-        if len(content) > MAX_PHOTO_BYTES:
-            raise _refused("photo_too_large", N_("A photo may be at most 5 MB."))
-        content_type = sniff(content)
-        if content_type is None or content_type not in ACCEPTED_TYPES:
-            raise _refused("not_an_image", N_("Upload a JPEG, PNG or WebP image."))
-        return CheckedPhoto(
-            content=content,
-            content_type=content_type,
-            byte_size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
+        return checked_image(content)
 
     def write(self, session: AsyncSession, photo: CheckedPhoto) -> None:
         """The file appears when the session commits the photo's row: a failed or crashed

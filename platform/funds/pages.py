@@ -97,7 +97,6 @@ def _page(
         context={
             "agreement": agreement,
             "private": True,
-            "tab": "money",
             "balance": found.balance,
             "totals": TOTALS,
             "drawn": [(label, field) for label, field in TOTALS if field in SERIES],

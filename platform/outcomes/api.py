@@ -1,13 +1,13 @@
 """The outcomes JSON API under ``/api/v1/agreements/{id}``: an agreement's progress reports
 (list, draft one for a reporting period, take steps with the version seen) and each
-indicator's cumulative actual from the approved reports."""
+indicator's cumulative actual from the approved reports; the reports as .xlsx."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -17,10 +17,13 @@ from accounts.identity import Identity
 from agreements.models import Agreement
 from agreements.policy import parties_of
 from core.access import PUBLIC, SIGNED_IN
+from core.downloads import XLSX_TYPE, attachment
 from core.error_contract import error_responses
+from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest, Slice
 from outcomes.deps import OUTCOME_DEPENDENCIES
+from outcomes.export import reports_workbook
 from outcomes.models import ProgressReport
 from outcomes.policy import ReportStep, steps_for
 from outcomes.schemas import (
@@ -35,6 +38,15 @@ from outcomes.service import ReportService
 
 def view(report: ProgressReport, agreement: Agreement, identity: Identity | None) -> ReportRead:
     return report_read(report, agreement, steps_for(report.state, parties_of(identity, agreement)))
+
+
+async def reports_download(
+    request: Request[Identity, Any, Any], reports: ReportService, agreement_id: UUID
+) -> Response[bytes]:
+    """The .xlsx of the reports as the API and the outcomes page offer it."""
+    agreement, found = await reports.every(agreement_id, request.user)
+    content = reports_workbook(agreement, found, locale_of(request))
+    return attachment(content, XLSX_TYPE, f"进展报告-{agreement.number}.xlsx")
 
 
 class ReportApiController(Controller):
@@ -102,6 +114,22 @@ class ReportApiController(Controller):
             agreement_id, report_id, step, data, request.user, actor_of(request)
         )
         return view(report, agreement, request.user)
+
+    @get(
+        "/reports.xlsx",
+        opt=SIGNED_IN,
+        summary="The agreement's progress reports and indicator values as .xlsx",
+        responses=error_responses(400, 401, 403, 404),
+        media_type=XLSX_TYPE,
+    )
+    async def export_reports(
+        self,
+        request: Request[Identity, Any, Any],
+        reports: NamedDependency[ReportService],
+        agreement_id: FromPath[UUID],
+    ) -> Response[bytes]:
+        """For the parties and staff (404 for everyone else), in the reader's language."""
+        return await reports_download(request, reports, agreement_id)
 
     @get(
         "/progress",

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.columns import MONEY, value_enum
@@ -66,6 +66,9 @@ class ProgressReport(UUIDv7AuditBase):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     approved_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
     approved_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    returned_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    """Who last sent the report back (its reason is ``return_reason``)."""
+    returned_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     values: Mapped[list[IndicatorValue]] = relationship(
@@ -91,3 +94,19 @@ class IndicatorValue(UUIDv7Base):
     actual: Mapped[Decimal] = mapped_column(MONEY)
 
     report: Mapped[ProgressReport] = relationship(back_populates="values")
+
+
+class ReportPhoto(UUIDv7Base):
+    """A photo the organization adds to its report (the class at work, the repaired road); the
+    image is a file in the content store (``core.files``) named by ``sha256``."""
+
+    __tablename__ = "report_photo"
+
+    report_id: Mapped[UUID] = mapped_column(
+        ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
+    )
+    content_type: Mapped[str] = mapped_column(String(32))
+    byte_size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -58,6 +58,11 @@ def takes_reports(state: AgreementState) -> bool:
     return state in SIGNED_OR_LATER
 
 
+def drafts_reports(parties: frozenset[Party]) -> bool:
+    """Who opens the report of a period: the organization, as it writes it."""
+    return Party.ORGANIZATION in parties
+
+
 def target(state: ReportState, step: ReportStep) -> ReportState:
     """Where the step leads from ``state``; ``WrongReportState`` (409) when it cannot be taken."""
     moved = MOVES[step].get(state)

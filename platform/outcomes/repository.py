@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -9,11 +10,12 @@ from uuid import UUID
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.models import User
 from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement
 from core.database import locked
 from core.pagination import PageRequest
-from outcomes.models import IndicatorValue, ProgressReport, ReportState
+from outcomes.models import IndicatorValue, ProgressReport, ReportPhoto, ReportState
 
 
 class ReportRepository:
@@ -38,14 +40,48 @@ class ReportRepository:
         )
         return list(rows.unique()), total
 
-    async def find(self, agreement_id: UUID, report_id: UUID) -> ProgressReport | None:
-        """The report, locked against a concurrent step."""
+    async def find(
+        self, agreement_id: UUID, report_id: UUID, *, lock: bool = True
+    ) -> ProgressReport | None:
+        """The report, locked against a concurrent step unless only read."""
+        query = select(ProgressReport).where(
+            ProgressReport.id == report_id, ProgressReport.agreement_id == agreement_id
+        )
+        return await self.session.scalar(locked(query, of=ProgressReport) if lock else query)
+
+    async def all_of(self, agreement_id: UUID) -> list[ProgressReport]:
+        """Every report of an agreement, earliest period first (an agreement has a few dozen
+        at most: one per month over a few years)."""
+        rows = await self.session.scalars(
+            select(ProgressReport)
+            .where(ProgressReport.agreement_id == agreement_id)
+            .order_by(ProgressReport.period_start, ProgressReport.period_end)
+        )
+        return list(rows.unique())
+
+    async def names(self, user_ids: Iterable[UUID | None]) -> dict[UUID, str]:
+        """The display names of the people who acted on reports."""
+        wanted = {user_id for user_id in user_ids if user_id is not None}
+        if not wanted:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(wanted))
+        )
+        return {user_id: name for user_id, name in rows}
+
+    async def photos(self, report_id: UUID) -> list[ReportPhoto]:
+        """A report's photos in the order they were added."""
+        rows = await self.session.scalars(
+            select(ReportPhoto)
+            .where(ReportPhoto.report_id == report_id)
+            .order_by(ReportPhoto.created_at, ReportPhoto.id)
+        )
+        return list(rows)
+
+    async def photo(self, report_id: UUID, photo_id: UUID) -> ReportPhoto | None:
         return await self.session.scalar(
-            locked(
-                select(ProgressReport).where(
-                    ProgressReport.id == report_id, ProgressReport.agreement_id == agreement_id
-                ),
-                of=ProgressReport,
+            select(ReportPhoto).where(
+                ReportPhoto.id == photo_id, ReportPhoto.report_id == report_id
             )
         )
 

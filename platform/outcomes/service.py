@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.identity import Identity
-from agreements.lifecycle import Party
-from agreements.models import Agreement
+from agreements.models import Agreement, Indicator
 from agreements.policy import parties_of
 from agreements.service import AgreementService
 from catalogue.service import STALE, StaleVersion
@@ -25,7 +24,14 @@ from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, Perm
 from core.pagination import PageRequest, Slice
 from outcomes.models import IndicatorValue, ProgressReport
 from outcomes.periods import ReportingPeriod, agreement_periods, periods
-from outcomes.policy import REFUSALS, ReportStep, may_take, takes_reports, target
+from outcomes.policy import (
+    REFUSALS,
+    ReportStep,
+    drafts_reports,
+    may_take,
+    takes_reports,
+    target,
+)
 from outcomes.repository import ReportRepository
 from outcomes.schemas import (
     IndicatorProgress,
@@ -45,6 +51,7 @@ class ReportExists(Conflict):
 
 
 EXISTS = N_("A report for this period exists already.")
+NO_SUCH_REPORT = N_("No such report.")
 
 
 class ReportService:
@@ -62,6 +69,23 @@ class ReportService:
         items, total = await self.reports.page(agreement.id, page)
         return agreement, Slice.of(items, total, page)
 
+    async def every(
+        self, agreement_id: UUID, identity: Identity | None
+    ) -> tuple[Agreement, list[ProgressReport]]:
+        """Every report, earliest period first, for the same readers as ``page``."""
+        agreement = await self.agreements.require(agreement_id, identity, private=True)
+        return agreement, await self.reports.all_of(agreement.id)
+
+    async def report(
+        self, agreement_id: UUID, report_id: UUID, identity: Identity | None
+    ) -> tuple[Agreement, ProgressReport]:
+        """One report, for whoever may read the agreement's reports; 404 for everyone else."""
+        agreement = await self.agreements.require(agreement_id, identity, private=True)
+        report = await self.reports.find(agreement.id, report_id, lock=False)
+        if report is None:
+            raise ReportNotFound(NO_SUCH_REPORT)
+        return agreement, report
+
     async def progress(
         self, agreement_id: UUID, identity: Identity | None
     ) -> list[IndicatorProgress]:
@@ -78,7 +102,7 @@ class ReportService:
     ) -> tuple[Agreement, ProgressReport]:
         """A draft for one of the agreement's reporting periods, by the organization."""
         agreement = await self.agreements.require(agreement_id, identity, private=True)
-        if Party.ORGANIZATION not in parties_of(identity, agreement):
+        if not drafts_reports(parties_of(identity, agreement)):
             raise PermissionDenied(REFUSALS[ReportStep.SAVE])
         if not takes_reports(agreement.state):
             raise Conflict(N_("Progress is reported on signed agreements only."))
@@ -125,7 +149,7 @@ class ReportService:
         agreement = await self.agreements.require(agreement_id, identity, private=True)
         report = await self.reports.find(agreement.id, report_id)
         if report is None:
-            raise ReportNotFound(N_("No such report."))
+            raise ReportNotFound(NO_SUCH_REPORT)
         if data.version != report.version:
             raise StaleVersion(STALE)
         moved = target(report.state, step)
@@ -151,11 +175,18 @@ class ReportService:
                     problems=[FieldProblem("reason", "required", N_("Give a reason."))],
                 )
             report.return_reason = data.reason
+            report.returned_by_id = identity.user_id
+            report.returned_at = now
         elif step is ReportStep.MOVE_DUE:
             if data.due_on is None or data.due_on < report.period_end:
                 raise InvalidInput(
                     N_("Give a due date after the end of the period."),
                     problems=[FieldProblem("due_on", "invalid", N_("Choose a later date."))],
+                )
+            if not data.reason:
+                raise InvalidInput(
+                    N_("Say why the due date moves."),
+                    problems=[FieldProblem("reason", "required", N_("Give a reason."))],
                 )
             report.due_on = data.due_on
         report.state = moved
@@ -200,11 +231,7 @@ def _values(
     agreement: Agreement, period: ReportingPeriod, sent: Sequence[ValueIn]
 ) -> list[IndicatorValue]:
     """One value per indicator of the agreement reported for this period; any other is refused."""
-    reported = {
-        indicator.id
-        for indicator in agreement.indicators
-        if period in periods(agreement.period_start, agreement.period_end, indicator.frequency)
-    }
+    reported = {indicator.id for indicator in reported_indicators(agreement, period)}
     problems = [
         FieldProblem(
             f"values.{index}.indicator_id", "not_reported", N_("Not reported for this period.")
@@ -217,3 +244,12 @@ def _values(
     if problems:
         raise InvalidInput(N_("Some values are not valid for this report."), problems=problems)
     return [IndicatorValue(indicator_id=value.indicator_id, actual=value.actual) for value in sent]
+
+
+def reported_indicators(agreement: Agreement, period: ReportingPeriod) -> list[Indicator]:
+    """The indicators whose reporting calendar has this period: the values its report holds."""
+    return [
+        indicator
+        for indicator in agreement.indicators
+        if period in periods(agreement.period_start, agreement.period_end, indicator.frequency)
+    ]

@@ -72,6 +72,8 @@ from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
 from outcomes.api import ReportApiController
+from outcomes.pages import OutcomesPageController
+from outcomes.photo_api import ReportPhotoApiController
 from outcomes.track_record import AgreementTrackRecord
 from regions.api import RegionApiController
 from regions.pages import RegionPageController
@@ -124,6 +126,7 @@ ROUTE_HANDLERS = [
     NeedMediaController,
     AgreementApiController,
     ReportApiController,
+    ReportPhotoApiController,
     LedgerApiController,
     LedgerExportApiController,
     NeedPhotoPageController,
@@ -139,6 +142,7 @@ ROUTE_HANDLERS = [
     GatheredAgreementsController,
     AgreementPageController,
     MoneyPageController,
+    OutcomesPageController,
 ]
 
 

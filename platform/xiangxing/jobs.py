@@ -11,6 +11,7 @@ from demand.photo_store import photo_digests
 from listings.importing.staging import SWEEP_ABANDONED_IMPORTS
 from matching.expiry import EXPIRE_PROPOSALS
 from outcomes.due_reports import FOLLOW_DUE_REPORTS
+from outcomes.photos import report_photo_digests
 
 
 def scheduled_jobs(settings: Settings) -> list[Job]:
@@ -19,6 +20,8 @@ def scheduled_jobs(settings: Settings) -> list[Job]:
         FOLLOW_DUE_REPORTS,
         SWEEP_ABANDONED_IMPORTS,
         orphan_sweep_job(
-            "core.sweep_files", ContentStore.of(settings), [photo_digests, document_digests]
+            "core.sweep_files",
+            ContentStore.of(settings),
+            [photo_digests, document_digests, report_photo_digests],
         ),
     ]

@@ -19,7 +19,7 @@ from core.jobs import ScheduledJob
 from demand.models import Need, NeedLine, NeedPhoto
 from funds.models import LedgerEntry
 from matching.models import Notice, PlanPair, Proposal, ProposalLine, SigningEvent
-from outcomes.models import IndicatorValue, ProgressReport
+from outcomes.models import IndicatorValue, ProgressReport, ReportPhoto
 from regions.models import Region
 from search import outbox as _search_outbox  # noqa: F401 (registers the outbox events)
 from search.models import ExpirySweep, SearchOutbox
@@ -56,6 +56,7 @@ __all__ = [
     "Proposal",
     "ProposalLine",
     "Region",
+    "ReportPhoto",
     "ScheduledJob",
     "SearchOutbox",
     "SigningEvent",

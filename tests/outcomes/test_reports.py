@@ -151,8 +151,18 @@ async def test_only_a_reviewer_moves_a_due_date_and_it_is_audited(
         parties, "member", agreement, report, "move-due", due_on="2026-08-01"
     )
     assert by_member.status_code == 403
-    moved = await report_step(
+    without_reason = await report_step(
         parties, "reviewer", agreement, report, "move-due", due_on="2026-08-01"
+    )
+    assert without_reason.status_code == 400, "a moved due date says why"
+    moved = await report_step(
+        parties,
+        "reviewer",
+        agreement,
+        report,
+        "move-due",
+        due_on="2026-08-01",
+        reason="汛期道路中断",
     )
     assert moved.status_code == 200, moved.text
     assert moved.json()["due_on"] == "2026-08-01"
@@ -163,6 +173,7 @@ async def test_only_a_reviewer_moves_a_due_date_and_it_is_audited(
     )
     assert entry is not None
     assert (entry.before["due_on"], entry.after["due_on"]) == ("2026-07-15", "2026-08-01")
+    assert entry.after["reason"] == "汛期道路中断"
 
 
 async def test_outsiders_do_not_see_the_reports(parties: Parties, proposal: dict[str, Any]) -> None:

@@ -11,12 +11,12 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
-from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from core.access import PUBLIC, roles
+from core.downloads import inline_image
 from core.errors import N_, InvalidInput
 from core.flash import flash_text
 from core.idempotency import IDEMPOTENT
@@ -44,15 +44,13 @@ class NeedMediaController(Controller):
         """The image, for whoever may see the need (404 for everyone else); cached by anyone
         once the need is published, only by the visitor's own browser before."""
         served = await photos.open(need_id, photo_id, request.scope.get("user"))
-        headers = {
-            "Cache-Control": PUBLIC_CACHE if served.public else PRIVATE_CACHE,
-            "X-Content-Type-Options": "nosniff",
-            "ETag": f'"{served.sha256}"',
-            "Content-Disposition": "inline",
-        }
-        if request.headers.get("if-none-match") == headers["ETag"]:
-            return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
-        return Response(content=served.content, media_type=served.content_type, headers=headers)
+        return inline_image(
+            served.content,
+            served.content_type,
+            served.sha256,
+            PUBLIC_CACHE if served.public else PRIVATE_CACHE,
+            request.headers.get("if-none-match"),
+        )
 
 
 def _edit_page(need_id: UUID) -> Redirect:
