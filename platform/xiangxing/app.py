@@ -70,6 +70,8 @@ from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
+from monitoring.api import MonitoringApiController
+from monitoring.pages import MonitoringPageController
 from outcomes.api import ReportApiController
 from outcomes.track_record import AgreementTrackRecord
 from regions.api import RegionApiController
@@ -136,6 +138,8 @@ ROUTE_HANDLERS = [
     AgreementDraftingController,
     GatheredAgreementsController,
     AgreementPageController,
+    MonitoringApiController,
+    MonitoringPageController,
 ]
 
 

@@ -1,0 +1,65 @@
+"""The monitoring JSON API: the caller's to-do list (``GET /api/v1/todo``, items and counts)
+and the reviewers' alerts (``GET /api/v1/alerts``, filtered by kind and county, oldest
+first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+
+from accounts.identity import Identity
+from core.access import SIGNED_IN, roles
+from core.error_contract import error_responses
+from core.pagination import Page, PageRequest, Slice
+from monitoring.deps import MONITORING_DEPENDENCIES
+from monitoring.policy import ALERT_READERS
+from monitoring.schemas import AlertFilters, AlertRead, TodoRead, alert_read, todo_item_read
+from monitoring.service import MonitoringService
+
+
+class MonitoringApiController(Controller):
+    path = "/api/v1"
+    tags = ["monitoring"]
+    dependencies = MONITORING_DEPENDENCIES
+
+    @get(
+        "/todo",
+        opt=SIGNED_IN,
+        summary="What waits for the caller on its agreements, oldest first, with counts",
+        responses=error_responses(401, 403),
+    )
+    async def todo(
+        self,
+        request: Request[Identity, Any, Any],
+        monitoring: NamedDependency[MonitoringService],
+    ) -> TodoRead:
+        """Disbursements to confirm, reports to write, returned or to approve, agreements to
+        sign: each for the party that takes the step, each with a link to its agreement."""
+        todo = await monitoring.todo(request.user)
+        return TodoRead(
+            items=[todo_item_read(item) for item in todo.items],
+            counts=todo.counts,
+            total=todo.total,
+        )
+
+    @get(
+        "/alerts",
+        opt=roles(*ALERT_READERS),
+        summary="The reviewers' alerts, oldest first",
+        responses=error_responses(400, 401, 403),
+    )
+    async def alerts(
+        self,
+        request: Request[Identity, Any, Any],
+        monitoring: NamedDependency[MonitoringService],
+        page_request: NamedDependency[PageRequest],
+        filters: NamedDependency[AlertFilters],
+    ) -> Page[AlertRead]:
+        """Nothing disbursed 90 days after signing, a disbursement unconfirmed after 30 days,
+        an expenditure without evidence, a report overdue; for reviewers (of the agreement's
+        category) and administrators."""
+        found = await monitoring.alerts(request.user, filters)
+        today = monitoring.today()
+        return Slice.cut(found, page_request).to_page(lambda alert: alert_read(alert, today))
