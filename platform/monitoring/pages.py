@@ -4,6 +4,7 @@ htmx after the page) and the reviewers' alerts page (``/alerts``)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
@@ -51,9 +52,10 @@ class MonitoringPageController(Controller):
         else:
             count = (await monitoring.todo(request.user)).total
             target = "monitoring:todo"
+        shown_on = urlparse(request.headers.get("hx-current-url", "")).path
         return Template(
             "monitoring/_badge.html",
-            context={"count": count, "target": target},
+            context={"count": count, "target": target, "shown_on": shown_on},
             headers={"Cache-Control": "no-store"},
         )
 

@@ -21,6 +21,9 @@ MONEY_AND_TIME = [
 ]
 
 
+NOTHING = {"need": ["0.00", "0.00"], "offer": ["0.00", "0.00"]}
+
+
 @pytest.fixture
 async def paired(parties: Parties, clock: FakeClock) -> dict[str, Any]:
     """A need of 30,000 元 and 40 人天 signed with an offer of 20,000 元 and 200 人天."""
@@ -50,10 +53,8 @@ async def test_a_confirmed_disbursement_is_delivered_on_both_sides(
         "member", "disbursement", amount="1500", quantity="15", unit="人天", note="第一期支教"
     )
 
-    assert await delivered(parties.client, paired) == {
-        "need": ["0.00", "0.00"],
-        "offer": ["0.00", "0.00"],
-    }, "nothing is delivered before the recipient confirms"
+    before = await delivered(parties.client, paired)
+    assert before == NOTHING, "nothing is delivered before the recipient confirms"
 
     await books.add("worker", "receipt_confirmation", confirms_id=money["id"])
     await books.add("worker", "receipt_confirmation", confirms_id=time["id"])
@@ -77,10 +78,7 @@ async def test_a_dispute_delivers_nothing_and_a_reversed_confirmation_takes_it_b
     assert (await delivered(parties.client, paired))["need"] == ["8000.00", "0.00"]
 
     await books.add("worker", "reversal", reverses_id=confirmed["id"], note="误点确认")
-    assert await delivered(parties.client, paired) == {
-        "need": ["0.00", "0.00"],
-        "offer": ["0.00", "0.00"],
-    }
+    assert await delivered(parties.client, paired) == NOTHING
 
     await books.add("worker", "receipt_confirmation", confirms_id=second["id"])
     assert (await delivered(parties.client, paired))["offer"] == ["5000.00", "0.00"]
