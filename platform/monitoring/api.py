@@ -28,20 +28,24 @@ class MonitoringApiController(Controller):
         "/todo",
         opt=SIGNED_IN,
         summary="What waits for the caller on its agreements, oldest first, with counts",
-        responses=error_responses(401, 403),
+        responses=error_responses(400, 401, 403),
     )
     async def todo(
         self,
         request: Request[Identity, Any, Any],
         monitoring: NamedDependency[MonitoringService],
+        page_request: NamedDependency[PageRequest],
     ) -> TodoRead:
         """Disbursements to confirm, reports to write, returned or to approve, agreements to
         sign: each for the party that takes the step, each with a link to its agreement."""
         todo = await monitoring.todo(request.user)
+        page = Slice.cut(todo.items, page_request).to_page(todo_item_read)
         return TodoRead(
-            items=[todo_item_read(item) for item in todo.items],
+            items=page.items,
+            total=page.total,
+            page=page.page,
+            page_size=page.page_size,
             counts=todo.counts,
-            total=todo.total,
         )
 
     @get(

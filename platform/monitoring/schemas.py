@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_serializer
 
+from core.pagination import Page
 from monitoring.alerts import Alert, AlertKind
 from monitoring.todo import TodoItem, TodoKind
 
@@ -66,12 +67,10 @@ class TodoItemRead(_Amounted):
     """The disbursement or report the item is about."""
 
 
-class TodoRead(BaseModel):
-    """Not a paged list: a person's to-do list is short, and the counts cover all of it."""
+class TodoRead(Page[TodoItemRead]):
+    """The list contract, plus how many items of each kind wait in the whole list."""
 
-    items: list[TodoItemRead]
     counts: dict[TodoKind, int]
-    total: int
 
 
 def todo_item_read(item: TodoItem) -> TodoItemRead:

@@ -13,6 +13,7 @@ async def todo(parties: Parties, who: str) -> list[tuple[str, str]]:
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["total"] == len(body["items"]) == sum(body["counts"].values())
+    assert (body["page"], body["page_size"]) == (1, 20)
     return [(item["kind"], item["agreement"]["number"]) for item in body["items"]]
 
 
