@@ -8,7 +8,7 @@ Services flush, never commit (these only read).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +29,7 @@ from monitoring.todo import TodoItem, TodoKind, ledger_items, report_items, sign
 @dataclass(frozen=True, slots=True)
 class Todo:
     items: list[TodoItem]
-    counts: dict[TodoKind, int] = field(default_factory=dict)
+    counts: dict[TodoKind, int]
 
     @property
     def total(self) -> int:

@@ -1,6 +1,6 @@
 """What the recipient confirmed flows back to the need and offer lines (已交付): after a
-confirmation, not after a dispute, undone by reversing the confirmation, and shown by the
-offer and need API and pages."""
+confirmation, not after a dispute, undone by reversing the confirmation, shown by the offer
+and need API and pages, and a need delivered in full reads completed."""
 
 from __future__ import annotations
 
@@ -112,3 +112,23 @@ async def test_the_pages_show_what_was_delivered(
         assert page.status_code == 200
         assert "已交付" in page.text
         assert "12,345.67" in page.text or "12345.67" in page.text
+
+
+async def test_a_need_whose_every_line_is_delivered_reads_completed(
+    parties: Parties, clock: FakeClock
+) -> None:
+    """The pairing commits the need's only line (40 人天) in full."""
+    time_only = [{"kind": "person_days", "amount": "40", "item": "大学生志愿者"}]
+    need = await parties.publish("needs", need_body(clock, lines=time_only))
+    offer = await parties.publish("offers", offer_body(clock))
+    books = Books(parties, await signed(parties, await accepted(parties, need, offer)))
+    await books.add("rev", "commitment", amount="4000")
+    half = await books.add("member", "disbursement", amount="2000", quantity="20", unit="人天")
+    rest = await books.add("member", "disbursement", amount="2000", quantity="20", unit="人天")
+    need_url = f"/api/v1/needs/{need['id']}"
+
+    await books.add("worker", "receipt_confirmation", confirms_id=half["id"])
+    assert (await parties.client.get(need_url)).json()["progress"] == "fully_committed"
+
+    await books.add("worker", "receipt_confirmation", confirms_id=rest["id"])
+    assert (await parties.client.get(need_url)).json()["progress"] == "completed"
