@@ -24,7 +24,7 @@ class EntryIn(BaseModel):
     """``amount`` in yuan; for goods also ``quantity`` and ``unit`` (the amount is then their
     estimated value). An expenditure names its spend category; its evidence (the invoice) may
     not be at hand yet, and until it is recorded reviewers see an alert
-    (``monitoring.alerts``). A confirmation or dispute names the disbursement (``confirms_id``), a
+    (``followup.alerts``). A confirmation or dispute names the disbursement (``confirms_id``), a
     reversal the entry it cancels (``reverses_id``); both take their amount from it."""
 
     entry_type: EntryType

@@ -58,6 +58,8 @@ from demand.api.needs import NeedApiController
 from demand.api.photos import NeedPhotoApiController
 from demand.pages.needs import MyNeedsController
 from demand.pages.photos import NeedMediaController, NeedPhotoPageController
+from followup.api import FollowUpApiController
+from followup.pages import FollowUpPageController
 from funds.api import LedgerApiController
 from listings.api import TransferApiController
 from listings.pages.catalogue import CataloguePageController
@@ -70,8 +72,6 @@ from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
-from monitoring.api import MonitoringApiController
-from monitoring.pages import MonitoringPageController
 from outcomes.api import ReportApiController
 from outcomes.track_record import AgreementTrackRecord
 from regions.api import RegionApiController
@@ -138,8 +138,8 @@ ROUTE_HANDLERS = [
     AgreementDraftingController,
     GatheredAgreementsController,
     AgreementPageController,
-    MonitoringApiController,
-    MonitoringPageController,
+    FollowUpApiController,
+    FollowUpPageController,
 ]
 
 

@@ -16,13 +16,13 @@ from accounts.identity import Identity
 from accounts.models import User
 from agreements.models import Agreement
 from core.clock import utc_now
+from followup.alerts import AlertKind
+from followup.schemas import AlertFilters
+from followup.service import FollowUpService
+from followup.todo import TodoKind
 from funds.ledger import balance
 from funds.models import EntryType
 from funds.repository import LedgerRepository
-from monitoring.alerts import AlertKind
-from monitoring.schemas import AlertFilters
-from monitoring.service import MonitoringService
-from monitoring.todo import TodoKind
 from outcomes.models import ProgressReport, ReportState
 from tests.conftest import copy_database
 
@@ -32,7 +32,7 @@ async def _identity(demo: AsyncSession, username: str) -> Identity:
 
 
 async def _kinds_of_todo(demo: AsyncSession, username: str) -> set[TodoKind]:
-    todo = await MonitoringService(demo, utc_now).todo(await _identity(demo, username))
+    todo = await FollowUpService(demo, utc_now).todo(await _identity(demo, username))
     return {item.kind for item in todo.items}
 
 
@@ -74,7 +74,7 @@ async def test_reports_stand_approved_submitted_returned_and_overdue(
 
 
 async def test_every_kind_of_alert_shows_for_the_reviewer(demo: AsyncSession) -> None:
-    alerts = await MonitoringService(demo, utc_now).alerts(
+    alerts = await FollowUpService(demo, utc_now).alerts(
         await _identity(demo, "reviewer"), AlertFilters()
     )
     assert {alert.kind for alert in alerts} == set(AlertKind)

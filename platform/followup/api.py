@@ -1,4 +1,4 @@
-"""The monitoring JSON API: the caller's to-do list (``GET /api/v1/todo``, items and counts)
+"""The follow-up JSON API: the caller's to-do list (``GET /api/v1/todo``, items and counts)
 and the reviewers' alerts (``GET /api/v1/alerts``, filtered by kind and county, oldest
 first)."""
 
@@ -13,15 +13,15 @@ from accounts.identity import Identity
 from core.access import SIGNED_IN, roles
 from core.error_contract import error_responses
 from core.pagination import Page, PageRequest, Slice
-from monitoring.deps import MONITORING_DEPENDENCIES
-from monitoring.policy import ALERT_READERS
-from monitoring.schemas import AlertFilters, AlertRead, TodoRead, alert_read, todo_item_read
-from monitoring.service import MonitoringService
+from followup.deps import MONITORING_DEPENDENCIES
+from followup.policy import ALERT_READERS
+from followup.schemas import AlertFilters, AlertRead, TodoRead, alert_read, todo_item_read
+from followup.service import FollowUpService
 
 
-class MonitoringApiController(Controller):
+class FollowUpApiController(Controller):
     path = "/api/v1"
-    tags = ["monitoring"]
+    tags = ["follow-up"]
     dependencies = MONITORING_DEPENDENCIES
 
     @get(
@@ -33,12 +33,12 @@ class MonitoringApiController(Controller):
     async def todo(
         self,
         request: Request[Identity, Any, Any],
-        monitoring: NamedDependency[MonitoringService],
+        follow_up: NamedDependency[FollowUpService],
         page_request: NamedDependency[PageRequest],
     ) -> TodoRead:
         """Disbursements to confirm, reports to write, returned or to approve, agreements to
         sign: each for the party that takes the step, each with a link to its agreement."""
-        todo = await monitoring.todo(request.user)
+        todo = await follow_up.todo(request.user)
         page = Slice.cut(todo.items, page_request).to_page(todo_item_read)
         return TodoRead(
             items=page.items,
@@ -57,13 +57,13 @@ class MonitoringApiController(Controller):
     async def alerts(
         self,
         request: Request[Identity, Any, Any],
-        monitoring: NamedDependency[MonitoringService],
+        follow_up: NamedDependency[FollowUpService],
         page_request: NamedDependency[PageRequest],
         filters: NamedDependency[AlertFilters],
     ) -> Page[AlertRead]:
         """Nothing disbursed 90 days after signing, a disbursement unconfirmed after 30 days,
         an expenditure without evidence, a report overdue; for reviewers (of the agreement's
         category) and administrators."""
-        found = await monitoring.alerts(request.user, filters)
-        today = monitoring.today()
+        found = await follow_up.alerts(request.user, filters)
+        today = follow_up.today()
         return Slice.cut(found, page_request).to_page(lambda alert: alert_read(alert, today))

@@ -11,9 +11,9 @@ from httpx import AsyncClient
 from tests.agreements.flow import make_agreement, signed, step
 from tests.conftest import FakeClock
 from tests.factories import sign_in
+from tests.followup.follow_up import todo
 from tests.funds.flow import Books
 from tests.matching.parties import NAMES, Parties
-from tests.monitoring.follow_up import todo
 from tests.outcomes.reporting import draft, later, report_step
 
 AFTER_FIRST_QUARTER = datetime(2026, 7, 2, 2, 0, tzinfo=UTC)

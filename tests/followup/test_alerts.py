@@ -14,9 +14,9 @@ from accounts.models import Role
 from tests.agreements.flow import signed
 from tests.conftest import FakeClock
 from tests.factories import bearer, make_user, sign_in
+from tests.followup.follow_up import alerts, kinds
 from tests.funds.flow import Books
 from tests.matching.parties import Parties
-from tests.monitoring.follow_up import alerts, kinds
 from tests.outcomes.reporting import draft, later
 
 SIGNED_AT = FakeClock.START

@@ -1,4 +1,4 @@
-"""Every query of monitoring: the agreements followed, their ledgers and open reports, each in
+"""Every query of the follow-up: the agreements followed, their ledgers and open reports, each in
 one query for all the agreements at once."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ OPEN_REPORTS = (
 )
 
 
-class MonitoringRepository:
+class FollowUpRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

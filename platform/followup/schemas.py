@@ -10,8 +10,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_serializer
 
 from core.pagination import Page
-from monitoring.alerts import Alert, AlertKind
-from monitoring.todo import TodoItem, TodoKind
+from followup.alerts import Alert, AlertKind
+from followup.todo import TodoItem, TodoKind
 
 CENT = Decimal("0.01")
 

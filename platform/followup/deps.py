@@ -1,4 +1,4 @@
-"""Dependency providers for the monitoring controllers."""
+"""Dependency providers for the follow-up controllers."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from core.clock import Clock
 from core.errors import N_
 from core.forms import parse_query
 from core.pagination import provide_page_request
-from monitoring.schemas import AlertFilters
-from monitoring.service import MonitoringService
+from followup.schemas import AlertFilters
+from followup.service import FollowUpService
 
 
-async def provide_monitoring(
+async def provide_follow_up(
     db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> MonitoringService:
-    return MonitoringService(db_session, clock)
+) -> FollowUpService:
+    return FollowUpService(db_session, clock)
 
 
 async def provide_alert_filters(
@@ -34,7 +34,7 @@ async def provide_alert_filters(
 
 
 MONITORING_DEPENDENCIES = {
-    "monitoring": Provide(provide_monitoring),
+    "follow_up": Provide(provide_follow_up),
     "page_request": Provide(provide_page_request),
     "filters": Provide(provide_alert_filters),
 }

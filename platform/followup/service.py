@@ -19,11 +19,11 @@ from agreements.models import Agreement
 from agreements.policy import agreement_of_party, parties_of
 from core.clock import Clock, local_date
 from core.errors import PermissionDenied
-from monitoring.alerts import Alert, ledger_alerts, oldest_first, report_alerts
-from monitoring.policy import NO_ALERTS, alerts_readable, sees_alerts, todo_parties
-from monitoring.repository import MonitoringRepository
-from monitoring.schemas import AlertFilters
-from monitoring.todo import TodoItem, TodoKind, ledger_items, report_items, signature_items
+from followup.alerts import Alert, ledger_alerts, oldest_first, report_alerts
+from followup.policy import NO_ALERTS, alerts_readable, sees_alerts, todo_parties
+from followup.repository import FollowUpRepository
+from followup.schemas import AlertFilters
+from followup.todo import TodoItem, TodoKind, ledger_items, report_items, signature_items
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +36,10 @@ class Todo:
         return len(self.items)
 
 
-class MonitoringService:
+class FollowUpService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.clock = clock
-        self.repository = MonitoringRepository(session)
+        self.repository = FollowUpRepository(session)
 
     async def todo(self, identity: Identity) -> Todo:
         """What waits for the visitor on the agreements it is a party to, oldest first."""
