@@ -1,4 +1,4 @@
-"""Agreements, their ledger and their reports read and written through HTTP by signed-in users.
+"""Agreements, ledgers, reports, to-do lists and alerts through HTTP, by signed-in users.
 
 The demo goes into a fresh database (a SQLite file in a temporary directory, or the PostgreSQL
 database named by ``XIANGXING_DATABASE_URL``, which must be empty); the app is served as in
@@ -127,6 +127,13 @@ def agreement_with_ledger(reviewer: str, member: str) -> str:
     sys.exit("the demo has no agreement of org_member on which a reviewer may record a commitment")
 
 
+FOLLOW_UP = {
+    "reviewer": {"alerts": "/api/v1/alerts"},
+    "org_member": {"to-do list": "/api/v1/todo"},
+}
+"""What each role follows up on: the reviewer's alerts, the member's to-do list."""
+
+
 def run(count: int, password: str) -> list[tuple[str, dict[str, float]]]:
     reviewer = bearer("reviewer", password)
     member = bearer("org_member", password)
@@ -146,8 +153,15 @@ def run(count: int, password: str) -> list[tuple[str, dict[str, float]]]:
             rows.append(
                 (f"{role}: GET {name}", timed(lambda p=path, t=token: call(p, t)[0], count, 200))
             )
-        html = page_getter(browser(role, password), "/agreements")
+        for name, path in FOLLOW_UP[role].items():
+            rows.append(
+                (f"{role}: GET {name}", timed(lambda p=path, t=token: call(p, t)[0], count, 200))
+            )
+        signed_in = browser(role, password)
+        html = page_getter(signed_in, "/agreements")
         rows.append((f"{role}: GET /agreements (HTML page)", timed(html, count, 200)))
+        badge = page_getter(signed_in, "/follow-up/_badge")
+        rows.append((f"{role}: GET the header's count (htmx partial)", timed(badge, count, 200)))
     commitment = {"entry_type": "commitment", "amount": "500.00", "note": "benchmark"}
     rows.append(
         (

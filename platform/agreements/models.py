@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import Organization
 from catalogue.lines import LineKind
 from core.categories import TopCategory
-from core.columns import MONEY, value_enum
+from core.columns import MONEY, ZERO, value_enum
 from core.errors import N_
 from matching.models import SigningEvent
 
@@ -209,6 +209,8 @@ class AgreementLine(UUIDv7Base):
     unit: Mapped[str] = mapped_column(String(20), default="")
     amount: Mapped[Decimal] = mapped_column(MONEY)
     covers: Mapped[Decimal] = mapped_column(MONEY)
+    delivered: Mapped[Decimal] = mapped_column(MONEY, default=ZERO)
+    """How much of ``amount`` the recipient confirmed receiving (``funds.deliveries``)."""
     need_line_id: Mapped[UUID | None] = mapped_column(
         ForeignKey("need_line.id", ondelete="SET NULL"), index=True
     )

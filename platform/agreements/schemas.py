@@ -183,10 +183,12 @@ class AgreementLineRead(BaseModel):
     unit: str
     amount: Decimal
     covers: Decimal
+    delivered: Decimal
+    """What the recipient confirmed receiving of ``amount`` (``funds.deliveries``)."""
     need_line_id: UUID | None
     offer_line_id: UUID | None
 
-    @field_serializer("amount", "covers")
+    @field_serializer("amount", "covers", "delivered")
     def _two_places(self, value: Decimal) -> Decimal:
         return value.quantize(CENT)
 
@@ -312,6 +314,7 @@ def agreement_read(agreement: Agreement, *, private: bool, steps: list[Step]) ->
                 unit=line.amount_unit,
                 amount=line.amount,
                 covers=line.covers,
+                delivered=line.delivered,
                 need_line_id=line.need_line_id,
                 offer_line_id=line.offer_line_id,
             )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 from core.columns import ZERO
@@ -116,10 +116,33 @@ def reversed_ids(entries: Sequence[Posted]) -> set[UUID]:
     }
 
 
-def _in_force(entries: Sequence[Posted]) -> list[Posted]:
+E = TypeVar("E", bound=Posted)
+
+
+def _in_force(entries: Sequence[E]) -> list[E]:
     """The entries no reversal cancelled (the reversals themselves sum to nothing)."""
     cancelled = reversed_ids(entries)
     return [entry for entry in entries if entry.id not in cancelled]
+
+
+def delivered(entries: Sequence[E]) -> list[E]:
+    """The disbursements in force that the recipient confirmed: what was delivered."""
+    live = _in_force(entries)
+    confirmed = _answered(live, EntryType.RECEIPT_CONFIRMATION)
+    return [e for e in live if e.entry_type is EntryType.DISBURSEMENT and e.id in confirmed]
+
+
+def unanswered(entries: Sequence[E]) -> list[E]:
+    """The disbursements in force the recipient has neither confirmed nor disputed yet."""
+    live = _in_force(entries)
+    answered = _answered(live, EntryType.RECEIPT_CONFIRMATION) | _answered(
+        live, EntryType.RECEIPT_DISPUTE
+    )
+    return [e for e in live if e.entry_type is EntryType.DISBURSEMENT and e.id not in answered]
+
+
+def in_force_of_type(entries: Sequence[E], entry_type: EntryType) -> list[E]:
+    return [entry for entry in _in_force(entries) if entry.entry_type is entry_type]
 
 
 def balance(entries: Sequence[Posted]) -> Balance:
@@ -131,7 +154,7 @@ def balance(entries: Sequence[Posted]) -> Balance:
     return Balance(
         committed=_total(live, EntryType.COMMITMENT),
         disbursed=_total(live, EntryType.DISBURSEMENT),
-        confirmed=sum((e.amount for e in disbursements if e.id in confirmed), ZERO),
+        confirmed=sum((e.amount for e in delivered(entries)), ZERO),
         disputed=sum((e.amount for e in disbursements if e.id in disputed), ZERO),
         spent=_total(live, EntryType.EXPENDITURE),
         refunded=_total(live, EntryType.REFUND),

@@ -22,7 +22,9 @@ NAMES_ANOTHER = (EntryType.REVERSAL, EntryType.RECEIPT_CONFIRMATION, EntryType.R
 
 class EntryIn(BaseModel):
     """``amount`` in yuan; for goods also ``quantity`` and ``unit`` (the amount is then their
-    estimated value). A confirmation or dispute names the disbursement (``confirms_id``), a
+    estimated value). An expenditure names its spend category; its evidence (the invoice) may
+    not be at hand yet, and until it is recorded reviewers see an alert
+    (``followup.alerts``). A confirmation or dispute names the disbursement (``confirms_id``), a
     reversal the entry it cancels (``reverses_id``); both take their amount from it."""
 
     entry_type: EntryType
@@ -54,8 +56,8 @@ class EntryIn(BaseModel):
             raise ValueError(N_("Name the disbursement you confirm or dispute."))
         if kind not in answers and self.confirms_id is not None:
             raise ValueError(N_("Only a confirmation or dispute names a disbursement."))
-        if kind is EntryType.EXPENDITURE and not (self.spend_category and self.evidence):
-            raise ValueError(N_("An expenditure needs a spend category and its evidence."))
+        if kind is EntryType.EXPENDITURE and not self.spend_category:
+            raise ValueError(N_("An expenditure needs a spend category."))
         if kind in (EntryType.RECEIPT_DISPUTE, EntryType.REVERSAL) and not self.note:
             raise ValueError(N_("Say why in the note."))
         return self

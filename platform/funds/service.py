@@ -5,7 +5,8 @@ An entry is appended in the request's transaction with the agreement row locked
 entries the previous one committed, checks the invariants (``funds.ledger``) against them and
 appends with the next sequence and the chain hash (``funds.chain``). A refused entry changes
 nothing. Only the parties and staff read the ledger; only signed agreements (and later states)
-take entries. Services flush, never commit.
+take entries. A confirmation or reversal writes what was delivered back to the agreement's need
+and offer lines in the same transaction (``funds.deliveries``). Services flush, never commit.
 """
 
 from __future__ import annotations
@@ -25,11 +26,16 @@ from core.clock import Clock
 from core.columns import ZERO
 from core.errors import N_, Conflict, PermissionDenied
 from funds import chain
+from funds.deliveries import write_deliveries
 from funds.ledger import NOT_REVERSIBLE, BadReversal, Balance, balance, check
 from funds.models import EntryType, LedgerEntry
 from funds.policy import REFUSALS, may_record
 from funds.repository import LedgerRepository
 from funds.schemas import EntryIn
+
+CHANGES_DELIVERED = (EntryType.RECEIPT_CONFIRMATION, EntryType.REVERSAL)
+"""A confirmation adds to what was delivered; a reversal may cancel a confirmation or a
+confirmed disbursement (a dispute holds a disbursement apart, so it changes nothing)."""
 
 
 class LedgerClosed(Conflict):
@@ -80,6 +86,8 @@ class LedgerService:
         check(entries, entry)
         self.session.add(entry)
         await self.session.flush()
+        if entry.entry_type in CHANGES_DELIVERED:
+            await write_deliveries(self.session, agreement, [*entries, entry])
         record_change(
             self.session,
             entry,

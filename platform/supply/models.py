@@ -1,4 +1,4 @@
-"""Offers and what each gives, line by line, with what is already committed."""
+"""Offers and what each gives, line by line, with what is already committed and delivered."""
 
 from __future__ import annotations
 
@@ -87,6 +87,8 @@ class OfferLine(UUIDv7Base, LineColumns):
     offer_id: Mapped[UUID] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
     offered: Mapped[Decimal] = mapped_column(MONEY)
     committed: Mapped[Decimal] = mapped_column(MONEY, default=ZERO)
+    delivered: Mapped[Decimal] = mapped_column(MONEY, default=ZERO)
+    """What recipients confirmed receiving of it (``funds.deliveries``)."""
 
     offer: Mapped[Offer] = relationship(back_populates="lines")
 

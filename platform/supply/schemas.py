@@ -48,6 +48,7 @@ class OfferUpdate(OfferFields):
 class OfferLineRead(LineRead):
     offered: Decimal
     committed: Decimal
+    delivered: Decimal
     remaining: Decimal
 
 

@@ -58,6 +58,8 @@ from demand.api.needs import NeedApiController
 from demand.api.photos import NeedPhotoApiController
 from demand.pages.needs import MyNeedsController
 from demand.pages.photos import NeedMediaController, NeedPhotoPageController
+from followup.api import FollowUpApiController
+from followup.pages import FollowUpPageController
 from funds.api import LedgerApiController, LedgerExportApiController
 from funds.pages import MoneyPageController
 from listings.api import TransferApiController
@@ -143,6 +145,8 @@ ROUTE_HANDLERS = [
     AgreementPageController,
     MoneyPageController,
     OutcomesPageController,
+    FollowUpApiController,
+    FollowUpPageController,
 ]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from funds.chain import ChainBreak, verify
 from funds.repository import LedgerRepository
+from xiangxing import models as _registry  # noqa: F401 (every table: the ledger's foreign keys take their column types from them)
 from xiangxing.cli_support import in_transaction
 
 

@@ -33,6 +33,7 @@ from matching.models import SigningEvent
 from regions.models import Region, RegionLevel
 from xiangxing.demo_agreements import load_demo_agreements
 from xiangxing.demo_catalogue import load_demo_catalogue
+from xiangxing.demo_follow_up import FINANCE_OFFICERS, load_demo_follow_up
 from xiangxing.demo_pairings import load_demo_pairings
 
 DEMO_PASSWORD = "Xiangxing-demo-2026"  # noqa: S105 - printed for the demo, documented
@@ -164,6 +165,7 @@ async def load_demo_data(engine: AsyncEngine, settings: Settings) -> list[DemoAc
         session.add_all(stations)
         await session.flush()
         civil_affairs = departments["昭通市民政局"]
+        by_name = {organization.name: organization for organization in organizations}
         plans = [
             ("admin", "平台管理员", [Role.ADMIN], {"department_id": civil_affairs.id}, []),
             ("reviewer", "民政审核员", [Role.REVIEWER], {"department_id": civil_affairs.id}, []),
@@ -195,6 +197,10 @@ async def load_demo_data(engine: AsyncEngine, settings: Settings) -> list[DemoAc
                 {"station_id": _yile(stations).id},
                 [],
             ),
+            *(
+                (username, display_name, [Role.MEMBER], {"organization_id": by_name[name].id}, [])
+                for username, display_name, name in FINANCE_OFFICERS
+            ),
         ]
         password_hash = hash_password(DEMO_PASSWORD)
         accounts = []
@@ -214,6 +220,7 @@ async def load_demo_data(engine: AsyncEngine, settings: Settings) -> list[DemoAc
         await load_demo_catalogue(session, now)
         await load_demo_pairings(session, now)
         await load_demo_agreements(session, settings, now)
+        await load_demo_follow_up(session, now)
         session.add(await _signing_event(session, now))
         await session.commit()
         return accounts

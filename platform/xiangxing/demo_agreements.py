@@ -1,4 +1,4 @@
-"""The demo's agreements: a first signing event, two months back, whose agreements stand in
+"""The demo's agreements: a first signing event, half a year back, whose agreements stand in
 every state of their lifecycle — a draft made from the accepted apple-seedling pairing, one
 signed, one in progress, one whose completion the village confirmed, one completed and one
 terminated — with indicator targets, so a newcomer sees the whole flow from each role.
@@ -42,7 +42,7 @@ from matching.models import Proposal, ProposalState, SigningEvent
 from regions.models import Region, RegionLevel
 
 EVENT_NAME = "百社助千村签约活动（第一批，示例）"
-EVENT_DAYS_AGO = 60
+EVENT_DAYS_AGO = 200
 YILE = "530627106000"
 PAIRED_VILLAGE = "以勒村"
 """The village of the accepted pairing; the paper agreements go to others."""
@@ -139,7 +139,7 @@ PAPER = (
 )
 
 
-async def _as(session: AsyncSession, username: str) -> tuple[Identity, Actor]:
+async def acting_as(session: AsyncSession, username: str) -> tuple[Identity, Actor]:
     user = (await session.scalars(select(User).where(User.username == username))).one()
     return Identity.of(user), Actor(str(user.id), user.username, user.roles[0], None)
 
@@ -237,7 +237,7 @@ class DemoAgreements:
                 select(Proposal).where(Proposal.state == ProposalState.ACCEPTED)
             )
         ).one()
-        member, actor = await _as(self.session, "org_member")
+        member, actor = await acting_as(self.session, "org_member")
         data = AgreementCreate(
             **self._terms(event, "以勒村高山苹果新建园苗木补助协议", "industry"),
             proposal_ids=[proposal.id],
@@ -256,7 +256,7 @@ class DemoAgreements:
                 select(Organization.id).where(Organization.name == paper.organization)
             )
         ).one()
-        reviewer, reviewer_actor = await _as(self.session, "reviewer")
+        reviewer, reviewer_actor = await acting_as(self.session, "reviewer")
         data = PaperAgreementCreate(
             **self._terms(event, paper.title, paper.programme),
             organization_id=organization_id,
@@ -270,7 +270,7 @@ class DemoAgreements:
         )
         for day, (username, step) in enumerate(paper.steps):
             at = self.event_day + timedelta(days=day * 14)
-            identity, actor = await _as(self.session, username)
+            identity, actor = await acting_as(self.session, username)
             if step is Step.SIGN_ON_PAPER:
                 await self._documents(at).add(
                     agreement.id,
@@ -290,7 +290,7 @@ class DemoAgreements:
 
 
 async def demo_event(session: AsyncSession, now: datetime) -> SigningEvent:
-    """The first signing event, held two months ago for the demo stations' two counties."""
+    """The first signing event, held half a year ago for the demo stations' two counties."""
     counties = await session.scalars(
         select(Region.code)
         .where(Region.level == RegionLevel.COUNTY, Region.short_name.in_(("镇雄县", "昭阳区")))
