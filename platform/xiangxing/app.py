@@ -70,6 +70,7 @@ from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
+from monitoring.api.stats import StatsApiController
 from outcomes.api import ReportApiController
 from outcomes.track_record import AgreementTrackRecord
 from regions.api import RegionApiController
@@ -124,6 +125,7 @@ ROUTE_HANDLERS = [
     AgreementApiController,
     ReportApiController,
     LedgerApiController,
+    StatsApiController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,
