@@ -32,6 +32,8 @@ from accounts.models import Organization, Origin
 from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement, AgreementState
 from agreements.programmes import programme_name
+from agreements.repository import filter_conditions
+from agreements.schemas import AgreementFilters
 from core.categories import TopCategory
 from core.columns import ZERO
 from core.pagination import PageRequest, Slice
@@ -101,16 +103,13 @@ class OrganizationFigures:
 
 def counted(filters: StatsFilters) -> list[ColumnElement[bool]]:
     """The agreements the figures count: signed or later, narrowed by the filters."""
-    conditions: list[ColumnElement[bool]] = [Agreement.state.in_(SIGNED_OR_LATER)]
-    if filters.year is not None:
-        conditions.append(Agreement.year == filters.year)
-    if filters.county is not None:
-        conditions.append(Agreement.county_code == filters.county)
-    if filters.category is not None:
-        conditions.append(Agreement.category == filters.category)
-    if filters.programme is not None:
-        conditions.append(Agreement.programme == filters.programme)
-    return conditions
+    narrowed = AgreementFilters(
+        year=filters.year,
+        county=filters.county,
+        category=filters.category,
+        programme=filters.programme,
+    )
+    return [Agreement.state.in_(SIGNED_OR_LATER), *filter_conditions(narrowed)]
 
 
 class Figures:
