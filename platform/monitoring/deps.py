@@ -16,6 +16,7 @@ from core.forms import parse_query
 from core.pagination import provide_page_request
 from monitoring.figures import Figures
 from monitoring.filters import FundsQuery, StatsFilters
+from monitoring.repository import PublicAgreements
 from regions.models import Region, RegionLevel
 
 BAD_FILTERS = N_("Some filters are not valid.")
@@ -67,4 +68,16 @@ STATS_DEPENDENCIES = {
     "filters": Provide(provide_stats_filters),
     "funds_query": Provide(provide_funds_query),
     "page_request": Provide(provide_page_request),
+}
+
+
+async def provide_public_agreements(
+    db_session: NamedDependency[AsyncSession],
+) -> PublicAgreements:
+    return PublicAgreements(db_session)
+
+
+TRANSPARENCY_DEPENDENCIES = {
+    **STATS_DEPENDENCIES,
+    "public": Provide(provide_public_agreements),
 }

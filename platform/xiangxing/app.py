@@ -70,7 +70,9 @@ from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
+from monitoring.api.exports import ExportApiController
 from monitoring.api.stats import StatsApiController
+from monitoring.pages import TransparencyController
 from outcomes.api import ReportApiController
 from outcomes.track_record import AgreementTrackRecord
 from regions.api import RegionApiController
@@ -126,6 +128,8 @@ ROUTE_HANDLERS = [
     ReportApiController,
     LedgerApiController,
     StatsApiController,
+    ExportApiController,
+    TransparencyController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,

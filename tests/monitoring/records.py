@@ -42,6 +42,10 @@ def at(day: str, hour: int = 4) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
 
 
+LAST_MOMENT = at("2027-02-01")
+"""After every record was made."""
+
+
 @dataclass
 class Party:
     identity: Identity
