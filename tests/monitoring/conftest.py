@@ -7,6 +7,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
+from tests.agreements.conftest import parties, proposal
 from tests.factories import bearer, make_user
 from tests.monitoring.records import Records, build
 
@@ -24,3 +25,6 @@ async def staff(session: AsyncSession, client: AsyncClient) -> dict[str, dict[st
         await make_user(session, role, username=f"stats_{name}")
         headers[name] = await bearer(client, f"stats_{name}")
     return headers
+
+
+__all__ = ["parties", "proposal", "records", "staff"]
