@@ -59,7 +59,9 @@ class TransparencyController(Controller):
             context={
                 "page": await public.page(filters, page_request),
                 "chosen": chosen_filters(filters),
-                "counties": await regions.counties(),
+                "county_choices": [
+                    (county.code, county.short_name) for county in await regions.counties()
+                ],
                 "categories": list(TopCategory),
                 "programme_name": programme_name,
                 "by_county": [(group.name, group) for group in by_county],

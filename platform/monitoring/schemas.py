@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from uuid import UUID
 
-from pydantic import BaseModel, field_serializer
+from pydantic import BaseModel, ConfigDict, field_serializer
 
 from accounts.models import Origin
 from catalogue.schemas import CENT
 from core.categories import TopCategory
-from monitoring.figures import (
-    CountyFigures,
-    FundsGroup,
-    Money,
-    OrganizationFigures,
-    Overview,
-)
+from monitoring.figures import Overview
 from monitoring.filters import FundsGrouping
+
+FROM_FIGURES = ConfigDict(from_attributes=True)
+"""Read from the figures' dataclasses (``monitoring.figures``) as they are."""
 
 
 class MoneyRead(BaseModel):
+    model_config = FROM_FIGURES
+
     committed: Decimal
     disbursed: Decimal
     confirmed: Decimal
@@ -29,15 +29,6 @@ class MoneyRead(BaseModel):
     @field_serializer("committed", "disbursed", "confirmed", "spent")
     def _two_places(self, value: Decimal) -> Decimal:
         return value.quantize(CENT)
-
-    @classmethod
-    def of(cls, money: Money) -> MoneyRead:
-        return cls(
-            committed=money.committed,
-            disbursed=money.disbursed,
-            confirmed=money.confirmed,
-            spent=money.spent,
-        )
 
 
 class OriginCount(BaseModel):
@@ -76,24 +67,17 @@ class OverviewRead(BaseModel):
             ],
             agreements=overview.agreements,
             projects=overview.projects,
-            money=MoneyRead.of(overview.money),
+            money=MoneyRead.model_validate(overview.money),
         )
 
 
 class CountyRead(BaseModel):
+    model_config = FROM_FIGURES
+
     code: str
     name: str
     agreements: int
     money: MoneyRead
-
-    @classmethod
-    def of(cls, county: CountyFigures) -> CountyRead:
-        return cls(
-            code=county.code,
-            name=county.name,
-            agreements=county.agreements,
-            money=MoneyRead.of(county.money),
-        )
 
 
 class CoverageRead(BaseModel):
@@ -104,15 +88,13 @@ class CoverageRead(BaseModel):
 
 
 class FundsGroupRead(BaseModel):
+    model_config = FROM_FIGURES
+
     key: str
     """The category, county code, month (``YYYY-MM``) or programme code."""
     name: str
     """The county's or the programme's name; the key itself for categories and months."""
     money: MoneyRead
-
-    @classmethod
-    def of(cls, group: FundsGroup) -> FundsGroupRead:
-        return cls(key=group.key, name=group.name, money=MoneyRead.of(group.money))
 
 
 class FundsRead(BaseModel):
@@ -121,18 +103,10 @@ class FundsRead(BaseModel):
 
 
 class OrganizationRead(BaseModel):
-    id: str
+    model_config = FROM_FIGURES
+
+    id: UUID
     name: str
     origin: Origin
     agreements: int
     money: MoneyRead
-
-    @classmethod
-    def of(cls, organization: OrganizationFigures) -> OrganizationRead:
-        return cls(
-            id=str(organization.id),
-            name=organization.name,
-            origin=organization.origin,
-            agreements=organization.agreements,
-            money=MoneyRead.of(organization.money),
-        )

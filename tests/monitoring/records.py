@@ -5,12 +5,10 @@ would make them: what the figures are checked against."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
@@ -58,6 +56,27 @@ async def party_of(session: AsyncSession, user: User) -> Party:
     return Party(Identity.of(user), Actor(str(user.id), user.username, user.roles[0], None))
 
 
+@dataclass(frozen=True)
+class Plan:
+    organization: str
+    """The key of its organization in ``Records.members`` (its origin)."""
+    category: str
+    programme: str
+    region: str
+    entered: str
+
+
+PLANS = {
+    "a": Plan("national", "industry", "industry", ZHENXIONG, "2026-06-01"),
+    "b": Plan("provincial", "talent", "talent", ZHAOYANG, "2026-06-01"),
+    "c": Plan("east_west", "industry", "consumption", YILE_VILLAGE, "2026-06-01"),
+    "d": Plan("national", "special_groups", "public_welfare", LUDIAN, "2027-01-10"),
+    "draft": Plan("local", "talent", "talent", QIAOJIA, "2026-06-01"),
+    "ended": Plan("local", "talent", "talent", QIAOJIA, "2026-06-01"),
+}
+"""The agreements by name: a, b and c of 2026, d of 2027, a draft and one terminated."""
+
+
 @dataclass
 class Records:
     """The agreements made, by name, and the people who made them."""
@@ -76,28 +95,34 @@ class Records:
         member = await make_user(self.session, Role.MEMBER, organization=organization)
         self.members[key] = await party_of(self.session, member)
 
-    async def enter(self, name: str, member: str, moment: datetime, **terms: Any) -> Agreement:
-        """A paper agreement, entered by the reviewer at ``moment``."""
-        organization_id = self.members[member].identity.organization_id
-        assert organization_id is not None
+    async def enter(self, name: str, plan: Plan, recipient: Party) -> None:
+        """A paper agreement entered by the reviewer, then signed by both sides the next day
+        unless it stays a draft."""
+        member = self.members[plan.organization]
+        assert member.identity.organization_id is not None
         data = PaperAgreementCreate(
             title=f"测试帮扶协议{name}",
+            category=plan.category,
+            programme=plan.programme,
+            region_code=plan.region,
             period_start=date(2026, 6, 1),
             period_end=date(2027, 5, 31),
             organization_signatory=PRIVATE_WORDS[2],
             recipient_signatory=PRIVATE_WORDS[2],
             organization_contact=Person(name=PRIVATE_WORDS[0], phone=PRIVATE_WORDS[1]),
             recipient_contact=Person(name=PRIVATE_WORDS[0], phone=PRIVATE_WORDS[3]),
-            organization_id=organization_id,
+            organization_id=member.identity.organization_id,
             lines=[LineIn(kind="funds", amount=Decimal(100000))],
-            **terms,
         )
-        drafting = AgreementDrafting(self.session, lambda: moment)
-        agreement = await drafting.enter_from_paper(
+        entered = at(plan.entered)
+        drafting = AgreementDrafting(self.session, lambda: entered)
+        self.agreements[name] = await drafting.enter_from_paper(
             data, self.reviewer.identity, self.reviewer.actor
         )
-        self.agreements[name] = agreement
-        return agreement
+        if name != "draft":
+            signed = entered + timedelta(days=1)
+            await self.step(name, member, Step.CONFIRM, signed)
+            await self.step(name, recipient, Step.CONFIRM, signed)
 
     async def step(self, name: str, who: Party, step: Step, moment: datetime) -> None:
         agreement = self.agreements[name]
@@ -105,10 +130,6 @@ class Records:
         self.agreements[name] = await AgreementService(self.session, lambda: moment).take(
             agreement.id, step, body, who.identity, who.actor
         )
-
-    async def sign(self, name: str, member: str, recipient: Party, moment: datetime) -> None:
-        await self.step(name, self.members[member], Step.CONFIRM, moment)
-        await self.step(name, recipient, Step.CONFIRM, moment)
 
     async def book(
         self, name: str, who: Party, entry_type: EntryType, moment: datetime, **body: Any
@@ -147,16 +168,9 @@ async def build(session: AsyncSession) -> Records:
     worker = await party_of(session, await make_user(session, Role.STATION_WORKER, station=station))
     records.worker = worker
     rev, E = records.reviewer, EntryType
+    for name, plan in PLANS.items():
+        await records.enter(name, plan, worker if plan.region == YILE_VILLAGE else rev)
 
-    await records.enter(
-        "a",
-        "national",
-        at("2026-06-01"),
-        category="industry",
-        programme="industry",
-        region_code=ZHENXIONG,
-    )
-    await records.sign("a", "national", rev, at("2026-06-02"))
     national = records.members["national"]
     await records.book("a", rev, E.COMMITMENT, at("2026-06-03"), amount="100000")
     a_paid = await records.book("a", national, E.DISBURSEMENT, at("2026-06-10"), amount="60000")
@@ -164,15 +178,6 @@ async def build(session: AsyncSession) -> Records:
     await records.book("a", national, E.EXPENDITURE, at("2026-07-02"), amount="20000.50")
     await records.step("a", national, Step.START, at("2026-07-03"))
 
-    await records.enter(
-        "b",
-        "provincial",
-        at("2026-06-01"),
-        category="talent",
-        programme="talent",
-        region_code=ZHAOYANG,
-    )
-    await records.sign("b", "provincial", rev, at("2026-06-02"))
     provincial = records.members["provincial"]
     await records.book("b", rev, E.COMMITMENT, at("2026-06-05"), amount="50000")
     wrong = await records.book("b", provincial, E.DISBURSEMENT, at("2026-06-06"), amount="30000")
@@ -182,15 +187,6 @@ async def build(session: AsyncSession) -> Records:
     )
     await records.book("b", rev, E.RECEIPT_CONFIRMATION, at("2026-07-01"), confirms_id=late.id)
 
-    await records.enter(
-        "c",
-        "east_west",
-        at("2026-06-01"),
-        category="industry",
-        programme="consumption",
-        region_code=YILE_VILLAGE,
-    )
-    await records.sign("c", "east_west", worker, at("2026-06-02"))
     east_west = records.members["east_west"]
     await records.book("c", east_west, E.COMMITMENT, at("2026-06-04"), amount="80000")
     goods = await records.book(
@@ -208,15 +204,6 @@ async def build(session: AsyncSession) -> Records:
     await records.book("c", worker, E.RECEIPT_DISPUTE, at("2026-07-06"), confirms_id=cash.id)
     await records.book("c", east_west, E.EXPENDITURE, at("2026-07-08"), amount="5000")
 
-    await records.enter(
-        "d",
-        "national",
-        at("2027-01-10"),
-        category="special_groups",
-        programme="public_welfare",
-        region_code=LUDIAN,
-    )
-    await records.sign("d", "national", rev, at("2027-01-11"))
     await records.book("d", rev, E.COMMITMENT, at("2027-01-12"), amount="20000")
     d_paid = await records.book("d", national, E.DISBURSEMENT, at("2027-01-13"), amount="20000")
     taken_back = await records.book(
@@ -224,34 +211,7 @@ async def build(session: AsyncSession) -> Records:
     )
     await records.book("d", rev, E.REVERSAL, at("2027-01-15"), reverses_id=taken_back.id)
 
-    await records.enter(
-        "draft",
-        "local",
-        at("2026-06-01"),
-        category="talent",
-        programme="talent",
-        region_code=QIAOJIA,
-    )
-    await records.enter(
-        "ended",
-        "local",
-        at("2026-06-01"),
-        category="talent",
-        programme="talent",
-        region_code=QIAOJIA,
-    )
-    await records.sign("ended", "local", rev, at("2026-06-02"))
     await records.book("ended", rev, E.COMMITMENT, at("2026-06-03"), amount="70000")
     await records.step("ended", rev, Step.TERMINATE, at("2026-06-04"))
     await session.flush()
     return records
-
-
-async def ledger_of(session: AsyncSession, agreement_id: UUID) -> list[LedgerEntry]:
-    return list(
-        await session.scalars(
-            select(LedgerEntry)
-            .where(LedgerEntry.agreement_id == agreement_id)
-            .order_by(LedgerEntry.sequence)
-        )
-    )

@@ -26,6 +26,11 @@ def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMAS / "iati-activities-schema.xsd")))
 
 
+def read(parent: Any, tag: str, *paths: str) -> list[tuple[str, ...]]:
+    """Each ``tag`` child of ``parent`` as the tuple of the values at ``paths``."""
+    return [tuple(element.xpath(path)[0] for path in paths) for element in parent.xpath(tag)]
+
+
 async def exported(client: AsyncClient, schema: etree.XMLSchema) -> Any:
     answer = await client.get(EXPORT)
     assert answer.status_code == 200
@@ -78,15 +83,14 @@ async def test_a_known_agreement_round_trips(
     assert activity.xpath("sector/@vocabulary") == ["99"]
     assert activity.xpath("sector/@code") == ["special_groups"]
     assert activity.xpath("location/@ref") == [f"CN-NBS-{agreement['recipient_region_code']}"]
-    transactions = [
-        (
-            item.xpath("transaction-type/@code")[0],
-            item.xpath("value/text()")[0],
-            item.xpath("value/@currency")[0],
-            item.xpath("value/@value-date")[0],
-        )
-        for item in activity.xpath("transaction")
-    ]
+    transactions = read(
+        activity,
+        "transaction",
+        "transaction-type/@code",
+        "value/text()",
+        "value/@currency",
+        "value/@value-date",
+    )
     day = "2026-06-01"
     assert transactions == [
         ("2", "1000.00", "CNY", day),
@@ -96,15 +100,14 @@ async def test_a_known_agreement_round_trips(
     (indicator,) = activity.xpath("result/indicator")
     assert indicator.xpath("title/narrative/text()") == ["受益儿童（人）"]
     assert indicator.xpath("baseline/@value") == ["0.00"]
-    periods = [
-        (
-            period.xpath("period-start/@iso-date")[0],
-            period.xpath("period-end/@iso-date")[0],
-            period.xpath("target/@value")[0],
-            period.xpath("actual/@value")[0],
-        )
-        for period in indicator.xpath("period")
-    ]
+    periods = read(
+        indicator,
+        "period",
+        "period-start/@iso-date",
+        "period-end/@iso-date",
+        "target/@value",
+        "actual/@value",
+    )
     assert periods == [
         (FIRST_QUARTER["period_start"], FIRST_QUARTER["period_end"], "43.00", "12.00")
     ]

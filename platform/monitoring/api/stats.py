@@ -49,7 +49,7 @@ class StatsApiController(Controller):
         """Every county, and those without any agreement signed or later."""
         counties = await figures.coverage(filters)
         return CoverageRead(
-            counties=[CountyRead.of(county) for county in counties],
+            counties=[CountyRead.model_validate(county) for county in counties],
             uncovered=[county.code for county in counties if county.agreements == 0],
         )
 
@@ -65,7 +65,8 @@ class StatsApiController(Controller):
         """Committed, disbursed, confirmed (delivered) and spent, per group that has any."""
         groups = await figures.funds(filters, funds_query.group_by)
         return FundsRead(
-            group_by=funds_query.group_by, groups=[FundsGroupRead.of(group) for group in groups]
+            group_by=funds_query.group_by,
+            groups=[FundsGroupRead.model_validate(group) for group in groups],
         )
 
     @get(
@@ -79,4 +80,4 @@ class StatsApiController(Controller):
     ) -> Page[OrganizationRead]:
         """Those with an agreement signed or later, the most committed first."""
         found = await figures.organizations(filters, page_request)
-        return found.to_page(OrganizationRead.of)
+        return found.to_page(OrganizationRead.model_validate)
