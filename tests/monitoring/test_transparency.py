@@ -112,7 +112,7 @@ async def test_the_csv_carries_the_figures_of_the_page(
 ) -> None:
     answer = await client.get("/transparency.csv")
     assert answer.status_code == 200
-    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
     rows = {row["编号"]: row for row in csv_rows(answer.content)}
     assert set(rows) == {records.agreements[name].number for name in "abcd"}
     a = rows[records.agreements["a"].number]
