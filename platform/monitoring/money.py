@@ -20,10 +20,13 @@ FIGURES = ("committed", "disbursed", "confirmed", "spent")
 
 
 def not_reversed(entry: type[LedgerEntry]) -> ColumnElement[bool]:
-    """No reversal names the entry."""
+    """No reversal names the entry. A reversal belongs to the agreement of the entry it
+    cancels (``funds.ledger``), so the lookup runs on the agreement's index, not the table."""
     reversal = aliased(LedgerEntry)
     return ~exists().where(
-        reversal.entry_type == EntryType.REVERSAL, reversal.reverses_id == entry.id
+        reversal.agreement_id == entry.agreement_id,
+        reversal.entry_type == EntryType.REVERSAL,
+        reversal.reverses_id == entry.id,
     )
 
 
