@@ -33,7 +33,6 @@ from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement, AgreementState
 from agreements.programmes import programme_name
 from agreements.repository import filter_conditions
-from agreements.schemas import AgreementFilters
 from core.categories import TopCategory
 from core.columns import ZERO
 from core.pagination import PageRequest, Slice
@@ -103,13 +102,7 @@ class OrganizationFigures:
 
 def counted(filters: StatsFilters) -> list[ColumnElement[bool]]:
     """The agreements the figures count: signed or later, narrowed by the filters."""
-    narrowed = AgreementFilters(
-        year=filters.year,
-        county=filters.county,
-        category=filters.category,
-        programme=filters.programme,
-    )
-    return [Agreement.state.in_(SIGNED_OR_LATER), *filter_conditions(narrowed)]
+    return [Agreement.state.in_(SIGNED_OR_LATER), *filter_conditions(filters.of_agreements())]
 
 
 class Figures:

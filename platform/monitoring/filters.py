@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from agreements.schemas import AgreementFilters
 from core.categories import TopCategory
 
 
@@ -21,6 +22,12 @@ class StatsFilters(BaseModel):
     county: Annotated[str, StringConstraints(pattern=r"^\d{12}$")] | None = None
     category: TopCategory | None = None
     programme: Annotated[str, StringConstraints(max_length=32)] | None = None
+
+    def of_agreements(self) -> AgreementFilters:
+        """The same narrowing in the agreements list's terms, so both filter alike."""
+        return AgreementFilters(
+            year=self.year, county=self.county, category=self.category, programme=self.programme
+        )
 
 
 class FundsGrouping(StrEnum):

@@ -17,7 +17,6 @@ from sqlalchemy.orm import aliased
 from accounts.models import Organization
 from agreements.models import Agreement, AgreementState, Indicator
 from agreements.repository import filter_conditions
-from agreements.schemas import AgreementFilters
 from core.categories import TopCategory
 from core.clock import local_date
 from core.columns import MONEY
@@ -109,17 +108,7 @@ def _timeliness() -> Subquery:
 
 
 def _narrowed(filters: StatsFilters) -> list[ColumnElement[bool]]:
-    return [
-        published_agreement(),
-        *filter_conditions(
-            AgreementFilters(
-                year=filters.year,
-                county=filters.county,
-                category=filters.category,
-                programme=filters.programme,
-            )
-        ),
-    ]
+    return [published_agreement(), *filter_conditions(filters.of_agreements())]
 
 
 class PublicAgreements:
