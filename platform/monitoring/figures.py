@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, distinct, func, select
+from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Origin
@@ -190,13 +190,13 @@ class Figures:
         """The money of the counted agreements, one row per group that has any (an entry that
         moves none of the figures, a dispute, makes no group), by key."""
         money = ledger_money()
-        keys: dict[FundsGrouping, SQLColumnExpression[Any]] = {
-            FundsGrouping.CATEGORY: Agreement.category,
-            FundsGrouping.COUNTY: Agreement.county_code,
+        keys: dict[FundsGrouping, ColumnElement[Any]] = {
+            FundsGrouping.CATEGORY: Agreement.category.expression,
+            FundsGrouping.COUNTY: Agreement.county_code.expression,
             FundsGrouping.MONTH: local_month(money.c.booked_at, self.dialect),
-            FundsGrouping.PROGRAMME: Agreement.programme,
+            FundsGrouping.PROGRAMME: Agreement.programme.expression,
         }
-        grouped: ColumnElement[Any] = keys[group_by]  # type: ignore[assignment]
+        grouped = keys[group_by]
         key = grouped.label("key")
         rows = await self.session.execute(
             select(key, *sums(money))
@@ -206,9 +206,9 @@ class Figures:
             .group_by(grouped)
             .order_by(grouped)
         )
-        found = [(str(row.key), Money.of(row)) for row in rows if Money.of(row) != Money()]
+        found = [(str(row.key), figures) for row in rows if (figures := Money.of(row)) != Money()]
         names = await self._names(group_by, [key for key, _ in found])
-        return [FundsGroup(key, names.get(key, key), money) for key, money in found]
+        return [FundsGroup(key, names.get(key, key), figures) for key, figures in found]
 
     async def _names(self, group_by: FundsGrouping, keys: list[str]) -> dict[str, str]:
         if group_by is FundsGrouping.COUNTY:
