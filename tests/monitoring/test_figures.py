@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement
+from core.clock import local_date
 from demand.models import Need
 from tests.conftest import FakeClock
 from tests.factories import bearer, need_body
@@ -90,7 +91,14 @@ async def test_needs_are_counted_by_category_once_published(
         "needs", need_body(clock, category="talent", subcategory="expert_service")
     )
     await client.post("/api/v1/needs", json=need_body(clock), headers=parties.headers["worker"])
-    for filters in ({}, {"category": "talent"}, {"county": ZHENXIONG}, {"county": LUDIAN}):
+    for filters in (
+        {},
+        {"category": "talent"},
+        {"county": ZHENXIONG},
+        {"year": 2026},
+        {"year": 2027},
+        {"county": LUDIAN},
+    ):
         answer = await stats(client, records, "overview", **filters)
         published = [
             need
@@ -98,6 +106,8 @@ async def test_needs_are_counted_by_category_once_published(
             if need.published_at is not None
             and filters.get("category", need.category.value) == need.category.value
             and filters.get("county", need.county_code) == need.county_code
+            and filters.get("year", local_date(need.published_at).year)
+            == local_date(need.published_at).year
         ]
         assert {row["category"]: row["needs"] for row in answer["needs_by_category"]} == dict(
             Counter(need.category.value for need in published)
