@@ -50,7 +50,7 @@ class AgreementRepository:
         self, readable: ColumnElement[bool], filters: AgreementFilters, page: PageRequest
     ) -> tuple[list[Agreement], int]:
         """Readable agreements (``agreements.policy``), newest first, narrowed by the filters."""
-        conditions = [readable, *_conditions(filters)]
+        conditions = [readable, *filter_conditions(filters)]
         query = select(Agreement).join(Agreement.organization).where(*conditions)
         total = (
             await self.session.scalar(
@@ -233,7 +233,8 @@ class AgreementRepository:
         )
 
 
-def _conditions(filters: AgreementFilters) -> list[ColumnElement[bool]]:
+def filter_conditions(filters: AgreementFilters) -> list[ColumnElement[bool]]:
+    """The filters as SQL conditions (``origin`` needs ``Organization`` in the query)."""
     conditions: list[ColumnElement[bool]] = []
     if filters.county is not None:
         conditions.append(Agreement.county_code == filters.county)

@@ -10,7 +10,8 @@ from litestar import Response
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
+CSV_TYPE = "text/csv"
+"""Litestar adds ``; charset=utf-8`` to text types itself (naming it here sent it twice)."""
 
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:

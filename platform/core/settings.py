@@ -103,6 +103,10 @@ class Settings(BaseSettings):
     plan_min_score: float = Field(default=0.5, ge=0, le=1)
     """A signing event's plan adds pairs beyond covering each county only from this score up,
     and only with evidence (the same or a related sub-category, or shared words)."""
+    iati_reporting_org_ref: str = Field(default="CN-ZHAOTONG-MZJ", min_length=3, max_length=100)
+    """The bureau's IATI organisation identifier, the reporting-org of the open-data export and
+    the prefix of every activity's identifier; set the identifier the bureau registered."""
+    iati_reporting_org_name: str = Field(default="昭通市民政局", min_length=1, max_length=100)
     debug: bool = False
 
     @classmethod

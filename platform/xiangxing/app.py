@@ -73,6 +73,9 @@ from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
+from monitoring.api.exports import ExportApiController
+from monitoring.api.stats import StatsApiController
+from monitoring.pages import TransparencyController
 from outcomes.api import ReportApiController
 from outcomes.pages import OutcomesPageController
 from outcomes.photo_api import ReportPhotoApiController
@@ -131,6 +134,9 @@ ROUTE_HANDLERS = [
     ReportPhotoApiController,
     LedgerApiController,
     LedgerExportApiController,
+    StatsApiController,
+    ExportApiController,
+    TransparencyController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,

@@ -1,0 +1,1 @@
+"""The monitoring JSON API: the stats (``stats``) and the open-data exports (``exports``)."""

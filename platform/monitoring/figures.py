@@ -1,0 +1,255 @@
+"""The monitoring figures, each one SQL aggregate over the records: organizations engaged by
+origin, needs collected by category, agreements and projects, money committed, disbursed,
+confirmed (delivered) and spent, coverage per county, money grouped by category, county,
+month or programme, and organizations with their figures.
+
+Only agreements signed or later count (``agreements.lifecycle.SIGNED_OR_LATER``); the money
+follows ``funds.ledger`` through ``monitoring.money``. Filters narrow the agreements by their
+year (of the number), county, category and programme, and the needs by the year they were
+published, their county and category.
+
+Every figure is computed live, per request, from the agreements, the ledger and the needs;
+nothing is stored. Were they precomputed later (a table of sums per agreement and month),
+they would stay correct because the ledger is append-only: each appended entry (a reversal
+included) adds its amounts to its agreement's and month's row in the same transaction as the
+entry, and a change of an agreement's state moves its row in or out of the counted states in
+the transaction of the step; a nightly job would recompute the table from these same queries
+and compare, as ``xiangxing ledger verify`` checks the chains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.models import Organization, Origin
+from agreements.lifecycle import SIGNED_OR_LATER
+from agreements.models import Agreement, AgreementState
+from agreements.programmes import programme_name
+from agreements.repository import filter_conditions
+from core.categories import TopCategory
+from core.columns import ZERO
+from core.pagination import PageRequest, Slice
+from demand.models import Need
+from monitoring.filters import FundsGrouping, StatsFilters
+from monitoring.local_time import local_month, local_year
+from monitoring.money import FIGURES, ledger_money, per_agreement, sums
+from regions.models import Region, RegionLevel
+
+UNDER_WAY = (
+    AgreementState.IN_PROGRESS,
+    AgreementState.COMPLETION_CONFIRMED,
+    AgreementState.COMPLETED,
+)
+"""A project: an agreement whose work began."""
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    committed: Decimal = ZERO
+    disbursed: Decimal = ZERO
+    confirmed: Decimal = ZERO
+    """Delivered: disbursements the recipient confirmed."""
+    spent: Decimal = ZERO
+
+    @classmethod
+    def of(cls, row: Any) -> Money:
+        """The figures of a row that selected them under their names."""
+        if row is None:
+            return cls()
+        return cls(*(getattr(row, name) or ZERO for name in FIGURES))
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    organizations: int
+    organizations_by_origin: dict[Origin, int]
+    needs_by_category: dict[TopCategory, int]
+    agreements: int
+    projects: int
+    money: Money
+
+
+@dataclass(frozen=True, slots=True)
+class CountyFigures:
+    code: str
+    name: str
+    agreements: int
+    money: Money
+
+
+@dataclass(frozen=True, slots=True)
+class FundsGroup:
+    key: str
+    name: str
+    money: Money
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationFigures:
+    id: UUID
+    name: str
+    origin: Origin
+    agreements: int
+    money: Money
+
+
+def counted(filters: StatsFilters) -> list[ColumnElement[bool]]:
+    """The agreements the figures count: signed or later, narrowed by the filters."""
+    return [Agreement.state.in_(SIGNED_OR_LATER), *filter_conditions(filters.of_agreements())]
+
+
+class Figures:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    async def overview(self, filters: StatsFilters) -> Overview:
+        conditions = counted(filters)
+        by_origin = await self.session.execute(
+            select(Organization.origin, func.count(distinct(Organization.id)))
+            .join(Agreement, Agreement.organization_id == Organization.id)
+            .where(*conditions)
+            .group_by(Organization.origin)
+        )
+        engaged = await self.session.scalar(
+            select(func.count(distinct(Agreement.organization_id))).where(*conditions)
+        )
+        agreements = await self.session.execute(
+            select(
+                func.count(Agreement.id),
+                func.count(Agreement.id).filter(Agreement.state.in_(UNDER_WAY)),
+            ).where(*conditions)
+        )
+        signed, projects = agreements.one()
+        return Overview(
+            organizations=engaged or 0,
+            organizations_by_origin={Origin(origin): count for origin, count in by_origin},
+            needs_by_category=await self._needs_by_category(filters),
+            agreements=signed,
+            projects=projects,
+            money=await self._money(conditions),
+        )
+
+    async def _needs_by_category(self, filters: StatsFilters) -> dict[TopCategory, int]:
+        conditions: list[ColumnElement[bool]] = [Need.published_at.is_not(None)]
+        if filters.year is not None:
+            conditions.append(local_year(Need.published_at, self.dialect) == str(filters.year))
+        if filters.county is not None:
+            conditions.append(Need.county_code == filters.county)
+        if filters.category is not None:
+            conditions.append(Need.category == filters.category)
+        rows = await self.session.execute(
+            select(Need.category, func.count(Need.id)).where(*conditions).group_by(Need.category)
+        )
+        return {TopCategory(category): count for category, count in rows}
+
+    async def _money(self, conditions: Sequence[ColumnElement[bool]]) -> Money:
+        money = ledger_money()
+        row = (
+            await self.session.execute(
+                select(*sums(money))
+                .select_from(money)
+                .join(Agreement, Agreement.id == money.c.agreement_id)
+                .where(*conditions)
+            )
+        ).one()
+        return Money.of(row)
+
+    async def coverage(self, filters: StatsFilters) -> list[CountyFigures]:
+        """Every county (the one filtered, or all), with its agreements and money; a county
+        with none is one without any pairing."""
+        counties = select(Region.code, Region.short_name).where(Region.level == RegionLevel.COUNTY)
+        if filters.county is not None:
+            counties = counties.where(Region.code == filters.county)
+        conditions = counted(filters)
+        rows = await self.session.execute(
+            select(Agreement.county_code, func.count(Agreement.id))
+            .where(*conditions)
+            .group_by(Agreement.county_code)
+        )
+        counts = {code: count for code, count in rows}
+        money = {
+            group.key: group.money for group in await self.funds(filters, FundsGrouping.COUNTY)
+        }
+        return [
+            CountyFigures(code, name, counts.get(code, 0), money.get(code, Money()))
+            for code, name in await self.session.execute(counties.order_by(Region.code))
+        ]
+
+    async def funds(self, filters: StatsFilters, group_by: FundsGrouping) -> list[FundsGroup]:
+        """The money of the counted agreements, one row per group that has any (an entry that
+        moves none of the figures, a dispute, makes no group), by key."""
+        money = ledger_money()
+        keys: dict[FundsGrouping, ColumnElement[Any]] = {
+            FundsGrouping.CATEGORY: Agreement.category.expression,
+            FundsGrouping.COUNTY: Agreement.county_code.expression,
+            FundsGrouping.MONTH: local_month(money.c.booked_at, self.dialect),
+            FundsGrouping.PROGRAMME: Agreement.programme.expression,
+        }
+        grouped = keys[group_by]
+        key = grouped.label("key")
+        rows = await self.session.execute(
+            select(key, *sums(money))
+            .select_from(money)
+            .join(Agreement, Agreement.id == money.c.agreement_id)
+            .where(*counted(filters), grouped.is_not(None))
+            .group_by(grouped)
+            .order_by(grouped)
+        )
+        found = [(str(row.key), figures) for row in rows if (figures := Money.of(row)) != Money()]
+        names = await self._names(group_by, [key for key, _ in found])
+        return [FundsGroup(key, names.get(key, key), figures) for key, figures in found]
+
+    async def _names(self, group_by: FundsGrouping, keys: list[str]) -> dict[str, str]:
+        if group_by is FundsGrouping.COUNTY:
+            rows = await self.session.execute(
+                select(Region.code, Region.short_name).where(Region.code.in_(keys))
+            )
+            return {code: name for code, name in rows}
+        if group_by is FundsGrouping.PROGRAMME:
+            return {key: programme_name(key) for key in keys}
+        return {}
+
+    async def organizations(
+        self, filters: StatsFilters, page: PageRequest
+    ) -> Slice[OrganizationFigures]:
+        """Organizations with counted agreements, the most committed first."""
+        conditions = counted(filters)
+        money = per_agreement()
+        figures = [func.coalesce(func.sum(money.c[name]), 0).label(name) for name in FIGURES]
+        query = (
+            select(
+                Organization.id,
+                Organization.name,
+                Organization.origin,
+                func.count(Agreement.id).label("agreements"),
+                *figures,
+            )
+            .join(Agreement, Agreement.organization_id == Organization.id)
+            .outerjoin(money, money.c.agreement_id == Agreement.id)
+            .where(*conditions)
+            .group_by(Organization.id, Organization.name, Organization.origin)
+        )
+        total = await self.session.scalar(
+            select(func.count(distinct(Agreement.organization_id))).where(*conditions)
+        )
+        rows = await self.session.execute(
+            query.order_by(figures[0].desc(), Organization.name, Organization.id)
+            .limit(page.page_size)
+            .offset(page.offset)
+        )
+        items = [
+            OrganizationFigures(row.id, row.name, Origin(row.origin), row.agreements, Money.of(row))
+            for row in rows
+        ]
+        return Slice.of(items, total or 0, page)

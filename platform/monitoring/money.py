@@ -1,0 +1,86 @@
+"""The ledger in SQL: each entry in force with its amount under the figure it moves, so
+aggregates are sums and never loops over entries.
+
+These are the rules of ``funds.ledger.balance`` written as conditions: a reversed entry and
+the reversal itself count for nothing; a disbursement is delivered (``confirmed``) once a
+confirmation in force answers it, and the confirmation carries the disbursement's amount; a
+confirmation of a reversed disbursement delivers nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, select
+from sqlalchemy.orm import aliased
+
+from core.columns import MONEY
+from funds.models import EntryType, LedgerEntry
+
+FIGURES = ("committed", "disbursed", "confirmed", "spent")
+"""The money figures every aggregate reports, in yuan."""
+
+
+def not_reversed(entry: type[LedgerEntry]) -> ColumnElement[bool]:
+    """No reversal names the entry. A reversal belongs to the agreement of the entry it
+    cancels (``funds.ledger``), so the lookup runs on the agreement's index, not the table."""
+    reversal = aliased(LedgerEntry)
+    return ~exists().where(
+        reversal.agreement_id == entry.agreement_id,
+        reversal.entry_type == EntryType.REVERSAL,
+        reversal.reverses_id == entry.id,
+    )
+
+
+def in_force(entry: type[LedgerEntry]) -> ColumnElement[bool]:
+    """Neither a reversal nor reversed."""
+    return and_(entry.entry_type != EntryType.REVERSAL, not_reversed(entry))
+
+
+def _delivered() -> ColumnElement[bool]:
+    """A confirmation answering a disbursement still in force."""
+    disbursement = aliased(LedgerEntry)
+    return and_(
+        LedgerEntry.entry_type == EntryType.RECEIPT_CONFIRMATION,
+        exists().where(
+            disbursement.id == LedgerEntry.confirms_id,
+            disbursement.entry_type == EntryType.DISBURSEMENT,
+            not_reversed(disbursement),
+        ),
+    )
+
+
+def _amount_when(condition: ColumnElement[bool]) -> ColumnElement[object]:
+    return case((condition, LedgerEntry.amount), else_=0)
+
+
+def ledger_money() -> Subquery:
+    """One row per entry in force: ``agreement_id``, ``booked_at`` and the four figures."""
+    kinds = {
+        "committed": LedgerEntry.entry_type == EntryType.COMMITMENT,
+        "disbursed": LedgerEntry.entry_type == EntryType.DISBURSEMENT,
+        "confirmed": _delivered(),
+        "spent": LedgerEntry.entry_type == EntryType.EXPENDITURE,
+    }
+    return (
+        select(
+            LedgerEntry.agreement_id,
+            LedgerEntry.created_at.label("booked_at"),
+            *(_amount_when(kinds[name]).label(name) for name in FIGURES),
+        )
+        .where(in_force(LedgerEntry))
+        .subquery("money")
+    )
+
+
+def sums(money: Subquery) -> list[ColumnElement[object]]:
+    """The four figures summed over the rows grouped (zero where there are none)."""
+    return [func.coalesce(func.sum(money.c[name]), 0, type_=MONEY).label(name) for name in FIGURES]
+
+
+def per_agreement() -> Subquery:
+    """The four figures of each agreement with ledger entries."""
+    money = ledger_money()
+    return (
+        select(money.c.agreement_id, *sums(money))
+        .group_by(money.c.agreement_id)
+        .subquery("agreement_money")
+    )
