@@ -81,14 +81,22 @@ class HeldAnswer:
     """An answer as the app makes it, sent on only once its work is committed."""
 
     messages: list[Message] = field(default_factory=list)
-
-    async def hold(self, message: Message) -> None:
-        self.messages.append(message)
+    transient: bool = False
+    """The answer stands for a transient failure (`mark_transient`)."""
+    failure: Exception | None = None
+    """The commit failed: the answer must not be sent."""
 
     @property
     def status(self) -> int:
         starts = [m for m in self.messages if m["type"] == "http.response.start"]
         return int(starts[0]["status"]) if starts else 500
+
+    @property
+    def complete(self) -> bool:
+        last = self.messages[-1] if self.messages else None
+        return (
+            last is not None and last["type"] == "http.response.body" and not last.get("more_body")
+        )
 
     async def send_to(self, send: Send) -> None:
         for message in self.messages:
@@ -125,21 +133,36 @@ class RetryMiddleware:
     async def _attempt(self, scope: Scope, body: bytes, *, last: bool) -> HeldAnswer | None:
         """The committed answer of one run, or None when it failed transiently and another
         attempt is left. The last attempt's failure is answered (503) or raised as it is."""
-        state: dict[str, Any] = scope.setdefault("state", {})
-        state.pop(FAILED_TRANSIENTLY, None)
         answer = HeldAnswer()
+
+        async def hold(message: Message) -> None:
+            answer.messages.append(message)
+            if answer.complete:
+                await self._settle(scope, answer)
+
         try:
-            await self.app(scope, replaying(body), answer.hold)
-            transient = bool(state.pop(FAILED_TRANSIENTLY, False))
-            await self._finish(scope, commit=commits(answer.status) and not transient)
+            await self.app(scope, replaying(body), hold)
         except Exception as error:
             await self._abandon(scope)
             if last or not is_transient(error):
                 raise
             return None
-        if transient and not last:
+        await self._abandon(scope)
+        if answer.failure is not None:
+            if last or not is_transient(answer.failure):
+                raise answer.failure
             return None
-        return answer
+        return None if answer.transient and not last else answer
+
+    async def _settle(self, scope: Scope, answer: HeldAnswer) -> None:
+        """End the transaction as soon as the answer is made, before the app's background
+        tasks run (they open sessions of their own): commit what the answer says was done."""
+        state: dict[str, Any] = scope.setdefault("state", {})
+        answer.transient = bool(state.pop(FAILED_TRANSIENTLY, False))
+        try:
+            await self._finish(scope, commit=commits(answer.status) and not answer.transient)
+        except Exception as error:  # raised once the app is done with the request
+            answer.failure = error
 
     async def _finish(self, scope: Scope, *, commit: bool) -> None:
         """Commit or roll back the request's session and let it go, so that the next attempt
@@ -156,8 +179,9 @@ class RetryMiddleware:
             await session.close()
 
     async def _abandon(self, scope: Scope) -> None:
-        """Roll back after a failure: the failure is what the caller learns, so one in the
-        rollback too (a connection already gone) is only logged."""
+        """Roll back what an attempt left open (all of it, after a failure): the failure is
+        what the caller learns, so one in the rollback too (a connection already gone) is
+        only logged."""
         try:
             await self._finish(scope, commit=False)
         except Exception:
