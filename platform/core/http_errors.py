@@ -22,7 +22,7 @@ from core.error_contract import ErrorEnvelope, FieldError
 from core.errors import N_, DomainError, FieldProblem
 from core.forms import FIELDS_NEED_CORRECTING, problems_of
 from core.i18n import locale_of, translate
-from core.retries import is_transient, mark_transient
+from core.retries import connection_lost, is_transient, mark_transient
 
 logger = logging.getLogger(__name__)
 
@@ -162,12 +162,18 @@ def handle_database_error(
 ) -> Response[Any]:
     """Database errors that reach the edge. A transient failure (a deadlock, a serialization
     failure, SQLite's busy timeout; `core.retries`) is a 503 that says to retry, never a bare
-    409, and tells the retrying middleware to run the request again while it may. Advanced
+    409, and tells the retrying middleware to run the request again while it may; so is a
+    lost connection, which only the caller may send again (with its idempotency key). Advanced
     Alchemy's wrapped errors keep the project's envelope: not found 404, constraint 409."""
     if is_transient(exc):
         logger.warning("transient database failure on %s %s", request.method, request.url.path)
         mark_transient(request.scope)
         response = _answer(request, 503, "database_busy", BUSY)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
+    if connection_lost(exc):
+        logger.warning("database connection lost on %s %s", request.method, request.url.path)
+        response = _answer(request, 503, STATUS_CODES[503], STATUS_MESSAGES[503])
         response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
     if isinstance(exc, NotFoundError):

@@ -29,6 +29,8 @@ from core.database import COMMITTED_REFUSALS, UNSAFE_METHODS
 from core.request_body import body_limit, read_body, replaying
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,15 +42,17 @@ FIRST_WAIT_SECONDS = 0.02
 """The longest wait before the second attempt; it doubles for each one after."""
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
 """PostgreSQL's serialization failure and deadlock."""
+LOST_SQLSTATE_CLASS = "08"
+SERVER_GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+"""PostgreSQL's connection exceptions, and its administrator, crash and start-up shutdowns."""
 SQLITE_BUSY = ("database is locked", "database is busy")
 FAILED_TRANSIENTLY = "transient_database_failure"
 """Set in the request's scope state when its error answer stands for a transient failure."""
 
 
-def is_transient(error: BaseException) -> bool:
-    """Whether the database rolled the work back for a reason that may pass: a deadlock, a
-    serialization failure, SQLite's busy timeout. Looks through the wrappers (SQLAlchemy's,
-    Advanced Alchemy's, the driver's) at the original error."""
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and those behind it, through the wrappers (SQLAlchemy's, Advanced Alchemy's,
+    the driver's) down to the original one."""
     seen: set[int] = set()
     pending: list[BaseException | None] = [error]
     while pending:
@@ -56,12 +60,32 @@ def is_transient(error: BaseException) -> bool:
         if cause is None or id(cause) in seen:
             continue
         seen.add(id(cause))
+        yield cause
+        pending.extend((cause.__cause__, getattr(cause, "orig", None)))
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether the database rolled the work back for a reason that may pass: a deadlock, a
+    serialization failure, SQLite's busy timeout."""
+    for cause in _causes(error):
         if getattr(cause, "sqlstate", None) in TRANSIENT_SQLSTATES:
             return True
         busy = isinstance(cause, sqlite3.OperationalError | OperationalError)
         if busy and any(phrase in str(cause) for phrase in SQLITE_BUSY):
             return True
-        pending.extend((cause.__cause__, getattr(cause, "orig", None)))
+    return False
+
+
+def connection_lost(error: BaseException) -> bool:
+    """Whether the connection to the database broke (the server restarted, an administrator
+    ended it). Not run again here: a commit under way may or may not have landed, which only
+    a retry with the same idempotency key can settle."""
+    for cause in _causes(error):
+        if getattr(cause, "connection_invalidated", False):
+            return True
+        state = str(getattr(cause, "sqlstate", None) or "")
+        if state.startswith(LOST_SQLSTATE_CLASS) or state in SERVER_GONE_SQLSTATES:
+            return True
     return False
 
 

@@ -205,3 +205,25 @@ async def test_a_write_that_always_fails_is_a_503_that_changes_nothing(
     async with live.engine.begin() as connection:
         await connection.execute(text("DROP TRIGGER ledger_entry_never ON ledger_entry"))
     await _lands_once(live, await live.post("always-1"))
+
+
+async def test_a_write_whose_connection_is_cut_is_a_503_to_send_again(live: LiveLedger) -> None:
+    if live.engine.dialect.name != "postgresql":
+        pytest.skip("an administrator ending a PostgreSQL backend")
+    async with live.engine.connect() as blocker:
+        await blocker.begin()
+        await _lock_row(blocker, "agreement", live.signed.agreement_id)
+        request = live.post("cut-1")
+        await _waiting_on_a_lock(live.engine, "SELECT agreement")
+        await blocker.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT agreement%'"
+            )
+        )
+        await blocker.rollback()
+    answer = await request
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["retry-after"] == "5"
+    assert len(await live.entries()) == 1
+    await _lands_once(live, await live.post("cut-1"))
