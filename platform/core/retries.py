@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
+from litestar.utils.scope.state import ScopeState
 from sqlalchemy.exc import OperationalError
 
 from core.database import COMMITTED_REFUSALS, UNSAFE_METHODS
@@ -158,6 +159,8 @@ class RetryMiddleware:
         """The committed answer of one run, or None when it failed transiently and another
         attempt is left. The last attempt's failure is answered (503) or raised as it is."""
         answer = HeldAnswer()
+        unsent = ScopeState.from_scope(scope)
+        unsent.response_started = False  # a held answer never started: errors may be answered
 
         async def hold(message: Message) -> None:
             answer.messages.append(message)
@@ -168,10 +171,12 @@ class RetryMiddleware:
             await self.app(scope, replaying(body), hold)
         except Exception as error:
             await self._abandon(scope)
+            unsent.response_started = False
             if last or not is_transient(error):
                 raise
             return None
         await self._abandon(scope)
+        unsent.response_started = False
         if answer.failure is not None:
             if last or not is_transient(answer.failure):
                 raise answer.failure

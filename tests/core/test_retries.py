@@ -227,3 +227,27 @@ async def test_a_write_whose_connection_is_cut_is_a_503_to_send_again(live: Live
     assert answer.headers["retry-after"] == "5"
     assert len(await live.entries()) == 1
     await _lands_once(live, await live.post("cut-1"))
+
+
+async def test_a_commit_that_fails_is_never_answered_as_a_success(live: LiveLedger) -> None:
+    """The check runs at COMMIT (a deferred constraint trigger): the answer, made before it,
+    must not go out as a 201."""
+    if live.engine.dialect.name != "postgresql":
+        pytest.skip("a deferred constraint trigger of PostgreSQL")
+    async with live.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN RAISE EXCEPTION 'refused at commit'; END $$"
+            )
+        )
+        await connection.execute(
+            text(
+                "CREATE CONSTRAINT TRIGGER ledger_entry_at_commit AFTER INSERT ON ledger_entry "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()"
+            )
+        )
+    answer = await live.post("commit-1")
+    assert answer.status_code == 500, answer.text
+    assert len(await live.entries()) == 1
+    assert await live.keys() == 0
