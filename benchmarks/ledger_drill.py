@@ -33,7 +33,6 @@ import time
 from asyncio.subprocess import PIPE, STDOUT
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -123,11 +122,10 @@ async def prepare(url: str, agreements: int) -> tuple[str, list[str]]:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from accounts.models import Role
-    from agreements.models import Agreement, AgreementState, RecipientKind
-    from core.categories import TopCategory
     from core.database import create_engine
     from core.settings import Settings
     from tests.factories import make_organization, make_user
+    from tests.funds.scratch import signed_agreement_of
     from xiangxing.setup import upgrade_database
 
     engine = create_engine(Settings(database_url=url))
@@ -135,22 +133,7 @@ async def prepare(url: str, agreements: int) -> tuple[str, list[str]]:
     async with AsyncSession(engine, expire_on_commit=False) as session:
         organization = await make_organization(session, "昭通市光明公益协会")
         member = await make_user(session, Role.MEMBER, organization=organization)
-        made = [
-            Agreement(
-                number=f"ZT-2026-{number:04d}",
-                year=2026,
-                title=f"以勒村帮扶协议第{number}号",
-                category=TopCategory.SPECIAL_GROUPS,
-                programme="public_welfare",
-                state=AgreementState.SIGNED,
-                organization_id=organization.id,
-                recipient_kind=RecipientKind.COUNTY,
-                recipient_name="镇雄县",
-                period_start=date(2026, 6, 1),
-                period_end=date(2027, 5, 31),
-            )
-            for number in range(1, agreements + 1)
-        ]
+        made = [signed_agreement_of(organization.id, n) for n in range(1, agreements + 1)]
         session.add_all(made)
         await session.commit()
     await engine.dispose()

@@ -136,6 +136,19 @@ async def _lock_row(blocker: AsyncConnection, table: str, row_id: Any) -> None:
     await blocker.execute(text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE"), {"id": row_id})  # noqa: S608
 
 
+async def _refuse_entries(engine: AsyncEngine, raised: str, trigger: str) -> None:
+    """A PostgreSQL trigger (``trigger`` up to its timing and table) raising ``raised`` for
+    every new ledger entry."""
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "CREATE FUNCTION refuse_entry() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN RAISE EXCEPTION {raised}; END $$"
+            )
+        )
+        await connection.execute(text(f"{trigger} FOR EACH ROW EXECUTE FUNCTION refuse_entry()"))
+
+
 async def test_a_deadlocked_write_is_run_again_and_lands_once(
     live: LiveLedger, retries: Retries
 ) -> None:
@@ -154,9 +167,7 @@ async def test_a_deadlocked_write_is_run_again_and_lands_once(
     answer = await request
     assert retries.count == 1
     await _lands_once(live, answer)
-    again = await live.client.post(
-        live.url, json=DISBURSEMENT, headers={**live.headers, "Idempotency-Key": "deadlock-1"}
-    )
+    again = await live.post("deadlock-1")
     assert again.json() == answer.json()
     assert len(await live.entries()) == 2
 
@@ -181,20 +192,11 @@ async def test_a_write_that_always_fails_is_a_503_that_changes_nothing(
 ) -> None:
     if live.engine.dialect.name != "postgresql":
         pytest.skip("a trigger raising PostgreSQL's serialization failure")
-    async with live.engine.begin() as connection:
-        await connection.execute(
-            text(
-                "CREATE FUNCTION never_serializable() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                "BEGIN RAISE EXCEPTION 'could not serialize access' "
-                "USING ERRCODE = 'serialization_failure'; END $$"
-            )
-        )
-        await connection.execute(
-            text(
-                "CREATE TRIGGER ledger_entry_never BEFORE INSERT ON ledger_entry "
-                "FOR EACH ROW EXECUTE FUNCTION never_serializable()"
-            )
-        )
+    await _refuse_entries(
+        live.engine,
+        "'could not serialize access' USING ERRCODE = 'serialization_failure'",
+        "CREATE TRIGGER ledger_entry_refused BEFORE INSERT ON ledger_entry",
+    )
     answer = await live.post("always-1")
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "5"
@@ -203,7 +205,7 @@ async def test_a_write_that_always_fails_is_a_503_that_changes_nothing(
     assert len(await live.entries()) == 1
     assert await live.keys() == 0
     async with live.engine.begin() as connection:
-        await connection.execute(text("DROP TRIGGER ledger_entry_never ON ledger_entry"))
+        await connection.execute(text("DROP TRIGGER ledger_entry_refused ON ledger_entry"))
     await _lands_once(live, await live.post("always-1"))
 
 
@@ -234,19 +236,12 @@ async def test_a_commit_that_fails_is_never_answered_as_a_success(live: LiveLedg
     must not go out as a 201."""
     if live.engine.dialect.name != "postgresql":
         pytest.skip("a deferred constraint trigger of PostgreSQL")
-    async with live.engine.begin() as connection:
-        await connection.execute(
-            text(
-                "CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                "BEGIN RAISE EXCEPTION 'refused at commit'; END $$"
-            )
-        )
-        await connection.execute(
-            text(
-                "CREATE CONSTRAINT TRIGGER ledger_entry_at_commit AFTER INSERT ON ledger_entry "
-                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()"
-            )
-        )
+    await _refuse_entries(
+        live.engine,
+        "'refused at commit'",
+        "CREATE CONSTRAINT TRIGGER ledger_entry_refused AFTER INSERT ON ledger_entry "
+        "DEFERRABLE INITIALLY DEFERRED",
+    )
     answer = await live.post("commit-1")
     assert answer.status_code == 500, answer.text
     assert len(await live.entries()) == 1
