@@ -67,6 +67,7 @@ RECORDER = {
     "receipt_confirmation": "worker",
     "receipt_dispute": "worker",
 }
+"""Who records each kind of entry; a reversal, whoever records the entry it cancels."""
 SUMMED = ("commitment", "disbursement", "expenditure", "refund")
 
 
