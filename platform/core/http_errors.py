@@ -16,12 +16,13 @@ from litestar.exceptions import HTTPException, SerializationException, Validatio
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from core.error_contract import ErrorEnvelope, FieldError
 from core.errors import N_, DomainError, FieldProblem
 from core.forms import FIELDS_NEED_CORRECTING, problems_of
 from core.i18n import locale_of, translate
+from core.retries import connection_lost, is_transient, mark_transient
 
 logger = logging.getLogger(__name__)
 
@@ -154,28 +155,25 @@ def handle_unreadable_request(
 
 BUSY = N_("The database is busy with a large change; please try again in a few seconds.")
 BUSY_RETRY_AFTER_SECONDS = 5
-LOCKED = "database is locked"
-
-
-def _is_lock_timeout(exc: BaseException) -> bool:
-    """SQLite's busy timeout ran out: another connection held the write lock all along."""
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, OperationalError) and LOCKED in str(cause):
-            return True
-        cause = cause.__cause__
-    return False
 
 
 def handle_database_error(
-    request: Request[Any, Any, Any], exc: RepositoryError | OperationalError
+    request: Request[Any, Any, Any], exc: RepositoryError | DBAPIError
 ) -> Response[Any]:
-    """Database errors that reach the edge. A lock timeout is the last resort of a busy SQLite
-    (writers normally queue for the lock): a 503 that says to retry, never a bare 409. Advanced
+    """Database errors that reach the edge. A transient failure (a deadlock, a serialization
+    failure, SQLite's busy timeout; `core.retries`) is a 503 that says to retry, never a bare
+    409, and tells the retrying middleware to run the request again while it may; so is a
+    lost connection, which only the caller may send again (with its idempotency key). Advanced
     Alchemy's wrapped errors keep the project's envelope: not found 404, constraint 409."""
-    if _is_lock_timeout(exc):
-        logger.warning("database lock timeout on %s %s", request.method, request.url.path)
+    if is_transient(exc):
+        logger.warning("transient database failure on %s %s", request.method, request.url.path)
+        mark_transient(request.scope)
         response = _answer(request, 503, "database_busy", BUSY)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
+    if connection_lost(exc):
+        logger.warning("database connection lost on %s %s", request.method, request.url.path)
+        response = _answer(request, 503, STATUS_CODES[503], STATUS_MESSAGES[503])
         response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
     if isinstance(exc, NotFoundError):
@@ -200,7 +198,7 @@ EXCEPTION_HANDLERS = {
     ValidationException: handle_validation_error,
     HTTPException: handle_http_error,
     RepositoryError: handle_database_error,
-    OperationalError: handle_database_error,
+    DBAPIError: handle_database_error,
     RecursionError: handle_unreadable_request,
     UnicodeDecodeError: handle_unreadable_request,
     Exception: handle_unexpected_error,

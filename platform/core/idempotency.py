@@ -26,15 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 from advanced_alchemy.base import UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
-from litestar.exceptions import HTTPException
 from litestar.handlers import HTTPRouteHandler
-from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
-from litestar.types import HTTPDisconnectEvent, HTTPRequestEvent
 from sqlalchemy import JSON, Integer, LargeBinary, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.errors import N_, DomainError, FieldProblem, InvalidInput
+from core.request_body import body_limit, read_body, replaying
 
 if TYPE_CHECKING:
     from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -52,8 +50,6 @@ IDEMPOTENT: dict[str, Any] = {"idempotent": True}
 HEADER = b"idempotency-key"
 FORM_PARAMETER = "_once"
 MAX_KEY_LENGTH = 200
-DEFAULT_LIMIT = 10_000_000
-"""Litestar's own default request body limit, for routes that set none."""
 KEEP = timedelta(days=7)
 SWEEP_EVERY = timedelta(hours=1)
 UNSTORED_HEADERS = frozenset({b"set-cookie", b"date"})
@@ -141,7 +137,7 @@ class IdempotencyMiddleware:
             return
         if not 1 <= len(key) <= MAX_KEY_LENGTH:
             raise _key_problem(N_("An idempotency key has 1 to 200 characters."))
-        body = await _read_body(receive, handler.resolve_request_max_body_size() or DEFAULT_LIMIT)
+        body = await read_body(receive, body_limit(scope))
         fingerprint = _fingerprint(scope, body)
         owner = _owner_of(scope)
         session = self.db_config.provide_session(scope["app"].state, scope)
@@ -164,7 +160,7 @@ class IdempotencyMiddleware:
                 return
             await self._keep(session, scope, owner, key, fingerprint, answer, send)
 
-        await self.app(scope, _replaying(body), hold)
+        await self.app(scope, replaying(body), hold)
 
     async def _keep(
         self,
@@ -284,38 +280,6 @@ async def _send_encoded(scope: Scope, start: Message, body: bytes, send: Send) -
 
     config = scope["app"].compression_config
     if config is None:
-        await answer(scope, _replaying(b""), send)
+        await answer(scope, replaying(b""), send)
         return
-    await config.middleware_class(app=answer, config=config)(scope, _replaying(b""), send)
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes:
-    """The whole body, refused past the route's own size limit as Litestar would."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        chunks.append(chunk)
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks)
-
-
-def _replaying(body: bytes) -> Receive:
-    """The body once more for the app, which reads it after us."""
-    sent = False
-
-    async def receive() -> HTTPRequestEvent | HTTPDisconnectEvent:
-        nonlocal sent
-        if sent:
-            return HTTPDisconnectEvent(type="http.disconnect")
-        sent = True
-        return HTTPRequestEvent(type="http.request", body=body, more_body=False)
-
-    return receive
+    await config.middleware_class(app=answer, config=config)(scope, replaying(b""), send)

@@ -51,6 +51,7 @@ from core.idempotency import IdempotencyMiddleware
 from core.jobs import JobRunner
 from core.paths import STATIC_DIR
 from core.recent import PublicMemory, RecentAnswers
+from core.retries import RetryMiddleware
 from core.security_headers import security_headers
 from core.settings import Settings, get_settings
 from core.templating import build_template_config
@@ -293,6 +294,7 @@ def create_app(
         middleware=[
             *_proxy_middleware(settings),
             WriteIntentMiddleware,
+            DefineMiddleware(RetryMiddleware, db_config=db_config),
             _session_config(settings).middleware,
             DefineMiddleware(
                 IdentityMiddleware, db_config=db_config, exclude=UNAUTHENTICATED_PATHS

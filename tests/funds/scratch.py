@@ -48,25 +48,30 @@ class SignedAgreement:
     reviewer: Identity
 
 
+def signed_agreement_of(organization_id: UUID, number: int = 1) -> Agreement:
+    """A signed agreement of the organization with a county, numbered ``ZT-2026-<number>``."""
+    return Agreement(
+        number=f"ZT-2026-{number:04d}",
+        year=2026,
+        title="以勒村留守儿童暑期托管帮扶协议",
+        category=TopCategory.SPECIAL_GROUPS,
+        programme="public_welfare",
+        state=AgreementState.SIGNED,
+        organization_id=organization_id,
+        recipient_kind=RecipientKind.COUNTY,
+        recipient_name="镇雄县",
+        period_start=date(2026, 6, 1),
+        period_end=date(2027, 5, 31),
+    )
+
+
 async def signed_agreement(engine: AsyncEngine) -> SignedAgreement:
     await upgrade_database(engine)
     async with AsyncSession(engine, expire_on_commit=False) as session:
         organization = await make_organization(session)
         member = await make_user(session, Role.MEMBER, organization=organization)
         reviewer = await make_user(session, Role.REVIEWER)
-        agreement = Agreement(
-            number="ZT-2026-0001",
-            year=2026,
-            title="以勒村留守儿童暑期托管帮扶协议",
-            category=TopCategory.SPECIAL_GROUPS,
-            programme="public_welfare",
-            state=AgreementState.SIGNED,
-            organization_id=organization.id,
-            recipient_kind=RecipientKind.COUNTY,
-            recipient_name="镇雄县",
-            period_start=date(2026, 6, 1),
-            period_end=date(2027, 5, 31),
-        )
+        agreement = signed_agreement_of(organization.id)
         session.add(agreement)
         await session.commit()
     return SignedAgreement(
