@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +19,7 @@ from core.clock import local_date
 from monitoring.figures import Money
 from monitoring.review import STALLED_DAYS, HalfYearReview, PeriodFigures, Review
 from monitoring.review_period import parse_period
-from tests.monitoring.expected import FIGURES, counted, monthly, zero
+from tests.monitoring.expected import expected_line, months_of
 from tests.monitoring.records import LUDIAN, ZHAOYANG, ZHENXIONG, Records
 
 LATER = date(2027, 2, 1)
@@ -29,34 +28,6 @@ LATER = date(2027, 2, 1)
 
 async def review_of(session: AsyncSession, period: str, today: date = LATER) -> HalfYearReview:
     return await Review(session).of(parse_period(period, today), today)
-
-
-def months_of(period: str) -> tuple[str, str]:
-    year = period[:4]
-    first, last = {"H1": ("01", "06"), "H2": ("07", "12")}.get(period[4:], ("01", "12"))
-    return f"{year}-{first}", f"{year}-{last}"
-
-
-async def expected_line(
-    session: AsyncSession, period: str, filters: dict[str, Any]
-) -> tuple[int, Money, Money]:
-    """Agreements signed in the period, money booked in it and up to its end, computed from
-    each entry in force by the month (in China) it was booked."""
-    first, last = months_of(period)
-    in_period, cumulative = zero(), zero()
-    for month, money in (await monthly(session, filters)).items():
-        for figure in FIGURES:
-            if first <= month <= last:
-                in_period[figure] += money[figure]
-            if month <= last:
-                cumulative[figure] += money[figure]
-    signed = sum(
-        1
-        for agreement in await counted(session, filters)
-        if agreement.signed_on is not None
-        and first <= agreement.signed_on.strftime("%Y-%m") <= last
-    )
-    return signed, Money(**in_period), Money(**cumulative)
 
 
 def figures_of(line: PeriodFigures) -> tuple[int, Money, Money]:
