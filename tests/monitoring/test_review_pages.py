@@ -167,3 +167,14 @@ async def test_a_bad_period_is_a_400_saying_what_to_give(
     answer = await viewer.get(path, params={name: value})
     assert answer.status_code == 400
     assert message in answer.text
+
+
+async def test_reviewers_find_both_pages_on_the_workbench(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    await make_user(session, Role.REVIEWER, username="review_bench")
+    await sign_in(client, "review_bench")
+    bench = await client.get("/workbench")
+    assert bench.status_code == 200
+    assert 'href="/review/half-year"' in bench.text
+    assert 'href="/commendation"' in bench.text
