@@ -36,6 +36,7 @@ from agreements.programmes import programme_name
 from core.categories import TopCategory
 from core.clock import local_date
 from core.columns import MONEY, ZERO
+from followup.alerts import RUNNING
 from funds.ledger import Receipt, receipts
 from funds.models import EntryType, LedgerEntry
 from monitoring.commendation import Commended, Tier, commendation
@@ -47,7 +48,6 @@ from regions.models import Region, RegionLevel
 
 STALLED_DAYS = 90
 """Days without a ledger entry or a report after which a running agreement is stalled."""
-RUNNING = (AgreementState.SIGNED, AgreementState.IN_PROGRESS)
 
 
 @dataclass(frozen=True, slots=True)

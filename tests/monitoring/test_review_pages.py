@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
+from agreements.programmes import programme_name
+from core.i18n import translate
 from monitoring.figures import Money
 from regions.models import Region, RegionLevel
 from tests.conftest import FakeClock
@@ -74,12 +76,22 @@ async def test_the_page_shows_the_computed_figures(
     assert [row[1:] for row in totals] == [
         [yuan(getattr(period, name)), yuan(getattr(cumulative, name))] for name in MONEY
     ]
-    counties = {row[0]: row[1:] for row in table_rows(page, "按县（市、区）")}
-    names = await county_names(session)
-    for code in {half_year.agreements[n].county_code for n in ("a", "b", "c", "e")}:
-        signed, period, cumulative = await expected_line(session, "2026H2", {"county": code})
-        wanted = [str(signed), *amounts(period), *amounts(cumulative)]
-        assert counties[names[code]] == wanted
+    counties = await county_names(session)
+    tables = {
+        "county": ("按县（市、区）", lambda agreement: counties[agreement.county_code]),
+        "category": ("按类别", lambda agreement: translate("zh", agreement.category.label)),
+        "programme": ("按项目品牌", lambda agreement: programme_name(agreement.programme)),
+    }
+    for filter_name, (caption, name_of) in tables.items():
+        shown = {row[0]: row[1:] for row in table_rows(page, caption)}
+        for agreement in half_year.agreements.values():
+            key = getattr(
+                agreement, f"{filter_name}_code" if filter_name == "county" else filter_name
+            )
+            signed, period, cumulative = await expected_line(session, "2026H2", {filter_name: key})
+            if signed or cumulative != Money():
+                wanted = [str(signed), *amounts(period), *amounts(cumulative)]
+                assert shown[name_of(agreement)] == wanted, caption
     stalled = {a.number for n, a in half_year.agreements.items() if n in ("a", "b")}
     assert all(number in page for number in stalled)
     assert "停滞项目：已签署或实施中" in page
@@ -93,26 +105,18 @@ async def test_the_workbook_holds_the_computed_figures(
     assert "filename*=UTF-8''" in answer.headers["content-disposition"]
     workbook = load_workbook(io.BytesIO(answer.content))
     rows = list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
-    by_group = {
-        "合计": {},
-        "县（市、区）": {"county"},
-        "类别": {"category"},
-        "项目品牌": {"programme"},
-    }
+    groups = {"county": "县（市、区）", "category": "类别", "programme": "项目品牌"}
     keys = {
-        "县（市、区）": {a.county_code for a in half_year.agreements.values()},
-        "类别": {a.category.value for a in half_year.agreements.values()},
-        "项目品牌": {a.programme for a in half_year.agreements.values()},
+        "county": {a.county_code for a in half_year.agreements.values()},
+        "category": {a.category.value for a in half_year.agreements.values()},
+        "programme": {a.programme for a in half_year.agreements.values()},
     }
-    expected_rows = []
-    signed, period, cumulative = await expected_line(session, "2026", {})
-    expected_rows.append(("合计", signed, period, cumulative))
-    for group, names in by_group.items():
-        for name in names:
-            for key in sorted(k for k in keys[group] if k):
-                found = await expected_line(session, "2026", {name: key})
-                if found[0] or found[2] != Money():
-                    expected_rows.append((group, *found))
+    expected_rows = [("合计", *await expected_line(session, "2026", {}))]
+    for name, group in groups.items():
+        for key in sorted(k for k in keys[name] if k):
+            found = await expected_line(session, "2026", {name: key})
+            if found[0] or found[2] != Money():
+                expected_rows.append((group, *found))
     as_cells = sorted(
         (
             group,
