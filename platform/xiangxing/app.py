@@ -77,6 +77,7 @@ from matching.track_record import use_track_record
 from monitoring.api.exports import ExportApiController
 from monitoring.api.stats import StatsApiController
 from monitoring.pages import TransparencyController
+from monitoring.review_pages import HalfYearReviewController
 from outcomes.api import ReportApiController
 from outcomes.pages import OutcomesPageController
 from outcomes.photo_api import ReportPhotoApiController
@@ -138,6 +139,7 @@ ROUTE_HANDLERS = [
     StatsApiController,
     ExportApiController,
     TransparencyController,
+    HalfYearReviewController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,

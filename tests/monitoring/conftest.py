@@ -10,6 +10,7 @@ from accounts.models import Role
 from tests.agreements.conftest import parties, proposal
 from tests.factories import bearer, make_user
 from tests.monitoring.records import Records, build
+from tests.monitoring.review_records import build_half_year
 
 
 @pytest.fixture
@@ -27,4 +28,9 @@ async def staff(session: AsyncSession, client: AsyncClient) -> dict[str, dict[st
     return headers
 
 
-__all__ = ["parties", "proposal", "records", "staff"]
+@pytest.fixture
+async def half_year(session: AsyncSession) -> Records:
+    return await build_half_year(session)
+
+
+__all__ = ["half_year", "parties", "proposal", "records", "staff"]

@@ -16,6 +16,7 @@ from agreements.models import Agreement
 from core.clock import local_date
 from funds.ledger import balance, reversed_ids
 from funds.models import EntryType, LedgerEntry
+from monitoring.figures import Money as PeriodMoney
 
 FIGURES = ("committed", "disbursed", "confirmed", "spent")
 Money = dict[str, Decimal]
@@ -90,3 +91,31 @@ async def monthly(session: AsyncSession, filters: dict[str, Any]) -> dict[str, M
 
 def as_json(money: Money) -> dict[str, str]:
     return {name: f"{amount:.2f}" for name, amount in money.items()}
+
+
+def months_of(period: str) -> tuple[str, str]:
+    year = period[:4]
+    first, last = {"H1": ("01", "06"), "H2": ("07", "12")}.get(period[4:], ("01", "12"))
+    return f"{year}-{first}", f"{year}-{last}"
+
+
+async def expected_line(
+    session: AsyncSession, period: str, filters: dict[str, Any]
+) -> tuple[int, PeriodMoney, PeriodMoney]:
+    """Agreements signed in the period, money booked in it and up to its end, computed from
+    each entry in force by the month (in China) it was booked."""
+    first, last = months_of(period)
+    in_period, cumulative = zero(), zero()
+    for month, money in (await monthly(session, filters)).items():
+        for figure in FIGURES:
+            if first <= month <= last:
+                in_period[figure] += money[figure]
+            if month <= last:
+                cumulative[figure] += money[figure]
+    signed = sum(
+        1
+        for agreement in await counted(session, filters)
+        if agreement.signed_on is not None
+        and first <= agreement.signed_on.strftime("%Y-%m") <= last
+    )
+    return signed, PeriodMoney(**in_period), PeriodMoney(**cumulative)

@@ -4,6 +4,7 @@ would make them: what the figures are checked against."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -16,7 +17,7 @@ from accounts.models import Origin, Role, User
 from agreements.drafting import AgreementDrafting
 from agreements.lifecycle import Step
 from agreements.models import Agreement
-from agreements.schemas import LineIn, PaperAgreementCreate, Person, StepIn
+from agreements.schemas import IndicatorIn, LineIn, PaperAgreementCreate, Person, StepIn
 from agreements.service import AgreementService
 from core.audit import Actor
 from funds.models import EntryType, LedgerEntry
@@ -95,7 +96,9 @@ class Records:
         member = await make_user(self.session, Role.MEMBER, organization=organization)
         self.members[key] = await party_of(self.session, member)
 
-    async def enter(self, name: str, plan: Plan, recipient: Party) -> None:
+    async def enter(
+        self, name: str, plan: Plan, recipient: Party, indicators: Sequence[IndicatorIn] = ()
+    ) -> None:
         """A paper agreement entered by the reviewer, then signed by both sides the next day
         unless it stays a draft."""
         member = self.members[plan.organization]
@@ -113,6 +116,7 @@ class Records:
             recipient_contact=Person(name=PRIVATE_WORDS[0], phone=PRIVATE_WORDS[3]),
             organization_id=member.identity.organization_id,
             lines=[LineIn(kind="funds", amount=Decimal(100000))],
+            indicators=list(indicators),
         )
         entered = at(plan.entered)
         drafting = AgreementDrafting(self.session, lambda: entered)
