@@ -75,6 +75,7 @@ from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
 from monitoring.api.exports import ExportApiController
 from monitoring.api.stats import StatsApiController
+from monitoring.dashboard_pages import DashboardController
 from monitoring.pages import TransparencyController
 from outcomes.api import ReportApiController
 from outcomes.pages import OutcomesPageController
@@ -137,6 +138,7 @@ ROUTE_HANDLERS = [
     StatsApiController,
     ExportApiController,
     TransparencyController,
+    DashboardController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,
