@@ -50,6 +50,13 @@ Rows = dict[str, list[tuple[str, str, Any]]]
 def table_rows(board: Dashboard, locale: str) -> Rows:
     """Each table's rows as (key, name in the reader's language, figures)."""
     return {
+        "origin": [
+            (o.value, translate(locale, o.label), count) for o, count in board.by_origin.items()
+        ],
+        "needs": [
+            (c.value, translate(locale, c.label), count)
+            for c, count in board.needs_by_category.items()
+        ],
         "category": [
             (g.key, translate(locale, TopCategory(g.key).label), g.money) for g in board.by_category
         ],

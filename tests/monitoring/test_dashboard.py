@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -100,6 +100,15 @@ async def wanted(
     return figures
 
 
+async def as_reviewer(
+    client: AsyncClient, records: Records, path: str, filters: dict[str, Any]
+) -> Response:
+    await sign_in(client, records.reviewer.identity.username)
+    answer = await client.get(path, params=filters)
+    assert answer.status_code == 200, answer.text
+    return answer
+
+
 def shown(value: Decimal | int) -> str:
     return yuan(value) if isinstance(value, Decimal) else f"{value:,}"
 
@@ -112,9 +121,7 @@ async def test_every_number_on_the_page_is_the_records_own(
     clock: FakeClock,
     filters: dict[str, Any],
 ) -> None:
-    await sign_in(client, generated.reviewer.identity.username)
-    page = await client.get("/dashboard", params=filters)
-    assert page.status_code == 200, page.text
+    page = await as_reviewer(client, generated, "/dashboard", filters)
     on_page = figures_on(page.text)
     for key, value in (await wanted(session, filters, clock)).items():
         assert on_page.get(key) == shown(value), key
@@ -201,9 +208,7 @@ async def test_the_workbook_holds_the_same_figures_under_its_filters(
     clock: FakeClock,
     filters: dict[str, Any],
 ) -> None:
-    await sign_in(client, generated.reviewer.identity.username)
-    answer = await client.get("/dashboard.xlsx", params=filters)
-    assert answer.status_code == 200, answer.text
+    answer = await as_reviewer(client, generated, "/dashboard.xlsx", filters)
     assert "filename*=UTF-8''" in answer.headers["content-disposition"]
     book = load_workbook(io.BytesIO(answer.content))
     assert book.sheetnames[0] == "筛选条件"
