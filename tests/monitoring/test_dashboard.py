@@ -291,3 +291,19 @@ async def test_a_bad_filter_is_named_on_the_page_and_shows_no_figures(
     assert f'id="e-{field}" class="field-error"' in page.text
     assert figures_on(page.text) == {}
     assert (await client.get("/dashboard.xlsx", params=query)).status_code == 400
+
+
+async def test_the_map_outlines_are_served_and_name_every_county(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    """The county map colours a county only when its name matches its outline's."""
+    await make_user(session, Role.VIEWER, username="leader")
+    await sign_in(client, "leader")
+    page = (await client.get("/dashboard")).text
+    found = re.search(r'data-map-name="zhaotong" data-map-url="([^"]+)"', page)
+    assert found is not None
+    outlines = await client.get(found.group(1))
+    assert outlines.status_code == 200
+    names = {feature["properties"]["name"] for feature in outlines.json()["features"]}
+    counties = await session.scalars(select(Region.short_name).where(Region.level == "county"))
+    assert names == set(counties)
