@@ -24,7 +24,7 @@ def funds_bars(groups: list[FundsGroup], names: list[str], locale: str) -> dict[
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
         "grid": {"left": 8, "right": 16, "top": 32, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value"},
+        "xAxis": {"type": "value", "axisLabel": {"hideOverlap": True}},
         "yAxis": {"type": "category", "data": names, "inverse": True},
         "series": [{"type": "bar", "name": name, "data": data} for name, data in series],
     }

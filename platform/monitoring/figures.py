@@ -105,6 +105,19 @@ def counted(filters: StatsFilters) -> list[ColumnElement[bool]]:
     return [Agreement.state.in_(SIGNED_OR_LATER), *filter_conditions(filters.of_agreements())]
 
 
+def published_needs(filters: StatsFilters, dialect: str) -> list[ColumnElement[bool]]:
+    """The needs collected: published into the catalogue (whatever became of them since),
+    narrowed by the year they were published in China, their county and category."""
+    conditions: list[ColumnElement[bool]] = [Need.published_at.is_not(None)]
+    if filters.year is not None:
+        conditions.append(local_year(Need.published_at, dialect) == str(filters.year))
+    if filters.county is not None:
+        conditions.append(Need.county_code == filters.county)
+    if filters.category is not None:
+        conditions.append(Need.category == filters.category)
+    return conditions
+
+
 class Figures:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -141,15 +154,10 @@ class Figures:
         )
 
     async def _needs_by_category(self, filters: StatsFilters) -> dict[TopCategory, int]:
-        conditions: list[ColumnElement[bool]] = [Need.published_at.is_not(None)]
-        if filters.year is not None:
-            conditions.append(local_year(Need.published_at, self.dialect) == str(filters.year))
-        if filters.county is not None:
-            conditions.append(Need.county_code == filters.county)
-        if filters.category is not None:
-            conditions.append(Need.category == filters.category)
         rows = await self.session.execute(
-            select(Need.category, func.count(Need.id)).where(*conditions).group_by(Need.category)
+            select(Need.category, func.count(Need.id))
+            .where(*published_needs(filters, self.dialect))
+            .group_by(Need.category)
         )
         return {TopCategory(category): count for category, count in rows}
 

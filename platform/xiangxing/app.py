@@ -76,6 +76,7 @@ from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
 from monitoring.api.exports import ExportApiController
 from monitoring.api.stats import StatsApiController
+from monitoring.dashboard_pages import DashboardController
 from monitoring.pages import TransparencyController
 from monitoring.review_pages import HalfYearReviewController
 from outcomes.api import ReportApiController
@@ -140,6 +141,7 @@ ROUTE_HANDLERS = [
     ExportApiController,
     TransparencyController,
     HalfYearReviewController,
+    DashboardController,
     NeedPhotoPageController,
     SearchApiController,
     SearchPageController,

@@ -2,7 +2,8 @@
 // <script type="application/json" data-chart="ID"> holding the ECharts option, built by the
 // server; this file draws them (SVG, sharp on a phone) and keeps them sized to the screen.
 // Charts arriving in an htmx swap are drawn too. The same figures stay in a table beside each
-// chart, so nothing is lost without JavaScript.
+// chart, so nothing is lost without JavaScript. A map chart first fetches its outlines
+// (data-map-url, a same-site GeoJSON file) and registers them under data-map-name.
 (function () {
   "use strict";
   var drawn = [];
@@ -12,11 +13,27 @@
       if (!target || target.getAttribute("data-drawn")) {
         return;
       }
-      var chart = echarts.init(target, null, { renderer: "svg" });
-      chart.setOption(JSON.parse(data.textContent));
       target.setAttribute("data-drawn", "true");
-      drawn.push(chart);
+      var option = JSON.parse(data.textContent);
+      var mapName = target.getAttribute("data-map-name");
+      if (!mapName || echarts.getMap(mapName)) {
+        start(target, option);
+        return;
+      }
+      fetch(target.getAttribute("data-map-url"), { credentials: "same-origin" })
+        .then(function (answer) {
+          return answer.json();
+        })
+        .then(function (outlines) {
+          echarts.registerMap(mapName, outlines);
+          start(target, option);
+        });
     });
+  }
+  function start(target, option) {
+    var chart = echarts.init(target, null, { renderer: "svg" });
+    chart.setOption(option);
+    drawn.push(chart);
   }
   document.addEventListener("DOMContentLoaded", function () {
     draw(document);

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement
 from core.clock import local_date
+from demand.models import Need
 from funds.ledger import balance, reversed_ids
 from funds.models import EntryType, LedgerEntry
+from matching.models import Proposal
 from monitoring.figures import Money as PeriodMoney
+from supply.models import Offer
 
 FIGURES = ("committed", "disbursed", "confirmed", "spent")
 Money = dict[str, Decimal]
@@ -119,3 +124,67 @@ async def expected_line(
         and first <= agreement.signed_on.strftime("%Y-%m") <= last
     )
     return signed, PeriodMoney(**in_period), PeriodMoney(**cumulative)
+
+
+STAGES = ("posted", "published", "paired", "under_agreement", "completed")
+
+
+async def stages(session: AsyncSession, side: str, filters: dict[str, Any]) -> dict[str, int]:
+    """Each stage of the pipeline counted over the needs (or offers) posted, entry by entry:
+    the proposals naming it, the agreements made from those."""
+    model: type[Need] | type[Offer] = Need if side == "needs" else Offer
+    made_from: dict[UUID, Agreement] = {
+        link.proposal_id: agreement
+        for agreement in await session.scalars(select(Agreement))
+        for link in agreement.proposals
+    }
+    counts = dict.fromkeys(STAGES, 0)
+    for entry in await session.scalars(select(model)):
+        if entry.submitted_at is None or not _posted_matches(entry, side, filters):
+            continue
+        proposals = [
+            proposal
+            for proposal in await session.scalars(select(Proposal))
+            if getattr(proposal, f"{side[:-1]}_id") == entry.id
+        ]
+        agreements = [made_from[p.id] for p in proposals if p.id in made_from]
+        reached = {
+            "posted": True,
+            "published": entry.published_at is not None,
+            "paired": any(p.state in ("accepted", "converted") for p in proposals),
+            "under_agreement": any(a.state in SIGNED_OR_LATER for a in agreements),
+            "completed": any(a.state == "completed" for a in agreements),
+        }
+        for stage, yes in reached.items():
+            counts[stage] += yes
+    return counts
+
+
+def _posted_matches(entry: Need | Offer, side: str, filters: dict[str, Any]) -> bool:
+    assert entry.submitted_at is not None
+    values = {"year": str(local_date(entry.submitted_at).year), "category": entry.category.value}
+    if side == "needs":
+        values["county"] = entry.county_code
+    return all(values[name] == str(value) for name, value in filters.items() if name in values)
+
+
+async def open_needs(
+    session: AsyncSession, filters: dict[str, Any], now: datetime
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The published needs still open, by urgency and by days open (under 30, 30–89, 90+)."""
+    urgency = dict.fromkeys(("red", "yellow", "green"), 0)
+    ages = dict.fromkeys(("under_30", "30_to_89", "90_or_more"), 0)
+    for need in await session.scalars(select(Need).where(Need.state == "published")):
+        assert need.published_at is not None
+        values = {
+            "year": str(local_date(need.published_at).year),
+            "county": need.county_code,
+            "category": need.category.value,
+        }
+        if any(values[k] != str(v) for k, v in filters.items() if k in values):
+            continue
+        urgency[need.urgency.value] += 1
+        days = now - need.published_at
+        band = "under_30" if days < timedelta(30) else "30_to_89" if days < timedelta(90) else ""
+        ages[band or "90_or_more"] += 1
+    return urgency, ages

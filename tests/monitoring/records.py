@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
@@ -23,7 +24,18 @@ from core.audit import Actor
 from funds.models import EntryType, LedgerEntry
 from funds.schemas import EntryIn
 from funds.service import LedgerService
-from tests.factories import YILE_VILLAGE, make_organization, make_station, make_user
+from tests.agreements.flow import accepted, signed, step
+from tests.conftest import FakeClock
+from tests.factories import (
+    YILE_VILLAGE,
+    bearer,
+    make_organization,
+    make_station,
+    make_user,
+    need_body,
+    offer_body,
+)
+from tests.matching.parties import Parties
 
 ZHENXIONG = "530627000000"
 ZHAOYANG = "530602000000"
@@ -33,6 +45,8 @@ PRIVATE_WORDS = ("秘密联系人", "13912345678", "私人签字人", "188877766
 """What the records hold that the public must never see: responsible persons, their phones,
 signatories (and the organizations' registered contacts, `CONTACT`)."""
 CONTACT = ("登记联系人", "0870-5550000")
+TALENT = "expert_service"
+"""A subcategory of talent, for needs and offers of another category."""
 EVIDENCE = "发票号码 44001234，存于协会财务室"
 """The evidence of an expenditure: for the parties and staff, not the public."""
 
@@ -219,3 +233,62 @@ async def build(session: AsyncSession) -> Records:
     await records.step("ended", rev, Step.TERMINATE, at("2026-06-04"))
     await session.flush()
     return records
+
+
+async def parties_of(client: AsyncClient, records: Records) -> Parties:
+    """The records' station worker, national organization's member and reviewer as API
+    callers."""
+    assert records.worker is not None
+    who = {
+        "worker": records.worker,
+        "member": records.members["national"],
+        "reviewer": records.reviewer,
+    }
+    return Parties(
+        client,
+        {name: await bearer(client, party.identity.username) for name, party in who.items()},
+    )
+
+
+async def build_pipeline(client: AsyncClient, records: Records, clock: FakeClock) -> None:
+    """Needs and offers at every stage of the pipeline, with each urgency, published in June
+    and November 2026 and in January 2027: a draft, one handed in, open ones, one proposed,
+    one paired, one under agreement and one completed. The clock ends on 2027-01-20."""
+    parties = await parties_of(client, records)
+
+    async def on(day: str) -> None:
+        """Move the clock, with fresh tokens for everyone (they last 30 days)."""
+        clock.now = at(day)
+        parties.headers.update((await parties_of(client, records)).headers)
+
+    async def need(**changes: object) -> dict[str, Any]:
+        return await parties.publish("needs", need_body(clock, **changes))
+
+    worker = parties.headers["worker"]
+    await parties.client.post("/api/v1/needs", json=need_body(clock), headers=worker)
+    handed_in = await parties.client.post(
+        "/api/v1/needs", json=need_body(clock, urgency="yellow"), headers=worker
+    )
+    await parties.client.post(f"/api/v1/needs/{handed_in.json()['id']}/submit", headers=worker)
+    offer = await parties.publish(
+        "offers", offer_body(clock, capacity=10, valid_until="2027-06-30")
+    )
+    await parties.publish("offers", offer_body(clock, category="talent", subcategory=TALENT))
+    done = await signed(parties, await accepted(parties, await need(), offer))
+    for name in ("start", "confirm-completion", "complete"):
+        answer = await step(
+            parties, "worker" if name == "confirm-completion" else "member", done, name
+        )
+        assert answer.status_code == 200, answer.text
+        done = answer.json()
+    await need(urgency="green")
+    await on("2026-11-01")
+    await signed(parties, await accepted(parties, await need(urgency="green"), offer))
+    await accepted(parties, await need(urgency="yellow"), offer)
+    await need(category="talent", subcategory=TALENT, urgency="green")
+    await on("2026-12-15")
+    proposed = await parties.propose("member", await need(), offer)
+    assert proposed.status_code == 201, proposed.text
+    await on("2027-01-10")
+    await need(urgency="yellow")
+    await on("2027-01-20")

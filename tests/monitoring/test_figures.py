@@ -17,9 +17,15 @@ from core.clock import local_date
 from demand.models import Need
 from tests.conftest import FakeClock
 from tests.factories import bearer, need_body
-from tests.matching.parties import Parties
 from tests.monitoring import expected
-from tests.monitoring.records import LUDIAN, QIAOJIA, ZHAOYANG, ZHENXIONG, Records
+from tests.monitoring.records import (
+    LUDIAN,
+    QIAOJIA,
+    ZHAOYANG,
+    ZHENXIONG,
+    Records,
+    parties_of,
+)
 
 STATS = "/api/v1/stats"
 FILTERS = [
@@ -78,14 +84,7 @@ async def test_the_figures_of_the_records_are_what_their_ledgers_say(
 async def test_needs_are_counted_by_category_once_published(
     client: AsyncClient, session: AsyncSession, records: Records, clock: FakeClock
 ) -> None:
-    assert records.worker is not None
-    parties = Parties(
-        client,
-        {
-            "worker": await bearer(client, records.worker.identity.username),
-            "reviewer": await bearer(client, records.reviewer.identity.username),
-        },
-    )
+    parties = await parties_of(client, records)
     await parties.publish("needs", need_body(clock))
     await parties.publish(
         "needs", need_body(clock, category="talent", subcategory="expert_service")

@@ -16,6 +16,7 @@ from accounts.authentication import AuthenticationService, LoginFailed
 from accounts.denials import actor_of, client_ip
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
+from accounts.landing import landing
 from accounts.pages.organization_form import organization_form, organization_values
 from accounts.password_gate import ALLOWED_WHILE_PASSWORD_RESET, PASSWORD_PAGE
 from accounts.schemas import LoginForm, OrganizationRegistration
@@ -40,7 +41,7 @@ class SignInController(Controller):
 
     @get("/login", name="login", opt=PUBLIC)
     async def login_page(self, next_path: NextPath = None) -> Template:
-        return Template("accounts/login.html", context={"next": safe_next(next_path, "/account")})
+        return Template("accounts/login.html", context={"next": safe_next(next_path, "")})
 
     @post("/login", opt=PUBLIC)
     async def login(
@@ -49,7 +50,7 @@ class SignInController(Controller):
         authentication: NamedDependency[AuthenticationService],
     ) -> Template | Redirect:
         form = await request.form()
-        next_path = safe_next(form.get("next"), "/account")
+        explicit = safe_next(form.get("next"), "")
         try:
             credentials = parse(LoginForm, form_values(form))
             user = await authentication.check_password(
@@ -58,7 +59,7 @@ class SignInController(Controller):
         except (InvalidInput, LoginFailed) as error:
             return Template(
                 "accounts/login.html",
-                context={"next": next_path, "username": form.get("username", ""), "error": error},
+                context={"next": explicit, "username": form.get("username", ""), "error": error},
                 status_code=HTTP_401_UNAUTHORIZED,
             )
         cookie = await authentication.start_session(
@@ -66,6 +67,7 @@ class SignInController(Controller):
         )
         request.clear_session()
         request.set_session(replace(cookie, csrf=new_session_token(request)).write())
+        next_path = explicit or landing(user.role_set)
         if user.must_change_password:
             flash(
                 request, translate(locale_of(request), N_("Please choose a new password.")), "info"
