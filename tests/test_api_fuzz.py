@@ -10,18 +10,14 @@ are off, and the docs pages under /api/schema are left out, to keep the run near
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import copy_database
+from tests.served_demo import BIN, served_demo
 from xiangxing.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.skipif(
@@ -29,54 +25,14 @@ pytestmark = pytest.mark.skipif(
     reason="the fuzzed server runs the demo on SQLite of its own: once, in the SQLite pass",
 )
 
-BIN = Path(sys.executable).parent
-START_SECONDS = 120
 ROLES = {"anonymous": None, "member": "org_member", "admin": "admin"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[tuple[str, Path]]:
-    """``xiangxing demo`` on a copy of the run's demo database (it finds the demo loaded)."""
-    port = _free_port()
     var_dir = tmp_path_factory.mktemp("fuzz-var")
-    copy_database(demo_file, var_dir)
-    environment = {
-        **os.environ,
-        "XIANGXING_VAR_DIR": str(var_dir),
-        "XIANGXING_ENV": "development",
-        "XIANGXING_DATABASE_URL": "",
-        "XIANGXING_SEARCH_URL": "",
-    }
-    log = (var_dir / "server.log").open("w")
-    server = subprocess.Popen(  # noqa: S603 - our own CLI, from this environment
-        [str(BIN / "xiangxing"), "demo", "--port", str(port)],
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"the demo server did not start: {(var_dir / 'server.log').read_text()}")
+    with served_demo(demo_file, var_dir) as base:
         yield base, var_dir
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
 
 
 def _token(served_url: str, username: str) -> str:

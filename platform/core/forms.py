@@ -7,11 +7,13 @@ A validator that raises ``ValueError(N_("…"))`` gets its own message through t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from core.errors import N_, FieldProblem, InvalidInput
+from core.errors import N_, DomainError, FieldProblem, InvalidInput
+from core.i18n import translate
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,12 +34,51 @@ MESSAGES = {
 }
 INVALID = N_("This value is not valid.")
 FIELDS_NEED_CORRECTING = N_("Some fields need correcting.")
+WHOLE_FORM = "form"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One line of a failed form's summary: the id of the field it links to (None for a
+    problem of the whole form) and the translated message."""
+
+    target: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class ErrorSummary:
+    """What the top of a re-rendered form says, so a visitor on a phone finds every field to
+    fix: the error's own headline (None when it only says that fields need correcting; the
+    summary's title says so) and one fix per problem."""
+
+    headline: str | None
+    fixes: list[Fix]
+
+
+def field_id(name: str) -> str:
+    """The id of a form field's control (the form partials write ``id="f-<name>"``)."""
+    return f"f-{name}"
+
+
+def error_summary(error: DomainError, locale: str) -> ErrorSummary:
+    """The summary of a failed form in the visitor's language."""
+    generic = error.message == FIELDS_NEED_CORRECTING
+    headline = None if generic else translate(locale, error.message, error.params)
+    fixes = [
+        Fix(
+            target=None if problem.field == WHOLE_FORM else field_id(problem.field),
+            message=translate(locale, problem.message, problem.params),
+        )
+        for problem in error.problems
+    ]
+    return ErrorSummary(headline=headline, fixes=fixes)
 
 
 def problems_of(error: ValidationError) -> list[FieldProblem]:
     problems = []
     for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "form"
+        field = ".".join(str(part) for part in item["loc"]) or WHOLE_FORM
         if item["type"] == "value_error" and "error" in item.get("ctx", {}):
             message = str(item["ctx"]["error"])
         else:

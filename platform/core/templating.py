@@ -13,6 +13,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from core.errors import DomainError
+from core.forms import ErrorSummary, error_summary
 from core.i18n import (
     HTML_LANG,
     LOCALE_NAMES,
@@ -84,6 +85,12 @@ def _field_errors(context: Context, error: DomainError | None) -> dict[str, list
 
 
 @pass_context
+def _error_summary(context: Context, error: DomainError | None) -> ErrorSummary | None:
+    """The summary a failed form shows at its top (``_partials/forms.html``), or None."""
+    return error_summary(error, _locale(context)) if isinstance(error, DomainError) else None
+
+
+@pass_context
 def _labelled(context: Context, members: Iterable[Any]) -> list[tuple[str, str]]:
     """(value, translated label) pairs of enum members that carry a ``label``: form options."""
     catalog = translations(_locale(context))
@@ -110,6 +117,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         current_locale=_current_locale,
         current_user=_current_user,
         error_text=_error_text,
+        error_summary=_error_summary,
         labelled=_labelled,
         label=_label,
         field_errors=_field_errors,

@@ -195,7 +195,7 @@ async def test_a_bad_user_form_is_400_and_creates_nothing(
     )
     assert response.status_code == 400
     assert await _user_count(session) == before
-    assert "Some fields need correcting." in response.text
+    assert "Please correct the following:" in response.text
     assert 'value="wangfang"' in response.text, "the form keeps what was typed"
     assert STRONG_PASSWORD not in response.text
     assert 'value="password1"' not in response.text, "never echo the password"

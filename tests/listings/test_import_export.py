@@ -431,7 +431,7 @@ async def test_the_import_page_shows_the_columns_and_every_problem(
     )
     assert answer.status_code == 400
     assert "需求1数量" in answer.text
-    assert "<td>3</td>" in answer.text
+    assert '<td data-label="行">3</td>' in answer.text, "the problem names its row"
     assert await count(session, Need) == 0
 
     good = xlsx(NEED_HEADERS, [need_row("好的")])

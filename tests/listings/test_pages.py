@@ -56,6 +56,14 @@ def _need_form(**overrides: Any) -> dict[str, Any]:
     }
 
 
+def _error_summary(page: str) -> str:
+    """The summary of a failed form, which comes before the form and takes the focus."""
+    found = re.search(r'<div class="error-summary"[^>]*autofocus[^>]*>.*?</div>', page, re.S)
+    assert found is not None, "a failed form shows its summary, focused"
+    assert found.start() < page.index('class="entry-form"'), "above the form"
+    return found.group(0)
+
+
 async def _count(session: AsyncSession, model: type[Any]) -> int:
     return await session.scalar(select(func.count()).select_from(model)) or 0
 
@@ -235,6 +243,10 @@ async def test_a_bad_need_form_comes_back_with_the_problems_and_stores_nothing(
         assert "field-error" in answer.text, field
         assert "儿童之家缺少适龄图书和书架" in answer.text, field
         assert 'value="图书，儿童之家"' in answer.text, field
+        summary = _error_summary(answer.text)
+        assert "Please correct the following:" in summary, field
+        assert f'href="#f-{field}"' in summary, "the summary links to the field to fix"
+        assert f'id="f-{field}"' in answer.text, "and the field is there to be reached"
     region = await post_form(
         english, "/my/needs/new", _need_form(region_code=DAWAN_VILLAGE), "/my/needs/new"
     )
