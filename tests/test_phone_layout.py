@@ -39,7 +39,17 @@ PAGES: dict[str | None, list[str]] = {
     None: ["/", "/catalogue", "/regions", "/search?q=养老", "/transparency", "/login"],
     "station_worker": ["/my/needs", "/my/needs/new", "/proposals", "/agreements", "/todo"],
     "org_member": ["/my/offers", "/my/offers/new", "/agreements", "/todo", "/account/tokens"],
-    "reviewer": ["/review", "/workbench", "/proposals", "/agreements", "/alerts", "/events"],
+    "reviewer": [
+        "/review",
+        "/workbench",
+        "/proposals",
+        "/agreements",
+        "/alerts",
+        "/events",
+        "/dashboard",
+        "/review/half-year",
+        "/commendation",
+    ],
     "admin": ["/admin", "/admin/users", "/admin/audit", "/admin/organizations", "/admin/stations"],
 }
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
