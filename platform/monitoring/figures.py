@@ -8,13 +8,11 @@ follows ``funds.ledger`` through ``monitoring.money``. Filters narrow the agreem
 year (of the number), county, category and programme, and the needs by the year they were
 published, their county and category.
 
-Every figure is computed live, per request, from the agreements, the ledger and the needs;
-nothing is stored. Were they precomputed later (a table of sums per agreement and month),
-they would stay correct because the ledger is append-only: each appended entry (a reversal
-included) adds its amounts to its agreement's and month's row in the same transaction as the
-entry, and a change of an agreement's state moves its row in or out of the counted states in
-the transaction of the step; a nightly job would recompute the table from these same queries
-and compare, as ``xiangxing ledger verify`` checks the chains.
+The money is summed from the summary of each agreement's ledger (``funds.summary``: one row
+per agreement, one per agreement and month in China), which every append rewrites in its own
+transaction, so a figure is as current as the ledger; the counts of agreements, organizations
+and needs are computed live. ``xiangxing ledger verify`` recomputes the summary from the
+entries (``monitoring.money``) and names any difference.
 """
 
 from __future__ import annotations
@@ -37,9 +35,11 @@ from core.categories import TopCategory
 from core.columns import ZERO
 from core.pagination import PageRequest, Slice
 from demand.models import Need
+from funds.models import AgreementMoney, MonthMoney
+from funds.summary import FIGURES
 from monitoring.filters import FundsGrouping, StatsFilters
-from monitoring.local_time import local_month, local_year
-from monitoring.money import FIGURES, ledger_money, per_agreement, sums
+from monitoring.local_time import local_year
+from monitoring.money import sums
 from regions.models import Region, RegionLevel
 
 UNDER_WAY = (
@@ -154,7 +154,7 @@ class Figures:
         return {TopCategory(category): count for category, count in rows}
 
     async def _money(self, conditions: Sequence[ColumnElement[bool]]) -> Money:
-        money = ledger_money()
+        money = AgreementMoney.__table__
         row = (
             await self.session.execute(
                 select(*sums(money))
@@ -189,11 +189,12 @@ class Figures:
     async def funds(self, filters: StatsFilters, group_by: FundsGrouping) -> list[FundsGroup]:
         """The money of the counted agreements, one row per group that has any (an entry that
         moves none of the figures, a dispute, makes no group), by key."""
-        money = ledger_money()
+        by_month = group_by is FundsGrouping.MONTH
+        money = (MonthMoney if by_month else AgreementMoney).__table__
         keys: dict[FundsGrouping, ColumnElement[Any]] = {
             FundsGrouping.CATEGORY: Agreement.category.expression,
             FundsGrouping.COUNTY: Agreement.county_code.expression,
-            FundsGrouping.MONTH: local_month(money.c.booked_at, self.dialect),
+            FundsGrouping.MONTH: MonthMoney.month.expression,
             FundsGrouping.PROGRAMME: Agreement.programme.expression,
         }
         grouped = keys[group_by]
@@ -225,7 +226,7 @@ class Figures:
     ) -> Slice[OrganizationFigures]:
         """Organizations with counted agreements, the most committed first."""
         conditions = counted(filters)
-        money = per_agreement()
+        money = AgreementMoney.__table__
         figures = [func.coalesce(func.sum(money.c[name]), 0).label(name) for name in FIGURES]
         query = (
             select(
