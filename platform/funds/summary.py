@@ -18,16 +18,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import local_date
 from core.columns import ZERO
 from funds.ledger import Posted, delivered, in_force_of_type
 from funds.models import AgreementMoney, EntryType, MonthMoney
 
-CHINA = ZoneInfo("Asia/Shanghai")
 FIGURES = ("committed", "disbursed", "confirmed", "spent")
 """The money figures the monitoring reports, in yuan."""
 SUMMED = {
@@ -58,7 +57,7 @@ class Figures:
 
 def china_month(moment: datetime) -> str:
     """``YYYY-MM`` of the moment on the bureau's wall calendar."""
-    return moment.astimezone(CHINA).strftime("%Y-%m")
+    return local_date(moment).strftime("%Y-%m")
 
 
 def summarise(entries: Sequence[Booked]) -> dict[str, Figures]:
