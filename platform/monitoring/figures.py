@@ -161,7 +161,7 @@ class Figures:
         if filters.category is not None:
             conditions.append(Need.category == filters.category)
         rows = await self.session.execute(
-            select(Need.category, func.count(Need.id)).where(*conditions).group_by(Need.category)
+            select(Need.category, func.count()).where(*conditions).group_by(Need.category)
         )
         return {TopCategory(category): count for category, count in rows}
 
