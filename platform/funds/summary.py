@@ -42,13 +42,15 @@ class Booked(Posted, Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Figures:
+class Sums:
+    """The four figures of one month (or of all), as ``funds.ledger.balance`` has them."""
+
     committed: Decimal = ZERO
     disbursed: Decimal = ZERO
     confirmed: Decimal = ZERO
     spent: Decimal = ZERO
 
-    def plus(self, figure: str, amount: Decimal) -> Figures:
+    def plus(self, figure: str, amount: Decimal) -> Sums:
         return replace(self, **{figure: getattr(self, figure) + amount})
 
     def values(self) -> dict[str, Decimal]:
@@ -60,14 +62,14 @@ def china_month(moment: datetime) -> str:
     return local_date(moment).strftime("%Y-%m")
 
 
-def summarise(entries: Sequence[Booked]) -> dict[str, Figures]:
+def summarise(entries: Sequence[Booked]) -> dict[str, Sums]:
     """The figures in force of one agreement's entries, per month they were booked in (a
     month where nothing stays in force has no row)."""
-    months: dict[str, Figures] = {}
+    months: dict[str, Sums] = {}
 
     def add(figure: str, amount: Decimal, moment: datetime) -> None:
         month = china_month(moment)
-        months[month] = months.get(month, Figures()).plus(figure, amount)
+        months[month] = months.get(month, Sums()).plus(figure, amount)
 
     for entry_type, figure in SUMMED.items():
         for entry in in_force_of_type(entries, entry_type):
@@ -79,9 +81,9 @@ def summarise(entries: Sequence[Booked]) -> dict[str, Figures]:
     return months
 
 
-def total(months: dict[str, Figures]) -> Figures:
+def total(months: dict[str, Sums]) -> Sums:
     """The agreement's figures over all its months."""
-    return Figures(
+    return Sums(
         *(sum((getattr(figures, name) for figures in months.values()), ZERO) for name in FIGURES)
     )
 
