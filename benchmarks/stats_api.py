@@ -27,20 +27,17 @@ from typing import Any
 
 import httpx
 from generate_catalogue import generate as generate_catalogue
-from generate_catalogue import organization_rows
 from list_api import PLATFORM_PORT, reviewer_token, server
 from money_summary import summaries
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
-from stats_figures import agreement_row
+from stats_figures import agreement_row, organizations_and_counties
 from uuid_utils.compat import uuid7
 
-from accounts.models import Organization, Origin
 from agreements.models import Agreement
 from core.database import create_engine
 from core.settings import get_settings
 from funds.models import AgreementMoney, LedgerEntry, MonthMoney
-from regions.models import Region, RegionLevel
 
 BATCH = 5000
 FUNDS_GROUPS = ("category", "county", "month", "programme")
@@ -143,12 +140,8 @@ async def generate(agreements: int, rng: random.Random) -> int:
     engine = create_engine(get_settings())
     now = datetime.now(UTC)
     async with engine.begin() as connection:
-        organizations = organization_rows(2000, 8_000_000, "统计规模基准组织", now)
-        for row in organizations:
-            row["origin"] = rng.choice(list(Origin)).value
-        await connection.execute(insert(Organization), organizations)
-        counties = list(
-            await connection.scalars(select(Region.code).where(Region.level == RegionLevel.COUNTY))
+        organizations, counties = await organizations_and_counties(
+            connection, 2000, "统计规模基准组织", rng
         )
         agreement_rows, entries = [], []
         for serial in range(agreements):

@@ -26,7 +26,7 @@ from typing import Any
 from generate_catalogue import organization_rows
 from money_summary import summaries
 from sqlalchemy import insert, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from uuid_utils.compat import uuid7
 
 from accounts.models import Organization, Origin
@@ -106,15 +106,21 @@ def agreement_row(
     }
 
 
-async def generate(session: AsyncSession, agreements: int, rng: random.Random) -> None:
-    now = datetime.now(UTC)
-    organizations = organization_rows(200, 9_000_000, "统计基准组织", now)
+async def organizations_and_counties(
+    database: AsyncSession | AsyncConnection, count: int, prefix: str, rng: random.Random
+) -> tuple[list[dict], list[str]]:
+    """``count`` organizations of any origin, inserted, and the counties agreements go to."""
+    organizations = organization_rows(count, 9_000_000, prefix, datetime.now(UTC))
     for row in organizations:
         row["origin"] = rng.choice(list(Origin)).value
-    await session.execute(insert(Organization), organizations)
-    counties = list(
-        await session.scalars(select(Region.code).where(Region.level == RegionLevel.COUNTY))
-    )
+    await database.execute(insert(Organization), organizations)
+    counties = await database.scalars(select(Region.code).where(Region.level == RegionLevel.COUNTY))
+    return organizations, list(counties)
+
+
+async def generate(session: AsyncSession, agreements: int, rng: random.Random) -> None:
+    now = datetime.now(UTC)
+    organizations, counties = await organizations_and_counties(session, 200, "统计基准组织", rng)
     agreement_rows, entries = [], []
     for serial in range(agreements):
         row = agreement_row(serial, counties, organizations, rng, now)

@@ -13,7 +13,6 @@ booked in; a confirmation delivers its disbursement's amount in the confirmation
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
@@ -41,35 +40,19 @@ class Booked(Posted, Protocol):
     created_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Sums:
-    """The four figures of one month (or of all), as ``funds.ledger.balance`` has them."""
-
-    committed: Decimal = ZERO
-    disbursed: Decimal = ZERO
-    confirmed: Decimal = ZERO
-    spent: Decimal = ZERO
-
-    def plus(self, figure: str, amount: Decimal) -> Sums:
-        return replace(self, **{figure: getattr(self, figure) + amount})
-
-    def values(self) -> dict[str, Decimal]:
-        return {name: getattr(self, name) for name in FIGURES}
-
-
 def china_month(moment: datetime) -> str:
     """``YYYY-MM`` of the moment on the bureau's wall calendar."""
     return local_date(moment).strftime("%Y-%m")
 
 
-def summarise(entries: Sequence[Booked]) -> dict[str, Sums]:
+def summarise(entries: Sequence[Booked]) -> dict[str, dict[str, Decimal]]:
     """The figures in force of one agreement's entries, per month they were booked in (a
     month where nothing stays in force has no row)."""
-    months: dict[str, Sums] = {}
+    months: dict[str, dict[str, Decimal]] = {}
 
     def add(figure: str, amount: Decimal, moment: datetime) -> None:
-        month = china_month(moment)
-        months[month] = months.get(month, Sums()).plus(figure, amount)
+        month = months.setdefault(china_month(moment), dict.fromkeys(FIGURES, ZERO))
+        month[figure] += amount
 
     for entry_type, figure in SUMMED.items():
         for entry in in_force_of_type(entries, entry_type):
@@ -81,19 +64,17 @@ def summarise(entries: Sequence[Booked]) -> dict[str, Sums]:
     return months
 
 
-def total(months: dict[str, Sums]) -> Sums:
+def total(months: dict[str, dict[str, Decimal]]) -> dict[str, Decimal]:
     """The agreement's figures over all its months."""
-    return Sums(
-        *(sum((getattr(figures, name) for figures in months.values()), ZERO) for name in FIGURES)
-    )
+    return {name: sum((month[name] for month in months.values()), ZERO) for name in FIGURES}
 
 
 def summary_rows(agreement_id: UUID, entries: Sequence[Booked]) -> tuple[dict, list[dict]]:
     """The agreement's row of ``agreement_money`` and its rows of ``agreement_month_money``."""
     months = summarise(entries)
-    whole = {"agreement_id": agreement_id, **total(months).values()}
+    whole = {"agreement_id": agreement_id, **total(months)}
     monthly = [
-        {"agreement_id": agreement_id, "month": month, **figures.values()}
+        {"agreement_id": agreement_id, "month": month, **figures}
         for month, figures in sorted(months.items())
     ]
     return whole, monthly
