@@ -1,8 +1,8 @@
 """The monitoring figures over many agreements: how long each aggregate of the stats API, the
 transparency page's list and the IATI document take when a city has signed for years.
 
-Agreements, organizations and ledger entries are bulk-inserted (no services: this measures
-reading) into a fresh database — a SQLite file in a temporary directory, or the empty
+Agreements, organizations, ledger entries and their money summary are bulk-inserted (no
+services: this measures reading) into a fresh database — a SQLite file in a temporary directory, or the empty
 PostgreSQL database named by ``XIANGXING_DATABASE_URL`` — and each figure is computed in
 process, one call after another; the table gives the median and the slowest of the rounds.
 
@@ -24,8 +24,9 @@ from decimal import Decimal
 from typing import Any
 
 from generate_catalogue import organization_rows
+from money_summary import summaries
 from sqlalchemy import insert, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from uuid_utils.compat import uuid7
 
 from accounts.models import Organization, Origin
@@ -35,7 +36,7 @@ from core.categories import TopCategory
 from core.database import create_engine
 from core.pagination import PageRequest
 from core.settings import get_settings
-from funds.models import LedgerEntry
+from funds.models import AgreementMoney, LedgerEntry, MonthMoney
 from monitoring.figures import Figures
 from monitoring.filters import FundsGrouping, StatsFilters
 from monitoring.iati import OpenData, Publisher, iati_activities
@@ -77,44 +78,58 @@ def ledger_rows(agreement_id: Any, booked: datetime, rng: random.Random) -> list
     return rows
 
 
-async def generate(session: AsyncSession, agreements: int, rng: random.Random) -> None:
-    now = datetime.now(UTC)
-    organizations = organization_rows(200, 9_000_000, "统计基准组织", now)
+def agreement_row(
+    serial: int, counties: list[str], organizations: list[dict], rng: random.Random, now: datetime
+) -> dict:
+    """One agreement of 2024, 2025 or 2026 in a county (not the last two: a county without
+    any), of any category, programme, state and organization, as a row for a bulk insert."""
+    year, county = 2024 + serial % 3, rng.choice(counties[:-2])
+    return {
+        "id": uuid7(),
+        "number": f"ZT-{year}-{serial:05d}",
+        "year": year,
+        "title": f"基准帮扶协议{serial}",
+        "category": rng.choice(list(TopCategory)).value,
+        "programme": rng.choice(list(programmes())),
+        "state": rng.choice(STATES),
+        "organization_id": rng.choice(organizations)["id"],
+        "recipient_kind": "county",
+        "recipient_name": county,
+        "recipient_region_code": county,
+        "county_code": county,
+        "period_start": date(year, 1, 1),
+        "period_end": date(year, 12, 31),
+        "signed_on": date(year, 1, 1),
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def organizations_and_counties(
+    database: AsyncSession | AsyncConnection, count: int, prefix: str, rng: random.Random
+) -> tuple[list[dict], list[str]]:
+    """``count`` organizations of any origin, inserted, and the counties agreements go to."""
+    organizations = organization_rows(count, 9_000_000, prefix, datetime.now(UTC))
     for row in organizations:
         row["origin"] = rng.choice(list(Origin)).value
-    await session.execute(insert(Organization), organizations)
-    counties = list(
-        await session.scalars(select(Region.code).where(Region.level == RegionLevel.COUNTY))
-    )
+    await database.execute(insert(Organization), organizations)
+    counties = await database.scalars(select(Region.code).where(Region.level == RegionLevel.COUNTY))
+    return organizations, list(counties)
+
+
+async def generate(session: AsyncSession, agreements: int, rng: random.Random) -> None:
+    now = datetime.now(UTC)
+    organizations, counties = await organizations_and_counties(session, 200, "统计基准组织", rng)
     agreement_rows, entries = [], []
     for serial in range(agreements):
-        agreement_id, year = uuid7(), 2024 + serial % 3
-        county = rng.choice(counties[:-2])
-        agreement_rows.append(
-            {
-                "id": agreement_id,
-                "number": f"ZT-{year}-{serial:05d}",
-                "year": year,
-                "title": f"基准帮扶协议{serial}",
-                "category": rng.choice(list(TopCategory)).value,
-                "programme": rng.choice(list(programmes())),
-                "state": rng.choice(STATES),
-                "organization_id": rng.choice(organizations)["id"],
-                "recipient_kind": "county",
-                "recipient_name": county,
-                "recipient_region_code": county,
-                "county_code": county,
-                "period_start": date(year, 1, 1),
-                "period_end": date(year, 12, 31),
-                "signed_on": date(year, 1, 1),
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        booked = datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(200))
-        entries += ledger_rows(agreement_id, booked, rng)
-    for rows, model in ((agreement_rows, Agreement), (entries, LedgerEntry)):
+        row = agreement_row(serial, counties, organizations, rng, now)
+        agreement_rows.append(row)
+        booked = datetime(row["year"], 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(200))
+        entries += ledger_rows(row["id"], booked, rng)
+    wholes, months = summaries(entries)
+    tables = ((agreement_rows, Agreement), (entries, LedgerEntry), (wholes, AgreementMoney))
+    for rows, model in (*tables, (months, MonthMoney)):
         for start in range(0, len(rows), BATCH):
             await session.execute(insert(model), rows[start : start + BATCH])
     await session.commit()

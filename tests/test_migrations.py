@@ -1,11 +1,16 @@
 """Migrations go up and down on a database of their own, and match the models exactly."""
 
+from decimal import Decimal
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, null, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from funds.models import AgreementMoney, MonthMoney
+from funds.summary import FIGURES
+from tests.funds.scratch import funded_agreement
 from xiangxing import migrate
 from xiangxing.models import metadata
 from xiangxing.setup import upgrade_database
@@ -26,6 +31,24 @@ async def _schema_differences(engine: AsyncEngine) -> list[object]:
                 metadata,
             )
         )
+
+
+async def _money_rows(engine: AsyncEngine) -> list[tuple[object, ...]]:
+    """The agreement's whole row (month ``None``) and its month rows, without their ids."""
+    async with engine.connect() as connection:
+        rows = [
+            *await connection.execute(
+                select(AgreementMoney.agreement_id, null(), *_figures(AgreementMoney))
+            ),
+            *await connection.execute(
+                select(MonthMoney.agreement_id, MonthMoney.month, *_figures(MonthMoney))
+            ),
+        ]
+    return sorted((tuple(row) for row in rows), key=lambda row: str(row[1]))
+
+
+def _figures(model: type[AgreementMoney | MonthMoney]) -> list[object]:
+    return [getattr(model, name) for name in FIGURES]
 
 
 async def test_upgrade_down_to_base_and_up_again(scratch_engine: AsyncEngine) -> None:
@@ -53,3 +76,15 @@ async def test_upgrade_loads_the_reference_data_and_is_safe_to_repeat(
 ) -> None:
     assert await upgrade_database(scratch_engine) == {"regions": 1564, "categories": 30}
     assert await upgrade_database(scratch_engine) == {"regions": 0, "categories": 0}
+
+
+async def test_the_money_summary_is_filled_from_the_ledgers_already_written(
+    scratch_engine: AsyncEngine,
+) -> None:
+    await funded_agreement(scratch_engine)
+    kept = await _money_rows(scratch_engine)
+    assert [row[2:4] for row in kept] == [(Decimal("1000.00"), Decimal("600.00"))] * 2
+
+    await migrate.downgrade(scratch_engine, "0019")
+    await migrate.upgrade(scratch_engine)
+    assert await _money_rows(scratch_engine) == kept

@@ -106,3 +106,33 @@ class LedgerEntry(UUIDv7Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     previous_hash: Mapped[str] = mapped_column(String(64), default="")
     """The previous entry's ``content_hash``; empty for the first entry of an agreement."""
+
+
+class MoneyFigures:
+    """The four figures the monitoring sums, in yuan, as ``funds.ledger.balance`` has them."""
+
+    committed: Mapped[Decimal] = mapped_column(MONEY)
+    disbursed: Mapped[Decimal] = mapped_column(MONEY)
+    confirmed: Mapped[Decimal] = mapped_column(MONEY)
+    spent: Mapped[Decimal] = mapped_column(MONEY)
+
+
+class AgreementMoney(MoneyFigures, UUIDv7Base):
+    """An agreement's money in force, kept by ``funds.summary`` in each append's transaction."""
+
+    __tablename__ = "agreement_money"
+
+    agreement_id: Mapped[UUID] = mapped_column(ForeignKey("agreement.id"), unique=True)
+
+
+class MonthMoney(MoneyFigures, UUIDv7Base):
+    """The same figures of one agreement booked in one calendar month in China (``YYYY-MM``):
+    an entry counts in the month it was booked, a confirmation in its own month."""
+
+    __tablename__ = "agreement_month_money"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "month", name="uq_agreement_month_money_month"),
+    )
+
+    agreement_id: Mapped[UUID] = mapped_column(ForeignKey("agreement.id"))
+    month: Mapped[str] = mapped_column(String(7))

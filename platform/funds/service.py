@@ -6,7 +6,8 @@ entries the previous one committed, checks the invariants (``funds.ledger``) aga
 appends with the next sequence and the chain hash (``funds.chain``). A refused entry changes
 nothing. Only the parties and staff read the ledger; only signed agreements (and later states)
 take entries. A confirmation or reversal writes what was delivered back to the agreement's need
-and offer lines in the same transaction (``funds.deliveries``). Services flush, never commit.
+and offer lines in the same transaction (``funds.deliveries``), and every entry rewrites the
+agreement's money summary the monitoring reads (``funds.summary``). Services flush, never commit.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from funds.models import EntryType, LedgerEntry
 from funds.policy import REFUSALS, may_record
 from funds.repository import LedgerRepository
 from funds.schemas import EntryIn
+from funds.summary import write_summary
 
 CHANGES_DELIVERED = (EntryType.RECEIPT_CONFIRMATION, EntryType.REVERSAL)
 """A confirmation adds to what was delivered; a reversal may cancel a confirmation or a
@@ -86,6 +88,7 @@ class LedgerService:
         check(entries, entry)
         self.session.add(entry)
         await self.session.flush()
+        await write_summary(self.session, agreement.id, [*entries, entry])
         if entry.entry_type in CHANGES_DELIVERED:
             await write_deliveries(self.session, agreement, [*entries, entry])
         record_change(

@@ -8,13 +8,11 @@ follows ``funds.ledger`` through ``monitoring.money``. Filters narrow the agreem
 year (of the number), county, category and programme, and the needs by the year they were
 published, their county and category.
 
-Every figure is computed live, per request, from the agreements, the ledger and the needs;
-nothing is stored. Were they precomputed later (a table of sums per agreement and month),
-they would stay correct because the ledger is append-only: each appended entry (a reversal
-included) adds its amounts to its agreement's and month's row in the same transaction as the
-entry, and a change of an agreement's state moves its row in or out of the counted states in
-the transaction of the step; a nightly job would recompute the table from these same queries
-and compare, as ``xiangxing ledger verify`` checks the chains.
+The money is summed from the summary of each agreement's ledger (``funds.summary``: one row
+per agreement, one per agreement and month in China), which every append rewrites in its own
+transaction, so a figure is as current as the ledger; the counts of agreements, organizations
+and needs are computed live. ``xiangxing ledger verify`` recomputes the summary from the
+entries (``monitoring.money``) and names any difference.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import ColumnElement, Select, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Origin
@@ -37,9 +35,11 @@ from core.categories import TopCategory
 from core.columns import ZERO
 from core.pagination import PageRequest, Slice
 from demand.models import Need
+from funds.models import AgreementMoney, MonthMoney
+from funds.summary import FIGURES
 from monitoring.filters import FundsGrouping, StatsFilters
-from monitoring.local_time import local_month, local_year
-from monitoring.money import FIGURES, ledger_money, per_agreement, sums
+from monitoring.local_time import local_year
+from monitoring.money import sums
 from regions.models import Region, RegionLevel
 
 UNDER_WAY = (
@@ -128,50 +128,50 @@ class Figures:
 
     async def overview(self, filters: StatsFilters) -> Overview:
         conditions = counted(filters)
-        by_origin = await self.session.execute(
-            select(Organization.origin, func.count(distinct(Organization.id)))
-            .join(Agreement, Agreement.organization_id == Organization.id)
-            .where(*conditions)
-            .group_by(Organization.origin)
-        )
-        engaged = await self.session.scalar(
-            select(func.count(distinct(Agreement.organization_id))).where(*conditions)
-        )
-        agreements = await self.session.execute(
-            select(
-                func.count(Agreement.id),
-                func.count(Agreement.id).filter(Agreement.state.in_(UNDER_WAY)),
-            ).where(*conditions)
-        )
-        signed, projects = agreements.one()
+        engaged = exists().where(Agreement.organization_id == Organization.id, *conditions)
+        by_origin = {
+            Origin(origin): count
+            for origin, count in await self.session.execute(
+                select(Organization.origin, func.count(Organization.id))
+                .where(engaged)
+                .group_by(Organization.origin)
+            )
+        }
+        row = (await self.session.execute(self._agreements_and_money(conditions))).one()
         return Overview(
-            organizations=engaged or 0,
-            organizations_by_origin={Origin(origin): count for origin, count in by_origin},
+            organizations=sum(by_origin.values()),  # each organization has one origin
+            organizations_by_origin=by_origin,
             needs_by_category=await self._needs_by_category(filters),
-            agreements=signed,
-            projects=projects,
-            money=await self._money(conditions),
+            agreements=row.agreements,
+            projects=row.projects,
+            money=Money.of(row),
+        )
+
+    @staticmethod
+    def _agreements_and_money(
+        conditions: Sequence[ColumnElement[bool]],
+    ) -> Select[*tuple[Any, ...]]:
+        """The counted agreements, the projects among them and their money: one pass over
+        the agreements with each one's summary row."""
+        money = AgreementMoney.__table__
+        return (
+            select(
+                func.count(Agreement.id).label("agreements"),
+                func.count(Agreement.id).filter(Agreement.state.in_(UNDER_WAY)).label("projects"),
+                *sums(money),
+            )
+            .select_from(Agreement)
+            .outerjoin(money, money.c.agreement_id == Agreement.id)
+            .where(*conditions)
         )
 
     async def _needs_by_category(self, filters: StatsFilters) -> dict[TopCategory, int]:
         rows = await self.session.execute(
-            select(Need.category, func.count(Need.id))
+            select(Need.category, func.count())
             .where(*published_needs(filters, self.dialect))
             .group_by(Need.category)
         )
         return {TopCategory(category): count for category, count in rows}
-
-    async def _money(self, conditions: Sequence[ColumnElement[bool]]) -> Money:
-        money = ledger_money()
-        row = (
-            await self.session.execute(
-                select(*sums(money))
-                .select_from(money)
-                .join(Agreement, Agreement.id == money.c.agreement_id)
-                .where(*conditions)
-            )
-        ).one()
-        return Money.of(row)
 
     async def coverage(self, filters: StatsFilters) -> list[CountyFigures]:
         """Every county (the one filtered, or all), with its agreements and money; a county
@@ -179,29 +179,30 @@ class Figures:
         counties = select(Region.code, Region.short_name).where(Region.level == RegionLevel.COUNTY)
         if filters.county is not None:
             counties = counties.where(Region.code == filters.county)
-        conditions = counted(filters)
-        rows = await self.session.execute(
-            select(Agreement.county_code, func.count(Agreement.id))
-            .where(*conditions)
-            .group_by(Agreement.county_code)
-        )
-        counts = {code: count for code, count in rows}
-        money = {
-            group.key: group.money for group in await self.funds(filters, FundsGrouping.COUNTY)
+        by_county = self._agreements_and_money(counted(filters)).add_columns(Agreement.county_code)
+        found = {
+            row.county_code: row
+            for row in await self.session.execute(by_county.group_by(Agreement.county_code))
         }
         return [
-            CountyFigures(code, name, counts.get(code, 0), money.get(code, Money()))
+            CountyFigures(
+                code,
+                name,
+                found[code].agreements if code in found else 0,
+                Money.of(found.get(code)),
+            )
             for code, name in await self.session.execute(counties.order_by(Region.code))
         ]
 
     async def funds(self, filters: StatsFilters, group_by: FundsGrouping) -> list[FundsGroup]:
         """The money of the counted agreements, one row per group that has any (an entry that
         moves none of the figures, a dispute, makes no group), by key."""
-        money = ledger_money()
+        by_month = group_by is FundsGrouping.MONTH
+        money = (MonthMoney if by_month else AgreementMoney).__table__
         keys: dict[FundsGrouping, ColumnElement[Any]] = {
             FundsGrouping.CATEGORY: Agreement.category.expression,
             FundsGrouping.COUNTY: Agreement.county_code.expression,
-            FundsGrouping.MONTH: local_month(money.c.booked_at, self.dialect),
+            FundsGrouping.MONTH: MonthMoney.month.expression,
             FundsGrouping.PROGRAMME: Agreement.programme.expression,
         }
         grouped = keys[group_by]
@@ -233,7 +234,7 @@ class Figures:
     ) -> Slice[OrganizationFigures]:
         """Organizations with counted agreements, the most committed first."""
         conditions = counted(filters)
-        money = per_agreement()
+        money = AgreementMoney.__table__
         figures = [func.coalesce(func.sum(money.c[name]), 0).label(name) for name in FIGURES]
         query = (
             select(
@@ -242,22 +243,27 @@ class Figures:
                 Organization.origin,
                 func.count(Agreement.id).label("agreements"),
                 *figures,
+                func.count().over().label("total"),
             )
             .join(Agreement, Agreement.organization_id == Organization.id)
             .outerjoin(money, money.c.agreement_id == Agreement.id)
             .where(*conditions)
             .group_by(Organization.id, Organization.name, Organization.origin)
         )
-        total = await self.session.scalar(
-            select(func.count(distinct(Agreement.organization_id))).where(*conditions)
-        )
-        rows = await self.session.execute(
-            query.order_by(figures[0].desc(), Organization.name, Organization.id)
-            .limit(page.page_size)
-            .offset(page.offset)
-        )
+        rows = (
+            await self.session.execute(
+                query.order_by(figures[0].desc(), Organization.name, Organization.id)
+                .limit(page.page_size)
+                .offset(page.offset)
+            )
+        ).all()
+        if rows:
+            total = rows[0].total  # the groups before the page was cut: one query, not two
+        else:
+            count = select(func.count(distinct(Agreement.organization_id))).where(*conditions)
+            total = await self.session.scalar(count) or 0
         items = [
             OrganizationFigures(row.id, row.name, Origin(row.origin), row.agreements, Money.of(row))
             for row in rows
         ]
-        return Slice.of(items, total or 0, page)
+        return Slice.of(items, total, page)

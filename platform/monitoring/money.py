@@ -1,7 +1,10 @@
 """The ledger in SQL: each entry in force with its amount under the figure it moves, so
 aggregates are sums and never loops over entries.
 
-These are the rules of ``funds.ledger.balance`` written as conditions: a reversed entry and
+The figures read the summary ``funds.summary`` keeps at each append (``agreement_money``,
+``agreement_month_money``); these live rules recompute it from the entries, so that
+``xiangxing ledger verify`` can name any difference, and choose the IATI transactions in force.
+They are the rules of ``funds.ledger.balance`` written as conditions: a reversed entry and
 the reversal itself count for nothing; a disbursement is delivered (``confirmed``) once a
 confirmation in force answers it, and the confirmation carries the disbursement's amount; a
 confirmation of a reversed disbursement delivers nothing.
@@ -9,14 +12,13 @@ confirmation of a reversed disbursement delivers nothing.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, Subquery, and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from core.columns import MONEY
 from funds.models import EntryType, LedgerEntry
-
-FIGURES = ("committed", "disbursed", "confirmed", "spent")
-"""The money figures every aggregate reports, in yuan."""
+from funds.summary import FIGURES
+from monitoring.local_time import local_month
 
 
 def not_reversed(entry: type[LedgerEntry]) -> ColumnElement[bool]:
@@ -71,16 +73,14 @@ def ledger_money() -> Subquery:
     )
 
 
-def sums(money: Subquery) -> list[ColumnElement[object]]:
+def sums(money: FromClause) -> list[ColumnElement[object]]:
     """The four figures summed over the rows grouped (zero where there are none)."""
     return [func.coalesce(func.sum(money.c[name]), 0, type_=MONEY).label(name) for name in FIGURES]
 
 
-def per_agreement() -> Subquery:
-    """The four figures of each agreement with ledger entries."""
+def live_per_month(dialect: str) -> Select[tuple]:
+    """The four figures of each agreement and calendar month in China with entries in
+    force, recomputed from the ledger: what ``agreement_month_money`` must hold."""
     money = ledger_money()
-    return (
-        select(money.c.agreement_id, *sums(money))
-        .group_by(money.c.agreement_id)
-        .subquery("agreement_money")
-    )
+    month = local_month(money.c.booked_at, dialect).label("month")
+    return select(money.c.agreement_id, month, *sums(money)).group_by(money.c.agreement_id, month)

@@ -21,9 +21,9 @@ from core.categories import TopCategory
 from core.clock import local_date
 from core.columns import MONEY
 from core.pagination import PageRequest, Slice
-from funds.models import EntryType, LedgerEntry
+from funds.models import AgreementMoney, EntryType, LedgerEntry
 from monitoring.filters import StatsFilters
-from monitoring.money import in_force, per_agreement
+from monitoring.money import in_force
 from monitoring.policy import published_agreement
 from outcomes.models import IndicatorValue, ProgressReport, ReportState
 from regions.models import Region
@@ -119,7 +119,7 @@ class PublicAgreements:
         """The published agreements, the latest signed first."""
         conditions = _narrowed(filters)
         total = await self.session.scalar(select(func.count(Agreement.id)).where(*conditions))
-        money, reports = per_agreement(), _timeliness()
+        money, reports = AgreementMoney.__table__, _timeliness()
         county, township = aliased(Region), aliased(Region)
         rows = await self.session.execute(
             select(

@@ -33,7 +33,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "stations": ("xiangxing.cli_admin:stations_group", "Open many stations from a file."),
     "org": ("xiangxing.cli_admin:org_group", "Social organizations: create."),
     "worker": ("xiangxing.cli_worker:worker", "Run the periodic and deferred jobs."),
-    "ledger": ("xiangxing.cli_ledger:ledger_group", "The funds ledger: verify its hash chains."),
+    "ledger": ("xiangxing.cli_ledger:ledger_group", "Verify ledger chains and summaries."),
 }
 """Command name → (``module:attribute``, the one-line help shown before it is loaded)."""
 

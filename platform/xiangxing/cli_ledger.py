@@ -1,5 +1,6 @@
-"""``xiangxing ledger verify``: walk every agreement's hash chain and name any break, for an
-audit or after restoring a backup."""
+"""``xiangxing ledger verify``: walk every agreement's hash chain and name any break, then
+recompute the money summary the monitoring reads from the entries and name any difference, for
+an audit or after restoring a backup."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from funds.chain import ChainBreak, verify
 from funds.repository import LedgerRepository
+from monitoring.summary_check import SummaryDifference, summary_differences
 from xiangxing import models as _registry  # noqa: F401 (every table: the ledger's foreign keys take their column types from them)
 from xiangxing.cli_support import in_transaction
 
@@ -31,12 +33,23 @@ async def breaks(session: AsyncSession) -> tuple[int, list[ChainBreak]]:
     return walked, found
 
 
+async def findings(
+    session: AsyncSession,
+) -> tuple[int, list[ChainBreak], int, list[SummaryDifference]]:
+    walked, found = await breaks(session)
+    return (walked, found, *await summary_differences(session))
+
+
 @ledger_group.command("verify")
 def verify_ledger() -> None:
-    """Check every agreement's chain of entries; exit 1 naming each break."""
-    walked, found = asyncio.run(in_transaction(breaks))
+    """Check every agreement's chain of entries and money summary; exit 1 naming each break
+    and each difference."""
+    walked, found, summarised, differences = asyncio.run(in_transaction(findings))
     for broken in found:
         click.echo(f"broken: {broken}", err=True)
-    if found:
+    for difference in differences:
+        click.echo(f"summary differs: {difference}", err=True)
+    if found or differences:
         raise SystemExit(1)
     click.echo(f"{walked} ledger chains verify")
+    click.echo(f"the money summaries of {summarised} agreements agree with their ledgers")

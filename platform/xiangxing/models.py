@@ -17,7 +17,7 @@ from core.audit import AuditEntry
 from core.idempotency import IdempotencyKey
 from core.jobs import ScheduledJob
 from demand.models import Need, NeedLine, NeedPhoto
-from funds.models import LedgerEntry
+from funds.models import AgreementMoney, LedgerEntry, MonthMoney
 from matching.models import Notice, PlanPair, Proposal, ProposalLine, SigningEvent
 from outcomes.models import IndicatorValue, ProgressReport, ReportPhoto
 from regions.models import Region
@@ -32,6 +32,7 @@ __all__ = [
     "AgreementCounter",
     "AgreementDocument",
     "AgreementLine",
+    "AgreementMoney",
     "AgreementProposal",
     "ApiToken",
     "AuditEntry",
@@ -44,6 +45,7 @@ __all__ = [
     "IndicatorValue",
     "LedgerEntry",
     "LoginSession",
+    "MonthMoney",
     "Need",
     "NeedLine",
     "NeedPhoto",

@@ -89,3 +89,11 @@ async def append(
         await LedgerService(session, FakeClock()).append(
             agreement_id, EntryIn(entry_type=entry_type, **body), identity, ACTOR
         )
+
+
+async def funded_agreement(engine: AsyncEngine) -> SignedAgreement:
+    """A signed agreement with 1,000 yuan committed and 600 disbursed."""
+    signed = await signed_agreement(engine)
+    await append(engine, signed.reviewer, signed.agreement_id, EntryType.COMMITMENT, amount="1000")
+    await append(engine, signed.member, signed.agreement_id, EntryType.DISBURSEMENT, amount="600")
+    return signed

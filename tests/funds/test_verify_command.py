@@ -13,8 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.settings import Settings, get_settings
-from funds.models import EntryType
-from tests.funds.scratch import append, signed_agreement
+from tests.funds.scratch import funded_agreement
 from xiangxing.cli import main
 
 BEHIND_THE_BACK = {
@@ -56,13 +55,7 @@ async def run_verify() -> Result:
 async def test_verify_names_a_row_altered_behind_the_application(
     scratch_engine: AsyncEngine, scratch_environment: None
 ) -> None:
-    signed = await signed_agreement(scratch_engine)
-    await append(
-        scratch_engine, signed.reviewer, signed.agreement_id, EntryType.COMMITMENT, amount="1000"
-    )
-    await append(
-        scratch_engine, signed.member, signed.agreement_id, EntryType.DISBURSEMENT, amount="600"
-    )
+    signed = await funded_agreement(scratch_engine)
     clean = await run_verify()
     assert clean.exit_code == 0, clean.output
     assert "1 ledger chains verify" in clean.output
@@ -74,3 +67,22 @@ async def test_verify_names_a_row_altered_behind_the_application(
     broken = await run_verify()
     assert broken.exit_code == 1
     assert f"agreement {signed.agreement_id}, entry 2: content altered" in broken.output
+
+
+async def test_verify_names_a_money_summary_altered_behind_the_application(
+    scratch_engine: AsyncEngine, scratch_environment: None
+) -> None:
+    signed = await funded_agreement(scratch_engine)
+    clean = await run_verify()
+    assert clean.exit_code == 0, clean.output
+    assert "the money summaries of 1 agreements agree with their ledgers" in clean.output
+
+    async with scratch_engine.begin() as connection:
+        await connection.execute(text("UPDATE agreement_money SET committed = 999"))
+
+    altered = await run_verify()
+    assert altered.exit_code == 1
+    assert (
+        f"agreement {signed.agreement_id}, total: committed is 999.00 in the summary, "
+        "1000.00 by the ledger"
+    ) in altered.output

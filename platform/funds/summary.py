@@ -1,0 +1,92 @@
+"""Each agreement's money in force, in total and per calendar month in China, kept beside the
+ledger so that the monitoring figures sum one row per agreement (or per agreement and month)
+instead of judging every entry of a million-line ledger on each request.
+
+The rows are derived, never edited: ``LedgerService.append`` rewrites the agreement's rows from
+its whole ledger (``summarise``, the rules of ``funds.ledger``) in the transaction of the entry,
+with the agreement row locked, so they change exactly when the ledger does and cannot drift
+under concurrent appends. A reversal takes its entry's amount out of the month that entry was
+booked in; a confirmation delivers its disbursement's amount in the confirmation's own month.
+``xiangxing ledger verify`` recomputes both tables from the ledger and names any difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+from uuid import UUID
+
+from sqlalchemy import delete, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import local_date
+from core.columns import ZERO
+from funds.ledger import Posted, delivered, in_force_of_type
+from funds.models import AgreementMoney, EntryType, MonthMoney
+
+FIGURES = ("committed", "disbursed", "confirmed", "spent")
+"""The money figures the monitoring reports, in yuan."""
+SUMMED = {
+    EntryType.COMMITMENT: "committed",
+    EntryType.DISBURSEMENT: "disbursed",
+    EntryType.EXPENDITURE: "spent",
+}
+"""The entries that count under a figure of their own; confirmations deliver (``confirmed``)."""
+
+
+class Booked(Posted, Protocol):
+    created_at: datetime
+
+
+def china_month(moment: datetime) -> str:
+    """``YYYY-MM`` of the moment on the bureau's wall calendar."""
+    return local_date(moment).strftime("%Y-%m")
+
+
+def summarise(entries: Sequence[Booked]) -> dict[str, dict[str, Decimal]]:
+    """The figures in force of one agreement's entries, per month they were booked in (a
+    month where nothing stays in force has no row)."""
+    months: dict[str, dict[str, Decimal]] = {}
+
+    def add(figure: str, amount: Decimal, moment: datetime) -> None:
+        month = months.setdefault(china_month(moment), dict.fromkeys(FIGURES, ZERO))
+        month[figure] += amount
+
+    for entry_type, figure in SUMMED.items():
+        for entry in in_force_of_type(entries, entry_type):
+            add(figure, entry.amount, entry.created_at)
+    confirmed = {disbursement.id for disbursement in delivered(entries)}
+    for confirmation in in_force_of_type(entries, EntryType.RECEIPT_CONFIRMATION):
+        if confirmation.confirms_id in confirmed:
+            add("confirmed", confirmation.amount, confirmation.created_at)
+    return months
+
+
+def total(months: dict[str, dict[str, Decimal]]) -> dict[str, Decimal]:
+    """The agreement's figures over all its months."""
+    return {name: sum((month[name] for month in months.values()), ZERO) for name in FIGURES}
+
+
+def summary_rows(agreement_id: UUID, entries: Sequence[Booked]) -> tuple[dict, list[dict]]:
+    """The agreement's row of ``agreement_money`` and its rows of ``agreement_month_money``."""
+    months = summarise(entries)
+    whole = {"agreement_id": agreement_id, **total(months)}
+    monthly = [
+        {"agreement_id": agreement_id, "month": month, **figures}
+        for month, figures in sorted(months.items())
+    ]
+    return whole, monthly
+
+
+async def write_summary(
+    session: AsyncSession, agreement_id: UUID, entries: Sequence[Booked]
+) -> None:
+    """Replace the agreement's summary rows with those of its ledger as it now stands."""
+    whole, monthly = summary_rows(agreement_id, entries)
+    for model in (AgreementMoney, MonthMoney):
+        await session.execute(delete(model).where(model.agreement_id == agreement_id))
+    await session.execute(insert(AgreementMoney), [whole])
+    if monthly:
+        await session.execute(insert(MonthMoney), monthly)
