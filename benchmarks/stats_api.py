@@ -1,7 +1,8 @@
 """The stats API at a city's scale after years of use, end to end over HTTP: 100,000 needs,
 50,000 agreements and about a million ledger entries in PostgreSQL, each stats route asked by a
 signed-in reviewer (bearer token: answers are never remembered) of a real ``xiangxing serve``
-(one worker) over loopback, one call after another, with and without a filter.
+(one worker) over loopback, one call after another, with and without a filter; then the
+dashboard page the same way, signed in through the login form.
 
 Needs come from ``generate_catalogue``; organizations and agreements as in ``stats_figures``;
 each agreement that is not a draft gets a ledger of tranches (about 20 entries: commitments,
@@ -18,6 +19,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -27,7 +29,7 @@ from typing import Any
 
 import httpx
 from generate_catalogue import generate as generate_catalogue
-from list_api import PLATFORM_PORT, reviewer_token, server
+from list_api import BENCH_PASSWORD, BENCH_USER, PLATFORM_PORT, reviewer_token, server
 from money_summary import summaries
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -40,6 +42,7 @@ from core.settings import get_settings
 from funds.models import AgreementMoney, LedgerEntry, MonthMoney
 
 BATCH = 5000
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 FUNDS_GROUPS = ("category", "county", "month", "programme")
 CENT = Decimal("0.01")
 LEDGER_COLUMNS = (
@@ -163,8 +166,11 @@ async def generate(agreements: int, rng: random.Random) -> int:
     return len(entries)
 
 
+def filtered(county: str) -> str:
+    return f"year=2025&county={county}&category=industry"
+
+
 def cases(county: str) -> dict[str, str]:
-    filtered = f"year=2025&county={county}&category=industry"
     found = {}
     for name, path in (
         ("overview", "overview?"),
@@ -173,8 +179,23 @@ def cases(county: str) -> dict[str, str]:
         ("organizations", "organizations?"),
     ):
         found[name] = f"/api/v1/stats/{path}".rstrip("?&")
-        found[f"{name}, year + county + category"] = f"/api/v1/stats/{path}{filtered}"
+        found[f"{name}, year + county + category"] = f"/api/v1/stats/{path}{filtered(county)}"
     return found
+
+
+def signed_in_browser(base: str) -> httpx.Client:
+    """The reviewer signed in through the login form, as a browser holds its session: the
+    dashboard is a page, not an API route."""
+    client = httpx.Client(base_url=base, timeout=60)
+    form = CSRF_FIELD.search(client.get("/login").text)
+    assert form is not None, "the login page carries no CSRF token"
+    answer = client.post(
+        "/login",
+        data={"username": BENCH_USER, "password": BENCH_PASSWORD, "_csrf_token": form.group(1)},
+        follow_redirects=True,
+    )
+    assert "/login" not in str(answer.url), "the reviewer was not signed in"
+    return client
 
 
 def measure(client: httpx.Client, url: str, calls: int) -> tuple[float, float]:
@@ -217,6 +238,13 @@ def main() -> None:
             print("| --- | ---: | ---: |")
             for name, url in cases(county).items():
                 p50, p95 = measure(client, url, arguments.calls)
+                print(f"| {name} | {p50:.0f} | {p95:.0f} |")
+        with signed_in_browser(base) as browser:
+            for name, url in (
+                ("dashboard page", "/dashboard"),
+                ("dashboard page, year + county + category", f"/dashboard?{filtered(county)}"),
+            ):
+                p50, p95 = measure(browser, url, arguments.calls)
                 print(f"| {name} | {p50:.0f} | {p95:.0f} |")
 
 
