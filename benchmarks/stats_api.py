@@ -239,13 +239,16 @@ def main() -> None:
             for name, url in cases(county).items():
                 p50, p95 = measure(client, url, arguments.calls)
                 print(f"| {name} | {p50:.0f} | {p95:.0f} |")
-        with signed_in_browser(base) as browser:
+        browser = signed_in_browser(base)
+        try:
             for name, url in (
                 ("dashboard page", "/dashboard"),
                 ("dashboard page, year + county + category", f"/dashboard?{filtered(county)}"),
             ):
                 p50, p95 = measure(browser, url, arguments.calls)
                 print(f"| {name} | {p50:.0f} | {p95:.0f} |")
+        finally:
+            browser.close()
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ class FollowUpPageController(Controller):
         """The header's link with its count: alerts for those who see them, else the to-do
         list. Loaded after the page, so no page waits for the count."""
         if sees_alerts(request.user):
-            count = len(await follow_up.alerts(request.user, AlertFilters()))
+            count = sum((await follow_up.alert_counts(request.user, AlertFilters())).values())
             target = "followup:alerts"
         else:
             count = (await follow_up.todo(request.user)).total

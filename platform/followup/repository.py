@@ -1,17 +1,24 @@
 """Every query of the follow-up: the agreements followed, their ledgers and open reports, each in
-one query for all the agreements at once."""
+one query per batch of agreements; and the condition that narrows the agreements a reviewer
+follows to those that may have an alert, so the rules of ``followup.alerts`` read the ledgers
+of those only, not of every agreement of the city."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, exists, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from agreements.models import Agreement, AgreementState
-from funds.models import LedgerEntry
+from core.clock import CHINA_STANDARD_TIME
+from followup.alerts import NO_DISBURSEMENT_DAYS, RUNNING, UNCONFIRMED_DAYS, AlertKind
+from funds.models import AgreementMoney, EntryType, LedgerEntry
 from outcomes.models import ProgressReport, ReportState
 
 FOLLOWED = (
@@ -28,11 +35,87 @@ OPEN_REPORTS = (
     ReportState.SUBMITTED,
     ReportState.RESUBMITTED,
 )
+BATCH = 5000
+"""Agreements per ledger or report query: PostgreSQL takes at most 32,767 parameters."""
+WHITESPACE = " \t\n\r\u3000"
+
+
+def _reversed(entry: type[LedgerEntry]) -> ColumnElement[bool]:
+    reversal = aliased(LedgerEntry)
+    return exists().where(
+        reversal.agreement_id == entry.agreement_id, reversal.reverses_id == entry.id
+    )
+
+
+def alerting(kind: AlertKind, today: date) -> Select[Any]:
+    """The agreement of each alert of the kind, as SQL: the rules of ``followup.alerts`` over
+    the ledger in force (an entry counts while no reversal names it; amounts are above zero, so
+    the money summary's ``disbursed`` is zero exactly when nothing disbursed stands)."""
+    if kind is AlertKind.NO_DISBURSEMENT:
+        return select(Agreement.id).where(
+            Agreement.state.in_(RUNNING),
+            Agreement.signed_on <= today - timedelta(days=NO_DISBURSEMENT_DAYS),
+            ~exists().where(
+                AgreementMoney.agreement_id == Agreement.id, AgreementMoney.disbursed > 0
+            ),
+        )
+    if kind is AlertKind.REPORT_OVERDUE:
+        return select(ProgressReport.agreement_id).where(
+            ProgressReport.state == ReportState.DRAFT, ProgressReport.due_on < today
+        )
+    entry, answer = aliased(LedgerEntry), aliased(LedgerEntry)
+    if kind is AlertKind.NO_EVIDENCE:
+        return select(entry.agreement_id).where(
+            entry.entry_type == EntryType.EXPENDITURE,
+            func.trim(entry.evidence, WHITESPACE) == "",
+            ~_reversed(entry),
+        )
+    # Recorded on a day in China at least UNCONFIRMED_DAYS before today.
+    recorded_before = (
+        datetime.combine(today - timedelta(days=UNCONFIRMED_DAYS - 1), time(), tzinfo=UTC)
+        - CHINA_STANDARD_TIME
+    )
+    return select(entry.agreement_id).where(
+        entry.entry_type == EntryType.DISBURSEMENT,
+        entry.created_at < recorded_before,
+        ~_reversed(entry),
+        ~exists().where(
+            answer.agreement_id == entry.agreement_id,
+            answer.confirms_id == entry.id,
+            answer.entry_type.in_((EntryType.RECEIPT_CONFIRMATION, EntryType.RECEIPT_DISPUTE)),
+            ~_reversed(answer),
+        ),
+    )
+
+
+def may_alert(today: date) -> ColumnElement[bool]:
+    """The agreements with at least one alert: the rules then read the ledgers of those only,
+    not of every agreement of the city."""
+    return Agreement.id.in_(union_all(*(alerting(kind, today) for kind in AlertKind)))
 
 
 class FollowUpRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def alert_counts(
+        self, today: date, *conditions: ColumnElement[bool]
+    ) -> dict[AlertKind, int]:
+        """How many alerts of each kind the agreements meeting the conditions have, counted in
+        the database: what the header and the dashboard show without reading any ledger."""
+        counts = {}
+        for kind in AlertKind:
+            alerted = alerting(kind, today).subquery()
+            counts[kind] = (
+                await self.session.scalar(
+                    select(func.count())
+                    .select_from(alerted)
+                    .join(Agreement, Agreement.id == alerted.c[0])
+                    .where(*conditions)
+                )
+                or 0
+            )
+        return counts
 
     async def agreements(self, *conditions: ColumnElement[bool]) -> list[Agreement]:
         rows = await self.session.scalars(
@@ -45,10 +128,10 @@ class FollowUpRepository:
     async def entries(self, agreement_ids: Sequence[UUID]) -> dict[UUID, list[LedgerEntry]]:
         """Each agreement's ledger in chain order."""
         found: dict[UUID, list[LedgerEntry]] = defaultdict(list)
-        if agreement_ids:
+        for start in range(0, len(agreement_ids), BATCH):
             rows = await self.session.scalars(
                 select(LedgerEntry)
-                .where(LedgerEntry.agreement_id.in_(agreement_ids))
+                .where(LedgerEntry.agreement_id.in_(agreement_ids[start : start + BATCH]))
                 .order_by(LedgerEntry.agreement_id, LedgerEntry.sequence)
             )
             for entry in rows:
@@ -58,11 +141,11 @@ class FollowUpRepository:
     async def open_reports(self, agreement_ids: Sequence[UUID]) -> dict[UUID, list[ProgressReport]]:
         """Each agreement's reports not yet approved, earliest period first."""
         found: dict[UUID, list[ProgressReport]] = defaultdict(list)
-        if agreement_ids:
+        for start in range(0, len(agreement_ids), BATCH):
             rows = await self.session.scalars(
                 select(ProgressReport)
                 .where(
-                    ProgressReport.agreement_id.in_(agreement_ids),
+                    ProgressReport.agreement_id.in_(agreement_ids[start : start + BATCH]),
                     ProgressReport.state.in_(OPEN_REPORTS),
                 )
                 .order_by(ProgressReport.period_start)

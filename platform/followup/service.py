@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
@@ -19,9 +20,9 @@ from agreements.models import Agreement
 from agreements.policy import agreement_of_party, parties_of
 from core.clock import Clock, local_date
 from core.errors import PermissionDenied
-from followup.alerts import Alert, ledger_alerts, oldest_first, report_alerts
+from followup.alerts import Alert, AlertKind, ledger_alerts, oldest_first, report_alerts
 from followup.policy import NO_ALERTS, alerts_readable, sees_alerts, todo_parties
-from followup.repository import FollowUpRepository
+from followup.repository import FollowUpRepository, may_alert
 from followup.schemas import AlertFilters
 from followup.todo import TodoItem, TodoKind, ledger_items, report_items, signature_items
 
@@ -60,12 +61,8 @@ class FollowUpService:
 
     async def alerts(self, identity: Identity, filters: AlertFilters) -> list[Alert]:
         """The alerts of the agreements the reviewer follows, oldest first; 403 for others."""
-        if not sees_alerts(identity):
-            raise PermissionDenied(NO_ALERTS)
         today = self.today()
-        conditions = [alerts_readable(identity), Agreement.state.in_(SIGNED_OR_LATER)]
-        if filters.county is not None:
-            conditions.append(Agreement.county_code == filters.county)
+        conditions = [*self._followed(identity, filters), may_alert(today)]
         agreements = await self.repository.agreements(*conditions)
         ids = [agreement.id for agreement in agreements]
         entries = await self.repository.entries(ids)
@@ -77,6 +74,23 @@ class FollowUpService:
         if filters.kind is not None:
             found = [alert for alert in found if alert.kind is filters.kind]
         return oldest_first(found)
+
+    async def alert_counts(self, identity: Identity, filters: AlertFilters) -> dict[AlertKind, int]:
+        """The number of ``alerts`` of each kind, counted by the database."""
+        counts = await self.repository.alert_counts(
+            self.today(), *self._followed(identity, filters)
+        )
+        if filters.kind is not None:
+            return {kind: count if kind is filters.kind else 0 for kind, count in counts.items()}
+        return counts
+
+    def _followed(self, identity: Identity, filters: AlertFilters) -> list[ColumnElement[bool]]:
+        if not sees_alerts(identity):
+            raise PermissionDenied(NO_ALERTS)
+        conditions = [alerts_readable(identity), Agreement.state.in_(SIGNED_OR_LATER)]
+        if filters.county is not None:
+            conditions.append(Agreement.county_code == filters.county)
+        return conditions
 
     def today(self) -> date:
         return local_date(self.clock())

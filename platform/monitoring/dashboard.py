@@ -5,7 +5,6 @@ they cannot disagree."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,11 +63,9 @@ async def open_alerts(
 ) -> dict[AlertKind, int] | None:
     if not sees_alerts(identity):
         return None
-    found = await FollowUpService(session, clock).alerts(
+    return await FollowUpService(session, clock).alert_counts(
         identity, AlertFilters(county=filters.county)
     )
-    counted = Counter(alert.kind for alert in found)
-    return {kind: counted.get(kind, 0) for kind in AlertKind}
 
 
 async def dashboard(
