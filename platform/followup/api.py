@@ -12,10 +12,10 @@ from litestar.di import NamedDependency
 from accounts.identity import Identity
 from core.access import SIGNED_IN, roles
 from core.error_contract import error_responses
-from core.pagination import Page, PageRequest, Slice
+from core.pagination import PageRequest, Slice
 from followup.deps import MONITORING_DEPENDENCIES
 from followup.policy import ALERT_READERS
-from followup.schemas import AlertFilters, AlertRead, TodoRead, alert_read, todo_item_read
+from followup.schemas import AlertFilters, AlertsRead, TodoRead, alert_read, todo_item_read
 from followup.service import FollowUpService
 
 
@@ -60,10 +60,17 @@ class FollowUpApiController(Controller):
         follow_up: NamedDependency[FollowUpService],
         page_request: NamedDependency[PageRequest],
         filters: NamedDependency[AlertFilters],
-    ) -> Page[AlertRead]:
+    ) -> AlertsRead:
         """Nothing disbursed 90 days after signing, a disbursement unconfirmed after 30 days,
         an expenditure without evidence, a report overdue; for reviewers (of the agreement's
         category) and administrators."""
         found = await follow_up.alerts(request.user, filters)
         today = follow_up.today()
-        return Slice.cut(found, page_request).to_page(lambda alert: alert_read(alert, today))
+        page = Slice.cut(found, page_request).to_page(lambda alert: alert_read(alert, today))
+        return AlertsRead(
+            items=page.items,
+            total=page.total,
+            page=page.page,
+            page_size=page.page_size,
+            counts=await follow_up.alert_counts(request.user, filters),
+        )

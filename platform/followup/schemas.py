@@ -94,6 +94,13 @@ class AlertRead(_Amounted):
     subject_id: UUID | None
 
 
+class AlertsRead(Page[AlertRead]):
+    """The list contract, plus how many alerts of each kind the filters leave, counted by the
+    database (what the header and the dashboard show)."""
+
+    counts: dict[AlertKind, int]
+
+
 def alert_read(alert: Alert, today: date) -> AlertRead:
     return AlertRead(
         kind=alert.kind,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from tests.matching.parties import Parties
@@ -18,11 +19,17 @@ async def todo(parties: Parties, who: str) -> list[tuple[str, str]]:
 
 
 async def alerts(parties: Parties, who: str = "rev", **filters: str) -> list[dict[str, Any]]:
+    """The alerts listed, checked against the counts per kind the database makes of the same
+    rules (the header's and the dashboard's figures)."""
     answer = await parties.client.get(
         "/api/v1/alerts", params=filters, headers=parties.headers[who]
     )
     assert answer.status_code == 200, answer.text
-    return answer.json()["items"]
+    body = answer.json()
+    listed = Counter(alert["kind"] for alert in body["items"])
+    assert body["counts"] == {kind: listed.get(kind, 0) for kind in body["counts"]}
+    assert body["total"] == sum(body["counts"].values())
+    return body["items"]
 
 
 async def kinds(parties: Parties, who: str = "rev", **filters: str) -> list[str]:
