@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from agreements.models import Agreement, AgreementState
 from core.clock import CHINA_STANDARD_TIME
 from followup.alerts import NO_DISBURSEMENT_DAYS, RUNNING, UNCONFIRMED_DAYS, AlertKind
+from funds.in_force import not_reversed
 from funds.models import AgreementMoney, EntryType, LedgerEntry
 from outcomes.models import ProgressReport, ReportState
 
@@ -38,13 +39,6 @@ OPEN_REPORTS = (
 BATCH = 5000
 """Agreements per ledger or report query: PostgreSQL takes at most 32,767 parameters."""
 WHITESPACE = " \t\n\r\u3000"
-
-
-def _reversed(entry: type[LedgerEntry]) -> ColumnElement[bool]:
-    reversal = aliased(LedgerEntry)
-    return exists().where(
-        reversal.agreement_id == entry.agreement_id, reversal.reverses_id == entry.id
-    )
 
 
 def alerting(kind: AlertKind, today: date) -> Select[Any]:
@@ -68,7 +62,7 @@ def alerting(kind: AlertKind, today: date) -> Select[Any]:
         return select(entry.agreement_id).where(
             entry.entry_type == EntryType.EXPENDITURE,
             func.trim(entry.evidence, WHITESPACE) == "",
-            ~_reversed(entry),
+            not_reversed(entry),
         )
     # Recorded on a day in China at least UNCONFIRMED_DAYS before today.
     recorded_before = (
@@ -78,12 +72,12 @@ def alerting(kind: AlertKind, today: date) -> Select[Any]:
     return select(entry.agreement_id).where(
         entry.entry_type == EntryType.DISBURSEMENT,
         entry.created_at < recorded_before,
-        ~_reversed(entry),
+        not_reversed(entry),
         ~exists().where(
             answer.agreement_id == entry.agreement_id,
             answer.confirms_id == entry.id,
             answer.entry_type.in_((EntryType.RECEIPT_CONFIRMATION, EntryType.RECEIPT_DISPUTE)),
-            ~_reversed(answer),
+            not_reversed(answer),
         ),
     )
 

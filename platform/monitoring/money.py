@@ -16,25 +16,10 @@ from sqlalchemy import ColumnElement, FromClause, Select, Subquery, and_, case, 
 from sqlalchemy.orm import aliased
 
 from core.columns import MONEY
+from funds.in_force import in_force, not_reversed
 from funds.models import EntryType, LedgerEntry
 from funds.summary import FIGURES
 from monitoring.local_time import local_month
-
-
-def not_reversed(entry: type[LedgerEntry]) -> ColumnElement[bool]:
-    """No reversal names the entry. A reversal belongs to the agreement of the entry it
-    cancels (``funds.ledger``), so the lookup runs on the agreement's index, not the table."""
-    reversal = aliased(LedgerEntry)
-    return ~exists().where(
-        reversal.agreement_id == entry.agreement_id,
-        reversal.entry_type == EntryType.REVERSAL,
-        reversal.reverses_id == entry.id,
-    )
-
-
-def in_force(entry: type[LedgerEntry]) -> ColumnElement[bool]:
-    """Neither a reversal nor reversed."""
-    return and_(entry.entry_type != EntryType.REVERSAL, not_reversed(entry))
 
 
 def _delivered() -> ColumnElement[bool]:

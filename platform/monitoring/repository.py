@@ -21,9 +21,9 @@ from core.categories import TopCategory
 from core.clock import local_date
 from core.columns import MONEY
 from core.pagination import PageRequest, Slice
+from funds.in_force import in_force
 from funds.models import AgreementMoney, EntryType, LedgerEntry
 from monitoring.filters import StatsFilters
-from monitoring.money import in_force
 from monitoring.policy import published_agreement
 from outcomes.models import IndicatorValue, ProgressReport, ReportState
 from regions.models import Region
