@@ -1,6 +1,6 @@
 """The money summary (``funds.summary``) of bulk-inserted ledger rows, as rows for a bulk insert
-beside them: the benchmarks write the ledger without the service, so they write its summary by
-the same rules the service does."""
+beside them: the benchmarks write the ledger without the service, so they write its summary and
+open items by the same rules the service does."""
 
 from __future__ import annotations
 
@@ -10,20 +10,23 @@ from types import SimpleNamespace
 
 from uuid_utils.compat import uuid7
 
-from funds.models import EntryType
-from funds.summary import summary_rows
+from funds.models import AgreementMoney, EntryType, LedgerOpenItem, MonthMoney
+from funds.summary import open_items, summary_rows
 
 
-def summaries(entries: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The ``agreement_money`` and ``agreement_month_money`` rows of the entries, which are
-    grouped by agreement in the order they were booked."""
-    wholes: list[dict] = []
-    months: list[dict] = []
+def summaries(entries: list[dict]) -> dict[type, list[dict]]:
+    """The ``agreement_money``, ``agreement_month_money`` and ``ledger_open_item`` rows of the
+    entries (grouped by agreement in the order they were booked), by their model."""
+    tables: dict[type, list[dict]] = {AgreementMoney: [], MonthMoney: [], LedgerOpenItem: []}
     for agreement_id, rows in groupby(entries, key=itemgetter("agreement_id")):
         posted = [
             SimpleNamespace(**{**row, "entry_type": EntryType(row["entry_type"])}) for row in rows
         ]
         whole, monthly = summary_rows(agreement_id, posted)
-        wholes.append({"id": uuid7(), **whole})
-        months += [{"id": uuid7(), **month} for month in monthly]
-    return wholes, months
+        tables[AgreementMoney].append({"id": uuid7(), **whole})
+        tables[MonthMoney] += [{"id": uuid7(), **month} for month in monthly]
+        tables[LedgerOpenItem] += [
+            {"id": uuid7(), **item, "kind": item["kind"].value}
+            for item in open_items(agreement_id, posted)
+        ]
+    return tables

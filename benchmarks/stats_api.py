@@ -39,7 +39,7 @@ from uuid_utils.compat import uuid7
 from agreements.models import Agreement
 from core.database import create_engine
 from core.settings import get_settings
-from funds.models import AgreementMoney, LedgerEntry, MonthMoney
+from funds.models import LedgerEntry
 
 BATCH = 5000
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -81,7 +81,7 @@ class Ledger:
             "amount": amount,
             "unit": "",
             "spend_category": "materials" if kind == "expenditure" else "",
-            "evidence": "",
+            "evidence": self.evidence() if kind == "expenditure" else "",
             "note": "",
             "reverses_id": None,
             "confirms_id": None,
@@ -93,6 +93,10 @@ class Ledger:
         }
         self.rows.append(row)
         return row
+
+    def evidence(self) -> str:
+        """Most expenditures carry their invoice; about one in thirty is booked without."""
+        return "" if self.rng.random() < 0.03 else f"发票 {self.rng.randrange(1, 9)} 张"
 
     def reverse(self, row: dict) -> None:
         self.add("reversal", row["amount"], reverses_id=row["id"])
@@ -156,9 +160,9 @@ async def generate(agreements: int, rng: random.Random) -> int:
         for start in range(0, len(agreement_rows), BATCH):
             await connection.execute(insert(Agreement), agreement_rows[start : start + BATCH])
         await copy(connection, LedgerEntry.__tablename__, entries)
-        wholes, months = summaries(entries)
-        await copy(connection, AgreementMoney.__tablename__, wholes)
-        await copy(connection, MonthMoney.__tablename__, months)
+        for model, rows in summaries(entries).items():
+            if rows:
+                await copy(connection, model.__tablename__, rows)
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
         await connection.execute(text("VACUUM ANALYZE"))  # as autovacuum would after a load

@@ -36,7 +36,7 @@ from core.categories import TopCategory
 from core.database import create_engine
 from core.pagination import PageRequest
 from core.settings import get_settings
-from funds.models import AgreementMoney, LedgerEntry, MonthMoney
+from funds.models import LedgerEntry
 from monitoring.figures import Figures
 from monitoring.filters import FundsGrouping, StatsFilters
 from monitoring.iati import OpenData, Publisher, iati_activities
@@ -63,6 +63,7 @@ def ledger_rows(agreement_id: Any, booked: datetime, rng: random.Random) -> list
             "amount": amount,
             "created_at": booked + timedelta(days=20 * len(rows)),
             "content_hash": "0" * 64,
+            "evidence": "发票 2 张",
             **links,
         }
         rows.append(row)
@@ -127,9 +128,8 @@ async def generate(session: AsyncSession, agreements: int, rng: random.Random) -
         agreement_rows.append(row)
         booked = datetime(row["year"], 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(200))
         entries += ledger_rows(row["id"], booked, rng)
-    wholes, months = summaries(entries)
-    tables = ((agreement_rows, Agreement), (entries, LedgerEntry), (wholes, AgreementMoney))
-    for rows, model in (*tables, (months, MonthMoney)):
+    tables = {Agreement: agreement_rows, LedgerEntry: entries, **summaries(entries)}
+    for model, rows in tables.items():
         for start in range(0, len(rows), BATCH):
             await session.execute(insert(model), rows[start : start + BATCH])
     await session.commit()

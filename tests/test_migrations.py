@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, null, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from funds.models import AgreementMoney, MonthMoney
+from funds.models import AgreementMoney, LedgerOpenItem, MonthMoney, OpenItemKind
 from funds.summary import FIGURES
 from tests.funds.scratch import funded_agreement
 from xiangxing import migrate
@@ -47,6 +47,14 @@ async def _money_rows(engine: AsyncEngine) -> list[tuple[object, ...]]:
     return sorted((tuple(row) for row in rows), key=lambda row: str(row[1]))
 
 
+async def _open_items(engine: AsyncEngine) -> list[tuple[object, ...]]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(LedgerOpenItem.entry_id, LedgerOpenItem.kind, LedgerOpenItem.recorded_at)
+        )
+    return [tuple(row) for row in rows]
+
+
 def _figures(model: type[AgreementMoney | MonthMoney]) -> list[object]:
     return [getattr(model, name) for name in FIGURES]
 
@@ -78,13 +86,17 @@ async def test_upgrade_loads_the_reference_data_and_is_safe_to_repeat(
     assert await upgrade_database(scratch_engine) == {"regions": 0, "categories": 0}
 
 
-async def test_the_money_summary_is_filled_from_the_ledgers_already_written(
+async def test_the_money_summary_and_open_items_are_filled_from_the_ledgers_already_written(
     scratch_engine: AsyncEngine,
 ) -> None:
     await funded_agreement(scratch_engine)
     kept = await _money_rows(scratch_engine)
     assert [row[2:4] for row in kept] == [(Decimal("1000.00"), Decimal("600.00"))] * 2
 
+    waiting = await _open_items(scratch_engine)
+    assert [row[1] for row in waiting] == [OpenItemKind.UNANSWERED]  # the 600 disbursed
+
     await migrate.downgrade(scratch_engine, "0019")
     await migrate.upgrade(scratch_engine)
     assert await _money_rows(scratch_engine) == kept
+    assert await _open_items(scratch_engine) == waiting

@@ -13,13 +13,11 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, exists, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from agreements.models import Agreement, AgreementState
 from core.clock import CHINA_STANDARD_TIME
 from followup.alerts import NO_DISBURSEMENT_DAYS, RUNNING, UNCONFIRMED_DAYS, AlertKind
-from funds.in_force import not_reversed
-from funds.models import AgreementMoney, EntryType, LedgerEntry
+from funds.models import AgreementMoney, LedgerEntry, LedgerOpenItem, OpenItemKind
 from outcomes.models import ProgressReport, ReportState
 
 FOLLOWED = (
@@ -38,13 +36,13 @@ OPEN_REPORTS = (
 )
 BATCH = 5000
 """Agreements per ledger or report query: PostgreSQL takes at most 32,767 parameters."""
-WHITESPACE = " \t\n\r\u3000"
 
 
 def alerting(kind: AlertKind, today: date) -> Select[Any]:
     """The agreement of each alert of the kind, as SQL: the rules of ``followup.alerts`` over
-    the ledger in force (an entry counts while no reversal names it; amounts are above zero, so
-    the money summary's ``disbursed`` is zero exactly when nothing disbursed stands)."""
+    what ``funds.summary`` keeps of each ledger (amounts are above zero, so the summary's
+    ``disbursed`` is zero exactly when nothing disbursed stands; the open items are the
+    unanswered disbursements and the expenditures without evidence, in force)."""
     if kind is AlertKind.NO_DISBURSEMENT:
         return select(Agreement.id).where(
             Agreement.state.in_(RUNNING),
@@ -57,28 +55,18 @@ def alerting(kind: AlertKind, today: date) -> Select[Any]:
         return select(ProgressReport.agreement_id).where(
             ProgressReport.state == ReportState.DRAFT, ProgressReport.due_on < today
         )
-    entry, answer = aliased(LedgerEntry), aliased(LedgerEntry)
     if kind is AlertKind.NO_EVIDENCE:
-        return select(entry.agreement_id).where(
-            entry.entry_type == EntryType.EXPENDITURE,
-            func.trim(entry.evidence, WHITESPACE) == "",
-            not_reversed(entry),
+        return select(LedgerOpenItem.agreement_id).where(
+            LedgerOpenItem.kind == OpenItemKind.UNEVIDENCED
         )
     # Recorded on a day in China at least UNCONFIRMED_DAYS before today.
     recorded_before = (
         datetime.combine(today - timedelta(days=UNCONFIRMED_DAYS - 1), time(), tzinfo=UTC)
         - CHINA_STANDARD_TIME
     )
-    return select(entry.agreement_id).where(
-        entry.entry_type == EntryType.DISBURSEMENT,
-        entry.created_at < recorded_before,
-        not_reversed(entry),
-        ~exists().where(
-            answer.agreement_id == entry.agreement_id,
-            answer.confirms_id == entry.id,
-            answer.entry_type.in_((EntryType.RECEIPT_CONFIRMATION, EntryType.RECEIPT_DISPUTE)),
-            not_reversed(answer),
-        ),
+    return select(LedgerOpenItem.agreement_id).where(
+        LedgerOpenItem.kind == OpenItemKind.UNANSWERED,
+        LedgerOpenItem.recorded_at < recorded_before,
     )
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.columns import MONEY, value_enum
@@ -136,3 +136,27 @@ class MonthMoney(MoneyFigures, UUIDv7Base):
 
     agreement_id: Mapped[UUID] = mapped_column(ForeignKey("agreement.id"))
     month: Mapped[str] = mapped_column(String(7))
+
+
+class OpenItemKind(StrEnum):
+    """What a ledger entry still waits for."""
+
+    UNANSWERED = "unanswered"
+    """A disbursement in force the recipient has neither confirmed nor disputed."""
+    UNEVIDENCED = "unevidenced"
+    """An expenditure in force recorded without its evidence."""
+
+
+class LedgerOpenItem(UUIDv7Base):
+    """An entry of an agreement's ledger that still waits for something, kept by
+    ``funds.summary`` in each append's transaction so that the follow-up counts its alerts from
+    these few rows instead of judging a million entries."""
+
+    __tablename__ = "ledger_open_item"
+    __table_args__ = (Index("ix_ledger_open_item_kind_recorded_at", "kind", "recorded_at"),)
+
+    agreement_id: Mapped[UUID] = mapped_column(ForeignKey("agreement.id"), index=True)
+    entry_id: Mapped[UUID] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
+    kind: Mapped[OpenItemKind] = mapped_column(value_enum(OpenItemKind, 16))
+    recorded_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    """When the entry was recorded: the waiting began then."""

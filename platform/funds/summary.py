@@ -7,7 +7,10 @@ its whole ledger (``summarise``, the rules of ``funds.ledger``) in the transacti
 with the agreement row locked, so they change exactly when the ledger does and cannot drift
 under concurrent appends. A reversal takes its entry's amount out of the month that entry was
 booked in; a confirmation delivers its disbursement's amount in the confirmation's own month.
-``xiangxing ledger verify`` recomputes both tables from the ledger and names any difference.
+Beside them, the entries that still wait for something (``ledger_open_item``): disbursements
+in force not yet confirmed or disputed, and expenditures in force without evidence, from which
+the follow-up counts its alerts. ``xiangxing ledger verify`` recomputes all three tables from
+the ledger and names any difference.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import local_date
 from core.columns import ZERO
-from funds.ledger import Posted, delivered, in_force_of_type
-from funds.models import AgreementMoney, EntryType, MonthMoney
+from funds.ledger import Posted, delivered, in_force_of_type, unanswered
+from funds.models import AgreementMoney, EntryType, LedgerOpenItem, MonthMoney, OpenItemKind
 
 FIGURES = ("committed", "disbursed", "confirmed", "spent")
 """The money figures the monitoring reports, in yuan."""
@@ -38,6 +41,7 @@ SUMMED = {
 
 class Booked(Posted, Protocol):
     created_at: datetime
+    evidence: str
 
 
 def china_month(moment: datetime) -> str:
@@ -80,13 +84,34 @@ def summary_rows(agreement_id: UUID, entries: Sequence[Booked]) -> tuple[dict, l
     return whole, monthly
 
 
+def open_items(agreement_id: UUID, entries: Sequence[Booked]) -> list[dict]:
+    """The agreement's rows of ``ledger_open_item``: the rules of ``funds.ledger`` that the
+    follow-up's alerts read (``followup.alerts``)."""
+    waiting = [(entry, OpenItemKind.UNANSWERED) for entry in unanswered(entries)] + [
+        (entry, OpenItemKind.UNEVIDENCED)
+        for entry in in_force_of_type(entries, EntryType.EXPENDITURE)
+        if not entry.evidence.strip()
+    ]
+    return [
+        {
+            "agreement_id": agreement_id,
+            "entry_id": entry.id,
+            "kind": kind,
+            "recorded_at": entry.created_at,
+        }
+        for entry, kind in waiting
+    ]
+
+
 async def write_summary(
     session: AsyncSession, agreement_id: UUID, entries: Sequence[Booked]
 ) -> None:
     """Replace the agreement's summary rows with those of its ledger as it now stands."""
     whole, monthly = summary_rows(agreement_id, entries)
-    for model in (AgreementMoney, MonthMoney):
+    waiting = open_items(agreement_id, entries)
+    for model in (AgreementMoney, MonthMoney, LedgerOpenItem):
         await session.execute(delete(model).where(model.agreement_id == agreement_id))
     await session.execute(insert(AgreementMoney), [whole])
-    if monthly:
-        await session.execute(insert(MonthMoney), monthly)
+    for model, rows in ((MonthMoney, monthly), (LedgerOpenItem, waiting)):
+        if rows:
+            await session.execute(insert(model), rows)

@@ -1,7 +1,9 @@
 """The money summary (``funds.summary``) against the ledger it summarises: every agreement's
 row and every month's row recomputed from the entries by the rules in SQL
 (``monitoring.money``), a second writing of ``funds.ledger`` independent of the one that keeps
-the summary, and each difference named. A month or agreement without a row counts as zero."""
+the summary, and each difference named. A month or agreement without a row counts as zero.
+The open items (entries still waiting for an answer or for evidence) are judged in SQL the
+same way and compared entry by entry."""
 
 from __future__ import annotations
 
@@ -11,14 +13,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, exists, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from core.columns import ZERO
-from funds.models import AgreementMoney, MonthMoney
+from funds.in_force import not_reversed
+from funds.models import (
+    AgreementMoney,
+    EntryType,
+    LedgerEntry,
+    LedgerOpenItem,
+    MonthMoney,
+    OpenItemKind,
+)
 from funds.summary import FIGURES
 from monitoring.money import live_per_month
 
+WHITESPACE = " \t\n\r\u3000"
+"""What ``str.strip`` takes off evidence that people type: blanks, tabs, line breaks and the
+ideographic space."""
 Key = tuple[UUID, str | None]
 """An agreement and a month, or no month for the agreement's whole row."""
 
@@ -39,6 +53,65 @@ class SummaryDifference:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class OpenItemDifference:
+    agreement_id: UUID
+    entry_id: UUID
+    kind: OpenItemKind
+    kept: bool
+    """Kept in the summary but not open by the ledger; else open by the ledger and missing."""
+
+    def __str__(self) -> str:
+        where, not_where = ("in the summary", "by the ledger")
+        if not self.kept:
+            where, not_where = not_where, where
+        return (
+            f"agreement {self.agreement_id}, entry {self.entry_id}: open as {self.kind} "
+            f"{where}, not {not_where}"
+        )
+
+
+def _open_by_ledger() -> CompoundSelect:
+    """The entries the rules of ``funds.ledger`` leave open, judged in SQL."""
+    entry, answer = aliased(LedgerEntry), aliased(LedgerEntry)
+    unanswered = select(entry.agreement_id, entry.id, literal(OpenItemKind.UNANSWERED.value)).where(
+        entry.entry_type == EntryType.DISBURSEMENT,
+        not_reversed(entry),
+        ~exists().where(
+            answer.agreement_id == entry.agreement_id,
+            answer.confirms_id == entry.id,
+            answer.entry_type.in_((EntryType.RECEIPT_CONFIRMATION, EntryType.RECEIPT_DISPUTE)),
+            not_reversed(answer),
+        ),
+    )
+    unevidenced = select(
+        entry.agreement_id, entry.id, literal(OpenItemKind.UNEVIDENCED.value)
+    ).where(
+        entry.entry_type == EntryType.EXPENDITURE,
+        func.trim(entry.evidence, WHITESPACE) == "",
+        not_reversed(entry),
+    )
+    return union_all(unanswered, unevidenced)
+
+
+async def open_item_differences(session: AsyncSession) -> list[OpenItemDifference]:
+    """Every entry open by the ledger but not in the summary's open items, and the reverse."""
+    by_ledger = {
+        (agreement_id, entry_id, OpenItemKind(kind))
+        for agreement_id, entry_id, kind in await session.execute(_open_by_ledger())
+    }
+    kept = {
+        (agreement_id, entry_id, kind)
+        for agreement_id, entry_id, kind in await session.execute(
+            select(LedgerOpenItem.agreement_id, LedgerOpenItem.entry_id, LedgerOpenItem.kind)
+        )
+    }
+    return [
+        OpenItemDifference(item[0], item[1], item[2], kept=item in kept)
+        for item in sorted(by_ledger ^ kept, key=lambda item: (item[0], item[1]))
+    ]
+
+
 def _figures(rows: Iterable[object], month: bool) -> dict[Key, tuple[Decimal, ...]]:
     return {
         (row.agreement_id, row.month if month else None): tuple(  # type: ignore[attr-defined]
@@ -48,8 +121,11 @@ def _figures(rows: Iterable[object], month: bool) -> dict[Key, tuple[Decimal, ..
     }
 
 
-async def summary_differences(session: AsyncSession) -> tuple[int, list[SummaryDifference]]:
-    """How many agreements the ledger has money rows for, and every figure that differs."""
+async def summary_differences(
+    session: AsyncSession,
+) -> tuple[int, list[SummaryDifference | OpenItemDifference]]:
+    """How many agreements the ledger has money rows for, and every figure and open item that
+    differs."""
     dialect = session.get_bind().dialect.name
     ledger = _figures(await session.execute(live_per_month(dialect)), month=True)
     totals: dict[Key, list[Decimal]] = defaultdict(lambda: [ZERO] * len(FIGURES))
@@ -60,7 +136,7 @@ async def summary_differences(session: AsyncSession) -> tuple[int, list[SummaryD
     stored = _figures(await session.execute(select(MonthMoney.__table__)), month=True)
     stored.update(_figures(await session.execute(select(AgreementMoney.__table__)), month=False))
     nothing = (ZERO,) * len(FIGURES)
-    found = [
+    found: list[SummaryDifference | OpenItemDifference] = [
         SummaryDifference(key[0], key[1], name, kept, computed)
         for key in sorted(ledger.keys() | stored.keys(), key=lambda key: (key[0], key[1] or ""))
         for name, kept, computed in zip(
@@ -68,4 +144,4 @@ async def summary_differences(session: AsyncSession) -> tuple[int, list[SummaryD
         )
         if kept != computed
     ]
-    return len(totals), found
+    return len(totals), found + await open_item_differences(session)

@@ -155,7 +155,7 @@ class Records:
         """An entry on the agreement's ledger at ``moment``; ``label`` names it for later."""
         label = body.pop("label", None)
         if entry_type is EntryType.EXPENDITURE:
-            body |= {"spend_category": "活动经费", "evidence": EVIDENCE}
+            body = {"spend_category": "活动经费", "evidence": EVIDENCE} | body
         if entry_type in (EntryType.REVERSAL, EntryType.RECEIPT_DISPUTE):
             body |= {"note": "金额录入有误。"}
         entry = await LedgerService(self.session, lambda: moment).append(

@@ -8,10 +8,17 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from funds.models import AgreementMoney, EntryType, LedgerEntry, MonthMoney
+from funds.models import (
+    AgreementMoney,
+    EntryType,
+    LedgerEntry,
+    LedgerOpenItem,
+    MonthMoney,
+    OpenItemKind,
+)
 from monitoring.summary_check import summary_differences
 from tests.monitoring.expected import FIGURES, Money, counted, money_of, monthly, zero
 from tests.monitoring.records import Records, at
@@ -104,3 +111,56 @@ async def test_the_ledger_recomputed_in_sql_agrees_until_a_row_is_altered(
     assert f"agreement {a}, total: spent is 0.00 in the summary, 20000.50 by the ledger" in [
         str(d) for d in differences
     ]
+
+
+async def open_items(session: AsyncSession) -> set[tuple[object, OpenItemKind]]:
+    rows = await session.execute(select(LedgerOpenItem.entry_id, LedgerOpenItem.kind))
+    return {(entry_id, kind) for entry_id, kind in rows}
+
+
+async def test_open_items_are_the_entries_still_waiting_for_an_answer_or_evidence(
+    session: AsyncSession, records: Records
+) -> None:
+    await book_every_kind(records)
+    waiting = await open_items(session)
+    member, worker = records.members["east_west"], records.worker
+    assert worker is not None
+    E = EntryType
+    paid = await records.book("c", member, E.DISBURSEMENT, at("2026-09-01"), amount="100")
+    blank = await records.book(
+        "c", member, E.EXPENDITURE, at("2026-09-02"), amount="50", evidence=" \u3000"
+    )
+    await records.book(
+        "c", member, E.EXPENDITURE, at("2026-09-03"), amount="40", evidence="收据 1 张"
+    )
+    assert await open_items(session) == waiting | {
+        (paid.id, OpenItemKind.UNANSWERED),
+        (blank.id, OpenItemKind.UNEVIDENCED),
+    }
+
+    await records.book("c", worker, E.RECEIPT_DISPUTE, at("2026-09-04"), confirms_id=paid.id)
+    await records.book("c", member, E.REVERSAL, at("2026-09-05"), reverses_id=blank.id)
+    assert await open_items(session) == waiting
+    assert (await summary_differences(session))[1] == []
+
+
+async def test_verify_names_an_open_item_the_summary_lost_or_made_up(
+    session: AsyncSession, records: Records
+) -> None:
+    member = records.members["east_west"]
+    paid = await records.book("c", member, EntryType.DISBURSEMENT, at("2026-09-01"), amount="100")
+    kept = await session.scalar(select(LedgerOpenItem).where(LedgerOpenItem.entry_id == paid.id))
+    assert kept is not None
+    await session.execute(delete(LedgerOpenItem).where(LedgerOpenItem.id == kept.id))
+    await session.execute(
+        update(LedgerOpenItem)
+        .where(LedgerOpenItem.kind == OpenItemKind.UNANSWERED)
+        .values(kind=OpenItemKind.UNEVIDENCED)
+    )
+    _, differences = await summary_differences(session)
+    missing = f"entry {paid.id}: open as unanswered by the ledger, not in the summary"
+    assert any(missing in str(difference) for difference in differences)
+    assert any(
+        "open as unevidenced in the summary, not by the ledger" in str(difference)
+        for difference in differences
+    )
