@@ -48,7 +48,7 @@ def parse_decimal(value: Any) -> Decimal:
         raise ValueError(NOT_AN_AMOUNT) from error
 
 
-AMOUNT_RULE = N_("The amount must be greater than 0, with at most two decimal places.")
+AMOUNT_RULE = N_("Must be greater than 0, with at most two decimal places.")
 CENT = Decimal("0.01")
 
 
