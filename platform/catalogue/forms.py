@@ -1,9 +1,12 @@
 """The need and offer forms as pages post them, turned into what ``NeedFields`` and
 ``OfferFields`` expect, and back.
 
-Lines are fixed rows (``lines.N.kind``, ``.amount``, ``.item``, ``.unit``); a row without an
-amount is ignored. Tags are one comma-separated field. An offer's "whole city" checkbox stands
-for the city's code. Problems are named after the form's own fields, so they show beside them.
+Lines are numbered rows (``lines.N.kind``, ``.amount``, ``.item``, ``.unit``): three to start
+with, up to ``MAX_LINES`` as the person adds them (``static/js/rows.js``); a row without an
+amount is ignored, and the rows sent are numbered again from 0 in their order, so rows deleted
+on the page leave no gaps. Tags are one comma-separated field. An offer's "whole city" checkbox
+stands for the city's code. Problems are named after the form's own fields, so they show beside
+them, and state the limit they break.
 """
 
 from __future__ import annotations
@@ -19,17 +22,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.categories import category_tree
 from catalogue.entry import LineColumns
 from catalogue.lines import LineKind
+from catalogue.schemas import MAX_LINES
 from core.categories import TopCategory
 from core.errors import N_, FieldProblem, InvalidInput
 from core.forms import form_values
 from regions.models import Region
 
 LINE_ROWS = 3
+"""Rows a new entry's form starts with."""
 WHOLE_CITY = "530600000000"
 LIST_FIELDS = frozenset({"beneficiary_groups", "service_region_codes"})
 LINE_KEYS = ("kind", "amount", "item", "unit", "value")
 ONE_FIELD = frozenset({"tags", "service_region_codes", "beneficiary_groups"})
 NO_LINES = N_("Fill in at least one line with its amount.")
+TOO_MANY_LINES = N_(
+    "At most %(max_length)s lines; leave the rest out or put them in another entry."
+)
+REGION_CODE = N_("A division code has 12 digits.")
 
 _LINE_FIELD = re.compile(r"^lines\.(\d+)\.(kind|amount|item|unit|value)$")
 _TAG_SEPARATORS = re.compile(r"[,，、;；]")
@@ -38,9 +47,24 @@ _TAG_SEPARATORS = re.compile(r"[,，、;；]")
 def entry_values(form: Any) -> dict[str, Any]:
     """The posted form as the page shows it again: one value per field, lists for the named
     fields, the whole-city checkbox as a yes/no."""
-    values = form_values(form, LIST_FIELDS)
+    values = renumbered(form_values(form, LIST_FIELDS))
     values["whole_city"] = "whole_city" in values
     return values
+
+
+def renumbered(values: dict[str, Any]) -> dict[str, Any]:
+    """The same values with the line rows numbered 0, 1, 2 … in their order on the form: rows
+    deleted on the page leave no gaps, and a row number typed into a request never makes the
+    form show more rows than were filled."""
+    rows = sorted({int(found.group(1)) for key in values if (found := _LINE_FIELD.match(key))})
+    place = {row: index for index, row in enumerate(rows)}
+    result: dict[str, Any] = {}
+    for key, value in values.items():
+        if found := _LINE_FIELD.match(key):
+            result[f"lines.{place[int(found.group(1))]}.{found.group(2)}"] = value
+        else:
+            result[key] = value
+    return result
 
 
 def entry_data(values: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
@@ -82,8 +106,12 @@ def on_the_form(error: InvalidInput, rows: list[int]) -> InvalidInput:
             field = ".".join(["lines", str(row), *parts[2:]])
         elif parts[0] in ONE_FIELD:
             field = parts[0]
+            if problem.code == "string_pattern_mismatch" and parts[0] == "service_region_codes":
+                message = REGION_CODE
         elif problem.field == "lines":
-            message = NO_LINES
+            message = TOO_MANY_LINES if problem.code == "too_long" else NO_LINES
+        elif problem.field == "region_code" and problem.code == "string_pattern_mismatch":
+            message = REGION_CODE
         problems.append(FieldProblem(field, problem.code, message, problem.params))
     return InvalidInput(error.message, params=error.params, problems=problems)
 
@@ -103,7 +131,7 @@ def line_values(lines: Iterable[LineColumns], amount: str) -> dict[str, Any]:
 
 
 def row_count(values: dict[str, Any]) -> int:
-    """Three rows, or more when the entry already has more lines."""
+    """Three rows, or as many as the entry has (or were sent back)."""
     rows = [int(found.group(1)) for key in values if (found := _LINE_FIELD.match(key))]
     return max(LINE_ROWS, max(rows, default=-1) + 1)
 
@@ -119,6 +147,7 @@ async def form_choices(session: AsyncSession, values: dict[str, Any]) -> dict[st
         "tree": await category_tree(session),
         "line_kinds": list(LineKind),
         "rows": range(row_count(values)),
+        "max_lines": MAX_LINES,
         "region_names": {region.code: region.full_name for region in regions},
         "whole_city_code": WHOLE_CITY,
     }

@@ -26,6 +26,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
 CENT = Decimal("0.01")
+MAX_LINES = 10
+"""Lines one need or offer holds; more go into another entry."""
 
 
 class LineIn(BaseModel):

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from core.errors import N_
 
@@ -48,7 +48,22 @@ def parse_decimal(value: Any) -> Decimal:
         raise ValueError(NOT_AN_AMOUNT) from error
 
 
+AMOUNT_RULE = N_("Must be greater than 0, with at most two decimal places.")
+CENT = Decimal("0.01")
+
+
+def positive_cents(value: Decimal) -> Decimal:
+    """The amount if it is above zero in whole cents, else ``ValueError`` saying both limits."""
+    if value <= 0 or value != value.quantize(CENT):
+        raise ValueError(AMOUNT_RULE)
+    return value
+
+
 Amount = Annotated[
-    Decimal, BeforeValidator(parse_decimal), Field(gt=0, max_digits=14, decimal_places=2)
+    Decimal,
+    BeforeValidator(parse_decimal),
+    AfterValidator(positive_cents),
+    Field(max_digits=14, json_schema_extra={"exclusiveMinimum": 0, "multipleOf": 0.01}),
 ]
-"""A positive amount with at most two decimal places, read by ``parse_decimal``."""
+"""A positive amount with at most two decimal places, read by ``parse_decimal``; one message
+states both limits."""

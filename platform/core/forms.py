@@ -1,13 +1,16 @@
 """Form and JSON input into pydantic models, with every problem named by field.
 
 Pages re-render the form with these problems beside the fields; the API answers them as a 400.
-A validator that raises ``ValueError(N_("…"))`` gets its own message through translated.
+A validator that raises ``ValueError(N_("…"))`` gets its own message through translated. A
+limit a field breaks is stated in its message ("at most 4,000 characters"), filled from the
+limit pydantic reports, so the person knows what would be accepted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -19,18 +22,28 @@ M = TypeVar("M", bound=BaseModel)
 
 MESSAGES = {
     "missing": N_("This field is required."),
-    "string_too_short": N_("This is too short."),
-    "string_too_long": N_("This is too long."),
+    "string_too_short": N_("At least %(min_length)s characters."),
+    "string_too_long": N_("At most %(max_length)s characters."),
+    "too_short": N_("At least %(min_length)s."),
+    "too_long": N_("At most %(max_length)s."),
     "string_pattern_mismatch": N_("This is not in the expected format."),
     "enum": N_("Choose one of the options."),
     "literal_error": N_("Choose one of the options."),
     "int_parsing": N_("Enter a whole number."),
+    "int_from_float": N_("Enter a whole number."),
     "decimal_parsing": N_("Enter a number."),
-    "greater_than_equal": N_("This number is too small."),
-    "less_than_equal": N_("This number is too large."),
+    "greater_than": N_("Must be greater than %(gt)s."),
+    "greater_than_equal": N_("Must be at least %(ge)s."),
+    "less_than": N_("Must be less than %(lt)s."),
+    "less_than_equal": N_("Must be at most %(le)s."),
+    "decimal_max_places": N_("At most %(decimal_places)s decimal places."),
+    "decimal_max_digits": N_("At most %(max_digits)s digits."),
+    "decimal_whole_digits": N_("At most %(whole_digits)s digits before the decimal point."),
     "bool_parsing": N_("Choose yes or no."),
     "uuid_parsing": N_("This is not a valid identifier."),
     "date_from_datetime_parsing": N_("Enter a date."),
+    "date_parsing": N_("Enter a date such as 2026-12-31."),
+    "date_from_datetime_inexact": N_("Enter a date such as 2026-12-31."),
 }
 INVALID = N_("This value is not valid.")
 FIELDS_NEED_CORRECTING = N_("Some fields need correcting.")
@@ -75,15 +88,25 @@ def error_summary(error: DomainError, locale: str) -> ErrorSummary:
     return ErrorSummary(headline=headline, fixes=fixes)
 
 
+def limit_text(value: object) -> str:
+    """A limit as a message states it: whole numbers with thousands separators (4,000)."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return str(value)
+    return f"{value:,}"
+
+
 def problems_of(error: ValidationError) -> list[FieldProblem]:
     problems = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or WHOLE_FORM
-        if item["type"] == "value_error" and "error" in item.get("ctx", {}):
-            message = str(item["ctx"]["error"])
+        context = item.get("ctx", {})
+        params: dict[str, Any] = {}
+        if item["type"] == "value_error" and "error" in context:
+            message = str(context["error"])
         else:
             message = MESSAGES.get(item["type"], INVALID)
-        problems.append(FieldProblem(field=field, code=item["type"], message=message))
+            params = {key: limit_text(value) for key, value in context.items()}
+        problems.append(FieldProblem(field, item["type"], message, params))
     return problems
 
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from catalogue.schemas import LineIn, LineRead, Tag, Text, Title
+from catalogue.schemas import MAX_LINES, LineIn, LineRead, Tag, Text, Title
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
 from core.errors import N_
@@ -24,7 +24,7 @@ class NeedFields(BaseModel):
     region_code: Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
     beneficiary_count: int = Field(default=0, ge=0, le=1_000_000)
     beneficiary_groups: list[BeneficiaryGroup] = Field(default_factory=list)
-    lines: list[LineIn] = Field(min_length=1, max_length=10)
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
     urgency: Urgency
     deadline: date
     tags: list[Tag] = Field(default_factory=list, max_length=10)

@@ -47,10 +47,18 @@ class RegionPageController(Controller):
         county: Annotated[str | None, QueryParameter(name="_county")] = None,
         township: Annotated[str | None, QueryParameter(name="_township")] = None,
         village: Annotated[str | None, QueryParameter(name="_village")] = None,
+        within: Annotated[str | None, QueryParameter(pattern=CODE_PATTERN)] = None,
     ) -> Template:
-        """The county → township → village selects, re-rendered as each choice changes."""
+        """The county → township → village selects, re-rendered as each choice changes;
+        ``within`` keeps them inside one division (a station's township)."""
         state = await picker_state(
-            regions, field=field, code=code, county=county, township=township, village=village
+            regions,
+            field=field,
+            code=code,
+            county=county,
+            township=township,
+            village=village,
+            within=within,
         )
         return Template(
             "_partials/region_picker.html",

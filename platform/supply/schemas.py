@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from catalogue.schemas import LineIn, LineRead, Tag, Text, Title
+from catalogue.schemas import MAX_LINES, LineIn, LineRead, Tag, Text, Title
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
 from core.errors import N_
@@ -21,7 +21,7 @@ class OfferFields(BaseModel):
     subcategory: Annotated[str, StringConstraints(max_length=40)]
     title: Title
     description: Text = ""
-    lines: list[LineIn] = Field(min_length=1, max_length=10)
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
     service_region_codes: list[Annotated[str, StringConstraints(pattern=r"^\d{12}$")]] = Field(
         min_length=1, max_length=200
     )

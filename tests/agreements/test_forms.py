@@ -170,7 +170,7 @@ async def test_bad_input_shows_the_form_again_and_makes_nothing(
     cases = [
         ({"title": ""}, "此项为必填项。"),
         ({"period_end": "2026-06-01"}, "结束日期不能早于开始日期。"),
-        ({"indicators.0.target": "-5"}, "数值过小。"),
+        ({"indicators.0.target": "-5"}, "不能小于 0。"),
         ({"recipient_contact.phone": "打电话给村委"}, "请填写 7 至 15 位数字的电话号码"),
         ({"proposal_ids": []}, "请至少选择一项已达成的对接。"),
     ]
@@ -281,7 +281,7 @@ async def test_a_party_adds_an_indicator_target_to_a_draft_from_its_page(
         data={"name": "入托儿童", "target": "-1", "_csrf_token": token.group(1)},
     )
     assert bad.status_code == 400
-    assert "数值过小。" in bad.text
+    assert "不能小于 0。" in bad.text
     assert "入托儿童" in bad.text
     added = await client.post(
         action.group(1),

@@ -189,6 +189,22 @@ async def test_bad_rows_are_all_listed_and_nothing_is_stored(
     assert await count(session, Need) == before
 
 
+async def test_a_cell_breaking_a_limit_is_told_the_limit(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    headers = await bearer(client, await station_worker(session))
+    rows = [
+        need_row("描述太长", 描述="字" * 4001),  # row 2
+        need_row("小数太多", 需求1数量="1.234"),  # 3
+    ]
+    response = await upload(client, "needs", xlsx(NEED_HEADERS, rows), headers)
+    assert response.status_code == 400, response.text
+    messages = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert messages["row 2: 描述"] == "不超过 4,000 字。"
+    assert messages["row 3: 需求1数量"] == "须大于 0，最多两位小数。"
+    assert await count(session, Need) == 0
+
+
 async def test_csv_in_utf8_with_bom_and_in_gb18030_both_import(
     client: AsyncClient, session: AsyncSession
 ) -> None:

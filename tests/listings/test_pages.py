@@ -234,7 +234,8 @@ async def test_a_bad_need_form_comes_back_with_the_problems_and_stores_nothing(
         "title": _need_form(title=""),
         "region_code": _need_form(region_code=DAWAN_VILLAGE),
         "deadline": _need_form(deadline="2026-05-20"),
-        "lines.2.amount": _need_form(**{"lines.2.amount": "-5"}),
+        # the rows come back numbered in order: the row typed third, after a blank one, is 1
+        "lines.1.amount": _need_form(**{"lines.2.amount": "-5"}),
         "lines": _need_form(**{"lines.0.amount": "", "lines.2.amount": ""}),
     }
     for field, form in cases.items():

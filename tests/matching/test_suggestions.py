@@ -41,6 +41,9 @@ CITY = "530600000000"
 ZHAOYANG = "530602000000"
 FENGHUANG_TOWNSHIP = "530602001000"
 FENGHUANG_VILLAGE = "530602001001"
+DAWAN_TOWNSHIP = "530627105000"
+DAWAN_VILLAGE = "530627105201"
+"""大湾镇, beside 以勒镇 in the same county."""
 COMPONENTS = {component.value for component in Component}
 
 Headers = dict[str, str]
@@ -196,6 +199,23 @@ async def test_a_city_wide_offer_is_suggested_for_every_village(catalogue: Catal
     assert set(_ids(needs, "need_id")) == {yile, fenghuang}
     assert {item["region_code"] for item in needs["items"]} == {YILE_VILLAGE, FENGHUANG_VILLAGE}
     assert all(item["url"] == f"/catalogue/needs/{item['need_id']}" for item in needs["items"])
+
+
+async def test_an_offer_serving_two_townships_is_suggested_there_and_not_elsewhere(
+    catalogue: Catalogue,
+) -> None:
+    two = await catalogue.offer(service_region_codes=[YILE_TOWNSHIP, FENGHUANG_TOWNSHIP])
+    citywide = await catalogue.offer(service_region_codes=[CITY])
+    yile = await catalogue.need()
+    fenghuang = await catalogue.need(FENGHUANG_TOWNSHIP, region_code=FENGHUANG_VILLAGE)
+    dawan = await catalogue.need(DAWAN_TOWNSHIP, region_code=DAWAN_VILLAGE)
+    for need in (yile, fenghuang):
+        assert set(_ids(await catalogue.offers_for(need), "offer_id")) == {two, citywide}
+    assert _ids(await catalogue.offers_for(dawan), "offer_id") == [citywide]
+    assert set(_ids(await catalogue.needs_for(two), "need_id")) == {yile, fenghuang}
+    assert set(_ids(await catalogue.needs_for(citywide), "need_id")) == {yile, fenghuang, dawan}
+    served = await catalogue.client.get(f"/api/v1/offers/{two}")
+    assert served.json()["service_region_codes"] == [FENGHUANG_TOWNSHIP, YILE_TOWNSHIP]
 
 
 async def test_offers_of_another_county_or_category_or_past_their_end_are_never_suggested(

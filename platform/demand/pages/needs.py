@@ -79,6 +79,7 @@ async def _form(
             "need": need,
             "action": f"/my/needs/{need.id}/edit" if need else "/my/needs/new",
             "reviewer": reviewer,
+            "within": None if reviewer else request.user.township_code,
             "channels": [channel for channel in Channel if channel is not Channel.STATION],
             "urgencies": list(Urgency),
             "groups": list(BeneficiaryGroup),
