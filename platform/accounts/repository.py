@@ -146,17 +146,18 @@ class AuditEntryRepository(SQLAlchemyAsyncRepository[AuditEntry]):
         page: PageRequest,
         *,
         action: str | None = None,
-        object_type: str | None = None,
+        object_types: list[str] | None = None,
         actor_username: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> tuple[list[AuditEntry], int]:
-        """Newest first; ``since`` is inclusive, ``until`` exclusive."""
+        """Newest first; ``object_types`` any of these; ``since`` is inclusive, ``until``
+        exclusive."""
         conditions = []
         if action:
             conditions.append(AuditEntry.action == action)
-        if object_type:
-            conditions.append(AuditEntry.object_type == object_type)
+        if object_types:
+            conditions.append(AuditEntry.object_type.in_(object_types))
         if actor_username:
             conditions.append(AuditEntry.actor_username == actor_username)
         if since is not None:
