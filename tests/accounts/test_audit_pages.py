@@ -7,7 +7,6 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
-from uuid import uuid4
 
 import pytest
 from httpx import AsyncClient
@@ -17,9 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import audit_log
 from accounts.audit_words import ACTIONS
-from accounts.identity import Identity
 from accounts.models import Role, User
-from accounts.policy import reads_audit_log
 from core.audit import Actor, AuditEntry, record
 from tests.agreements.flow import accepted, make_agreement
 from tests.conftest import FakeClock
@@ -192,24 +189,3 @@ async def test_only_administrators_read_the_log(
     await sign_in(client, "someone")
     for path in ("/admin/audit", "/admin/audit.xlsx"):
         assert (await client.get(path)).status_code == 403, path
-
-
-def test_the_policy_reads_the_log_for_administrators_only() -> None:
-    def identity(*roles: Role) -> Identity:
-        return Identity(
-            user_id=uuid4(),
-            username="u",
-            display_name="u",
-            roles=frozenset(roles),
-            organization_id=None,
-            station_id=None,
-            township_code=None,
-            department_id=None,
-            reviewer_categories=frozenset(),
-            affiliation_name="",
-            must_change_password=False,
-        )
-
-    assert reads_audit_log(identity(Role.ADMIN))
-    assert not reads_audit_log(identity(Role.REVIEWER, Role.VIEWER))
-    assert not reads_audit_log(None)

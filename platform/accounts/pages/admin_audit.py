@@ -23,16 +23,16 @@ from core.i18n import locale_of, translate
 from core.pagination import PageRequest, provide_page_request
 
 Filter = Annotated[str | None, QueryParameter(max_length=64)]
-Day = Annotated[str | None, QueryParameter(max_length=32)]
 
 
-def _filters(
-    action: str | None,
-    object_type: str | None,
-    actor: str | None,
-    date_from: str | None,
-    date_to: str | None,
+async def provide_audit_filters(
+    action: Filter = None,
+    object_type: Filter = None,
+    actor: Filter = None,
+    date_from: Annotated[str | None, QueryParameter(name="from", max_length=32)] = None,
+    date_to: Annotated[str | None, QueryParameter(name="to", max_length=32)] = None,
 ) -> AuditFilters:
+    """The page's and the download's filters, from the same query string."""
     return AuditFilters.from_query(
         action=action, object_type=object_type, actor=actor, date_from=date_from, date_to=date_to
     )
@@ -61,6 +61,7 @@ class AuditLogController(Controller):
     dependencies = {
         "audit_log": Provide(provide_audit_log),
         "page_request": Provide(provide_page_request),
+        "filters": Provide(provide_audit_filters),
     }
     include_in_schema = False
     opt = roles(Role.ADMIN)
@@ -71,13 +72,8 @@ class AuditLogController(Controller):
         request: Request[Identity, Any, Any],
         audit_log: NamedDependency[AuditLogService],
         page_request: NamedDependency[PageRequest],
-        action: Filter = None,
-        object_type: Filter = None,
-        actor: Filter = None,
-        date_from: Annotated[str | None, QueryParameter(name="from", max_length=32)] = None,
-        date_to: Annotated[str | None, QueryParameter(name="to", max_length=32)] = None,
+        filters: NamedDependency[AuditFilters],
     ) -> Template:
-        filters = _filters(action, object_type, actor, date_from, date_to)
         return Template(
             "admin/audit.html",
             context={
@@ -96,14 +92,9 @@ class AuditLogController(Controller):
         request: Request[Identity, Any, Any],
         audit_log: NamedDependency[AuditLogService],
         clock: NamedDependency[Clock],
-        action: Filter = None,
-        object_type: Filter = None,
-        actor: Filter = None,
-        date_from: Annotated[str | None, QueryParameter(name="from", max_length=32)] = None,
-        date_to: Annotated[str | None, QueryParameter(name="to", max_length=32)] = None,
+        filters: NamedDependency[AuditFilters],
     ) -> Response[bytes]:
         """Every entry the filters match (at most ``EXPORT_LIMIT``), newest first."""
-        filters = _filters(action, object_type, actor, date_from, date_to)
         locale = locale_of(request)
         lines = await audit_log.export(request.user, filters)
         return audit_attachment(
