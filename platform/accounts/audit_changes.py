@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from accounts.audit_words import FIELDS, HIDDEN_FIELDS
+from accounts.audit_words import FIELDS, shows_field
 from core.clock import local_time
 
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -40,7 +40,7 @@ def changes_of(before: dict[str, Any] | None, after: dict[str, Any] | None) -> l
     fields = [*old, *(key for key in new if key not in old)]
     rows = []
     for field in fields:
-        if field in HIDDEN_FIELDS or (both and old.get(field) == new.get(field)):
+        if not shows_field(field) or (both and old.get(field) == new.get(field)):
             continue
         rows.append(
             Change(

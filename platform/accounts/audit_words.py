@@ -186,6 +186,8 @@ FIELDS: dict[str, str] = {
     "note": N_("Note"),
     "evidence": N_("Evidence"),
     "entry_type": N_("Entry type"),
+    "sequence": N_("No."),
+    "spend_category": N_("Spend category"),
     "due_on": N_("Due on"),
     "period_end": N_("Period end"),
     "count": N_("Entries"),
@@ -198,8 +200,16 @@ FIELDS: dict[str, str] = {
 }
 """Field name in a change's before/after → its label; a field without one shows its name."""
 
-HIDDEN_FIELDS = frozenset({"id", "_sentinel", "created_at", "updated_at", "version"})
-"""Bookkeeping columns a change never needs to show."""
+HIDDEN_FIELDS = frozenset(
+    {"id", "_sentinel", "created_at", "updated_at", "version", "content_hash", "previous_hash"}
+)
+"""Bookkeeping columns a change never needs to show; so are ids of other rows (``…_id``)
+without a label here: the entry's object and actor already name them."""
+
+
+def shows_field(field: str) -> bool:
+    """Whether a change's table shows this field."""
+    return field not in HIDDEN_FIELDS and (field in FIELDS or not field.endswith("_id"))
 
 
 def phrase(action: str) -> str:

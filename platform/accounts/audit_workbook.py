@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from accounts.audit_changes import Change, Shown
+from accounts.audit_changes import Shown
 from accounts.audit_log import AuditLine
 from accounts.models import Role
 from core.audit import REDACTED
@@ -47,12 +47,20 @@ def _value(value: Shown, locale: str) -> str:
     return value
 
 
-def _changes(changes: Sequence[Change], locale: str) -> str:
-    return "\n".join(
-        f"{translate(locale, change.label)}: {_value(change.before, locale)} → "
-        f"{_value(change.after, locale)}"
-        for change in changes
-    )
+def _changes(line: AuditLine, locale: str) -> str:
+    """One line per field: "label: before → after", or "label: value" for an entry that holds
+    only one side (something created, or a detail of a sign-in)."""
+    both = line.entry.before is not None and line.entry.after is not None
+    said = []
+    for change in line.changes:
+        label = translate(locale, change.label)
+        if both:
+            before, after = _value(change.before, locale), _value(change.after, locale)
+            said.append(f"{label}: {before} → {after}")
+        else:
+            value = change.after if line.entry.after is not None else change.before
+            said.append(f"{label}: {_value(value, locale)}")
+    return "\n".join(said)
 
 
 def _row(line: AuditLine, locale: str) -> list[object]:
@@ -67,7 +75,7 @@ def _row(line: AuditLine, locale: str) -> list[object]:
         line.named.text if line.named else "",
         entry.object_id or "",
         entry.ip or "",
-        _changes(line.changes, locale),
+        _changes(line, locale),
     ]
 
 
