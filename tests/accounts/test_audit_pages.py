@@ -4,9 +4,11 @@ name with links, changes as before/after tables, filters, Beijing time, the .xls
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import pytest
 from httpx import AsyncClient
@@ -14,7 +16,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts import audit_log
+from accounts import audit_log, audit_names
+from accounts.audit_names import Named
 from accounts.audit_words import ACTIONS
 from accounts.models import Role, User
 from core.audit import Actor, AuditEntry, record
@@ -88,6 +91,27 @@ async def test_entries_read_as_phrases_with_objects_by_name_and_changes_by_field
     assert f'<a href="/admin/stations/{station.id}">{station.name}</a>' in text
     assert '<th scope="row">名称</th><td>昭阳区助农中心</td><td>昭阳区助农服务中心</td>' in text
     assert "联系电话" not in text, "a field that did not change is left out"
+
+
+async def test_names_are_read_once_per_object_type_for_the_whole_page(
+    client: AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _admin(client, session)
+    organizations = [await make_organization(session, f"协会{n}") for n in range(3)]
+    for organization in organizations:
+        await _entry(session, "boss", "organization.verified", "organization", organization.id)
+    asked: list[list[UUID]] = []
+    real = audit_names._NAMERS["organization"]
+
+    async def counting(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, Named]:
+        asked.append(list(ids))
+        return await real(session, ids)
+
+    monkeypatch.setitem(audit_names._NAMERS, "organization", counting)
+    page = (await client.get("/admin/audit")).text
+    assert asked == [sorted(organization.id for organization in organizations)]
+    for organization in organizations:
+        assert f'<a href="/admin/organizations/{organization.id}">{organization.name}</a>' in page
 
 
 async def test_needs_and_agreements_are_named_and_linked_and_every_code_has_a_phrase(
