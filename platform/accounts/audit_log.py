@@ -27,7 +27,7 @@ from accounts.audit_words import (
 )
 from accounts.identity import Identity
 from accounts.policy import reads_audit_log
-from accounts.repository import AuditEntryRepository
+from accounts.repository import AuditEntryRepository, UserRepository
 from core.audit import AuditEntry
 from core.clock import CHINA
 from core.errors import N_, FieldProblem, InvalidInput, PermissionDenied
@@ -37,6 +37,8 @@ DATE_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXPORT_LIMIT = 10_000
 """The most entries one download holds; a wider filter is refused with this number."""
 CHOOSE = N_("Choose one of the options.")
+PEOPLE_OFFERED = 2_000
+"""The user names the person filter suggests; any other can still be typed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,7 @@ class AuditLogService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.entries = AuditEntryRepository(session=session)
+        self.users = UserRepository(session=session)
 
     async def page(
         self, identity: Identity | None, page_request: PageRequest, filters: AuditFilters
@@ -164,6 +167,10 @@ class AuditLogService:
         _check(identity)
         items, total = await self._entries(page_request, filters)
         return Slice.of(await self._lines(items), total, page_request)
+
+    async def people(self) -> list[tuple[str, str]]:
+        """(user name, name) of the users, offered by the person filter."""
+        return await self.users.names(PEOPLE_OFFERED)
 
     async def export(self, identity: Identity | None, filters: AuditFilters) -> list[AuditLine]:
         """Every entry the filters match, newest first; at most ``EXPORT_LIMIT``."""

@@ -30,6 +30,13 @@ class UserRepository(SQLAlchemyAsyncRepository[User]):
     async def by_username(self, username: str) -> User | None:
         return await self.get_one_or_none(User.username == username.strip().lower())
 
+    async def names(self, limit: int) -> list[tuple[str, str]]:
+        """(user name, name) of the users, by user name, at most ``limit`` of them."""
+        rows = await self.session.execute(
+            select(User.username, User.display_name).order_by(User.username).limit(limit)
+        )
+        return [(username, name) for username, name in rows]
+
     async def page(
         self, page: PageRequest, *, search: str | None = None, role: str | None = None
     ) -> tuple[list[User], int]:

@@ -155,6 +155,7 @@ async def test_filters_by_person_object_type_action_and_beijing_days(
     choices = (await client.get("/admin/audit")).text
     assert '<option value="login.failed" >登录失败</option>' in choices
     assert '<optgroup label="登录与访问">' in choices
+    assert '<datalist id="f-people"><option value="boss">' in choices, "people to choose from"
     unknown = await client.get("/admin/audit", params={"action": "nonsense"})
     assert unknown.status_code == 400
     assert "请从选项中选择" in unknown.text

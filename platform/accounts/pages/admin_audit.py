@@ -78,6 +78,7 @@ class AuditLogController(Controller):
             "admin/audit.html",
             context={
                 "page": await audit_log.page(request.user, page_request, filters),
+                "people": await audit_log.people(),
                 "filters": filters.query(),
                 "action_groups": ACTION_GROUPS,
                 "object_types": OBJECT_TYPES,
