@@ -40,16 +40,9 @@ def changes_of(before: dict[str, Any] | None, after: dict[str, Any] | None) -> l
     fields = [*old, *(key for key in new if key not in old)]
     rows = []
     for field in fields:
-        if not shows_field(field) or (both and old.get(field) == new.get(field)):
-            continue
-        rows.append(
-            Change(
-                field=field,
-                label=FIELDS.get(field, field),
-                before=shown(old.get(field)),
-                after=shown(new.get(field)),
-            )
-        )
+        was, now = shown(old.get(field)), shown(new.get(field))
+        if shows_field(field) and not (both and was == now):
+            rows.append(Change(field=field, label=FIELDS.get(field, field), before=was, after=now))
     return rows
 
 

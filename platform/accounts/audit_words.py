@@ -196,6 +196,8 @@ FIELDS: dict[str, str] = {
     "need_id": N_("Need"),
     "offer_id": N_("Offer"),
     "path": N_("Address"),
+    "recipient": N_("Recipient"),
+    "amounts": N_("Amounts"),
     "method": N_("Method"),
 }
 """Field name in a change's before/after → its label; a field without one shows its name."""
@@ -203,13 +205,13 @@ FIELDS: dict[str, str] = {
 HIDDEN_FIELDS = frozenset(
     {"id", "_sentinel", "created_at", "updated_at", "version", "content_hash", "previous_hash"}
 )
-"""Bookkeeping columns a change never needs to show; so are ids of other rows (``…_id``)
-without a label here: the entry's object and actor already name them."""
+"""Bookkeeping columns a change never needs to show; so are ids of other rows (``…_id``,
+``…_ids``) without a label here: the entry's object and actor already name them."""
 
 
 def shows_field(field: str) -> bool:
     """Whether a change's table shows this field."""
-    return field not in HIDDEN_FIELDS and (field in FIELDS or not field.endswith("_id"))
+    return field not in HIDDEN_FIELDS and (field in FIELDS or not field.endswith(("_id", "_ids")))
 
 
 def phrase(action: str) -> str:

@@ -35,6 +35,13 @@ COLUMNS = (
     (N_("Changes"), 60),
 )
 ROLES = {role.value: role for role in Role}
+LABELLED = N_("%(label)s: %(value)s")
+CHANGED = N_("%(label)s: %(before)s → %(after)s")
+
+
+def labelled(locale: str, label: str, value: str) -> str:
+    """ "Label: value", with the colon of the visitor's language."""
+    return translate(locale, LABELLED, {"label": label, "value": value})
 
 
 def _value(value: Shown, locale: str) -> str:
@@ -56,10 +63,12 @@ def _changes(line: AuditLine, locale: str) -> str:
         label = translate(locale, change.label)
         if both:
             before, after = _value(change.before, locale), _value(change.after, locale)
-            said.append(f"{label}: {before} → {after}")
+            said.append(
+                translate(locale, CHANGED, {"label": label, "before": before, "after": after})
+            )
         else:
             value = change.after if line.entry.after is not None else change.before
-            said.append(f"{label}: {_value(value, locale)}")
+            said.append(labelled(locale, label, _value(value, locale)))
     return "\n".join(said)
 
 

@@ -190,11 +190,11 @@ async def test_the_download_holds_the_filtered_entries_in_words(
     assert quote("审计日志-2026-06-01.xlsx") in response.headers["content-disposition"]
     rows = _rows(response.content)
     assert [(row[0], row[1], row[3], row[8]) for row in rows] == [
-        ("2026-06-02 04:30:00", "bob", "登录失败", "原因: locked")
+        ("2026-06-02 04:30:00", "bob", "登录失败", "原因：locked")
     ]
     everything = _rows((await client.get("/admin/audit.xlsx")).content)
     assert {row[1] for row in everything} == {"alice", "bob", "boss"}
-    assert ("alice", "修改用户", "名称: 王芳 → 王芳芳") in {(r[1], r[3], r[8]) for r in everything}
+    assert ("alice", "修改用户", "名称：王芳 → 王芳芳") in {(r[1], r[3], r[8]) for r in everything}
 
 
 async def test_a_download_too_large_is_refused_with_its_limit(

@@ -12,7 +12,7 @@ from litestar.response import Response, Template
 
 from accounts.audit_log import AuditFilters, AuditLogService, provide_audit_log
 from accounts.audit_words import ACTION_GROUPS, OBJECT_TYPES, object_label, phrase
-from accounts.audit_workbook import audit_attachment
+from accounts.audit_workbook import audit_attachment, labelled
 from accounts.identity import Identity
 from accounts.models import Role
 from core.access import roles
@@ -42,18 +42,16 @@ def filters_in_words(filters: AuditFilters, locale: str) -> list[str]:
     """The filters in force, as the download's title names them."""
     said = []
     if filters.action:
-        action = translate(locale, phrase(filters.action))
-        said.append(f"{translate(locale, N_('Action'))}: {action}")
+        said.append((N_("Action"), translate(locale, phrase(filters.action))))
     if filters.object_type:
-        label = translate(locale, object_label(filters.object_type))
-        said.append(f"{translate(locale, N_('Object type'))}: {label}")
+        said.append((N_("Object type"), translate(locale, object_label(filters.object_type))))
     if filters.actor_username:
-        said.append(f"{translate(locale, N_('By'))}: {filters.actor_username}")
+        said.append((N_("By"), filters.actor_username))
     if filters.date_from:
-        said.append(f"{translate(locale, N_('From'))}: {filters.date_from.isoformat()}")
+        said.append((N_("From"), filters.date_from.isoformat()))
     if filters.date_to:
-        said.append(f"{translate(locale, N_('To'))}: {filters.date_to.isoformat()}")
-    return said
+        said.append((N_("To"), filters.date_to.isoformat()))
+    return [labelled(locale, translate(locale, label), value) for label, value in said]
 
 
 class AuditLogController(Controller):
