@@ -93,3 +93,9 @@ def sees_private_of(identity: Identity | None, organization: Organization) -> bo
     if member_of(identity, organization.id) or (identity is not None and identity.has(*STAFF)):
         return True
     return organization.verification is Verification.VERIFIED and sees_contacts(identity)
+
+
+def reads_audit_log(identity: Identity | None) -> bool:
+    """The audit log, on its page and as a download, is for administrators only: it names
+    everyone's actions and addresses."""
+    return identity is not None and identity.has(Role.ADMIN)

@@ -30,6 +30,13 @@ class UserRepository(SQLAlchemyAsyncRepository[User]):
     async def by_username(self, username: str) -> User | None:
         return await self.get_one_or_none(User.username == username.strip().lower())
 
+    async def names(self, limit: int) -> list[tuple[str, str]]:
+        """(user name, name) of the users, by user name, at most ``limit`` of them."""
+        rows = await self.session.execute(
+            select(User.username, User.display_name).order_by(User.username).limit(limit)
+        )
+        return [(username, name) for username, name in rows]
+
     async def page(
         self, page: PageRequest, *, search: str | None = None, role: str | None = None
     ) -> tuple[list[User], int]:
@@ -146,17 +153,18 @@ class AuditEntryRepository(SQLAlchemyAsyncRepository[AuditEntry]):
         page: PageRequest,
         *,
         action: str | None = None,
-        object_type: str | None = None,
+        object_types: list[str] | None = None,
         actor_username: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> tuple[list[AuditEntry], int]:
-        """Newest first; ``since`` is inclusive, ``until`` exclusive."""
+        """Newest first; ``object_types`` any of these; ``since`` is inclusive, ``until``
+        exclusive."""
         conditions = []
         if action:
             conditions.append(AuditEntry.action == action)
-        if object_type:
-            conditions.append(AuditEntry.object_type == object_type)
+        if object_types:
+            conditions.append(AuditEntry.object_type.in_(object_types))
         if actor_username:
             conditions.append(AuditEntry.actor_username == actor_username)
         if since is not None:

@@ -12,6 +12,7 @@ from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from core.clock import local_time
 from core.errors import DomainError
 from core.forms import ErrorSummary, error_summary
 from core.i18n import (
@@ -125,6 +126,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         locale_names=LOCALE_NAMES,
         html_lang=HTML_LANG,
         once=once_action,
+        local_time=local_time,
     )
     environment.filters["number"] = _number
     environment.filters["money"] = _money

@@ -32,6 +32,7 @@ from accounts.denials import handle_not_authenticated, handle_permission_denied
 from accounts.middleware import IdentityMiddleware
 from accounts.pages.account import AccountController
 from accounts.pages.admin import AdminController
+from accounts.pages.admin_audit import AuditLogController
 from accounts.pages.admin_directory import AdminDirectoryController
 from accounts.pages.admin_edit import AdminEditController
 from accounts.pages.sign_in import SignInController
@@ -92,6 +93,7 @@ from supply.api import OfferApiController
 from supply.pages import MyOffersController
 from xiangxing import __doc__ as _package_doc
 from xiangxing.api_docs import LocalSwaggerRenderPlugin
+from xiangxing.audit_names import register_audit_names
 from xiangxing.health import HealthController
 from xiangxing.home import HomeController
 from xiangxing.jobs import scheduled_jobs
@@ -113,6 +115,7 @@ ROUTE_HANDLERS = [
     SignInController,
     AccountController,
     AdminController,
+    AuditLogController,
     AdminDirectoryController,
     AdminEditController,
     AuthApiController,
@@ -267,6 +270,7 @@ def create_app(
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
     matching_lifecycle.register()
+    register_audit_names()
     use_track_record(AgreementTrackRecord())
     template_config = build_template_config()
     return Litestar(

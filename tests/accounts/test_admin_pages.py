@@ -344,32 +344,6 @@ async def test_verifying_a_pending_organization(client: AsyncClient, session: As
 # --- audit log ---------------------------------------------------------------------------------
 
 
-async def test_audit_log_lists_and_filters_entries(
-    client: AsyncClient, session: AsyncSession
-) -> None:
-    await _admin(client, session)
-    department = await make_department(session)
-    await _post(
-        client,
-        "/admin/users/new",
-        _user_form(department_id=str(department.id)),
-        token_page="/admin/users/new",
-    )
-    everything = await client.get("/admin/audit")
-    assert everything.status_code == 200
-    assert "<code>user.created</code>" in everything.text
-    assert "<code>login.succeeded</code>" in everything.text
-    created = await client.get("/admin/audit", params={"action": "user.created", "actor": "boss"})
-    assert "<code>user.created</code>" in created.text
-    assert "<code>login.succeeded</code>" not in created.text
-    assert '"username": "wangfang"' in created.text, "after, as JSON"
-    today = await client.get("/admin/audit", params={"from": "2026-06-01", "to": "2026-06-01"})
-    assert "<code>user.created</code>" in today.text
-    later = await client.get("/admin/audit", params={"from": "2026-06-02"})
-    assert later.status_code == 200
-    assert "<code>user.created</code>" not in later.text
-
-
 @pytest.mark.parametrize(
     "query",
     [{"from": "2026-13-01"}, {"to": "yesterday"}, {"from": "2026-06-02", "to": "2026-06-01"}],

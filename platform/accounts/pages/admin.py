@@ -1,5 +1,5 @@
-"""The administrators' pages: users, organizations and their verification, and the audit log
-(stations and departments: ``admin_directory``; edit forms: ``admin_edit``)."""
+"""The administrators' pages: users, organizations and their verification (stations and
+departments: ``admin_directory``; edit forms: ``admin_edit``; the audit log: ``admin_audit``)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 from pydantic import BaseModel
 
-from accounts.audit_log import AuditFilters, AuditLogService, provide_audit_log
 from accounts.denials import actor_of
 from accounts.deps import ACCOUNT_DEPENDENCIES
 from accounts.identity import Identity
@@ -106,7 +105,7 @@ ORGANIZATION_FORM = "admin/organization_new.html"
 
 class AdminController(Controller):
     path = "/admin"
-    dependencies = {**ACCOUNT_DEPENDENCIES, "audit_log": Provide(provide_audit_log)}
+    dependencies = ACCOUNT_DEPENDENCIES
     include_in_schema = False
     opt = roles(Role.ADMIN)
 
@@ -272,32 +271,3 @@ class AdminController(Controller):
         )
         flash_text(request, VERIFICATION_DONE[change.verification])
         return Redirect(f"/admin/organizations/{organization_id}")
-
-    # --- audit log ---------------------------------------------------------------------------
-
-    @get("/audit", name="admin:audit")
-    async def audit(
-        self,
-        audit_log: NamedDependency[AuditLogService],
-        page_request: NamedDependency[PageRequest],
-        action: Filter = None,
-        object_type: Filter = None,
-        actor: Filter = None,
-        date_from: Annotated[str | None, QueryParameter(name="from", max_length=32)] = None,
-        date_to: Annotated[str | None, QueryParameter(name="to", max_length=32)] = None,
-    ) -> Template:
-        filters = AuditFilters.from_query(
-            action=action,
-            object_type=object_type,
-            actor=actor,
-            date_from=date_from,
-            date_to=date_to,
-        )
-        return Template(
-            "admin/audit.html",
-            context={
-                "page": await audit_log.page(page_request, filters),
-                "filters": filters.query(),
-                "roles_by_value": {role.value: role for role in Role},
-            },
-        )

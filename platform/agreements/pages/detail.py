@@ -14,6 +14,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
+from accounts.audit_words import ACTIONS
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from agreements.amount_words import amount_in_words
@@ -52,18 +53,6 @@ STEP_DONE = {
     Step.COMPLETE: N_("The agreement is closed as completed."),
     Step.TERMINATE: N_("The agreement is terminated; what it held is released."),
 }
-HISTORY_LABELS = {
-    "agreement.created": N_("Agreement made"),
-    "agreement.confirm": N_("Signed on the platform"),
-    "agreement.sign-on-paper": N_("Signature on paper recorded"),
-    "agreement.start": N_("Work started"),
-    "agreement.confirm-completion": N_("Completion confirmed by the recipient"),
-    "agreement.complete": N_("Closed as completed"),
-    "agreement.terminate": N_("Terminated"),
-    "agreement.indicator_added": N_("Indicator target added"),
-    "agreement.document_added": N_("Document uploaded"),
-    "agreement.document_downloaded": N_("Document downloaded"),
-}
 
 
 def print_helpers() -> dict[str, Any]:
@@ -101,7 +90,7 @@ async def _detail(
             "documents": await repository.documents(agreement.id) if private else [],
             "history": await repository.history(agreement.id) if private else [],
             "step_labels": STEP_LABELS,
-            "history_labels": HISTORY_LABELS,
+            "history_labels": ACTIONS,
             "document_kinds": list(DocumentKind),
             "today": local_date(agreements.clock()),
             "day": local_date,
