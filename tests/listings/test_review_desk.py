@@ -394,3 +394,48 @@ async def test_the_api_returns_with_a_listed_reason(
     assert answer.status_code == 200, answer.text
     assert UUID(answer.json()["id"]) == need.id
     assert answer.json()["returned_reason"] == "金额不合理：经费与人数不符"
+
+
+async def test_the_api_lists_the_same_queue_with_the_same_filters_and_paging(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    day = timedelta(days=1)
+    session.add_all(
+        [
+            _need(clock, "儿童需求", 2 * day),
+            _need(clock, "产业需求", 9 * day, category=TopCategory.INDUSTRY),
+            _need(clock, "鲁甸需求", 1 * day, village=LUDIAN_VILLAGE),
+        ]
+    )
+    session.add(await _offer(session, clock, "支教服务", 5 * day, category=TopCategory.TALENT))
+    await session.flush()
+    await make_user(session, Role.REVIEWER, username="desk")
+    await make_user(session, Role.REVIEWER, username="industry", reviewer_categories=["industry"])
+    headers = await bearer(client, "desk")
+
+    answer = await client.get("/api/v1/review", headers=headers)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["total"], body["page"], body["page_size"]) == (4, 1, 20)
+    assert [item["title"] for item in body["items"]] == [
+        "产业需求",
+        "支教服务",
+        "儿童需求",
+        "鲁甸需求",
+    ]
+    offer = body["items"][1]
+    assert (offer["kind"], offer["channel"], offer["waited_days"]) == ("offer", None, 5)
+    second = await client.get("/api/v1/review", params={"page": 2, "page_size": 3}, headers=headers)
+    assert [item["title"] for item in second.json()["items"]] == ["鲁甸需求"]
+    filtered = await client.get(
+        "/api/v1/review",
+        params={"kind": "need", "county": "530627000000", "waiting": "3"},
+        headers=headers,
+    )
+    assert [item["title"] for item in filtered.json()["items"]] == ["产业需求"]
+    bad = await client.get("/api/v1/review", params={"kind": "proposal"}, headers=headers)
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"] == "kind"
+
+    scoped = await client.get("/api/v1/review", headers=await bearer(client, "industry"))
+    assert [item["title"] for item in scoped.json()["items"]] == ["产业需求"]

@@ -4,12 +4,11 @@ needs still waiting to be verified on the ground."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,13 +23,12 @@ from core.access import roles
 from core.categories import TopCategory
 from core.errors import N_, InvalidInput
 from core.flash import flash_text
-from core.forms import parse_query
 from core.i18n import locale_of, translate
 from core.pagination import PageRequest
 from core.redirects import safe_next
 from demand.models import Channel, Need
 from demand.service import NeedService
-from listings.deps import CATALOGUE_DEPENDENCIES
+from listings.deps import REVIEW_DEPENDENCIES
 from listings.review import (
     ReviewFilters,
     Waiting,
@@ -42,15 +40,13 @@ from listings.review import (
 from regions.service import RegionService
 from supply.service import OfferService
 
-Filter = Annotated[str | None, QueryParameter(max_length=16)]
-
 
 class ReviewPageController(Controller):
     """The reviewer's desk: the queue of their categories, oldest first, and the published
     needs still waiting to be verified on the ground."""
 
     path = "/review"
-    dependencies = CATALOGUE_DEPENDENCIES
+    dependencies = REVIEW_DEPENDENCIES
     include_in_schema = False
     opt = roles(Role.REVIEWER)
 
@@ -63,22 +59,10 @@ class ReviewPageController(Controller):
         regions: NamedDependency[RegionService],
         db_session: NamedDependency[AsyncSession],
         page_request: NamedDependency[PageRequest],
-        kind: Filter = None,
-        category: Filter = None,
-        county: Filter = None,
-        channel: Filter = None,
-        waiting: Filter = None,
+        review_filters: NamedDependency[ReviewFilters],
     ) -> Template:
         identity = request.user
-        filters = parse_query(
-            ReviewFilters,
-            N_("Some filters are not valid."),
-            kind=kind,
-            category=category,
-            county=county,
-            channel=channel,
-            waiting=waiting,
-        )
+        filters = review_filters
         queue = await review_queue(db_session, identity, page_request, filters, needs.clock())
         unverified = await needs.awaiting_review(
             identity, PageRequest(page_size=1), EntryState.PUBLISHED, Need.verified_at.is_(None)
