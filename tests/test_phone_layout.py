@@ -41,6 +41,7 @@ PAGES: dict[str | None, list[str]] = {
     "org_member": ["/my/offers", "/my/offers/new", "/agreements", "/todo", "/account/tokens"],
     "reviewer": [
         "/review",
+        "/review/unverified",
         "/workbench",
         "/proposals",
         "/agreements",

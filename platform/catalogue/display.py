@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalogue.models import Category
-from catalogue.workflow import EXPIRED, EntryState, shown_state
+from catalogue.workflow import EXPIRED, EntryState, ReturnCause, shown_state
 from core.clock import Clock, local_date
 from core.errors import N_
 
@@ -40,6 +40,7 @@ def entry_helpers(clock: Clock) -> dict[str, Any]:
         "shown": shown,
         "state_labels": SHOWN_LABELS,
         "action_labels": ACTION_LABELS,
+        "return_causes": list(ReturnCause),
         "day": local_date,
         "today": today,
     }

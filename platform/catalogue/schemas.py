@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from catalogue.lines import LineKind, unit_problem
-from catalogue.workflow import EntryState
+from catalogue.workflow import EntryState, ReturnCause
 from core.amounts import Amount
 from core.categories import TopCategory
 from core.errors import N_
@@ -114,6 +114,8 @@ class EntryFilters(BaseModel):
 class StepRequest(BaseModel):
     """The optional body of a workflow step: a reason (required to return), the version seen."""
 
+    cause: ReturnCause | None = None
+    """Returning: the reason from the short list; with none, or "other", ``reason`` is required."""
     reason: Reason | None = None
     version: int | None = None
     confirm: bool = False

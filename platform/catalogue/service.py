@@ -28,6 +28,7 @@ from catalogue.workflow import (
     EDITABLE,
     EntryState,
     Party,
+    ReturnCause,
     Transition,
     available,
     next_state,
@@ -36,6 +37,7 @@ from catalogue.workflow import (
 from core.audit import Actor, record, snapshot
 from core.clock import Clock
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, Labels, PermissionDenied
+from core.i18n import DEFAULT_LOCALE, translate
 from core.pagination import PageRequest, Slice
 from core.recent import PublicMemory
 
@@ -146,6 +148,7 @@ class EntryWorkflow(ABC, Generic[E]):
             reason=asked.reason,
             version=asked.version,
             confirmed=asked.confirm,
+            cause=asked.cause,
         )
 
     async def transition(
@@ -158,6 +161,7 @@ class EntryWorkflow(ABC, Generic[E]):
         reason: str | None = None,
         version: int | None = None,
         confirmed: bool = False,
+        cause: ReturnCause | None = None,
     ) -> E:
         allowed = parties_for(transition)
         if not self.parties(identity, entry) & allowed:
@@ -171,6 +175,8 @@ class EntryWorkflow(ABC, Generic[E]):
                 params={"category": Labels([entry.category.label])},
             )
         self.check_version(entry, version)
+        if transition is Transition.RETURN:
+            reason = return_reason(cause, reason)
         before = entry.state
         entry.state = next_state(entry.state, transition)
         now = self.clock()
@@ -181,11 +187,6 @@ class EntryWorkflow(ABC, Generic[E]):
             entry.published_at = now
             entry.returned_reason = None
         elif transition is Transition.RETURN:
-            if not reason:
-                raise InvalidInput(
-                    N_("Say why the entry goes back."),
-                    problems=[FieldProblem("reason", "missing", N_("This field is required."))],
-                )
             entry.returned_reason = reason
         elif transition in (Transition.CLOSE, Transition.WITHDRAW):
             entry.closed_at = now
@@ -274,6 +275,29 @@ class EntryWorkflow(ABC, Generic[E]):
                 ],
             )
         return found
+
+
+def return_reason(cause: ReturnCause | None, text: str | None) -> str:
+    """What the author reads on a returned entry: the reason from the short list, in the
+    platform's first language like the entries themselves, then the reviewer's words. Without
+    a listed reason, or with "other", the words are required."""
+    if not text and (cause is None or cause is ReturnCause.OTHER):
+        raise InvalidInput(
+            N_("Say why the entry goes back."),
+            problems=[
+                FieldProblem(
+                    "reason",
+                    "missing",
+                    N_("This field is required.")
+                    if cause is None
+                    else N_("With “Other”, say in words why the entry goes back."),
+                )
+            ],
+        )
+    if cause is None or cause is ReturnCause.OTHER:
+        return text or ""
+    label = translate(DEFAULT_LOCALE, cause.label)
+    return f"{label}：{text}" if text else label
 
 
 _PARTY_LABELS = {

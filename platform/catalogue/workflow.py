@@ -49,6 +49,20 @@ class Transition(StrEnum):
         }[self.value]
 
 
+class ReturnCause(StrEnum):
+    """Why a reviewer sends an entry back, from a short list; "other" needs words of its own."""
+
+    INCOMPLETE = "incomplete"
+    AMOUNT = "amount"
+    DUPLICATE = "duplicate"
+    WRONG_CATEGORY = "wrong_category"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _CAUSE_LABELS[self]
+
+
 class Party(StrEnum):
     """Who may take a step: the entry's owner (its organization or station) or a reviewer."""
 
@@ -139,4 +153,11 @@ _TRANSITION_LABELS = {
     Transition.RETURN: N_("Return for revision"),
     Transition.WITHDRAW: N_("Withdraw"),
     Transition.CLOSE: N_("Close"),
+}
+_CAUSE_LABELS = {
+    ReturnCause.INCOMPLETE: N_("Information incomplete"),
+    ReturnCause.AMOUNT: N_("Amount not reasonable"),
+    ReturnCause.DUPLICATE: N_("Submitted twice"),
+    ReturnCause.WRONG_CATEGORY: N_("Not in this category"),
+    ReturnCause.OTHER: N_("Other"),
 }

@@ -133,7 +133,9 @@ class OfferApiController(Controller):
         offers: NamedDependency[OfferService],
         offer_id: FromPath[UUID],
         step: FromPath[Transition],
-        data: Annotated[StepRequest | None, Body(description="reason, version, confirm")] = None,
+        data: Annotated[
+            StepRequest | None, Body(description="cause, reason, version, confirm")
+        ] = None,
     ) -> OfferRead:
         """``submit``, ``approve``, ``return`` (with a reason), ``withdraw`` or ``close``."""
         offer = await offers.require(offer_id, request.user)

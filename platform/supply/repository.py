@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
@@ -88,3 +88,15 @@ def _ancestor_codes(code: str) -> list[str]:
     county = code[:6] + "000000"
     city = code[:4] + "00000000"
     return [c for c in (county, city) if c != code]
+
+
+def serves_county(county: str) -> ColumnElement[bool]:
+    """Offers serving somewhere in the county: the county itself, a place in it, or the city
+    above it (codes nest: a county's places share its first six digits)."""
+    return exists().where(
+        offer_region.c.offer_id == Offer.id,
+        or_(
+            offer_region.c.region_code.in_(_ancestor_codes(county)),
+            offer_region.c.region_code.between(county[:6] + "000000", county[:6] + "999999"),
+        ),
+    )

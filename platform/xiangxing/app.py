@@ -68,6 +68,7 @@ from listings.api import TransferApiController
 from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
 from listings.pages.review import ReviewPageController
+from listings.review_api import ReviewApiController
 from matching import lifecycle as matching_lifecycle
 from matching.api.events import EventApiController
 from matching.api.proposals import ProposalApiController
@@ -129,6 +130,7 @@ ROUTE_HANDLERS = [
     NeedApiController,
     CataloguePageController,
     ReviewPageController,
+    ReviewApiController,
     MyNeedsController,
     MyOffersController,
     TransferApiController,

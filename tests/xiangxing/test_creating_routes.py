@@ -40,6 +40,7 @@ CHANGES_WHAT_EXISTS = {
     "/api/v1/events/{event_id:uuid}/plan": "replaces the event's plan",
     "/catalogue/needs/{need_id:uuid}/step/{step:str}": "a step refused from the wrong state",
     "/catalogue/offers/{offer_id:uuid}/step/{step:str}": "a step refused from the wrong state",
+    "/review/approve": "each entry's step with the version seen, refused the second time",
     "/catalogue/needs/{need_id:uuid}/verify": "sets a mark",
     "/my/needs/{need_id:uuid}/edit": "edits with a version check",
     "/my/offers/{offer_id:uuid}/edit": "edits with a version check",

@@ -151,7 +151,9 @@ class NeedApiController(Controller):
         needs: NamedDependency[NeedService],
         need_id: FromPath[UUID],
         step: FromPath[Transition],
-        data: Annotated[StepRequest | None, Body(description="reason, version, confirm")] = None,
+        data: Annotated[
+            StepRequest | None, Body(description="cause, reason, version, confirm")
+        ] = None,
     ) -> NeedRead:
         """``submit``, ``approve``, ``return`` (with a reason), ``withdraw`` or ``close``."""
         need = await needs.require(need_id, request.user)
