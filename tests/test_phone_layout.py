@@ -179,7 +179,7 @@ def test_the_header_folds_its_menu_on_a_phone_and_shows_it_on_a_wide_screen(
     button.click()
     assert menu.is_visible()
     current = menu.locator("a[aria-current=page]")
-    assert current.inner_text() == "我的需求"
+    assert current.inner_text() == "我的村社需求"
     assert menu.get_by_role("button", name="退出").is_visible()
     assert menu.locator("a[href='/todo'], a[href^='/todo']").first.is_visible()
     button.click()

@@ -52,12 +52,27 @@ def enforce_access(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     """The app-wide guard."""
+    if declared_access(handler) == "public" or _is_generated_options(handler):
+        return
+    _check(connection.user, handler)
+
+
+def admits(identity: Any, handler: BaseRouteHandler) -> bool:
+    """Whether the guard lets this visitor (None: anonymous) call the handler: for pages that
+    link only where the visitor may go."""
+    try:
+        _check(identity, handler)
+    except (NotAuthorizedException, PermissionDenied):
+        return False
+    return True
+
+
+def _check(identity: Any, handler: BaseRouteHandler) -> None:
     access = declared_access(handler)
-    if access == "public" or _is_generated_options(handler):
+    if access == "public":
         return
     if access not in {"signed_in", "roles"}:
         raise UndeclaredAccess(N_("This address does not say who may use it, so no one may."))
-    identity = connection.user
     if identity is None:
         raise NotAuthorizedException
     if access == "roles":

@@ -35,7 +35,12 @@ class FollowUpPageController(Controller):
         todo = await follow_up.todo(request.user)
         return Template(
             "followup/todo.html",
-            context={"todo": todo, "kinds": list(TodoKind), "today": follow_up.today()},
+            context={
+                "todo": todo,
+                "work": await follow_up.entry_work(request.user),
+                "kinds": list(TodoKind),
+                "today": follow_up.today(),
+            },
         )
 
     @get("/follow-up/_badge", name="followup:badge", opt=SIGNED_IN)
@@ -50,7 +55,9 @@ class FollowUpPageController(Controller):
             count = sum((await follow_up.alert_counts(request.user, AlertFilters())).values())
             target = "followup:alerts"
         else:
-            count = (await follow_up.todo(request.user)).total
+            count = (await follow_up.todo(request.user)).total + sum(
+                waiting.count for waiting in await follow_up.entry_work(request.user)
+            )
             target = "followup:todo"
         shown_on = urlparse(request.headers.get("hx-current-url", "")).path
         return Template(

@@ -21,6 +21,7 @@ from agreements.policy import agreement_of_party, parties_of
 from core.clock import Clock, local_date
 from core.errors import PermissionDenied
 from followup.alerts import Alert, AlertKind, ledger_alerts, oldest_first, report_alerts
+from followup.entries import Waiting, entry_work
 from followup.policy import NO_ALERTS, alerts_readable, sees_alerts, todo_parties
 from followup.repository import FollowUpRepository, may_alert
 from followup.schemas import AlertFilters
@@ -40,6 +41,7 @@ class Todo:
 class FollowUpService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.clock = clock
+        self.session = session
         self.repository = FollowUpRepository(session)
 
     async def todo(self, identity: Identity) -> Todo:
@@ -58,6 +60,10 @@ class FollowUpService:
         items.sort(key=lambda item: (item.since, item.agreement.number))
         counted = Counter(item.kind for item in items)
         return Todo(items, {kind: counted.get(kind, 0) for kind in TodoKind})
+
+    async def entry_work(self, identity: Identity) -> list[Waiting]:
+        """A station's or an organization's unfinished entries and the proposals it answers."""
+        return await entry_work(self.session, self.clock, identity)
 
     async def alerts(self, identity: Identity, filters: AlertFilters) -> list[Alert]:
         """The alerts of the agreements the reviewer follows, oldest first; 403 for others."""

@@ -28,7 +28,7 @@ from core.audit import Actor, record
 from core.clock import Clock, local_date
 from core.database import locked
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
-from core.pagination import PageRequest, Slice
+from core.pagination import MAX_PAGE_SIZE, PageRequest, Slice
 from demand.models import Need
 from matching.amounts import line_pairs
 from matching.consent import (
@@ -344,6 +344,21 @@ class ProposalService:
             raise NoLongerOpen(
                 N_("The organization is no longer verified; this pairing cannot be accepted.")
             )
+
+    async def to_answer(self, identity: Identity) -> int:
+        """How many open proposals wait for the identity's own answer (``consent.may_take``):
+        the figure the to-do list shows beside its link to ``/proposals``."""
+        now = self.clock()
+        waiting, page = 0, PageRequest(1, MAX_PAGE_SIZE)
+        while True:
+            open_ones = await self.list_for(identity, page, state=ProposalState.PROPOSED)
+            waiting += sum(
+                may_take(Step.ACCEPT, identity, Pairing.of(proposal, now))
+                for proposal in open_ones.items
+            )
+            if page.page * page.page_size >= open_ones.total:
+                return waiting
+            page = PageRequest(page.page + 1, page.page_size)
 
     async def list_for(
         self,

@@ -1,5 +1,7 @@
-"""Where signing in leads: a viewer (leaders, departments) to the dashboard, every other role
-to its account page as before, and an explicit safe ``next`` before either (issue 18, item 3)."""
+"""Where signing in leads: each role to its daily work — an administrator to the organizations
+awaiting verification, a reviewer to the review queue, a station worker and an organization's
+member to the to-do list, a viewer (leaders, departments) to the dashboard — and an explicit
+safe ``next`` before any of them (issue 18 item 3, issue 19 item 2)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ from tests.factories import PASSWORD, csrf_token, make_user
 
 LANDS = {
     Role.VIEWER: "/dashboard",
-    Role.REVIEWER: "/account",
-    Role.ADMIN: "/account",
-    Role.MEMBER: "/account",
-    Role.STATION_WORKER: "/account",
+    Role.REVIEWER: "/review",
+    Role.ADMIN: "/admin/organizations?verification=pending",
+    Role.MEMBER: "/todo",
+    Role.STATION_WORKER: "/todo",
 }
 
 
@@ -32,11 +34,22 @@ async def signed_in_at(client: AsyncClient, username: str, next_path: str | None
 
 
 @pytest.mark.parametrize("role", list(LANDS))
-async def test_each_role_lands_where_it_starts(
+async def test_each_role_lands_on_its_work_and_the_page_opens(
     client: AsyncClient, session: AsyncSession, role: Role
 ) -> None:
     await make_user(session, role, username="someone")
-    assert await signed_in_at(client, "someone") == LANDS[role]
+    landed = await signed_in_at(client, "someone")
+    assert landed == LANDS[role]
+    page = await client.get(landed)
+    assert page.status_code == 200, page.text[:300]
+
+
+async def test_the_administrator_lands_on_the_organizations_awaiting_verification(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    await make_user(session, Role.ADMIN, username="chief")
+    page = await client.get(await signed_in_at(client, "chief"))
+    assert '<option value="pending" selected>' in page.text
 
 
 async def test_an_explicit_safe_next_wins_over_the_landing(
@@ -48,8 +61,8 @@ async def test_an_explicit_safe_next_wins_over_the_landing(
     assert await signed_in_at(client, "leader", "//elsewhere.example") == "/dashboard"
 
 
-async def test_a_viewer_who_also_reviews_keeps_the_account_page(
+async def test_a_viewer_who_also_reviews_starts_at_the_review_queue(
     client: AsyncClient, session: AsyncSession
 ) -> None:
     await make_user(session, Role.VIEWER, Role.REVIEWER, username="both")
-    assert await signed_in_at(client, "both") == "/account"
+    assert await signed_in_at(client, "both") == "/review"

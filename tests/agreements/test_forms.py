@@ -172,7 +172,7 @@ async def test_bad_input_shows_the_form_again_and_makes_nothing(
         ({"period_end": "2026-06-01"}, "结束日期不能早于开始日期。"),
         ({"indicators.0.target": "-5"}, "不能小于 0。"),
         ({"recipient_contact.phone": "打电话给村委"}, "请填写 7 至 15 位数字的电话号码"),
-        ({"proposal_ids": []}, "请至少选择一项已达成的对接。"),
+        ({"proposal_ids": []}, "请至少选择一项已达成的匹配。"),
     ]
     for change, message in cases:
         answer = await _submit(client, link, {**TERMS, **chosen, **change})
@@ -187,7 +187,7 @@ async def test_bad_input_shows_the_form_again_and_makes_nothing(
         client, link, {**TERMS, **chosen, "proposal_ids": [proposal["id"], unanswered.json()["id"]]}
     )
     assert not_accepted.status_code == 409
-    assert "只能用双方已同意的对接拟定协议。" in not_accepted.text
+    assert "只能用双方已同意的匹配拟定协议。" in not_accepted.text
     others = await _accepted_of_another_organization(parties, clock)
     mixed = await _submit(
         client, link, {**TERMS, **chosen, "proposal_ids": [proposal["id"], others["id"]]}

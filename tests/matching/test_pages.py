@@ -156,7 +156,7 @@ async def test_a_reviewer_runs_an_event_from_its_pages(
     assert entries["offers"]["title"] in planned.text
     assert "<meter" in planned.text
     preview = await client.get(f"{event_path}/confirm")
-    assert "将向 1 家社会组织发出 1 个对接提议" in preview.text, "counts before confirming"
+    assert "将向 1 家社会组织发出 1 个匹配提议" in preview.text, "counts before confirming"
     assert (await client.get("/proposals")).text.count("/withdraw") == 0, "nothing sent yet"
     sent = await post_form(client, f"{event_path}/confirm", {}, token_page=f"{event_path}/confirm")
     assert sent.status_code == 200  # type: ignore[attr-defined]

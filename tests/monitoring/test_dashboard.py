@@ -185,8 +185,8 @@ def workbook_figures(book: Any) -> dict[str, Decimal | int]:
     for month, *money in sheet_rows(book, "按月资金"):
         found |= money_of_row(f"month:{month}", money)
     for block, title, keys in (
-        ("urgency", "未结需求（按紧急程度）", ("red", "yellow", "green")),
-        ("age", "未结需求（按已开放天数）", ("under_30", "30_to_89", "90_or_more")),
+        ("urgency", "未结村社需求（按紧急程度）", ("red", "yellow", "green")),
+        ("age", "未结村社需求（按已开放天数）", ("under_30", "30_to_89", "90_or_more")),
     ):
         for key, (_name, count) in zip(keys, sheet_rows(book, title), strict=True):
             found[f"{block}:{key}"] = count

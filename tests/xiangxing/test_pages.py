@@ -103,7 +103,7 @@ async def test_home_page_counts_the_published_catalogue(client: Client, session)
     await make_organization(session, "已核验协会")
     await make_organization(session, "待核验协会甲", verification=Verification.PENDING)
     page = (await client.get("/")).text
-    assert "条已发布需求" in page
+    assert "条已发布村社需求" in page
     assert "家已核验社会组织" in page
     verified = page.split("家已核验社会组织")[0].rsplit('class="stat-value">', 1)[1]
     assert verified.startswith("1<")
