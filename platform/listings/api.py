@@ -35,6 +35,7 @@ from demand.repository import NeedRepository
 from listings.exporters import (
     MAX_EXPORT_ROWS,
     export_csv,
+    export_file_name,
     export_xlsx,
     template_csv,
     template_xlsx,
@@ -147,6 +148,15 @@ async def matching_entries(
     )
 
 
+def entry_link(request: Request[Any, Any, Any], kind: SheetKind, entry: Any) -> str:
+    """The absolute address of the entry's catalogue page."""
+    if kind is SheetKind.NEEDS:
+        path = request.app.route_reverse("catalogue:need", need_id=entry.id)
+    else:
+        path = request.app.route_reverse("catalogue:offer", offer_id=entry.id)
+    return str(request.base_url).rstrip("/") + path
+
+
 class TransferApiController(Controller):
     path = "/api/v1"
     tags = ["import and export"]
@@ -198,6 +208,7 @@ class TransferApiController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
         filters: NamedDependency[EntryFilters],
         name: FromPath[str],
         urgency: Annotated[
@@ -219,8 +230,12 @@ class TransferApiController(Controller):
             entries,
             vocabulary,
             shows_contact=lambda offer: sees_offer_contact(identity, offer),
+            link=lambda entry: entry_link(request, kind, entry),
         )
-        return attachment(content, FORMATS[extension], f"{kind.file_stem}.{extension}")
+        file_name = export_file_name(
+            kind, filters, vocabulary, local_date(clock()), extension, urgency=urgency, mine=mine
+        )
+        return attachment(content, FORMATS[extension], file_name)
 
     @get(
         "/imports/{kind:str}/{name:str}",
