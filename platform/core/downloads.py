@@ -4,9 +4,10 @@ is served the same way."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
-from litestar import Response
+from litestar import Request, Response
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,6 +24,11 @@ def attachment(content: bytes, media_type: str, filename: str) -> Response[bytes
         media_type=media_type,
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )
+
+
+def absolute_link(request: Request[Any, Any, Any], route: str, **parameters: Any) -> str:
+    """The full address of a named page, for a link written into a downloaded file."""
+    return str(request.base_url).rstrip("/") + request.app.route_reverse(route, **parameters)
 
 
 def inline_image(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -70,6 +71,30 @@ def first_sheet(workbook: Workbook) -> Worksheet:
     return sheet
 
 
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One sheet of a report: its title and headers (message ids), its rows, and which
+    columns (from 1) hold yuan."""
+
+    title: str
+    columns: Columns
+    rows: Iterable[Sequence[object]]
+    money_columns: Sequence[int] = ()
+
+
+def tables_workbook(tables: Iterable[Table], locale: str) -> bytes:
+    """One sheet per table, in order: a page of several lists as one file."""
+    workbook = Workbook()
+    money: dict[str, Sequence[int]] = {}
+    for number, table in enumerate(tables):
+        blank = first_sheet(workbook) if number == 0 else workbook.create_sheet()
+        sheet = headed_sheet(blank, table.title, table.columns, locale)
+        for row in table.rows:
+            sheet.append(list(row))
+        money[sheet.title] = table.money_columns
+    return finished(workbook, money)
+
+
 def table_workbook(
     title: str,
     columns: Columns,
@@ -78,8 +103,4 @@ def table_workbook(
     money_columns: Sequence[int] = (),
 ) -> bytes:
     """One sheet, one row per item: a list page as a file. ``money_columns`` are 1-based."""
-    workbook = Workbook()
-    sheet = headed_sheet(first_sheet(workbook), title, columns, locale)
-    for row in rows:
-        sheet.append(list(row))
-    return finished(workbook, {sheet.title: money_columns})
+    return tables_workbook([Table(title, columns, rows, money_columns)], locale)

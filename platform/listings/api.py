@@ -24,7 +24,7 @@ from catalogue.service import NotYours, listed_states
 from core.access import PUBLIC, roles
 from core.clock import Clock, local_date
 from core.database import WRITES_LATE
-from core.downloads import CSV_TYPE, XLSX_TYPE, attachment
+from core.downloads import CSV_TYPE, XLSX_TYPE, absolute_link, attachment
 from core.error_contract import error_responses
 from core.errors import N_, NotFound
 from core.i18n import locale_of
@@ -151,10 +151,8 @@ async def matching_entries(
 def entry_link(request: Request[Any, Any, Any], kind: SheetKind, entry: Any) -> str:
     """The absolute address of the entry's catalogue page."""
     if kind is SheetKind.NEEDS:
-        path = request.app.route_reverse("catalogue:need", need_id=entry.id)
-    else:
-        path = request.app.route_reverse("catalogue:offer", offer_id=entry.id)
-    return str(request.base_url).rstrip("/") + path
+        return absolute_link(request, "catalogue:need", need_id=entry.id)
+    return absolute_link(request, "catalogue:offer", offer_id=entry.id)
 
 
 class TransferApiController(Controller):

@@ -66,7 +66,7 @@ from funds.pages import MoneyPageController
 from listings.api import TransferApiController
 from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
-from listings.pages.review import ReviewPageController
+from listings.pages.review import ReviewExportController, ReviewPageController
 from matching import lifecycle as matching_lifecycle
 from matching.api.events import EventApiController
 from matching.api.proposals import ProposalApiController
@@ -126,6 +126,7 @@ ROUTE_HANDLERS = [
     NeedApiController,
     CataloguePageController,
     ReviewPageController,
+    ReviewExportController,
     MyNeedsController,
     MyOffersController,
     TransferApiController,
