@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from catalogue.schemas import EntryFilters
 from core.clock import local_date
+from core.downloads import dated_name
 from core.errors import N_
 from core.i18n import translate
 from demand.models import BeneficiaryGroup, Need, Urgency
@@ -330,9 +331,6 @@ def plain_amount(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-_UNSAFE_IN_NAMES = str.maketrans({c: "" for c in '/\\:*?"<>|\r\n\t'})
-
-
 def export_file_name(
     kind: SheetKind,
     filters: EntryFilters,
@@ -344,7 +342,7 @@ def export_file_name(
     mine: bool = False,
 ) -> str:
     """需求清单-昭阳区-产业-2026-12-05.xlsx: the list, each filter in force in words, the day."""
-    words = ["我的" if mine else ""]
+    words: list[str | None] = ["我的" if mine else None]
     for code in (filters.county, filters.township):
         region = vocabulary.regions.get(code or "")
         words.append(region.name if region else (code or ""))
@@ -356,7 +354,5 @@ def export_file_name(
         words.append(translate("zh", filters.state.label))
     if urgency and kind is SheetKind.NEEDS:
         words.append(URGENCY_WORDS[urgency][2])
-    if filters.q:
-        words.append(filters.q.translate(_UNSAFE_IN_NAMES)[:20])
-    stem = "-".join([kind.file_stem, *(word for word in words if word), today.isoformat()])
-    return f"{stem}.{extension}"
+    words.append(filters.q)
+    return dated_name(kind.file_stem, words, today, extension)

@@ -17,7 +17,7 @@ from catalogue.display import entry_helpers, subcategory_names
 from catalogue.workflow import EntryState, Transition
 from core.access import roles
 from core.clock import local_date
-from core.downloads import XLSX_TYPE, absolute_link, attachment
+from core.downloads import XLSX_TYPE, absolute_link, attachment, dated_name
 from core.i18n import locale_of
 from core.pagination import PageRequest, Slice
 from demand.models import Need
@@ -104,4 +104,4 @@ class ReviewExportController(Controller):
         rows = QueueRows(subcategories, locale_of(request), link)
         content = queue_workbook(waiting_needs.items, waiting_offers.items, unverified.items, rows)
         today = local_date(needs.clock())
-        return attachment(content, XLSX_TYPE, f"审核队列-{today.isoformat()}.xlsx")
+        return attachment(content, XLSX_TYPE, dated_name("审核队列", [], today, "xlsx"))

@@ -20,7 +20,7 @@ from accounts.models import Role
 from catalogue.display import entry_helpers
 from core.access import SIGNED_IN, roles
 from core.clock import Clock, local_date
-from core.downloads import XLSX_TYPE, absolute_link, attachment
+from core.downloads import XLSX_TYPE, absolute_link, attachment, dated_name
 from core.errors import N_
 from core.flash import flash_text
 from core.forms import form_values, parse
@@ -187,7 +187,7 @@ class MatchingPageController(Controller):
             locale_of(request),
             lambda proposal: absolute_link(request, "catalogue:need", need_id=proposal.need_id),
         )
-        return attachment(content, XLSX_TYPE, f"对接提议-{local_date(now).isoformat()}.xlsx")
+        return attachment(content, XLSX_TYPE, dated_name("对接提议", [], local_date(now), "xlsx"))
 
     @post("/proposals/{proposal_id:uuid}/{step:str}", name="matching:step", opt=SIGNED_IN)
     async def proposal_step(
