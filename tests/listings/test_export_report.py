@@ -14,8 +14,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.models import Role
 from catalogue.workflow import EntryState
 from demand.models import Need
+from tests.factories import make_user, sign_in
 from tests.listings.test_import_export import (
     NEED_HEADERS,
     NEED_REPORT_HEADERS,
@@ -86,3 +88,16 @@ async def test_the_file_name_carries_the_filters_and_the_day(
     red = await client.get("/api/v1/exports/needs.csv", params={"urgency": "red"})
     assert file_name(red) == "需求清单-红色-2026-06-01.csv"
     assert "export.csv" in red.headers["content-disposition"]
+
+
+async def test_my_lists_link_to_their_own_export(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    worker = await station_worker(session)
+    await sign_in(client, worker.username)
+    page = await client.get("/my/needs")
+    assert 'href="/api/v1/exports/needs.xlsx?mine=true"' in page.text
+    await make_user(session, Role.MEMBER, username="member")
+    await sign_in(client, "member")
+    page = await client.get("/my/offers")
+    assert 'href="/api/v1/exports/offers.xlsx?mine=true"' in page.text
