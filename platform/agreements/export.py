@@ -66,7 +66,7 @@ def _row(
         programme_name(agreement.programme),
         agreement.event.name if agreement.event else "",
         f"{agreement.period_start.isoformat()} – {agreement.period_end.isoformat()}",
-        agreement.signed_on.isoformat() if agreement.signed_on else "",
+        agreement.signed_on,
         money_total(agreement),
         others,
         people,
