@@ -229,6 +229,7 @@ class TransferApiController(Controller):
             vocabulary,
             shows_contact=lambda offer: sees_offer_contact(identity, offer),
             link=lambda entry: entry_link(request, kind, entry),
+            today=local_date(clock()),
         )
         file_name = export_file_name(
             kind, filters, vocabulary, local_date(clock()), extension, urgency=urgency, mine=mine

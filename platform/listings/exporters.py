@@ -26,7 +26,9 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from catalogue.display import SHOWN_LABELS
 from catalogue.schemas import EntryFilters
+from catalogue.workflow import shown_state
 from core.clock import local_date
 from core.downloads import dated_name
 from core.errors import N_
@@ -77,12 +79,13 @@ def export_columns(kind: SheetKind) -> tuple[Column, ...]:
     return (*columns_of(kind), *REPORT_COLUMNS[kind])
 
 
-def report_cells(kind: SheetKind, entry: Any, link: LinkOf) -> dict[str, Any]:
-    """What a reader of the list wants beside the template's columns: where the entry stands,
-    how much of each line is claimed and delivered, when it was published, where to see it."""
+def report_cells(kind: SheetKind, entry: Any, link: LinkOf, today: date) -> dict[str, Any]:
+    """What a reader of the list wants beside the template's columns: where the entry stands
+    (as the pages show it: a published entry past its deadline is expired), how much of each
+    line is claimed and delivered, when it was published, where to see it."""
     amount_of = "sought" if kind is SheetKind.NEEDS else "offered"
     cells: dict[str, Any] = {
-        "state": translate("zh", entry.state.label),
+        "state": translate("zh", SHOWN_LABELS[shown_state(entry.state, entry.deadline, today)]),
         "progress": progress_text(entry.lines, amount_of),
         "published_on": local_date(entry.published_at) if entry.published_at else None,
         "link": link(entry),
@@ -124,12 +127,10 @@ def export_xlsx(
     *,
     shows_contact: ShowsContact,
     link: LinkOf,
+    today: date,
 ) -> bytes:
     """An export is also a template: edited and imported back, it keeps its drop-downs."""
-    rows = (
-        cells_of(kind, entry, vocabulary, shows_contact) | report_cells(kind, entry, link)
-        for entry in entries
-    )
+    rows = _report_rows(kind, entries, vocabulary, shows_contact, link, today)
     return _workbook(kind, rows, vocabulary, columns=export_columns(kind))
 
 
@@ -140,12 +141,24 @@ def export_csv(
     *,
     shows_contact: ShowsContact,
     link: LinkOf,
+    today: date,
 ) -> bytes:
-    rows = (
-        cells_of(kind, entry, vocabulary, shows_contact) | report_cells(kind, entry, link)
-        for entry in entries
-    )
+    rows = _report_rows(kind, entries, vocabulary, shows_contact, link, today)
     return _csv(kind, rows, export_columns(kind))
+
+
+def _report_rows(
+    kind: SheetKind,
+    entries: Iterable[Any],
+    vocabulary: Vocabulary,
+    shows_contact: ShowsContact,
+    link: LinkOf,
+    today: date,
+) -> Iterable[dict[str, Any]]:
+    for entry in entries:
+        yield cells_of(kind, entry, vocabulary, shows_contact) | report_cells(
+            kind, entry, link, today
+        )
 
 
 def template_xlsx(

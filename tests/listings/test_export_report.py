@@ -6,7 +6,7 @@ filters and the day."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from httpx import AsyncClient
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.models import Role
 from catalogue.workflow import EntryState
 from demand.models import Need
+from tests.conftest import FakeClock
 from tests.factories import make_user, sign_in
 from tests.listings.test_import_export import (
     NEED_HEADERS,
@@ -31,7 +32,7 @@ from tests.listings.test_import_export import (
 
 
 async def test_the_export_reports_state_progress_publication_station_and_link(
-    client: AsyncClient, session: AsyncSession
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
 ) -> None:
     worker = await station_worker(session)
     headers = await bearer(client, worker)
@@ -74,6 +75,12 @@ async def test_the_export_reports_state_progress_publication_station_and_link(
     assert draft["状态"] == "草稿"
     assert draft["发布日期"] is None
     assert draft["进展"].startswith("资金 已认领 0/12500.5 元，已交付 0 元；")
+
+    need.deadline = (clock.now - timedelta(days=1)).date()  # the pages show it expired
+    await session.flush()
+    later = await client.get("/api/v1/exports/needs.csv", params={"mine": "true"}, headers=headers)
+    assert "留守儿童辅导" in later.text
+    assert ",已过期," in later.content.decode("utf-8-sig")
 
 
 async def test_the_file_name_carries_the_filters_and_the_day(
