@@ -4,9 +4,12 @@ is served the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
 from urllib.parse import quote
 
-from litestar import Response
+from litestar import Request, Response
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,6 +26,22 @@ def attachment(content: bytes, media_type: str, filename: str) -> Response[bytes
         media_type=media_type,
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )
+
+
+_UNSAFE_IN_NAMES = str.maketrans(dict.fromkeys('/\\:*?"<>|\r\n\t', ""))
+
+
+def dated_name(stem: str, words: Iterable[str | None], day: date, extension: str) -> str:
+    """A download named by what it holds, the filters in force and the day it was taken:
+    需求清单-昭阳区-产业-2026-12-05.xlsx. Words typed by people (a search) lose the characters
+    a file name cannot hold and are cut to 20 characters."""
+    kept = [word.translate(_UNSAFE_IN_NAMES)[:20] for word in words if word]
+    return "-".join([stem, *(word for word in kept if word), day.isoformat()]) + f".{extension}"
+
+
+def absolute_link(request: Request[Any, Any, Any], route: str, **parameters: Any) -> str:
+    """The full address of a named page, for a link written into a downloaded file."""
+    return str(request.base_url).rstrip("/") + request.app.route_reverse(route, **parameters)
 
 
 def inline_image(

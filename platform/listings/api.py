@@ -24,7 +24,7 @@ from catalogue.service import NotYours, listed_states
 from core.access import PUBLIC, roles
 from core.clock import Clock, local_date
 from core.database import WRITES_LATE
-from core.downloads import CSV_TYPE, XLSX_TYPE, attachment
+from core.downloads import CSV_TYPE, XLSX_TYPE, absolute_link, attachment
 from core.error_contract import error_responses
 from core.errors import N_, NotFound
 from core.i18n import locale_of
@@ -35,6 +35,7 @@ from demand.repository import NeedRepository
 from listings.exporters import (
     MAX_EXPORT_ROWS,
     export_csv,
+    export_file_name,
     export_xlsx,
     template_csv,
     template_xlsx,
@@ -147,6 +148,13 @@ async def matching_entries(
     )
 
 
+def entry_link(request: Request[Any, Any, Any], kind: SheetKind, entry: Any) -> str:
+    """The absolute address of the entry's catalogue page."""
+    if kind is SheetKind.NEEDS:
+        return absolute_link(request, "catalogue:need", need_id=entry.id)
+    return absolute_link(request, "catalogue:offer", offer_id=entry.id)
+
+
 class TransferApiController(Controller):
     path = "/api/v1"
     tags = ["import and export"]
@@ -198,6 +206,7 @@ class TransferApiController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        clock: NamedDependency[Clock],
         filters: NamedDependency[EntryFilters],
         name: FromPath[str],
         urgency: Annotated[
@@ -219,8 +228,13 @@ class TransferApiController(Controller):
             entries,
             vocabulary,
             shows_contact=lambda offer: sees_offer_contact(identity, offer),
+            link=lambda entry: entry_link(request, kind, entry),
+            today=local_date(clock()),
         )
-        return attachment(content, FORMATS[extension], f"{kind.file_stem}.{extension}")
+        file_name = export_file_name(
+            kind, filters, vocabulary, local_date(clock()), extension, urgency=urgency, mine=mine
+        )
+        return attachment(content, FORMATS[extension], file_name)
 
     @get(
         "/imports/{kind:str}/{name:str}",

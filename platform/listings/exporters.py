@@ -1,4 +1,9 @@
-"""Needs and offers out as .xlsx and .csv, in exactly the columns an import reads.
+"""Needs and offers out as .xlsx and .csv: a report that is also a template.
+
+The columns an import reads come first, exactly as the template has them, so an exported file
+edited and imported back creates the same entries; after them the report's own columns
+(状态, 进展, 发布日期, 社工站 for needs, 链接), which the import ignores. The file is named by
+the list's filters and the day (需求清单-昭阳区-产业-2026-12-05.xlsx).
 
 Workbooks carry dates as dates and amounts as numbers; text that starts like a formula is
 written as text, never as a formula. CSV files are UTF-8 with a BOM, so Excel opens Chinese
@@ -21,8 +26,14 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from catalogue.display import SHOWN_LABELS
+from catalogue.schemas import EntryFilters
+from catalogue.workflow import shown_state
+from core.clock import local_date
+from core.downloads import dated_name
+from core.errors import N_
 from core.i18n import translate
-from demand.models import BeneficiaryGroup, Need
+from demand.models import BeneficiaryGroup, Need, Urgency
 from listings.sheet import (
     CHANNEL_WORDS,
     GROUP_WORDS,
@@ -48,6 +59,54 @@ _REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 ShowsContact = Callable[[Any], bool]
 """Whether the reader may see this offer's contact columns (``supply.policy``)."""
+LinkOf = Callable[[Any], str]
+"""The absolute address of an entry's page."""
+
+REPORT_ONLY = N_("Report only: not read on import.")
+_STATE = Column("状态", "state", CellType.TEXT, REPORT_ONLY)
+_PROGRESS = Column("进展", "progress", CellType.TEXT, REPORT_ONLY, width=40)
+_PUBLISHED = Column("发布日期", "published_on", CellType.DATE, REPORT_ONLY)
+_STATION = Column("社工站", "station", CellType.TEXT, REPORT_ONLY, width=20)
+_LINK = Column("链接", "link", CellType.TEXT, REPORT_ONLY, width=40)
+REPORT_COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
+    SheetKind.NEEDS: (_STATE, _PROGRESS, _PUBLISHED, _STATION, _LINK),
+    SheetKind.OFFERS: (_STATE, _PROGRESS, _PUBLISHED, _LINK),
+}
+"""After the import's columns; the organization of an offer is already one of those."""
+
+
+def export_columns(kind: SheetKind) -> tuple[Column, ...]:
+    return (*columns_of(kind), *REPORT_COLUMNS[kind])
+
+
+def report_cells(kind: SheetKind, entry: Any, link: LinkOf, today: date) -> dict[str, Any]:
+    """What a reader of the list wants beside the template's columns: where the entry stands
+    (as the pages show it: a published entry past its deadline is expired), how much of each
+    line is claimed and delivered, when it was published, where to see it."""
+    amount_of = "sought" if kind is SheetKind.NEEDS else "offered"
+    cells: dict[str, Any] = {
+        "state": translate("zh", SHOWN_LABELS[shown_state(entry.state, entry.deadline, today)]),
+        "progress": progress_text(entry.lines, amount_of),
+        "published_on": local_date(entry.published_at) if entry.published_at else None,
+        "link": link(entry),
+    }
+    if kind is SheetKind.NEEDS:
+        cells["station"] = entry.station.name if entry.station else ""
+    return cells
+
+
+def progress_text(lines: Iterable[Any], amount_of: str) -> str:
+    """Per line: 资金 已认领 3000/5000 元，已交付 1000 元 (claimed is what pairings commit)."""
+    parts = []
+    for line in lines:
+        unit = line.amount_unit
+        item = f" {line.item}" if line.item else ""
+        parts.append(
+            f"{LINE_KIND_WORDS[line.kind][0]}{item} 已认领 {plain_amount(line.committed)}/"
+            f"{plain_amount(getattr(line, amount_of))} {unit}，"
+            f"已交付 {plain_amount(line.delivered)} {unit}"
+        )
+    return "；".join(parts)
 
 
 def cells_of(
@@ -62,17 +121,44 @@ def cells_of(
 
 
 def export_xlsx(
-    kind: SheetKind, entries: Iterable[Any], vocabulary: Vocabulary, *, shows_contact: ShowsContact
+    kind: SheetKind,
+    entries: Iterable[Any],
+    vocabulary: Vocabulary,
+    *,
+    shows_contact: ShowsContact,
+    link: LinkOf,
+    today: date,
 ) -> bytes:
     """An export is also a template: edited and imported back, it keeps its drop-downs."""
-    rows = (cells_of(kind, entry, vocabulary, shows_contact) for entry in entries)
-    return _workbook(kind, rows, vocabulary)
+    rows = _report_rows(kind, entries, vocabulary, shows_contact, link, today)
+    return _workbook(kind, rows, vocabulary, columns=export_columns(kind))
 
 
 def export_csv(
-    kind: SheetKind, entries: Iterable[Any], vocabulary: Vocabulary, *, shows_contact: ShowsContact
+    kind: SheetKind,
+    entries: Iterable[Any],
+    vocabulary: Vocabulary,
+    *,
+    shows_contact: ShowsContact,
+    link: LinkOf,
+    today: date,
 ) -> bytes:
-    return _csv(kind, (cells_of(kind, entry, vocabulary, shows_contact) for entry in entries))
+    rows = _report_rows(kind, entries, vocabulary, shows_contact, link, today)
+    return _csv(kind, rows, export_columns(kind))
+
+
+def _report_rows(
+    kind: SheetKind,
+    entries: Iterable[Any],
+    vocabulary: Vocabulary,
+    shows_contact: ShowsContact,
+    link: LinkOf,
+    today: date,
+) -> Iterable[dict[str, Any]]:
+    for entry in entries:
+        yield cells_of(kind, entry, vocabulary, shows_contact) | report_cells(
+            kind, entry, link, today
+        )
 
 
 def template_xlsx(
@@ -92,9 +178,10 @@ def _workbook(
     rows: Iterable[dict[str, Any]],
     vocabulary: Vocabulary,
     *,
+    columns: tuple[Column, ...] | None = None,
     guide_locale: str | None = None,
 ) -> bytes:
-    columns = columns_of(kind)
+    columns = columns or columns_of(kind)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(kind.file_stem)
     for position, column in enumerate(columns, start=1):
@@ -170,8 +257,10 @@ def _guide(workbook: Workbook, columns: Iterable[Column], locale: str) -> None:
     )
 
 
-def _csv(kind: SheetKind, rows: Iterable[dict[str, Any]]) -> bytes:
-    columns = columns_of(kind)
+def _csv(
+    kind: SheetKind, rows: Iterable[dict[str, Any]], columns: tuple[Column, ...] | None = None
+) -> bytes:
+    columns = columns or columns_of(kind)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.header for column in columns])
@@ -253,3 +342,30 @@ def offer_cells(offer: Offer, vocabulary: Vocabulary) -> dict[str, Any]:
 def plain_amount(value: Decimal) -> str:
     """5000.00 → "5000", 12.50 → "12.5": amounts as people write them."""
     return format(value.normalize(), "f")
+
+
+def export_file_name(
+    kind: SheetKind,
+    filters: EntryFilters,
+    vocabulary: Vocabulary,
+    today: date,
+    extension: str,
+    *,
+    urgency: Urgency | None = None,
+    mine: bool = False,
+) -> str:
+    """需求清单-昭阳区-产业-2026-12-05.xlsx: the list, each filter in force in words, the day."""
+    words: list[str | None] = ["我的" if mine else None]
+    for code in (filters.county, filters.township):
+        region = vocabulary.regions.get(code or "")
+        words.append(region.name if region else (code or ""))
+    if filters.category:
+        words.append(vocabulary.category_name(filters.category.value))
+    if filters.subcategory:
+        words.append(vocabulary.category_name(filters.subcategory))
+    if filters.state:
+        words.append(translate("zh", filters.state.label))
+    if urgency and kind is SheetKind.NEEDS:
+        words.append(URGENCY_WORDS[urgency][2])
+    words.append(filters.q)
+    return dated_name(kind.file_stem, words, today, extension)

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
-from agreements.export import Columns, finished, first_sheet, headed_sheet
 from agreements.programmes import programme_name
 from core.categories import TopCategory
 from core.clock import CHINA_STANDARD_TIME
 from core.errors import N_
 from core.i18n import translate
+from core.workbooks import Columns, finished, first_sheet, headed_sheet
 from monitoring.dashboard import Dashboard
 from monitoring.figures import Money
 from monitoring.money import FIGURES

@@ -8,10 +8,10 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from agreements.export import Columns, finished, first_sheet, headed_sheet
 from agreements.models import Agreement
 from core.errors import N_
 from core.i18n import translate
+from core.workbooks import Columns, finished, first_sheet, headed_sheet
 from monitoring.commendation import Commended
 from monitoring.money import FIGURES
 from monitoring.review import HalfYearReview, PeriodFigures, completed_on

@@ -10,11 +10,11 @@ from uuid import UUID
 
 from openpyxl import Workbook
 
-from agreements.export import finished, first_sheet, headed_sheet
 from agreements.models import Agreement
 from core.clock import local_date
 from core.errors import N_
 from core.i18n import translate
+from core.workbooks import finished, first_sheet, headed_sheet
 from outcomes.figures import indicator_figures
 from outcomes.models import ProgressReport
 from outcomes.schedule import by_period_of

@@ -67,7 +67,7 @@ from funds.pages import MoneyPageController
 from listings.api import TransferApiController
 from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
-from listings.pages.review import ReviewPageController
+from listings.pages.review import ReviewExportController, ReviewPageController
 from listings.review_api import ReviewApiController
 from matching import lifecycle as matching_lifecycle
 from matching.api.events import EventApiController
@@ -131,6 +131,7 @@ ROUTE_HANDLERS = [
     CataloguePageController,
     ReviewPageController,
     ReviewApiController,
+    ReviewExportController,
     MyNeedsController,
     MyOffersController,
     TransferApiController,

@@ -3,10 +3,12 @@ the reason, can be edited by hand, and becomes proposals in one action."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
@@ -18,7 +20,9 @@ from tests.factories import (
     make_user,
     need_body,
     offer_body,
+    sign_in,
 )
+from tests.listings.test_import_export import file_name
 
 ZHENXIONG, ZHAOYANG, YILIANG = "530627000000", "530602000000", "530628000000"
 YILE, YILE_VILLAGE = "530627106000", "530627106201"
@@ -290,3 +294,43 @@ async def test_re_planning_keeps_hand_edits_and_declines(
     )
     assert again.status_code == 400
     assert "人手不足" in again.json()["message"]
+
+
+async def test_the_plan_downloads_with_coverage_and_hand_edits_for_reviewers_only(
+    bureau: Bureau, catalogue: dict[str, dict[str, Any]]
+) -> None:
+    event = await _event(bureau, [ZHENXIONG, ZHAOYANG, YILIANG])
+    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    dropped = next(p for p in plan["pairs"] if p["county_code"] == ZHAOYANG)
+    await bureau.call("DELETE", f"/{event['id']}/pairs/{dropped['id']}")
+    client = bureau.client
+    await sign_in(client, "rev")
+    page = await client.get(f"/events/{event['id']}")
+    assert f'href="/events/{event["id"]}/plan.xlsx"' in page.text
+
+    answer = await client.get(f"/events/{event['id']}/plan.xlsx")
+    assert answer.status_code == 200
+    assert file_name(answer) == "签约计划-百社助千村签约活动-2026-07-01.xlsx"
+    workbook = load_workbook(io.BytesIO(answer.content))
+    assert workbook.sheetnames == ["区县覆盖", "签约计划"]
+    counties = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert counties[0] == ("县（市、区）", "匹配数", "说明")
+    by_name = {str(row[0])[:2]: row[1:] for row in counties[1:]}
+    assert by_name == {
+        "镇雄": (1, None),
+        "昭阳": (0, None),
+        "彝良": (0, "该县区的需求没有可匹配的资源"),
+    }
+    pairs = list(workbook.worksheets[1].iter_rows(values_only=True))
+    assert pairs[0][:2] == ("县（市、区）", "需求")
+    by_need = {row[1]: row for row in pairs[1:]}
+    assert set(by_need) == {"以勒村留守儿童暑期托管", "凤凰村留守儿童暑期托管"}
+    kept, gone = by_need["以勒村留守儿童暑期托管"], by_need["凤凰村留守儿童暑期托管"]
+    assert (kept[4], kept[7]) == ("镇雄县暑期托管志愿服务", "在计划中")
+    assert isinstance(kept[6], int)
+    assert gone[7] == "已手动移除", "a dropped pair stays in the file, marked"
+    assert str(kept[10]).endswith(f"/catalogue/needs/{catalogue['zx_need']['id']}")
+
+    await sign_in(client, "member")
+    assert (await client.get(f"/events/{event['id']}")).status_code == 403
+    assert (await client.get(f"/events/{event['id']}/plan.xlsx")).status_code == 403

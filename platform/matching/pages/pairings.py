@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -20,6 +20,7 @@ from accounts.models import Role
 from catalogue.display import entry_helpers
 from core.access import SIGNED_IN, roles
 from core.clock import Clock, local_date
+from core.downloads import XLSX_TYPE, absolute_link, attachment, dated_name
 from core.errors import N_
 from core.flash import flash_text
 from core.forms import form_values, parse
@@ -32,6 +33,7 @@ from matching.consent import Pairing, steps_for, still_to_answer
 from matching.deps import provide_events, provide_proposals, provide_suggestions
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import EventService, coverage
+from matching.proposal_export import proposals_workbook
 from matching.proposal_schemas import AnswerIn, ProposalIn
 from matching.proposals import ProposalService
 from matching.repository import mark_read, unread
@@ -45,6 +47,7 @@ from regions.deps import provide_region_service
 from regions.service import RegionService
 
 SUGGESTED = 5
+EXPORT_LIMIT = 10_000
 COMPONENT_LABELS = {
     Component.CATEGORY: N_("Same category and tags"),
     Component.GEOGRAPHY: N_("Serves the place"),
@@ -170,6 +173,21 @@ class MatchingPageController(Controller):
                 **_helpers(proposals.clock, locale_of(request), proposals.weights),
             },
         )
+
+    @get("/proposals.xlsx", name="matching:proposals-xlsx", opt=SIGNED_IN)
+    async def proposal_download(
+        self, request: Request[Identity, Any, Any], proposals: NamedDependency[ProposalService]
+    ) -> Response[bytes]:
+        """The page's list as a file: the same proposals through the same query, all of them."""
+        found = await proposals.list_for(request.user, PageRequest(1, EXPORT_LIMIT))
+        now = proposals.clock()
+        content = proposals_workbook(
+            found.items,
+            now,
+            locale_of(request),
+            lambda proposal: absolute_link(request, "catalogue:need", need_id=proposal.need_id),
+        )
+        return attachment(content, XLSX_TYPE, dated_name("对接提议", [], local_date(now), "xlsx"))
 
     @post("/proposals/{proposal_id:uuid}/{step:str}", name="matching:step", opt=SIGNED_IN)
     async def proposal_step(

@@ -17,12 +17,13 @@ from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from core.access import roles
-from core.downloads import XLSX_TYPE, attachment
+from core.downloads import XLSX_TYPE, absolute_link, attachment, dated_name
 from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
 from matching.conversion import preview, propose_all
 from matching.deps import provide_events
 from matching.events import EventService
+from matching.plan_export import plan_workbook
 from matching.signing_list import signing_rows, signing_workbook
 from regions.deps import provide_region_service
 from regions.service import RegionService
@@ -98,6 +99,25 @@ class SigningPageController(Controller):
         return Template(
             "matching/signing_list.html", context={"event": event, "by_county": by_county}
         )
+
+    @get("/events/{event_id:uuid}/plan.xlsx", name="matching:plan-xlsx", opt=REVIEWERS)
+    async def plan_xlsx(
+        self,
+        request: Request[Identity, Any, Any],
+        events: NamedDependency[EventService],
+        regions: NamedDependency[RegionService],
+        event_id: FromPath[UUID],
+    ) -> Response[bytes]:
+        """The event's page as a file: coverage per county, then every pair of the plan."""
+        event = await events.get(event_id)
+        content = plan_workbook(
+            event,
+            await _county_names(regions),
+            locale_of(request),
+            lambda pair: absolute_link(request, "catalogue:need", need_id=pair.need_id),
+        )
+        name = dated_name("签约计划", [event.name], event.held_on, "xlsx")
+        return attachment(content, XLSX_TYPE, name)
 
     @get(
         "/events/{event_id:uuid}/signing-list.xlsx",
