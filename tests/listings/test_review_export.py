@@ -32,7 +32,7 @@ async def test_the_queue_downloads_whole_in_the_reviewers_categories(
     assert answer.status_code == 200
     assert file_name(answer) == "审核队列-2026-06-01.xlsx"
     workbook = load_workbook(io.BytesIO(answer.content))
-    assert workbook.sheetnames == ["待审核需求", "待审核资源", "已发布待核实需求"]
+    assert workbook.sheetnames == ["待审核村社需求", "待审核资源", "已发布待核实村社需求"]
     needs = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert needs[0] == (
         "标题", "类别", "子类别", "地点", "紧急程度", "社工站", "提交时间（北京时间）", "链接"

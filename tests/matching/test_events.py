@@ -319,10 +319,10 @@ async def test_the_plan_downloads_with_coverage_and_hand_edits_for_reviewers_onl
     assert by_name == {
         "镇雄": (1, None),
         "昭阳": (0, None),
-        "彝良": (0, "该县区的需求没有可匹配的资源"),
+        "彝良": (0, "该县区的村社需求没有可匹配的资源"),
     }
     pairs = list(workbook.worksheets[1].iter_rows(values_only=True))
-    assert pairs[0][:2] == ("县（市、区）", "需求")
+    assert pairs[0][:2] == ("县（市、区）", "村社需求")
     by_need = {row[1]: row for row in pairs[1:]}
     assert set(by_need) == {"以勒村留守儿童暑期托管", "凤凰村留守儿童暑期托管"}
     kept, gone = by_need["以勒村留守儿童暑期托管"], by_need["凤凰村留守儿童暑期托管"]

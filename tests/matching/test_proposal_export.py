@@ -39,7 +39,7 @@ async def test_a_party_downloads_the_proposals_the_page_shows(
     assert 'href="/proposals.xlsx"' in (await client.get("/proposals")).text
     table = await _download(client, "member")
     assert table[0] == (
-        "需求", "地点", "资源", "社会组织", "状态", "提议方", "提议时间（北京时间）",
+        "村社需求", "地点", "资源", "社会组织", "状态", "提议方", "提议时间（北京时间）",
         "答复截止", "社会组织同意日期", "受助方同意日期", "数量", "承诺资金（元）", "链接",
     )  # fmt: skip
     rows = {row[2]: row for row in table[1:]}
