@@ -45,7 +45,9 @@ STEP_DONE = {
     Transition.RETURN: N_("Returned to its author with your reason."),
     Transition.WITHDRAW: N_("The entry is withdrawn."),
     Transition.CLOSE: N_("The entry is closed."),
+    Transition.RESTORE: N_("The entry is a draft again: edit it and submit it when ready."),
 }
+DELETED = N_("The entry is deleted.")
 
 
 def _urgency(value: str | None) -> Urgency | None:
@@ -198,6 +200,30 @@ class CataloguePageController(Controller):
         await _take_step(request, offers, await offers.require(offer_id, request.user), step, form)
         return Redirect(safe_next(form.get("next"), f"/catalogue/offers/{offer_id}"))
 
+    @post("/needs/{need_id:uuid}/delete", name="catalogue:need-delete", opt=SIGNED_IN)
+    async def delete_need(
+        self,
+        request: Request[Identity, Any, Any],
+        needs: NamedDependency[NeedService],
+        need_id: FromPath[UUID],
+    ) -> Redirect:
+        """The station deletes its draft or withdrawn draft; back to its needs."""
+        await needs.delete_draft(need_id, request.user, actor_of(request))
+        flash_text(request, DELETED)
+        return Redirect("/my/needs")
+
+    @post("/offers/{offer_id:uuid}/delete", name="catalogue:offer-delete", opt=SIGNED_IN)
+    async def delete_offer(
+        self,
+        request: Request[Identity, Any, Any],
+        offers: NamedDependency[OfferService],
+        offer_id: FromPath[UUID],
+    ) -> Redirect:
+        """The organization deletes its draft or withdrawn draft; back to its offers."""
+        await offers.delete_draft(offer_id, request.user, actor_of(request))
+        flash_text(request, DELETED)
+        return Redirect("/my/offers")
+
     @post("/needs/{need_id:uuid}/verify", name="catalogue:need-verify", opt=SIGNED_IN)
     async def verify_need(
         self,
@@ -233,6 +259,7 @@ async def _entry_page(
             and entry.state is EntryState.SUBMITTED
             and service.entered_by(identity, entry),
             "owner": Party.OWNER in parties,
+            "may_delete": service.may_delete(identity, entry),
             "reviewer": Party.REVIEWER in parties,
             "signed_in": identity is not None,
             "subcategories": subcategory_names(tree),
