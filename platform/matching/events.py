@@ -119,6 +119,19 @@ class EventService:
         county_cap: int | None = None,
         organization_cap: int | None = None,
     ) -> SigningEvent:
+        today = local_date(self.clock())
+        if held_on < today:
+            raise InvalidInput(
+                N_("A signing event cannot be held in the past."),
+                problems=[
+                    FieldProblem(
+                        "held_on",
+                        "past_date",
+                        N_("%(date)s has passed: choose today (%(today)s) or a later day."),
+                        {"date": held_on.isoformat(), "today": today.isoformat()},
+                    )
+                ],
+            )
         event = SigningEvent(
             name=name,
             held_on=held_on,

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
+from matching.models import SigningEvent
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -18,6 +20,8 @@ from tests.factories import (
     make_user,
     need_body,
     offer_body,
+    post_form,
+    sign_in,
 )
 
 ZHENXIONG, ZHAOYANG, YILIANG = "530627000000", "530602000000", "530628000000"
@@ -290,3 +294,41 @@ async def test_re_planning_keeps_hand_edits_and_declines(
     )
     assert again.status_code == 400
     assert "人手不足" in again.json()["message"]
+
+
+async def test_a_past_event_date_is_refused_by_the_api_and_the_form(
+    bureau: Bureau, session: AsyncSession, clock: FakeClock
+) -> None:
+    """The test clock stands at 2026-06-01 (Beijing time): the day before has passed."""
+    count = select(func.count()).select_from(SigningEvent)
+    before = await session.scalar(count)
+    body = {"name": "签约活动", "held_on": "2026-05-31", "county_codes": [ZHENXIONG]}
+    past = await bureau.call("POST", "/", json=body)
+    assert past.status_code == 400
+    problems = past.json()["errors"]
+    assert [(p["field"], p["code"]) for p in problems] == [("held_on", "past_date")]
+    assert "2026-05-31" in problems[0]["message"]
+    assert "2026-06-01" in problems[0]["message"]
+    today = await bureau.call("POST", "/", json={**body, "held_on": "2026-06-01"})
+    assert today.status_code == 201, "today is not the past"
+
+    client = bureau.client
+    await sign_in(client, "rev")
+    form = await client.get("/events")
+    assert 'min="2026-06-01"' in form.text
+    page = await post_form(
+        client,
+        "/events",
+        {
+            "name": "第二场签约活动",
+            "held_on": "2026-05-20",
+            "place": "昭阳区",
+            "county_codes": ZHENXIONG,
+        },
+        "/events",
+    )
+    assert page.status_code == 400
+    assert "2026-05-20 已经过去" in page.text
+    assert 'value="第二场签约活动"' in page.text, "the other fields stay filled in"
+    assert 'value="昭阳区"' in page.text
+    assert await session.scalar(count) == (before or 0) + 1, "only today's event was created"
