@@ -152,6 +152,6 @@ def test_the_scan_sees_what_it_should() -> None:
     """The scan itself: a literal outside gettext is found, one inside is not."""
     sample = PROJECT_ROOT / "platform" / "core" / "units.py"
     assert any("元" in line for line in _untranslated_literals(sample))
-    assert CHINESE.search("；") and CHINESE.search("、") and CHINESE.search("（")
+    assert all(CHINESE.search(mark) for mark in "；、（")
     assert GETTEXT_STRING.sub(r"\1(", '{{ _("受益对象") }} 人') == "{{ _() }} 人"
     assert GETTEXT_STRING.sub(r"\1(", '{{ n | quantity("人") }}') == "{{ n | quantity() }}"
