@@ -58,7 +58,7 @@ async def test_the_station_restores_its_withdrawn_draft_as_a_draft(
     await sign_in(client, "worker")
     page = await client.get(f"/catalogue/needs/{need_id}")
     assert f"/catalogue/needs/{need_id}/step/restore" in page.text
-    assert f"/catalogue/needs/{need_id}/delete" in page.text
+    assert f"/catalogue/delete/needs/{need_id}" in page.text
     restored = await post_form(client, f"/catalogue/needs/{need_id}/step/restore", {})
     assert restored.status_code in (302, 303)
     need = await session.get(Need, UUID(need_id))
@@ -80,7 +80,7 @@ async def test_the_station_deletes_its_withdrawn_draft_and_it_leaves_every_list(
     need_id = await _withdrawn_need(client, await bearer(client, "worker"), clock)
     await sign_in(client, "worker")
     assert need_body(clock)["title"] in (await client.get("/my/needs")).text
-    deleted = await post_form(client, f"/catalogue/needs/{need_id}/delete", {})
+    deleted = await post_form(client, f"/catalogue/delete/needs/{need_id}", {})
     assert deleted.status_code in (302, 303)
     assert deleted.headers["location"] == "/my/needs"
     assert await session.scalar(select(Need).where(Need.id == UUID(need_id))) is None
@@ -126,7 +126,7 @@ async def test_an_entry_once_published_is_neither_restored_nor_deleted(
     await sign_in(client, "worker")
     page = await client.get(f"/catalogue/needs/{need['id']}")
     assert "/step/restore" not in page.text
-    assert f"/catalogue/needs/{need['id']}/delete" not in page.text
+    assert f"/catalogue/delete/needs/{need['id']}" not in page.text
     events = await session.scalars(
         select(EntryEvent.action).where(EntryEvent.entry_id == UUID(need["id"]))
     )

@@ -9,6 +9,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -200,29 +201,22 @@ class CataloguePageController(Controller):
         await _take_step(request, offers, await offers.require(offer_id, request.user), step, form)
         return Redirect(safe_next(form.get("next"), f"/catalogue/offers/{offer_id}"))
 
-    @post("/needs/{need_id:uuid}/delete", name="catalogue:need-delete", opt=SIGNED_IN)
-    async def delete_need(
+    @post("/delete/{kind:str}/{entry_id:uuid}", name="catalogue:entry-delete", opt=SIGNED_IN)
+    async def delete_entry(
         self,
         request: Request[Identity, Any, Any],
         needs: NamedDependency[NeedService],
-        need_id: FromPath[UUID],
-    ) -> Redirect:
-        """The station deletes its draft or withdrawn draft; back to its needs."""
-        await needs.delete_draft(need_id, request.user, actor_of(request))
-        flash_text(request, DELETED)
-        return Redirect("/my/needs")
-
-    @post("/offers/{offer_id:uuid}/delete", name="catalogue:offer-delete", opt=SIGNED_IN)
-    async def delete_offer(
-        self,
-        request: Request[Identity, Any, Any],
         offers: NamedDependency[OfferService],
-        offer_id: FromPath[UUID],
+        kind: FromPath[str],
+        entry_id: FromPath[UUID],
     ) -> Redirect:
-        """The organization deletes its draft or withdrawn draft; back to its offers."""
-        await offers.delete_draft(offer_id, request.user, actor_of(request))
+        """The owner deletes a draft or a withdrawn draft; back to the owner's list."""
+        if kind not in KINDS:
+            raise NotFoundException()
+        service: NeedService | OfferService = needs if kind == "needs" else offers
+        await service.delete_draft(entry_id, request.user, actor_of(request))
         flash_text(request, DELETED)
-        return Redirect("/my/offers")
+        return Redirect(f"/my/{kind}")
 
     @post("/needs/{need_id:uuid}/verify", name="catalogue:need-verify", opt=SIGNED_IN)
     async def verify_need(
