@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,13 +50,19 @@ async def _audit_actions(session: AsyncSession, object_id: str) -> list[str]:
     return list(rows)
 
 
-async def test_the_station_restores_its_withdrawn_draft_as_a_draft(
-    client: AsyncClient, session: AsyncSession, clock: FakeClock
-) -> None:
+@pytest.fixture
+async def need_id(client: AsyncClient, session: AsyncSession, clock: FakeClock) -> str:
+    """A need the station withdrew while it awaited review, its worker signed in."""
     station = await make_station(session, YILE)
     await make_user(session, Role.STATION_WORKER, username="worker", station=station)
-    need_id = await _withdrawn_need(client, await bearer(client, "worker"), clock)
+    withdrawn = await _withdrawn_need(client, await bearer(client, "worker"), clock)
     await sign_in(client, "worker")
+    return withdrawn
+
+
+async def test_the_station_restores_its_withdrawn_draft_as_a_draft(
+    client: AsyncClient, session: AsyncSession, need_id: str
+) -> None:
     page = await client.get(f"/catalogue/needs/{need_id}")
     assert f"/catalogue/needs/{need_id}/step/restore" in page.text
     assert f"/catalogue/delete/needs/{need_id}" in page.text
@@ -73,12 +80,8 @@ async def test_the_station_restores_its_withdrawn_draft_as_a_draft(
 
 
 async def test_the_station_deletes_its_withdrawn_draft_and_it_leaves_every_list(
-    client: AsyncClient, session: AsyncSession, clock: FakeClock
+    client: AsyncClient, session: AsyncSession, clock: FakeClock, need_id: str
 ) -> None:
-    station = await make_station(session, YILE)
-    await make_user(session, Role.STATION_WORKER, username="worker", station=station)
-    need_id = await _withdrawn_need(client, await bearer(client, "worker"), clock)
-    await sign_in(client, "worker")
     assert need_body(clock)["title"] in (await client.get("/my/needs")).text
     deleted = await post_form(client, f"/catalogue/delete/needs/{need_id}", {})
     assert deleted.status_code in (302, 303)
