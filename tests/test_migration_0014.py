@@ -8,9 +8,10 @@ import hashlib
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from accounts.models import Role
+from accounts.models import Role, Station, User
 from core.audit import Actor
 from core.files import ContentStore
 from core.settings import Settings, get_settings
@@ -19,10 +20,27 @@ from demand.schemas import NeedFields
 from demand.service import NeedService
 from tests.conftest import FakeClock
 from tests.demand.test_photos import PNG
-from tests.factories import make_station, make_user, need_body
+from tests.factories import make_station, need_body
 from tests.listings.test_pages import _identity
 from xiangxing import migrate
 from xiangxing.setup import upgrade_database
+
+
+async def _user_at_0013(session: AsyncSession, station: Station) -> User:
+    """A station worker written with the columns the table had at 0013 (the model has gained
+    some since), and the same user as an object for the identity."""
+    columns = {
+        "username": "worker0013",
+        "display_name": "测试用户",
+        "password_hash": "-",
+        "roles": [Role.STATION_WORKER.value],
+        "reviewer_categories": [],
+        "station_id": station.id,
+    }
+    user_id = await session.scalar(
+        insert(User.__table__).values(**columns).returning(User.__table__.c.id)
+    )
+    return User(id=user_id, **columns)
 
 
 async def test_photo_files_move_into_the_content_store_and_back(
@@ -37,7 +55,7 @@ async def test_photo_files_move_into_the_content_store_and_back(
         await upgrade_database(scratch_engine, "0013")
         async with AsyncSession(scratch_engine, expire_on_commit=False) as session:
             station = await make_station(session)
-            worker = await make_user(session, Role.STATION_WORKER, station=station)
+            worker = await _user_at_0013(session, station)
             actor = Actor(str(worker.id), worker.username, "station_worker", None)
             need = await NeedService(session, clock).create(
                 NeedFields.model_validate(need_body(clock)), _identity(worker, station), actor

@@ -238,6 +238,8 @@ class User(UUIDv7AuditBase):
     locked_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    privacy_consent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """When the person agreed to the personal-data notice (/privacy) on registering."""
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
     station: Mapped[Station | None] = relationship(lazy="joined")

@@ -169,6 +169,27 @@ class OrganizationRegistration(OrganizationFields):
     username: Username
     display_name: Name
     password: NewPassword
+    password_again: Annotated[str, StringConstraints(max_length=128)] = Field(
+        default="", validate_default=True
+    )
+    """The password typed a second time: a typo is caught before the account exists."""
+    privacy_consent: bool = Field(default=False, validate_default=True)
+    """Agreement to the personal-data notice (``/privacy``); registering needs it."""
+
+    @field_validator("password_again")
+    @classmethod
+    def _same_password(cls, value: str, info: ValidationInfo) -> str:
+        password = info.data.get("password")
+        if password is not None and value != password:
+            raise ValueError(N_("The two passwords differ; type the same password twice."))
+        return value
+
+    @field_validator("privacy_consent")
+    @classmethod
+    def _consented(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError(N_("Registering needs your agreement to the personal-data notice."))
+        return value
 
 
 class OrganizationPublic(BaseModel):

@@ -7,6 +7,7 @@ records before/after in the audit log. Services flush, the request commits.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import select, true
@@ -57,7 +58,9 @@ class AccountsService(Directory):
 
     # --- users ---------------------------------------------------------------------------
 
-    async def create_user(self, data: UserCreate, *, actor: Actor) -> User:
+    async def create_user(
+        self, data: UserCreate, *, actor: Actor, privacy_consent_at: datetime | None = None
+    ) -> User:
         await self._check_new_user(data)
         user = User(
             username=data.username,
@@ -68,6 +71,7 @@ class AccountsService(Directory):
             station_id=data.station_id,
             department_id=data.department_id,
             reviewer_categories=sorted({c.value for c in data.reviewer_categories}),
+            privacy_consent_at=privacy_consent_at,
         )
         self.session.add(user)
         await self._flush_unique("username", N_("This user name is taken."))
@@ -255,6 +259,7 @@ class AccountsService(Directory):
                 organization_id=organization.id,
             ),
             actor=actor,
+            privacy_consent_at=self.clock(),
         )
         return organization, user
 

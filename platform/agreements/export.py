@@ -9,7 +9,8 @@ from decimal import Decimal
 from agreements.models import Agreement
 from agreements.programmes import programme_name
 from core.errors import N_
-from core.i18n import translate
+from core.i18n import clauses, translate
+from core.units import unit_name
 from core.workbooks import table_workbook
 
 EXPORT_LIMIT = 10_000
@@ -43,15 +44,23 @@ def _row(
     def text(message: str) -> str:
         return translate(locale, message)
 
-    others = "；".join(
-        f"{text(line.kind.label)}{' ' + line.item if line.item else ''} "
-        f"{line.amount.normalize():f} {line.amount_unit}"
-        for line in agreement.lines
-        if line.amount_unit != "元"
+    others = clauses(
+        locale,
+        (
+            f"{text(line.kind.label)}{' ' + line.item if line.item else ''} "
+            f"{line.amount.normalize():f} {unit_name(locale, line.amount_unit, line.amount)}"
+            for line in agreement.lines
+            if line.amount_unit != "元"
+        ),
     )
     people = (
-        f"{agreement.organization_contact_name} {agreement.organization_contact_phone}；"
-        f"{agreement.recipient_contact_name} {agreement.recipient_contact_phone}"
+        clauses(
+            locale,
+            (
+                f"{agreement.organization_contact_name} {agreement.organization_contact_phone}",
+                f"{agreement.recipient_contact_name} {agreement.recipient_contact_phone}",
+            ),
+        )
         if sees_private(agreement)
         else ""
     )

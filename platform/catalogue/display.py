@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "returned": N_("Returned for revision"),
     "withdrawn": N_("Withdrawn"),
     "closed": N_("Closed"),
+    "restored": N_("Restored as a draft"),
     "verified": N_("Verified on the ground"),
     "deleted": N_("Deleted"),
     "photo_added": N_("Photo added"),

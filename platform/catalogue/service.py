@@ -27,12 +27,15 @@ from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.workflow import (
     EDITABLE,
     EntryState,
+    InvalidTransition,
     Party,
     ReturnCause,
     Transition,
     available,
+    deletable,
     next_state,
     parties_for,
+    withdrawn_draft,
 )
 from core.audit import Actor, record, snapshot
 from core.clock import Clock
@@ -103,7 +106,17 @@ class EntryWorkflow(ABC, Generic[E]):
         found = available(entry.state, self.parties(identity, entry))
         if self.entered_by(identity, entry):
             found = [step for step in found if step is not Transition.APPROVE]
+        if not withdrawn_draft(entry.state, entry.published_at):
+            found = [step for step in found if step is not Transition.RESTORE]
         return found
+
+    def may_delete(self, identity: Identity | None, entry: E) -> bool:
+        """The owner deletes a draft or a withdrawn draft (``catalogue.workflow.deletable``)."""
+        return (
+            identity is not None
+            and self.is_owner(identity, entry)
+            and deletable(entry.state, entry.published_at)
+        )
 
     async def answer_list(
         self,
@@ -177,6 +190,12 @@ class EntryWorkflow(ABC, Generic[E]):
         self.check_version(entry, version)
         if transition is Transition.RETURN:
             reason = return_reason(cause, reason)
+        if transition is Transition.RESTORE and not withdrawn_draft(
+            entry.state, entry.published_at
+        ):
+            raise InvalidTransition(
+                N_("Only an entry withdrawn before it was published can be restored as a draft.")
+            )
         before = entry.state
         entry.state = next_state(entry.state, transition)
         now = self.clock()
@@ -190,12 +209,28 @@ class EntryWorkflow(ABC, Generic[E]):
             entry.returned_reason = reason
         elif transition in (Transition.CLOSE, Transition.WITHDRAW):
             entry.closed_at = now
+        elif transition is Transition.RESTORE:
+            entry.closed_at = None
         await self.flush()
         if before is EntryState.PUBLISHED and transition in (Transition.CLOSE, Transition.WITHDRAW):
             ending = EntryEnding(self.kind, entry.id, reason or "", confirmed, actor, now)
             await ENTRY_ENDING.announce(self.session, ending)
         self.history(entry, transition.done, actor, before, reason)
         return entry
+
+    async def delete(self, entry: E, actor: Actor) -> None:
+        """Delete a draft or a withdrawn draft, once its owner asked (``may_delete``): the
+        entry's history and the audit log keep the deletion; the entry leaves every list."""
+        if not deletable(entry.state, entry.published_at):
+            raise Conflict(
+                N_(
+                    "Only drafts and entries withdrawn before publication can be deleted; "
+                    "an entry once published stays on record."
+                )
+            )
+        self.history(entry, "deleted", actor, entry.state)
+        await self.session.delete(entry)
+        await self.flush()
 
     async def before_submit(self, entry: E) -> None:
         """A hook for checks that only apply when an entry goes to review."""

@@ -1,13 +1,14 @@
 """The one review workflow of offers and needs, as pure rules.
 
 draft → submitted → published | returned (reason required) → submitted …;
-published → closed | withdrawn. "Expired" is not stored: a published entry whose deadline has
-passed is shown as expired.
+published → closed | withdrawn. An entry withdrawn before it was ever published is a withdrawn
+draft: its owner may restore it (a draft again) or delete it, like a draft. "Expired" is not
+stored: a published entry whose deadline has passed is shown as expired.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from core.errors import N_, Conflict, Labels
@@ -32,6 +33,7 @@ class Transition(StrEnum):
     RETURN = "return"
     WITHDRAW = "withdraw"
     CLOSE = "close"
+    RESTORE = "restore"
 
     @property
     def label(self) -> str:
@@ -46,6 +48,7 @@ class Transition(StrEnum):
             "return": "returned",
             "withdraw": "withdrawn",
             "close": "closed",
+            "restore": "restored",
         }[self.value]
 
 
@@ -101,11 +104,26 @@ _RULES: dict[Transition, tuple[frozenset[EntryState], EntryState, frozenset[Part
         EntryState.CLOSED,
         frozenset({Party.OWNER, Party.REVIEWER}),
     ),
+    Transition.RESTORE: (
+        frozenset({EntryState.WITHDRAWN}),
+        EntryState.DRAFT,
+        frozenset({Party.OWNER}),
+    ),
 }
 
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
+
+
+def withdrawn_draft(state: EntryState, published_at: datetime | None) -> bool:
+    """Withdrawn before it was ever published: nobody was paired with it or relied on it."""
+    return state is EntryState.WITHDRAWN and published_at is None
+
+
+def deletable(state: EntryState, published_at: datetime | None) -> bool:
+    """Drafts and withdrawn drafts may be deleted; anything once published stays on record."""
+    return state is EntryState.DRAFT or withdrawn_draft(state, published_at)
 
 
 def parties_for(transition: Transition) -> frozenset[Party]:
@@ -153,6 +171,7 @@ _TRANSITION_LABELS = {
     Transition.RETURN: N_("Return for revision"),
     Transition.WITHDRAW: N_("Withdraw"),
     Transition.CLOSE: N_("Close"),
+    Transition.RESTORE: N_("Restore as a draft"),
 }
 _CAUSE_LABELS = {
     ReturnCause.INCOMPLETE: N_("Information incomplete"),

@@ -8,6 +8,7 @@ file can get between a translator's edit and the pages.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from functools import cache
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,19 @@ def locale_of(request: Request[Any, Any, Any]) -> str:
 
 
 LIST_SEPARATOR = {"zh": "、", "en": ", "}
+"""Between the items of a list of names: 养老、托育 / elderly care, childcare."""
+CLAUSE_SEPARATOR = {"zh": "；", "en": "; "}
+"""Between sentences run together: several problems of one field, several lines."""
+
+
+def listing(locale: str, items: Iterable[Any]) -> str:
+    """Names joined the way the language lists them."""
+    return LIST_SEPARATOR.get(locale, ", ").join(str(item) for item in items)
+
+
+def clauses(locale: str, items: Iterable[Any]) -> str:
+    """Sentences or parts joined the way the language runs them together."""
+    return CLAUSE_SEPARATOR.get(locale, "; ").join(str(item) for item in items)
 
 
 def translate(locale: str, message: str, params: dict[str, Any] | None = None) -> str:

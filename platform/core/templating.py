@@ -17,15 +17,19 @@ from core.errors import DomainError
 from core.forms import ErrorSummary, error_summary
 from core.i18n import (
     HTML_LANG,
+    LIST_SEPARATOR,
     LOCALE_NAMES,
     LOCALES,
     babel_locale,
+    clauses,
+    listing,
     locale_of,
     translate,
     translations,
 )
 from core.idempotency import FORM_PARAMETER
 from core.paths import TEMPLATES_DIR
+from core.units import quantity, unit_name
 
 
 def _locale(context: Context) -> str:
@@ -65,6 +69,36 @@ def _number(context: Context, value: Any) -> str:
 def _money(context: Context, value: Any) -> str:
     """An amount with two places and grouped digits (1,200,000.00): exact figures in tables."""
     return format_decimal(value, format="#,##0.00", locale=babel_locale(_locale(context)))
+
+
+@pass_context
+def _quantity(context: Context, value: Any, unit: str) -> str:
+    """A number with its unit in the visitor's language: 350 人 / 350 people."""
+    return quantity(_locale(context), value, unit)
+
+
+@pass_context
+def _unit(context: Context, unit: str, amount: Any = None) -> str:
+    """A stored unit (元, 人天, 套 …) in the visitor's language."""
+    return unit_name(_locale(context), unit, amount)
+
+
+@pass_context
+def _listing(context: Context, items: Iterable[Any]) -> str:
+    """Names joined the visitor's way: 养老、托育 / elderly care, childcare."""
+    return listing(_locale(context), items)
+
+
+@pass_context
+def _clauses(context: Context, items: Iterable[Any]) -> str:
+    """Sentences run together the visitor's way (several problems of one field)."""
+    return clauses(_locale(context), items)
+
+
+@pass_context
+def _list_separator(context: Context) -> str:
+    """What goes between two names of a list written out in a loop."""
+    return LIST_SEPARATOR.get(_locale(context), ", ")
 
 
 @pass_context
@@ -127,9 +161,14 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         html_lang=HTML_LANG,
         once=once_action,
         local_time=local_time,
+        list_separator=_list_separator,
     )
     environment.filters["number"] = _number
     environment.filters["money"] = _money
+    environment.filters["quantity"] = _quantity
+    environment.filters["unit"] = _unit
+    environment.filters["listing"] = _listing
+    environment.filters["clauses"] = _clauses
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     environment.trim_blocks = True
     environment.lstrip_blocks = True

@@ -78,11 +78,7 @@ class NeedService(EntryWorkflow[Need]):
         need = await self.require(need_id, identity)
         if not self.is_owner(identity, need):
             raise NotYours(N_("Only the township's own station edits its needs."))
-        if need.state is not EntryState.DRAFT:
-            raise Conflict(N_("Only drafts can be deleted; withdraw a submitted entry instead."))
-        self.history(need, "deleted", actor, need.state)
-        await self.session.delete(need)
-        await self.flush()
+        await self.delete(need, actor)
 
     async def verify(self, need_id: UUID, identity: Identity, actor: Actor) -> Need:
         """A reviewer confirms on the ground that the need is real (核实)."""

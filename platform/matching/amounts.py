@@ -91,9 +91,9 @@ def line_pairs(
         pairs.append(Commitment(line, partner, wanted, covers))
     if not pairs and unpriced:
         raise InvalidInput(
-            N_("Say how many 元 the offer's funds give to a line that has no value in yuan."),
+            N_("Say how many yuan the offer's funds give to a line that has no value in yuan."),
             problems=[
-                FieldProblem(f"amounts.{line.id}", "required", N_("Give the amount in 元."))
+                FieldProblem(f"amounts.{line.id}", "required", N_("Give the amount in yuan."))
                 for line in unpriced
             ],
         )

@@ -41,6 +41,7 @@ from matching.repository import (
     signing_event_page,
     signing_events,
 )
+from matching.rules import check_held_on
 from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, has_evidence, score
 from matching.track_record import track_records
 from supply.models import Offer
@@ -119,6 +120,7 @@ class EventService:
         county_cap: int | None = None,
         organization_cap: int | None = None,
     ) -> SigningEvent:
+        check_held_on(held_on, local_date(self.clock()))
         event = SigningEvent(
             name=name,
             held_on=held_on,

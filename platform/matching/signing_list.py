@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -16,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import N_, InvalidInput
-from core.i18n import translate
+from core.i18n import clauses, translate
+from core.units import quantity
 from matching.amounts import line_pairs
 from matching.models import PlanPair, Proposal, SigningEvent
 from matching.scoring import Component
@@ -59,10 +59,6 @@ class SigningRow:
         )
 
 
-def _number(amount: Decimal) -> str:
-    return f"{amount:,.2f}".rstrip("0").rstrip(".")
-
-
 def _amounts(pair: PlanPair, proposal: Proposal | None, locale: str) -> str:
     """What the proposal commits, or, before it is proposed, what it would."""
     if proposal is not None:
@@ -75,10 +71,13 @@ def _amounts(pair: PlanPair, proposal: Proposal | None, locale: str) -> str:
             ]
         except InvalidInput:
             lines = []
-    return "；".join(
-        f"{translate(locale, need.kind.label)}{' ' + need.item if need.item else ''} "
-        f"{_number(amount)} {offer.amount_unit}"
-        for need, offer, amount in lines
+    return clauses(
+        locale,
+        (
+            f"{translate(locale, need.kind.label)}{' ' + need.item if need.item else ''} "
+            f"{quantity(locale, amount, offer.amount_unit)}"
+            for need, offer, amount in lines
+        ),
     )
 
 

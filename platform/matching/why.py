@@ -1,6 +1,7 @@
 """ "为什么推荐" as a sentence in the reader's language, built from the components that weighed
-most in the score ("同属产业·种植；服务范围覆盖彝良县以勒镇；还可提供 20000 元"); the bars stay as
-the detail."""
+most in the score ("同属产业·种植；服务范围覆盖彝良县以勒镇；还可提供 20,000 元", in English "Both
+in Industry·Planting; Serves …; Can still give 20,000 yuan"): units, numbers and separators
+follow the language too. The bars stay as the detail."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from functools import cache
 from catalogue.categories import read_categories
 from catalogue.models import Category
 from core.errors import N_, InvalidInput
-from core.i18n import translate
+from core.i18n import clauses, listing, translate
+from core.units import quantity
 from demand.models import Need, Urgency
 from matching.amounts import line_pairs
 from matching.facts import entry_words
@@ -18,7 +20,6 @@ from matching.scoring import DEFAULT_WEIGHTS, Component
 from supply.models import Offer
 
 SHOWN = 3
-SEPARATOR = N_("; ")
 SHARED_WORDS = 3
 
 
@@ -58,7 +59,9 @@ def _phrase(component: Component, value: float, need: Need, offer: Offer, locale
             )[:SHARED_WORDS]
             if not shared:
                 return ""
-            return translate(locale, N_("Both mention %(words)s"), {"words": "、".join(shared)})
+            return translate(
+                locale, N_("Both mention %(words)s"), {"words": listing(locale, shared)}
+            )
         case Component.CAPACITY:
             try:
                 first = line_pairs(need, offer, None)[0]
@@ -66,11 +69,8 @@ def _phrase(component: Component, value: float, need: Need, offer: Offer, locale
                 return ""
             return translate(
                 locale,
-                N_("Can still give %(amount)s %(unit)s"),
-                {
-                    "amount": f"{first.amount:,.2f}".rstrip("0").rstrip("."),
-                    "unit": first.offer_line.amount_unit,
-                },
+                N_("Can still give %(quantity)s"),
+                {"quantity": quantity(locale, first.amount, first.offer_line.amount_unit)},
             )
         case Component.URGENCY:
             return translate(locale, N_("Marked urgent")) if need.urgency is Urgency.RED else ""
@@ -103,7 +103,7 @@ def why_sentence(
             phrases.append(phrase)
         if len(phrases) == SHOWN:
             break
-    return translate(locale, SEPARATOR).join(phrases)
+    return clauses(locale, phrases)
 
 
 def sentence_maker(locale: str, weights: Mapping[Component, float]) -> Callable[..., str]:

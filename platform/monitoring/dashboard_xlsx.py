@@ -28,6 +28,9 @@ MONEY_HEADERS = (
 """The four figures in ``monitoring.money.FIGURES`` order."""
 ANY = N_("Any")
 
+LABELLED = N_("%(label)s: %(text)s")
+"""A label and what follows it: 参与的社会组织：本地."""
+
 
 def amounts(money: Money) -> list[Decimal]:
     return [getattr(money, name) for name in FIGURES]
@@ -144,16 +147,22 @@ class DashboardWorkbook:
             for group in self.board.by_category
         ]
 
+    def labelled(self, label: str, part: str) -> str:
+        """A figure and the part of it a row counts: 参与的社会组织：本地 / …: local."""
+        return translate(
+            self.locale, LABELLED, {"label": self.text(label), "text": self.text(part)}
+        )
+
     def headline(self) -> None:
         overview, text = self.board.overview, self.text
         counts: list[tuple[str, int]] = [
             (text(N_("Organizations engaged")), overview.organizations),
             *(
-                (f"{text(N_('Organizations engaged'))}：{text(origin.label)}", count)
+                (self.labelled(N_("Organizations engaged"), origin.label), count)
                 for origin, count in self.board.by_origin.items()
             ),
             *(
-                (f"{text(N_('Needs collected'))}：{text(category.label)}", count)
+                (self.labelled(N_("Needs collected"), category.label), count)
                 for category, count in self.board.needs_by_category.items()
             ),
             (text(N_("Agreements signed")), overview.agreements),

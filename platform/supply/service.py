@@ -116,11 +116,7 @@ class OfferService(EntryWorkflow[Offer]):
         offer = await self.require(offer_id, identity)
         if not self.is_owner(identity, offer):
             raise NotYours(N_("Only the organization's own members edit its offers."))
-        if offer.state is not EntryState.DRAFT:
-            raise Conflict(N_("Only drafts can be deleted; withdraw a submitted entry instead."))
-        self.history(offer, "deleted", actor, offer.state)
-        await self.session.delete(offer)
-        await self.flush()
+        await self.delete(offer, actor)
 
     async def before_submit(self, entry: Offer) -> None:
         organization = await self.session.get(Organization, entry.organization_id)

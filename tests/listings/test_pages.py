@@ -134,7 +134,7 @@ async def test_anonymous_sees_a_published_need_without_its_contact_and_no_drafts
     page = await english.get(f"/catalogue/needs/{published.id}")
     assert page.status_code == 200
     assert "儿童之家缺少适龄图书和书架" in page.text
-    assert "8,000 元" in page.text
+    assert "8,000 yuan" in page.text, "the unit in the page's language"
     assert STATION_PHONE not in page.text
     assert "Sign in to see the contact" in page.text
     assert "Approved and published" in page.text

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
+from matching.models import SigningEvent
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -20,6 +22,7 @@ from tests.factories import (
     make_user,
     need_body,
     offer_body,
+    post_form,
     sign_in,
 )
 from tests.listings.test_import_export import file_name
@@ -334,3 +337,41 @@ async def test_the_plan_downloads_with_coverage_and_hand_edits_for_reviewers_onl
     await sign_in(client, "member")
     assert (await client.get(f"/events/{event['id']}")).status_code == 403
     assert (await client.get(f"/events/{event['id']}/plan.xlsx")).status_code == 403
+
+
+async def test_a_past_event_date_is_refused_by_the_api_and_the_form(
+    bureau: Bureau, session: AsyncSession, clock: FakeClock
+) -> None:
+    """The test clock stands at 2026-06-01 (Beijing time): the day before has passed."""
+    count = select(func.count()).select_from(SigningEvent)
+    before = await session.scalar(count)
+    body = {"name": "签约活动", "held_on": "2026-05-31", "county_codes": [ZHENXIONG]}
+    past = await bureau.call("POST", "/", json=body)
+    assert past.status_code == 400
+    problems = past.json()["errors"]
+    assert [(p["field"], p["code"]) for p in problems] == [("held_on", "past_date")]
+    assert "2026-05-31" in problems[0]["message"]
+    assert "2026-06-01" in problems[0]["message"]
+    today = await bureau.call("POST", "/", json={**body, "held_on": "2026-06-01"})
+    assert today.status_code == 201, "today is not the past"
+
+    client = bureau.client
+    await sign_in(client, "rev")
+    form = await client.get("/events")
+    assert 'min="2026-06-01"' in form.text
+    page = await post_form(
+        client,
+        "/events",
+        {
+            "name": "第二场签约活动",
+            "held_on": "2026-05-20",
+            "place": "昭阳区",
+            "county_codes": ZHENXIONG,
+        },
+        "/events",
+    )
+    assert page.status_code == 400
+    assert "2026-05-20 已经过去" in page.text
+    assert 'value="第二场签约活动"' in page.text, "the other fields stay filled in"
+    assert 'value="昭阳区"' in page.text
+    assert await session.scalar(count) == (before or 0) + 1, "only today's event was created"

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
 from core.downloads import XLSX_TYPE
+from core.i18n import LOCALE_COOKIE
 from matching.models import Proposal
 from tests.conftest import FakeClock
 from tests.factories import (
@@ -78,6 +79,27 @@ async def test_the_station_sees_suggestions_and_proposes_from_its_need_page(
     listing = await client.get("/proposals")
     assert offer["title"] in listing.text
     assert "/withdraw" in listing.text
+
+
+async def test_why_suggested_reads_in_english_with_english_units_and_separators(
+    client: AsyncClient, entries: dict[str, Any]
+) -> None:
+    need = entries["needs"]
+    await sign_in(client, "worker")
+    client.cookies.set(LOCALE_COOKIE, "en")
+    page = await client.get(f"/catalogue/needs/{need['id']}")
+    panel_url = re.search(r'hx-get="(/matching/_suggestions/need/[^"]+)"', page.text)
+    assert panel_url is not None
+    panel = await client.get(panel_url.group(1))
+    sentence = re.search(r'class="why-sentence"><small>(.*?)</small>', panel.text)
+    assert sentence is not None
+    text = sentence.group(1)
+    assert text.startswith("Why suggested: Both in ")
+    assert "; " in text, "clauses joined the English way"
+    assert not re.search(r"[；、，元]", text), text
+    assert "A newly joined organization" in panel.text
+    assert "Score in detail" in panel.text, "the score labels follow the language too"
+    assert "为什么推荐" not in panel.text
 
 
 async def test_a_double_clicked_proposal_proposes_once_and_answers_alike(

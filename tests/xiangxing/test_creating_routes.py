@@ -45,6 +45,7 @@ CHANGES_WHAT_EXISTS = {
     "/my/needs/{need_id:uuid}/edit": "edits with a version check",
     "/my/offers/{offer_id:uuid}/edit": "edits with a version check",
     "/my/needs/{need_id:uuid}/photos/{photo_id:uuid}/delete": "deletes",
+    "/catalogue/delete/{kind:str}/{entry_id:uuid}": "deletes: a second send finds it gone",
     "/events/{event_id:uuid}/{action:str}": "plans again, drops, or adds a pair refused twice",
     "/notices/{notice_id:uuid}/read": "sets a mark",
     "/proposals/{proposal_id:uuid}/{step:str}": "a step refused from the wrong state",

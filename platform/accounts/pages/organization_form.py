@@ -27,6 +27,7 @@ def organization_form(
 ) -> Template:
     """The form with its choices, re-shown with the problems (400) when it failed."""
     values.pop("password", None)
+    values.pop("password_again", None)
     return Template(
         template,
         context={

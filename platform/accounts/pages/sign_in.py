@@ -1,4 +1,5 @@
-"""Signing in and out, and organizations registering themselves (pending until verified)."""
+"""Signing in and out, and organizations registering themselves (pending until verified) after
+agreeing to the personal-data notice."""
 
 from __future__ import annotations
 
@@ -88,6 +89,12 @@ class SignInController(Controller):
     @get("/register", name="register", opt=PUBLIC)
     async def registration_page(self) -> Template:
         return organization_form(REGISTRATION_FORM, {})
+
+    @get("/privacy", name="privacy", opt=PUBLIC)
+    async def privacy_notice(self) -> Template:
+        """What the platform keeps about the people who register, and why (agreed to on
+        ``/register``)."""
+        return Template("accounts/privacy.html")
 
     @post("/register", opt={**PUBLIC, **IDEMPOTENT})
     async def register(

@@ -9,6 +9,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,7 +46,9 @@ STEP_DONE = {
     Transition.RETURN: N_("Returned to its author with your reason."),
     Transition.WITHDRAW: N_("The entry is withdrawn."),
     Transition.CLOSE: N_("The entry is closed."),
+    Transition.RESTORE: N_("The entry is a draft again: edit it and submit it when ready."),
 }
+DELETED = N_("The entry is deleted.")
 
 
 def _urgency(value: str | None) -> Urgency | None:
@@ -198,6 +201,23 @@ class CataloguePageController(Controller):
         await _take_step(request, offers, await offers.require(offer_id, request.user), step, form)
         return Redirect(safe_next(form.get("next"), f"/catalogue/offers/{offer_id}"))
 
+    @post("/delete/{kind:str}/{entry_id:uuid}", name="catalogue:entry-delete", opt=SIGNED_IN)
+    async def delete_entry(
+        self,
+        request: Request[Identity, Any, Any],
+        needs: NamedDependency[NeedService],
+        offers: NamedDependency[OfferService],
+        kind: FromPath[str],
+        entry_id: FromPath[UUID],
+    ) -> Redirect:
+        """The owner deletes a draft or a withdrawn draft; back to the owner's list."""
+        if kind not in KINDS:
+            raise NotFoundException()
+        service: NeedService | OfferService = needs if kind == "needs" else offers
+        await service.delete_draft(entry_id, request.user, actor_of(request))
+        flash_text(request, DELETED)
+        return Redirect(f"/my/{kind}")
+
     @post("/needs/{need_id:uuid}/verify", name="catalogue:need-verify", opt=SIGNED_IN)
     async def verify_need(
         self,
@@ -233,6 +253,7 @@ async def _entry_page(
             and entry.state is EntryState.SUBMITTED
             and service.entered_by(identity, entry),
             "owner": Party.OWNER in parties,
+            "may_delete": service.may_delete(identity, entry),
             "reviewer": Party.REVIEWER in parties,
             "signed_in": identity is not None,
             "subcategories": subcategory_names(tree),

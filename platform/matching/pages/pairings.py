@@ -12,6 +12,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.denials import actor_of
@@ -21,7 +22,7 @@ from catalogue.display import entry_helpers
 from core.access import SIGNED_IN, roles
 from core.clock import Clock, local_date
 from core.downloads import XLSX_TYPE, absolute_link, attachment, dated_name
-from core.errors import N_
+from core.errors import N_, InvalidInput
 from core.flash import flash_text
 from core.forms import form_values, parse
 from core.i18n import locale_of, translate
@@ -232,29 +233,27 @@ class MatchingPageController(Controller):
     async def event_list(
         self, events: NamedDependency[EventService], regions: NamedDependency[RegionService]
     ) -> Template:
-        return Template(
-            "matching/events.html",
-            context={
-                "events": await events.newest_first(),
-                "counties": await regions.counties(),
-                "today": local_date(events.clock()),
-                "coverage": coverage,
-            },
-        )
+        return await _events_page(events, regions)
 
     @post("/events", name="matching:event-create", opt={**REVIEWERS, **IDEMPOTENT})
     async def event_create(
-        self, request: Request[Identity, Any, Any], events: NamedDependency[EventService]
-    ) -> Redirect:
+        self,
+        request: Request[Identity, Any, Any],
+        events: NamedDependency[EventService],
+        regions: NamedDependency[RegionService],
+    ) -> Template | Redirect:
         form = await request.form()
         values = {
             **{key: value for key, value in form_values(form).items() if value != ""},
             "county_codes": form.getall("county_codes", []),
         }
-        body = parse(EventIn, values)
-        event = await events.create(
-            **body.model_dump(), identity=request.user, actor=actor_of(request)
-        )
+        try:
+            body = parse(EventIn, values)
+            event = await events.create(
+                **body.model_dump(), identity=request.user, actor=actor_of(request)
+            )
+        except InvalidInput as error:
+            return await _events_page(events, regions, values, error)
         flash_text(request, N_("The event is created; plan it when the catalogue is ready."))
         return Redirect(f"/events/{event.id}")
 
@@ -316,3 +315,24 @@ class MatchingPageController(Controller):
         else:
             raise NotFoundException
         return Redirect(f"/events/{event_id}")
+
+
+async def _events_page(
+    events: EventService,
+    regions: RegionService,
+    values: dict[str, Any] | None = None,
+    error: InvalidInput | None = None,
+) -> Template:
+    """The events with the form for a new one, re-shown with its problems (400) when it failed."""
+    return Template(
+        "matching/events.html",
+        context={
+            "events": await events.newest_first(),
+            "counties": await regions.counties(),
+            "today": local_date(events.clock()),
+            "coverage": coverage,
+            "values": values,
+            "error": error,
+        },
+        status_code=HTTP_400_BAD_REQUEST if error else 200,
+    )
