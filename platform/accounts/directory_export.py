@@ -11,7 +11,7 @@ from accounts.models import Organization, User
 from core.categories import TopCategory
 from core.clock import local_date
 from core.errors import N_
-from core.i18n import translate
+from core.i18n import listing, translate
 from core.workbooks import Columns, beijing, table_workbook
 
 ORGANIZATION_COLUMNS: Columns = (
@@ -50,9 +50,11 @@ def _day(moment: datetime | None) -> date | None:
     return local_date(moment) if moment else None
 
 
-def _categories(codes: Iterable[str], text: Callable[[str], str]) -> str:
+def _categories(codes: Iterable[str], locale: str) -> str:
     known = {category.value for category in TopCategory}
-    return "、".join(text(TopCategory(code).label) for code in codes if code in known)
+    return listing(
+        locale, (translate(locale, TopCategory(code).label) for code in codes if code in known)
+    )
 
 
 def organizations_workbook(
@@ -69,8 +71,8 @@ def organizations_workbook(
             text(o.origin.label),
             text(o.registration_level.label),
             text(YES) if o.has_party_branch else "",
-            _categories(o.focus_categories, text),
-            "、".join(region.full_name for region in o.service_regions),
+            _categories(o.focus_categories, locale),
+            listing(locale, (region.full_name for region in o.service_regions)),
             o.contact_name,
             o.contact_phone,
             text(o.verification.label),
@@ -93,8 +95,8 @@ def users_workbook(
         [
             u.username,
             u.display_name,
-            "、".join(text(role.label) for role in sorted(u.role_set)),
-            _categories(u.reviewer_categories, text),
+            listing(locale, (text(role.label) for role in sorted(u.role_set))),
+            _categories(u.reviewer_categories, locale),
             u.affiliation_name,
             text(N_("Active")) if u.is_active else text(N_("Deactivated")),
             beijing(u.locked_until) if u.locked_until and u.locked_until > now else None,

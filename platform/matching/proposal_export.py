@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from core.clock import local_date
 from core.errors import N_
-from core.i18n import translate
+from core.i18n import clauses, translate
+from core.units import unit_name
 from core.workbooks import Columns, beijing, table_workbook
 from matching.consent import Pairing
 from matching.models import Proposal
@@ -55,11 +56,14 @@ def proposals_workbook(
         return translate(locale, message)
 
     def row(proposal: Proposal) -> list[object]:
-        amounts = "；".join(
-            f"{text(line.need_line.kind.label)}"
-            f"{' ' + line.need_line.item if line.need_line.item else ''} "
-            f"{_number(line.amount)} {line.offer_line.amount_unit}"
-            for line in proposal.lines
+        amounts = clauses(
+            locale,
+            (
+                f"{text(line.need_line.kind.label)}"
+                f"{' ' + line.need_line.item if line.need_line.item else ''} "
+                f"{_number(line.amount)} {unit_name(locale, line.offer_line.amount_unit)}"
+                for line in proposal.lines
+            ),
         )
         return [
             proposal.need.title,

@@ -20,7 +20,7 @@ async def _download(client: AsyncClient, who: str) -> list[tuple[object, ...]]:
     await sign_in(client, who)
     answer = await client.get("/proposals.xlsx")
     assert answer.status_code == 200
-    assert file_name(answer) == "对接提议-2026-06-01.xlsx"
+    assert file_name(answer) == "匹配提议-2026-06-01.xlsx"
     return list(load_workbook(io.BytesIO(answer.content)).worksheets[0].iter_rows(values_only=True))
 
 

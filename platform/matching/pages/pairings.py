@@ -188,7 +188,7 @@ class MatchingPageController(Controller):
             locale_of(request),
             lambda proposal: absolute_link(request, "catalogue:need", need_id=proposal.need_id),
         )
-        return attachment(content, XLSX_TYPE, dated_name("对接提议", [], local_date(now), "xlsx"))
+        return attachment(content, XLSX_TYPE, dated_name("匹配提议", [], local_date(now), "xlsx"))
 
     @post("/proposals/{proposal_id:uuid}/{step:str}", name="matching:step", opt=SIGNED_IN)
     async def proposal_step(
