@@ -115,6 +115,7 @@ class NeedService(EntryWorkflow[Need]):
         own township in every state, or the needs a reviewer posted for associations and
         departments. The open catalogue (published by default) leaves out needs whose every line
         is committed."""
+        await self.check_filters(filters)
         scope: dict[str, Any] = {}
         if mine:
             if identity is not None and identity.township_code is not None:

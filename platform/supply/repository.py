@@ -7,6 +7,7 @@ from uuid import UUID
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, exists, func, select
 
+from catalogue.repository import list_order
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
 from core.recent import RecentAnswers, remembered_total
@@ -25,7 +26,7 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         organization_id: UUID | None = None,
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Offer], int]:
-        """Readable offers (``supply.policy``) newest first, narrowed by the catalogue
+        """Readable offers (``supply.policy``) in the filters' order, narrowed by the catalogue
         filters; a region filter matches offers serving that region or any region above it (a
         county-wide offer serves its townships)."""
         conditions = [readable, *self._conditions(filters, organization_id)]
@@ -34,7 +35,7 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         rows = await self.session.scalars(
             select(Offer)
             .where(*conditions)
-            .order_by(Offer.published_at.desc(), Offer.id.desc())
+            .order_by(*list_order(Offer, filters.sort, deadline=Offer.valid_until))
             .limit(page.page_size)
             .offset(page.offset)
         )

@@ -146,6 +146,7 @@ class OfferService(EntryWorkflow[Offer]):
     ) -> Slice[Offer]:
         """The offers the visitor may read (``supply.policy``); ``mine`` is the member's own
         organization's offers in every state."""
+        await self.check_filters(filters)
         organization_id = None
         if mine:
             if identity is None or identity.organization_id is None:
