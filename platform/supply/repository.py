@@ -75,17 +75,23 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
             conditions.append(Offer.title.contains(filters.q, autoescape=True))
         place = filters.township or filters.county
         if place:
-            served = [place, *_ancestor_codes(place)]
-            conditions.append(
-                exists().where(
-                    offer_region.c.offer_id == Offer.id, offer_region.c.region_code.in_(served)
-                )
-            )
+            conditions.append(serving(place))
         return conditions
 
 
+def serving(code: str) -> ColumnElement[bool]:
+    """Offers serving the division or any division above it (a county-wide offer serves its
+    townships and villages)."""
+    served = [code, *_ancestor_codes(code)]
+    return exists().where(
+        offer_region.c.offer_id == Offer.id, offer_region.c.region_code.in_(served)
+    )
+
+
 def _ancestor_codes(code: str) -> list[str]:
-    """The county and city above a 12-digit code, from the code itself (GB/T 2260 layout)."""
+    """The township, county and city above a 12-digit code, from the code itself (GB/T 2260
+    layout)."""
+    township = code[:9] + "000"
     county = code[:6] + "000000"
     city = code[:4] + "00000000"
-    return [c for c in (county, city) if c != code]
+    return [c for c in dict.fromkeys((township, county, city)) if c != code]

@@ -66,6 +66,7 @@ from funds.pages import MoneyPageController
 from listings.api import TransferApiController
 from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
+from listings.pages.regions import RegionEntriesPageController
 from listings.pages.review import ReviewPageController
 from matching import lifecycle as matching_lifecycle
 from matching.api.events import EventApiController
@@ -125,6 +126,7 @@ ROUTE_HANDLERS = [
     OfferApiController,
     NeedApiController,
     CataloguePageController,
+    RegionEntriesPageController,
     ReviewPageController,
     MyNeedsController,
     MyOffersController,
