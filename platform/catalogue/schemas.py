@@ -113,10 +113,10 @@ class ListOrder(StrEnum):
 
 
 _ORDER_LABELS = {
-    ListOrder.NEWEST: N_("Newest"),
-    ListOrder.AMOUNT: N_("Amount"),
-    ListOrder.DEADLINE: N_("Deadline"),
-    ListOrder.URGENCY: N_("Urgency"),
+    ListOrder.NEWEST: N_("Newest first"),
+    ListOrder.AMOUNT: N_("By amount"),
+    ListOrder.DEADLINE: N_("By deadline"),
+    ListOrder.URGENCY: N_("By urgency"),
 }
 
 
