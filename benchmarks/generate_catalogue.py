@@ -26,7 +26,7 @@ from accounts.models import Organization, Station
 from catalogue.models import Category
 from core.database import create_engine
 from core.settings import get_settings
-from demand.models import Need, NeedLine
+from demand.models import Need, NeedLine, Urgency
 from regions.models import Region, RegionLevel
 from supply.models import Offer, OfferLine, offer_region
 from xiangxing.setup import upgrade_database
@@ -140,6 +140,7 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
             sub, top = rng.choice(subcategories)
             need_id = uuid7()
             state = rng.choice(STATES)
+            urgency = rng.choice(["red", "yellow", "green"])
             need_rows.append(
                 {
                     "id": need_id,
@@ -160,7 +161,8 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
                     "channel_name": "",
                     "beneficiary_count": rng.randint(1, 200),
                     "beneficiary_groups": [],
-                    "urgency": rng.choice(["red", "yellow", "green"]),
+                    "urgency": urgency,
+                    "urgency_weight": Urgency(urgency).weight,
                     "deadline": today + timedelta(days=rng.randint(10, 300)),
                     "version": 1,
                     "created_at": now,
@@ -168,6 +170,8 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
                 }
             )
             for position in range(rng.randint(1, 3)):
+                sought = Decimal(rng.randint(1000, 500000))
+                need_rows[-1]["amount"] = need_rows[-1].get("amount", Decimal(0)) + sought
                 need_lines.append(
                     {
                         "id": uuid7(),
@@ -176,7 +180,7 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
                         "kind": "funds",
                         "item": "",
                         "unit": "元",
-                        "sought": Decimal(rng.randint(1000, 500000)),
+                        "sought": sought,
                         "committed": Decimal(0),
                         "delivered": Decimal(0),
                     }
@@ -190,6 +194,7 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
             sub, top = rng.choice(subcategories)
             offer_id = uuid7()
             state = rng.choice(STATES)
+            offered = Decimal(rng.randint(1000, 900000))
             offer_rows.append(
                 {
                     "id": offer_id,
@@ -207,6 +212,7 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
                     "valid_until": today + timedelta(days=200),
                     "capacity": 3,
                     "capacity_used": 0,
+                    "amount": offered,
                     "contact_name": "",
                     "contact_phone": "",
                     "version": 1,
@@ -222,7 +228,7 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
                     "kind": "funds",
                     "item": "",
                     "unit": "元",
-                    "offered": Decimal(rng.randint(1000, 900000)),
+                    "offered": offered,
                     "committed": Decimal(0),
                 }
             )

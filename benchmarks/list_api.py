@@ -36,6 +36,14 @@ CASES = {
     "needs, category + page 50": (
         f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/needs?category=special_groups&page=50"
     ),
+    "needs, most urgent first": f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/needs?sort=urgency",
+    "needs, largest amount + page 50": (
+        f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/needs?sort=amount&page=50"
+    ),
+    "needs, soonest deadline + county": (
+        f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/needs?sort=deadline&county=530627000000"
+    ),
+    "offers, largest amount": f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/offers?sort=amount",
     "offers, category + township": (
         f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/offers?category=industry&township=530627106000"
     ),
@@ -46,6 +54,9 @@ SIGNED_IN_CASES = {
     ),
     "signed-in reviewer: needs, county + urgency": (
         f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/needs?county=530627000000&urgency=red"
+    ),
+    "signed-in reviewer: needs, most urgent first": (
+        f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/needs?sort=urgency"
     ),
 }
 BENCH_USER = "bench_reviewer"

@@ -52,7 +52,9 @@ async def test_photo_files_move_into_the_content_store_and_back(
     monkeypatch.setenv("XIANGXING_VAR_DIR", str(scratch_settings.var_dir))
     get_settings.cache_clear()
     try:
-        await upgrade_database(scratch_engine, "0013")
+        # The rows are written with today's models, so at the newest revision, and the
+        # database taken back to 0013 before the photo is put where 0013 kept it.
+        await upgrade_database(scratch_engine)
         async with AsyncSession(scratch_engine, expire_on_commit=False) as session:
             station = await make_station(session)
             worker = await _user_at_0013(session, station)
@@ -70,6 +72,7 @@ async def test_photo_files_move_into_the_content_store_and_back(
             )
             session.add(photo)
             await session.commit()
+        await migrate.downgrade(scratch_engine, "0013")
         old_place = scratch_settings.var_dir / "uploads" / "needs" / str(need.id)
         old_file = old_place / f"{photo.id}.png"
         old_file.parent.mkdir(parents=True)

@@ -40,6 +40,15 @@ class Directory:
     async def list_stations(self) -> list[Station]:
         return await self.stations.get_many(order_by=[(Station.township_code, False)])
 
+    async def stations_in(self, prefix: str) -> list[Station]:
+        """The open stations of the townships whose codes start with ``prefix`` (a county's
+        six digits, a township's nine: division codes nest)."""
+        return await self.stations.get_many(
+            Station.township_code.startswith(prefix, autoescape=True),
+            Station.is_active.is_(True),
+            order_by=[(Station.township_code, False)],
+        )
+
     async def station_page(
         self, page: PageRequest, *, active: bool | None = None
     ) -> Slice[Station]:

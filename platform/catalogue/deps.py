@@ -20,6 +20,10 @@ async def provide_entry_filters(
         str | None, QueryParameter(name="state", description="Workflow state")
     ] = None,
     q: Annotated[str | None, QueryParameter(description="Words in the title")] = None,
+    sort: Annotated[
+        str | None,
+        QueryParameter(description="newest (default), amount, deadline or urgency (needs)"),
+    ] = None,
 ) -> EntryFilters:
     """The catalogue filters from the query string; empty values mean "any"."""
     return parse_query(
@@ -31,4 +35,5 @@ async def provide_entry_filters(
         township=township,
         state=entry_state,
         q=q,
+        sort=sort,
     )

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from catalogue.lines import LineKind
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
-from core.columns import MONEY, value_enum
+from core.columns import MONEY, ZERO, value_enum
+
+YUAN = "元"
 
 
 class EntryColumns:
@@ -23,6 +25,8 @@ class EntryColumns:
     if TYPE_CHECKING:
         id: Mapped[UUID]
         """Declared by each table's own base class."""
+        amount_of: ClassVar[str]
+        """The line attribute holding what a line seeks or offers (``sought``, ``offered``)."""
 
     category: Mapped[TopCategory] = mapped_column(value_enum(TopCategory))
     """Indexed by each table together with state and publication order."""
@@ -42,6 +46,9 @@ class EntryColumns:
     """The reviewer who entered it for its station or organization (代录); empty when the
     owner entered it."""
     version: Mapped[int] = mapped_column(Integer, default=1)
+    amount: Mapped[Decimal] = mapped_column(MONEY, default=ZERO)
+    """What its lines counted in 元 add up to (sought or offered), for the catalogue's
+    "largest amount first"; kept by every flush that changes the lines (`_keep_figures`)."""
     import_batch: Mapped[str | None] = mapped_column(String(36), index=True)
     """Set while a large import is being stored batch by batch: every readable statement
     leaves such rows out until the whole import is made visible at once (``importing.staging``)."""
@@ -49,6 +56,13 @@ class EntryColumns:
     @property
     def entered_on_behalf(self) -> bool:
         return self.entered_on_behalf_by_id is not None
+
+    def keep_figures(self) -> None:
+        """Set the columns derived from the entry's own fields before it is written."""
+        lines = getattr(self, "lines", [])
+        self.amount = sum(
+            (getattr(line, self.amount_of) for line in lines if line.amount_unit == YUAN), ZERO
+        )
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
@@ -69,3 +83,20 @@ class LineColumns:
     @property
     def amount_unit(self) -> str:
         return self.unit or self.kind.default_unit
+
+
+def _keep_figures(session: Session, _context: object, _instances: object) -> None:
+    """Before each flush, the derived columns of the entries whose lines (or other fields the
+    figures come from) changed: services, imports and the demo loader all pass here."""
+    for entry in (*session.new, *session.dirty):
+        if isinstance(entry, EntryColumns):
+            state = inspect(entry)
+            if entry in session.new or any(
+                state.attrs[name].history.has_changes()
+                for name in ("lines", "urgency")
+                if name in state.attrs
+            ):
+                entry.keep_figures()
+
+
+event.listen(Session, "before_flush", _keep_figures)

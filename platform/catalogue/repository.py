@@ -1,13 +1,15 @@
-"""Queries both kinds of entry share: the review queue."""
+"""Queries both kinds of entry share: the review queue, the orders of the catalogue."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from catalogue.entry import EntryColumns
+from catalogue.schemas import ListOrder
 from core.pagination import PageRequest, Slice
 
 E = TypeVar("E", bound=EntryColumns)
@@ -28,3 +30,23 @@ async def oldest_first(
         .offset(page.offset)
     )
     return Slice.of(list(rows.unique()), total or 0, page)
+
+
+def list_order(
+    model: type[EntryColumns],
+    sort: ListOrder,
+    *,
+    deadline: InstrumentedAttribute[Any],
+    urgency: InstrumentedAttribute[Any] | None = None,
+) -> list[ColumnElement[Any]]:
+    """The ORDER BY of a catalogue list. Each order leads with the column of an index
+    ``(state, column, published_at)`` and ties by publication then id, in the index's own
+    direction, so a page is read in index order and equal entries never swap between pages:
+    newest first; largest amount first; soonest deadline first (the earlier published
+    first among equals); most urgent first. A kind without urgency lists newest first."""
+    published = model.published_at
+    entry_id = model.id
+    if sort is ListOrder.DEADLINE:
+        return [deadline.asc(), published.asc(), entry_id.asc()]
+    lead = {ListOrder.AMOUNT: model.amount, ListOrder.URGENCY: urgency}.get(sort)
+    return [*([lead.desc()] if lead is not None else []), published.desc(), entry_id.desc()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
@@ -97,6 +98,30 @@ class ReturnReason(BaseModel):
     reason: Reason
 
 
+class ListOrder(StrEnum):
+    """How the catalogue orders a list; every order ties by publication, newest first."""
+
+    NEWEST = "newest"
+    AMOUNT = "amount"
+    """Largest total in 元 first."""
+    DEADLINE = "deadline"
+    """Soonest deadline (an offer: the end of its validity) first."""
+    URGENCY = "urgency"
+    """Red, then yellow, then green (needs only)."""
+
+    @property
+    def label(self) -> str:
+        return _ORDER_LABELS[self]
+
+
+_ORDER_LABELS = {
+    ListOrder.NEWEST: N_("Newest first"),
+    ListOrder.AMOUNT: N_("By amount"),
+    ListOrder.DEADLINE: N_("By deadline"),
+    ListOrder.URGENCY: N_("By urgency"),
+}
+
+
 class EntryFilters(BaseModel):
     """The catalogue's filters, the same for pages, the API and exports (frozen: they key the
     memory of public lists)."""
@@ -109,6 +134,8 @@ class EntryFilters(BaseModel):
     township: Annotated[str, StringConstraints(pattern=r"^\d{12}$")] | None = None
     state: EntryState | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    sort: ListOrder = ListOrder.NEWEST
+    """The order of the list (exports keep the order entries were made in)."""
 
 
 class StepRequest(BaseModel):

@@ -295,6 +295,24 @@ class EntryWorkflow(ABC, Generic[E]):
         )
         return list(rows)
 
+    async def check_filters(self, filters: EntryFilters) -> None:
+        """A list narrowed to a category and a sub-category outside it is refused, not
+        answered with an empty list that looks like "nothing there"."""
+        if filters.category is None or not filters.subcategory:
+            return
+        found = await self.session.get(Category, filters.subcategory)
+        if found is None or found.parent_code != filters.category.value:
+            raise InvalidInput(
+                N_("Some filters are not valid."),
+                problems=[
+                    FieldProblem(
+                        "subcategory",
+                        "unknown_subcategory",
+                        N_("Choose a sub-category of the chosen category."),
+                    )
+                ],
+            )
+
     async def subcategory(self, code: str, top: str) -> Category:
         """The sub-category, which must belong to the chosen top category."""
         found = await self.session.get(Category, code)

@@ -15,8 +15,27 @@ MAX_PAGE = 100_000
 """Far beyond any list we hold, yet small enough that the row offset fits every database's
 integer (an unbounded page number overflowed the offset into a 500)."""
 
+NEIGHBOURS = 2
+"""Numbered pages show the first, the last and this many on each side of the current one."""
+
 T = TypeVar("T")
 S = TypeVar("S")
+
+
+def page_numbers(current: int, count: int) -> list[int | None]:
+    """The page numbers to link, ``None`` where a run of them is left out:
+    ``page_numbers(1, 10)`` is 1 2 3 … 10, ``page_numbers(6, 10)`` is 1 … 4 5 6 7 8 … 10."""
+    shown = sorted(
+        {1, count, *range(max(1, current - NEIGHBOURS), min(count, current + NEIGHBOURS) + 1)}
+    )
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) == 2:
+            numbers.append(number - 1)
+        elif numbers and number - (numbers[-1] or 0) > 2:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +84,10 @@ class Slice(Generic[T]):
     @property
     def page_count(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+    @property
+    def numbers(self) -> list[int | None]:
+        return page_numbers(self.page, self.page_count)
 
     def to_page(self, convert: Callable[[T], S]) -> Page[S]:
         return Page[S](

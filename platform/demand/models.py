@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Station
@@ -36,6 +37,11 @@ class Urgency(StrEnum):
     @property
     def rank(self) -> int:
         return list(Urgency).index(self)
+
+    @property
+    def weight(self) -> int:
+        """Higher is more urgent: what the catalogue orders by."""
+        return len(Urgency) - 1 - self.rank
 
 
 class Channel(StrEnum):
@@ -88,7 +94,13 @@ class Need(UUIDv7AuditBase, EntryColumns):
         Index("ix_need_urgency_state_published", "urgency", "state", "published_at"),
         # The monitoring's needs published per category, counted from the index alone.
         Index("ix_need_category_published", "category", "published_at"),
+        # The catalogue's other orders (largest amount, soonest deadline, most urgent), each
+        # read in index order and tied by publication.
+        Index("ix_need_state_amount", "state", "amount", "published_at"),
+        Index("ix_need_state_deadline", "state", "deadline", "published_at"),
+        Index("ix_need_state_urgency", "state", "urgency_weight", "published_at"),
     )
+    amount_of: ClassVar[str] = "sought"
 
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     township_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
@@ -99,6 +111,8 @@ class Need(UUIDv7AuditBase, EntryColumns):
     beneficiary_count: Mapped[int] = mapped_column(Integer, default=0)
     beneficiary_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
     urgency: Mapped[Urgency] = mapped_column(value_enum(Urgency, 8))
+    urgency_weight: Mapped[int] = mapped_column(SmallInteger, default=0)
+    """2 red, 1 yellow, 0 green (`Urgency.weight`): "most urgent first" in index order."""
     deadline: Mapped[date] = mapped_column(Date, index=True)
     verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     contact_name: Mapped[str] = mapped_column(String(50), default="")
@@ -117,6 +131,10 @@ class Need(UUIDv7AuditBase, EntryColumns):
     @property
     def region_name(self) -> str:
         return self.region.full_name
+
+    def keep_figures(self) -> None:
+        super().keep_figures()
+        self.urgency_weight = Urgency(self.urgency).weight
 
     @property
     def progress(self) -> NeedProgress:

@@ -7,6 +7,7 @@ from uuid import UUID
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, func, select
 
+from catalogue.repository import list_order
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
 from core.recent import RecentAnswers, remembered_total
@@ -27,9 +28,9 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         readable: ColumnElement[bool],
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Need], int]:
-        """Readable needs (``demand.policy``) newest first, narrowed by the catalogue filters;
-        ``posted_by`` is the needs a reviewer entered on behalf of stations, associations and
-        departments."""
+        """Readable needs (``demand.policy``) in the filters' order, narrowed by the catalogue
+        filters; ``posted_by`` is the needs a reviewer entered on behalf of stations,
+        associations and departments."""
         conditions = [readable, *self._conditions(filters, urgency, township_code)]
         if posted_by is not None:
             conditions.append(Need.created_by_id == posted_by)
@@ -38,7 +39,9 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         rows = await self.session.scalars(
             select(Need)
             .where(*conditions)
-            .order_by(Need.published_at.desc(), Need.id.desc())
+            .order_by(
+                *list_order(Need, filters.sort, deadline=Need.deadline, urgency=Need.urgency_weight)
+            )
             .limit(page.page_size)
             .offset(page.offset)
         )

@@ -21,7 +21,7 @@ from core.clock import local_date
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from core.pagination import PageRequest, Slice
 from demand.models import Channel, Need, NeedLine, Urgency
-from demand.policy import may_post_in, need_readable, need_still_sought, owns_need
+from demand.policy import may_post_in, need_open, need_readable, need_still_sought, owns_need
 from demand.repository import NeedRepository
 from demand.schemas import NeedFields, NeedUpdate
 from regions.models import Region, RegionLevel
@@ -111,6 +111,7 @@ class NeedService(EntryWorkflow[Need]):
         own township in every state, or the needs a reviewer posted for associations and
         departments. The open catalogue (published by default) leaves out needs whose every line
         is committed."""
+        await self.check_filters(filters)
         scope: dict[str, Any] = {}
         if mine:
             if identity is not None and identity.township_code is not None:
@@ -131,6 +132,20 @@ class NeedService(EntryWorkflow[Need]):
             totals=self.memory.totals if self.memory and identity is None else None,
             **scope,
         )
+        return Slice.of(items, total, page)
+
+    async def open_in(self, region: Region, page: PageRequest) -> Slice[Need]:
+        """Open needs (published, still seeking something) in a division, newest first: what
+        a region's page lists."""
+        place = {
+            RegionLevel.COUNTY: Need.county_code,
+            RegionLevel.TOWNSHIP: Need.township_code,
+            RegionLevel.VILLAGE: Need.region_code,
+        }.get(region.level)
+        conditions = [need_readable(None), need_open()]
+        if place is not None:
+            conditions.append(place == region.code)
+        items, total = await self.needs.page(page, EntryFilters(), readable=and_(*conditions))
         return Slice.of(items, total, page)
 
     async def _station_of(self, township_code: str) -> Station | None:

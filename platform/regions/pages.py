@@ -1,4 +1,6 @@
-"""The regions pages: the county directory, one division's page and the region picker fragment."""
+"""The regions pages: the county directory, finding a division by code or name and the region
+picker fragment (a division's own page, with its station, needs and offers, is
+``listings.pages.regions``)."""
 
 from __future__ import annotations
 
@@ -6,15 +8,17 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK, HTTP_404_NOT_FOUND
 
 from core.access import PUBLIC
 from regions.deps import REGION_DEPENDENCIES
-from regions.models import Region
 from regions.picker import picker_state
-from regions.schemas import CODE_PATTERN, require_code_format
+from regions.schemas import CODE_PATTERN
 from regions.service import RegionService
+
+LOOKUP_MAX_LENGTH = 50
 
 
 class RegionPageController(Controller):
@@ -33,10 +37,24 @@ class RegionPageController(Controller):
     @get("/go", name="regions:go")
     async def go_to_region(
         self,
-        code: Annotated[str | None, QueryParameter(pattern=CODE_PATTERN)] = None,
-    ) -> Redirect:
-        """Where the picker form on the directory page lands."""
-        return Redirect(f"/regions/{code}" if code else "/regions")
+        regions: NamedDependency[RegionService],
+        code: Annotated[str | None, QueryParameter(max_length=LOOKUP_MAX_LENGTH)] = None,
+        q: Annotated[str | None, QueryParameter(max_length=LOOKUP_MAX_LENGTH)] = None,
+    ) -> Redirect | Template:
+        """Where the directory's forms land: the picker's choice (``code``) or what was typed
+        (``q``: a code of 6 or 12 digits such as 530602, or a name). One division opens its
+        page; several are listed to choose from; none says so and what may be typed."""
+        typed = (q or code or "").strip()
+        if not typed:
+            return Redirect("/regions")
+        found = await regions.lookup(typed)
+        if len(found) == 1:
+            return Redirect(f"/regions/{found[0].code}")
+        return Template(
+            "regions/found.html",
+            context={"typed": typed, "found": found},
+            status_code=HTTP_200_OK if found else HTTP_404_NOT_FOUND,
+        )
 
     @get("/_picker", name="regions:picker")
     async def picker(
@@ -64,21 +82,4 @@ class RegionPageController(Controller):
             "_partials/region_picker.html",
             context={"picker": state},
             headers={"Vary": "HX-Request"},
-        )
-
-    @get("/{code:str}", name="regions:detail")
-    async def region_page(
-        self, regions: NamedDependency[RegionService], code: FromPath[str]
-    ) -> Template:
-        require_code_format(code)
-        region: Region = await regions.require(code)
-        children = await regions.children(code)
-        return Template(
-            "regions/detail.html",
-            context={
-                "region": region,
-                "breadcrumb": await regions.breadcrumb(region),
-                "children": children,
-                "grandchild_counts": await regions.child_counts(children),
-            },
         )

@@ -10,7 +10,10 @@ from core.errors import N_, NotFound
 from core.pagination import Page, PageRequest
 from regions.models import Region, RegionLevel
 from regions.repository import RegionRepository
-from regions.schemas import RegionRead
+from regions.schemas import RegionRead, code_of
+
+LOOKUP_LIMIT = 20
+"""At most this many divisions answer a name typed in the directory's box."""
 
 
 class RegionNotFound(NotFound):
@@ -49,9 +52,26 @@ class RegionService(SQLAlchemyAsyncRepositoryService[Region, RegionRepository]):
         level: RegionLevel | None = None,
         name_contains: str | None = None,
     ) -> Page[RegionRead]:
-        """A page of regions; an unknown parent is an error, not an empty list."""
+        """A page of regions; an unknown parent is an error, not an empty list. A typed code
+        (`code_of`: 530602, 530602000000) finds its one division."""
         if parent_code is not None:
             await self.require(parent_code)
+        code = code_of(name_contains) if name_contains else None
+        if code is not None:
+            found = await self.repository.get_one_or_none(code=code)
+            matches = [
+                region
+                for region in [found]
+                if region is not None
+                and level in (None, region.level)
+                and parent_code in (None, region.parent_code)
+            ]
+            return Page[RegionRead](
+                items=[RegionRead.model_validate(region) for region in matches],
+                total=len(matches),
+                page=page.page,
+                page_size=page.page_size,
+            )
         regions, total = await self.repository.page(
             page, parent_code=parent_code, level=level, name_contains=name_contains
         )
@@ -61,6 +81,23 @@ class RegionService(SQLAlchemyAsyncRepositoryService[Region, RegionRepository]):
             page=page.page,
             page_size=page.page_size,
         )
+
+    async def lookup(self, typed: str) -> list[Region]:
+        """The divisions a typed code or name stands for: a code of 4, 6, 9 or 12 digits
+        (530602 is 昭阳区), else names, exact ones first (昭阳区, 以勒镇, 镇雄县/以勒镇), else
+        those containing it; at most `LOOKUP_LIMIT`."""
+        typed = typed.strip()
+        if not typed:
+            return []
+        code = code_of(typed)
+        if code is not None:
+            found = await self.repository.get_one_or_none(code=code)
+            return [found] if found is not None else []
+        regions, _total = await self.repository.page(
+            PageRequest(page_size=LOOKUP_LIMIT), name_contains=typed
+        )
+        exact = [r for r in regions if typed in (r.short_name, r.name, r.full_name)]
+        return exact or regions
 
     async def children(self, code: str) -> list[Region]:
         await self.require(code)

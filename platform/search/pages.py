@@ -22,6 +22,7 @@ from demand.models import Urgency
 from regions.deps import provide_region_service
 from regions.service import RegionService
 from search.backend import Facet, SearchQuery
+from search.cards import card_facts
 from search.deps import SEARCH_DEPENDENCIES
 from search.nearest import nearest_categories, word_by_word
 from search.schemas import SearchParams, entry_path
@@ -141,6 +142,7 @@ class SearchPageController(Controller):
                 },
                 "href": entry_path,
                 "kind_labels": KIND_LABELS,
+                "facts": await card_facts(db_session, result.hits),
                 "meant_href": result.did_you_mean
                 and "/search?" + urlencode({**chosen, "q": result.did_you_mean}),
                 "nearest": nearest_categories(params.q, tree, locale) if nothing else [],

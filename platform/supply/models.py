@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base, orm_registry
@@ -42,7 +43,11 @@ class Offer(UUIDv7AuditBase, EntryColumns):
             "capacity_used",
             "capacity",
         ),
+        # The catalogue's other orders (largest amount, validity ending soonest).
+        Index("ix_offer_state_amount", "state", "amount", "published_at"),
+        Index("ix_offer_state_valid_until", "state", "valid_until", "published_at"),
     )
+    amount_of: ClassVar[str] = "offered"
 
     organization_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id"), index=True)
     valid_from: Mapped[date] = mapped_column(Date)

@@ -7,6 +7,7 @@ from uuid import UUID
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, exists, func, or_, select
 
+from catalogue.repository import list_order
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
 from core.recent import RecentAnswers, remembered_total
@@ -25,7 +26,7 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         organization_id: UUID | None = None,
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Offer], int]:
-        """Readable offers (``supply.policy``) newest first, narrowed by the catalogue
+        """Readable offers (``supply.policy``) in the filters' order, narrowed by the catalogue
         filters; a region filter matches offers serving that region or any region above it (a
         county-wide offer serves its townships)."""
         conditions = [readable, *self._conditions(filters, organization_id)]
@@ -34,7 +35,7 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         rows = await self.session.scalars(
             select(Offer)
             .where(*conditions)
-            .order_by(Offer.published_at.desc(), Offer.id.desc())
+            .order_by(*list_order(Offer, filters.sort, deadline=Offer.valid_until))
             .limit(page.page_size)
             .offset(page.offset)
         )
@@ -74,20 +75,26 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
             conditions.append(Offer.title.contains(filters.q, autoescape=True))
         place = filters.township or filters.county
         if place:
-            served = [place, *_ancestor_codes(place)]
-            conditions.append(
-                exists().where(
-                    offer_region.c.offer_id == Offer.id, offer_region.c.region_code.in_(served)
-                )
-            )
+            conditions.append(serving(place))
         return conditions
 
 
+def serving(code: str) -> ColumnElement[bool]:
+    """Offers serving the division or any division above it (a county-wide offer serves its
+    townships and villages)."""
+    served = [code, *_ancestor_codes(code)]
+    return exists().where(
+        offer_region.c.offer_id == Offer.id, offer_region.c.region_code.in_(served)
+    )
+
+
 def _ancestor_codes(code: str) -> list[str]:
-    """The county and city above a 12-digit code, from the code itself (GB/T 2260 layout)."""
+    """The township, county and city above a 12-digit code, from the code itself (GB/T 2260
+    layout)."""
+    township = code[:9] + "000"
     county = code[:6] + "000000"
     city = code[:4] + "00000000"
-    return [c for c in (county, city) if c != code]
+    return [c for c in dict.fromkeys((township, county, city)) if c != code]
 
 
 def serves_county(county: str) -> ColumnElement[bool]:

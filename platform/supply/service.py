@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
@@ -23,7 +23,7 @@ from core.pagination import PageRequest, Slice
 from regions.models import Region
 from supply.models import Offer, OfferLine
 from supply.policy import offer_readable, owns_offer
-from supply.repository import OfferRepository
+from supply.repository import OfferRepository, serving
 from supply.schemas import OfferFields, OfferUpdate
 
 
@@ -142,6 +142,7 @@ class OfferService(EntryWorkflow[Offer]):
     ) -> Slice[Offer]:
         """The offers the visitor may read (``supply.policy``); ``mine`` is the member's own
         organization's offers in every state."""
+        await self.check_filters(filters)
         organization_id = None
         if mine:
             if identity is None or identity.organization_id is None:
@@ -153,6 +154,14 @@ class OfferService(EntryWorkflow[Offer]):
             readable=offer_readable(identity),
             organization_id=organization_id,
             totals=self.memory.totals if self.memory and identity is None else None,
+        )
+        return Slice.of(items, total, page)
+
+    async def serving(self, region_code: str, page: PageRequest) -> Slice[Offer]:
+        """Public offers serving a division (or a division above it), newest first: what a
+        region's page lists."""
+        items, total = await self.offers.page(
+            page, EntryFilters(), readable=and_(offer_readable(None), serving(region_code))
         )
         return Slice.of(items, total, page)
 

@@ -67,6 +67,7 @@ from funds.pages import MoneyPageController
 from listings.api import TransferApiController
 from listings.pages.catalogue import CataloguePageController
 from listings.pages.imports import ImportPageController
+from listings.pages.regions import RegionEntriesPageController
 from listings.pages.review import ReviewExportController, ReviewPageController
 from listings.review_api import ReviewApiController
 from matching import lifecycle as matching_lifecycle
@@ -129,6 +130,7 @@ ROUTE_HANDLERS = [
     OfferApiController,
     NeedApiController,
     CataloguePageController,
+    RegionEntriesPageController,
     ReviewPageController,
     ReviewApiController,
     ReviewExportController,

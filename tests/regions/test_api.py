@@ -197,3 +197,52 @@ async def test_picker_form_lands_on_the_chosen_region(client: Client) -> None:
     response = await client.get("/regions/go", params={"code": YILE}, follow_redirects=False)
     assert response.status_code in (302, 303)
     assert response.headers["location"] == f"/regions/{YILE}"
+
+
+async def _lands(client: Client, typed: str) -> str:
+    response = await client.get("/regions/go", params={"q": typed}, follow_redirects=False)
+    assert response.status_code in (302, 303), (typed, response.status_code)
+    return response.headers["location"]
+
+
+async def test_the_six_digit_county_code_people_type_opens_the_county(client: Client) -> None:
+    assert await _lands(client, "530602") == "/regions/530602000000"
+    assert await _lands(client, " ５３０６０２ ") == "/regions/530602000000", "full-width digits"
+    assert await _lands(client, "530627106") == f"/regions/{YILE}", "a township's nine digits"
+    assert await _lands(client, YILE_VILLAGE) == f"/regions/{YILE_VILLAGE}"
+    page = await client.get("/regions/go", params={"q": "530602"}, follow_redirects=True)
+    assert "<h1>昭阳区</h1>" in page.text
+
+
+async def test_a_name_or_a_name_path_opens_its_division(client: Client) -> None:
+    assert await _lands(client, "昭阳区") == "/regions/530602000000"
+    assert await _lands(client, "以勒镇") == f"/regions/{YILE}"
+    assert await _lands(client, "镇雄县/以勒镇") == f"/regions/{YILE}"
+
+
+async def test_several_matches_are_listed_and_none_is_said_plainly(client: Client) -> None:
+    several = await client.get("/regions/go", params={"q": "以勒"})
+    assert several.status_code == 200
+    assert "有多个行政区划与“以勒”相符" in several.text
+    assert f'href="/regions/{YILE}"' in several.text
+    for typed in ("999999", "12345", "不存在的地方"):
+        none = await client.get("/regions/go", params={"q": typed})
+        assert none.status_code == 404
+        assert "请输入 6 位或 12 位代码" in none.text
+    too_long = await client.get("/regions/go", params={"q": "5" * 51})
+    assert too_long.status_code == 400
+
+
+async def test_the_region_search_accepts_codes_as_typed(client: Client) -> None:
+    for typed in ("530602", "530602000000"):
+        body = (await client.get("/api/v1/regions", params={"q": typed})).json()
+        assert [item["name"] for item in body["items"]] == ["昭阳区"]
+        assert body["total"] == 1
+    other_level = await client.get("/api/v1/regions", params={"q": "530602", "level": "village"})
+    assert other_level.json()["total"] == 0
+
+
+async def test_the_directory_offers_a_box_for_a_code_or_a_name(client: Client) -> None:
+    page = (await client.get("/regions")).text
+    assert 'name="q"' in page
+    assert "代码或名称" in page

@@ -3,12 +3,15 @@ answers to good and bad questions."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from httpx import AsyncClient
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
+from core.clock import local_date
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -164,3 +167,26 @@ async def test_every_page_has_the_search_box_with_suggestions(
     assert suggestions.text.count("<li>") == 2
     assert "<mark>托管</mark>" in suggestions.text
     assert (await client.get("/search/_suggest", params={"q": ""})).text.strip() == ""
+
+
+async def test_result_cards_show_the_place_the_urgency_in_words_and_the_dates(
+    client: AsyncClient, catalogue: dict[str, str], clock: FakeClock
+) -> None:
+    page = (await client.get("/search", params={"q": "托管"})).text
+    cards = {
+        kind: next(
+            card
+            for card in page.split('<article class="hit">')[1:]
+            if catalogue[kind] in card.split("</h3>")[0]
+        )
+        for kind in ("need", "offer")
+    }
+    need, offer = cards["need"], cards["offer"]
+    assert "镇雄县 · 以勒镇" in need
+    assert "红色：紧急" in need, "the flag says it in words, not by colour alone"
+    published = local_date(clock.now)
+    assert f"{published} 发布" in need
+    assert f"截止日期 {(clock.now + timedelta(days=60)).date()}" in need
+    assert "镇雄县" in offer
+    assert "紧急" not in offer
+    assert f"{published} 发布" in offer

@@ -19,7 +19,7 @@ from accounts.identity import Identity
 from accounts.models import Role
 from catalogue.categories import category_tree
 from catalogue.display import entry_helpers, subcategory_names
-from catalogue.schemas import EntryFilters, StepRequest
+from catalogue.schemas import EntryFilters, ListOrder, StepRequest
 from catalogue.service import EntryWorkflow
 from catalogue.workflow import EntryState, Party, Transition
 from core.access import PUBLIC, SIGNED_IN
@@ -93,7 +93,9 @@ class CataloguePageController(Controller):
         kind: Filter = None,
         urgency: Filter = None,
     ) -> Template:
-        """Published needs (the default) or offers; reviewers may also filter by state."""
+        """Published needs (the default) or offers; reviewers may also filter by state. The
+        filter form applies itself as a choice changes (htmx swaps the list in); the
+        sub-categories offered are those of the chosen category."""
         identity: Identity | None = request.scope.get("user")
         reviewer = identity is not None and identity.has(Role.REVIEWER)
         if not reviewer:
@@ -110,6 +112,8 @@ class CataloguePageController(Controller):
             **filters.model_dump(mode="json", exclude_none=True),
             "urgency": flag.value if flag else None,
         }
+        if filters.sort is ListOrder.NEWEST:
+            del query["sort"]
         return Template(
             "catalogue/index.html",
             context={
@@ -119,7 +123,17 @@ class CataloguePageController(Controller):
                 "chosen": filters,
                 "urgency": flag.value if flag else "",
                 "reviewer": reviewer,
-                "tree": tree,
+                "tree": [
+                    (top, subs)
+                    for top, subs in tree
+                    if filters.category is None or top.code == filters.category.value
+                ],
+                "categories": [top for top, _subs in tree],
+                "orders": [
+                    order
+                    for order in ListOrder
+                    if chosen == "needs" or order is not ListOrder.URGENCY
+                ],
                 "subcategories": subcategory_names(tree),
                 "counties": await regions.counties(),
                 "townships": await regions.children(filters.county) if filters.county else [],
