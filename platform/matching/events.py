@@ -2,7 +2,9 @@
 
 A reviewer creates an event for some counties and asks for a plan: every current need of those
 counties that still lacks something, every current offer with capacity left, each pair that
-could be paired scored (`matching.scoring`), pruned to each need's best ``k``, then solved
+could be paired (read with SQL per county, `matching.plan_candidates`) scored all at once
+(`matching.plan_scoring`, the values of `matching.scoring`), pruned to each need's best ``k``,
+then solved
 exactly by `matching.planner`: first every county that can be covered gets a pairing, then only
 pairs above the plan's threshold (a minimum score and evidence of a fit) are added, within the
 event's caps per county and per organization. The plan is a draft: pairs can be dropped or
@@ -11,18 +13,20 @@ added by hand (a re-plan keeps both), then turned into proposals (`matching.conv
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from anyio import to_thread
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
-from accounts.policy import reviews
 from core.audit import Actor, record
 from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput, NotFound
@@ -31,8 +35,10 @@ from core.settings import Settings
 from demand.models import Need
 from demand.policy import need_public
 from matching.declines import DECLINED
-from matching.facts import lacking, need_facts, offer_facts
+from matching.facts import need_facts, offer_facts
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
+from matching.plan_candidates import Candidates, Progress, gather, no_progress
+from matching.plan_scoring import PairScores, entries, geography_of, score_pairs
 from matching.planner import PlanProblem, prune_top_k, solve
 from matching.repository import (
     decline_between,
@@ -41,7 +47,7 @@ from matching.repository import (
     signing_event_page,
     signing_events,
 )
-from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, has_evidence, score
+from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, score
 from matching.track_record import track_records
 from supply.models import Offer
 from supply.policy import offer_public
@@ -49,6 +55,27 @@ from supply.policy import offer_public
 DEFAULT_K = 20
 """Candidates kept per need before solving: enough for the plan to trade one for another."""
 DEFAULT_MIN_SCORE = Settings.model_fields["plan_min_score"].default
+SAVED_AT_ONCE = 1_000
+"""Plan pairs per insert statement (PostgreSQL takes at most 32,767 parameters)."""
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """What a plan came to, with the time each part took."""
+
+    pairs: int
+    total_score: float
+    counties: int
+    covered: int
+    uncovered: dict[str, str]
+    candidates: int
+    """Pairs that could be paired, before pruning."""
+    kept_candidates: int
+    """Eligible pairs among each need's best ``k``: what the solver chose from."""
+    read_seconds: float
+    score_seconds: float
+    solver_seconds: float
+    seconds: float
 
 
 class EventNotFound(NotFound):
@@ -69,11 +96,7 @@ def _breakdown(parts: Mapping[Component, float]) -> dict[str, float]:
 
 
 def _caps(
-    event: SigningEvent,
-    kept: list[PlanPair],
-    counties: list[str],
-    organizations: list[UUID],
-    offers: list[Offer],
+    event: SigningEvent, kept: list[PlanPair], counties: list[str], offer_organizations: list[UUID]
 ) -> dict[str, np.ndarray]:
     """The event's caps per county and per organization, less what kept pairs already use."""
     caps: dict[str, np.ndarray] = {}
@@ -84,9 +107,10 @@ def _caps(
         )
     if event.organization_cap is not None:
         used = Counter(pair.offer.organization_id for pair in kept)
+        organizations = sorted(set(offer_organizations))
         group = {organization: index for index, organization in enumerate(organizations)}
         caps["offer_group"] = np.array(
-            [group[offer.organization_id] for offer in offers], dtype=np.int64
+            [group[organization] for organization in offer_organizations], dtype=np.int64
         )
         caps["group_cap"] = np.array(
             [max(0, event.organization_cap - used[o]) for o in organizations], dtype=np.int64
@@ -209,13 +233,21 @@ class EventService:
         return Counter({key: count for key, count in rows})
 
     async def plan(
-        self, event_id: UUID, identity: Identity, actor: Actor, k: int = DEFAULT_K
-    ) -> SigningEvent:
+        self,
+        event_id: UUID,
+        identity: Identity,
+        actor: Actor,
+        k: int = DEFAULT_K,
+        progress: Progress = no_progress,
+    ) -> PlanOutcome:
         """Replace the planner's pairs of the draft with the optimal plan. Pairs added or
         dropped by hand and pairs already proposed stay as they are: the plan is made around
-        them (their slots, capacity and caps used, their counties covered)."""
+        them (their slots, capacity and caps used, their counties covered).
+
+        Candidates come from SQL per county (`matching.plan_candidates`), are scored all at
+        once (`matching.plan_scoring`) and pruned to each need's best ``k`` before solving."""
+        began = time.perf_counter()
         event = await self.get(event_id)
-        scope = set(event.county_codes)
         kept = [
             pair
             for pair in event.pairs_in_plan
@@ -224,61 +256,46 @@ class EventService:
         unproposed = [pair for pair in kept if pair.proposal_id is None]
         waiting = await self._open_per(Proposal.need_id)
         waiting.update(pair.need_id for pair in unproposed)
-        needs = [
-            need
-            for need in await self._current(Need)
-            if need.county_code in scope
-            and len(lacking(need)) > waiting[need.id]
-            and reviews(identity, need.category)
-        ]
         busy = await self._open_per(Proposal.offer_id)
         busy.update(pair.offer_id for pair in unproposed)
-        offers = [
-            offer
-            for offer in await self._current(Offer)
-            if offer.remaining_capacity - busy[offer.id] > 0
-        ]
-        held = await pairings_held(self.session, {need.township_code for need in needs})
         now = self.clock()
-        need_facts_of = [need_facts(need, held) for need in needs]
-        track = await track_records(self.session, {offer.organization_id for offer in offers})
-        offer_facts_of = [offer_facts(offer, track[offer.organization_id]) for offer in offers]
-        taken = await self._paired() | {(pair.need_id, pair.offer_id) for pair in event.pairs}
-        pairs: list[tuple[int, int, float, dict[str, float], bool]] = []
-        for i, facts in enumerate(need_facts_of):
-            for j, candidate in enumerate(offer_facts_of):
-                if (needs[i].id, offers[j].id) not in taken and eligible(facts, candidate):
-                    scored = score(facts, candidate, now, self.weights)
-                    wanted = scored.total >= self.min_score and has_evidence(facts, candidate)
-                    pairs.append((i, j, scored.total, _breakdown(scored.parts), wanted))
-        counties = sorted(scope)
+        found = await gather(
+            self.session,
+            counties=event.county_codes,
+            today=local_date(now),
+            identity=identity,
+            waiting=waiting,
+            busy=busy,
+            taken=await self._paired() | {(pair.need_id, pair.offer_id) for pair in event.pairs},
+            progress=progress,
+        )
+        read = time.perf_counter()
+        await progress("scoring", 0, len(found.pair_need))
+        scored, pruned, wanted = await to_thread.run_sync(self._score, found, k)
+        await progress("solving", 0, len(pruned))
+        counties = sorted(set(event.county_codes))
         county_index = {code: index for index, code in enumerate(counties)}
         covered = {pair.county_code for pair in kept}
-        pair_need = np.array([p[0] for p in pairs], dtype=np.int64)
-        pair_offer = np.array([p[1] for p in pairs], dtype=np.int64)
-        pair_score = np.array([min(1.0, max(0.0, p[2])) for p in pairs], dtype=np.float64)
-        pruned = prune_top_k(pair_need, pair_offer, pair_score, k) if pairs else np.array([], int)
-        organizations = sorted({offer.organization_id for offer in offers})
-        result = solve(
-            PlanProblem(
-                need_county=np.array([county_index[n.county_code] for n in needs], dtype=np.int64),
-                need_slots=np.array(
-                    [len(lacking(n)) - waiting[n.id] for n in needs], dtype=np.int64
-                ),
-                offer_capacity=np.array(
-                    [o.remaining_capacity - busy[o.id] for o in offers], dtype=np.int64
-                ),
-                pair_need=pair_need[pruned],
-                pair_offer=pair_offer[pruned],
-                pair_score=pair_score[pruned],
-                pair_wanted=np.array([pairs[i][4] for i in pruned.tolist()], dtype=bool),
-                counties_in_scope=np.array(
-                    [county_index[code] for code in counties if code not in covered],
-                    dtype=np.int64,
-                ),
-                **_caps(event, kept, counties, organizations, offers),
-            )
+        problem = PlanProblem(
+            need_county=np.array(
+                [county_index[code] for code in found.need_counties], dtype=np.int64
+            ),
+            need_slots=found.need_slots,
+            offer_capacity=found.offer_capacity,
+            pair_need=found.pair_need[pruned],
+            pair_offer=found.pair_offer[pruned],
+            pair_score=np.clip(scored.total[pruned], 0.0, 1.0),
+            pair_wanted=wanted[pruned],
+            counties_in_scope=np.array(
+                [county_index[code] for code in counties if code not in covered], dtype=np.int64
+            ),
+            **_caps(event, kept, counties, found.offer_organizations),
         )
+        solving = time.perf_counter()
+        result = await to_thread.run_sync(solve, problem)
+        solved = time.perf_counter()
+        chosen = pruned[result.chosen]
+        await progress("saving", 0, len(chosen))
         await self.session.execute(
             delete(PlanPair).where(
                 PlanPair.event_id == event.id,
@@ -287,38 +304,73 @@ class EventService:
                 PlanPair.dropped_by_hand.is_(False),
             )
         )
-        for index in pruned[result.chosen].tolist():
-            need_index, offer_index, value, parts, _wanted = pairs[index]
-            need = needs[need_index]
-            self.session.add(
-                PlanPair(
-                    event_id=event.id,
-                    need_id=need.id,
-                    offer_id=offers[offer_index].id,
-                    county_code=need.county_code,
-                    score=value,
-                    breakdown=parts,
-                )
-            )
+        rows = [
+            {
+                "event_id": event.id,
+                "need_id": found.need_ids[found.pair_need[index]],
+                "offer_id": found.offer_ids[found.pair_offer[index]],
+                "county_code": found.need_counties[found.pair_need[index]],
+                "score": float(scored.total[index]),
+                "breakdown": scored.breakdown(index),
+            }
+            for index in chosen.tolist()
+        ]
+        for start in range(0, len(rows), SAVED_AT_ONCE):
+            await self.session.execute(insert(PlanPair), rows[start : start + SAVED_AT_ONCE])
         event.uncovered = {
             counties[county]: reason.value for county, reason in result.uncovered.items()
         }
         event.planned_at = now
         await self.session.flush()
-        await self.session.refresh(event, ["pairs"])
+        self.session.expire(event, ["pairs"])
+        outcome = PlanOutcome(
+            pairs=len(rows),
+            total_score=round(result.total_score, 6),
+            counties=len(counties),
+            covered=len(counties) - len(event.uncovered),
+            uncovered=dict(event.uncovered),
+            candidates=len(found.pair_need),
+            kept_candidates=len(pruned),
+            read_seconds=round(read - began, 3),
+            score_seconds=round(solving - read, 3),
+            solver_seconds=round(solved - solving, 3),
+            seconds=round(time.perf_counter() - began, 3),
+        )
         self._audit(
             actor,
             event,
             "event.planned",
             after={
-                "pairs": len(result.chosen),
-                "total_score": round(result.total_score, 6),
+                "pairs": outcome.pairs,
+                "total_score": outcome.total_score,
                 "uncovered": event.uncovered,
-                "candidates": len(pruned),
+                "candidates": outcome.kept_candidates,
                 "min_score": self.min_score,
             },
         )
-        return event
+        return outcome
+
+    def _score(self, found: Candidates, k: int) -> tuple[PairScores, np.ndarray, np.ndarray]:
+        """The candidates' scores, the eligible ones among each need's best ``k``, and which
+        are above the plan's threshold (run off the event loop: it is all arithmetic)."""
+        scored = score_pairs(
+            entries(found.need_facts, found.offer_facts, self.clock()),
+            found.pair_need,
+            found.pair_offer,
+            geography_of(found.pair_level),
+            self.weights,
+        )
+        eligible = np.flatnonzero(scored.eligible)
+        pruned = eligible[
+            prune_top_k(
+                found.pair_need[eligible],
+                found.pair_offer[eligible],
+                np.clip(scored.total[eligible], 0.0, 1.0),
+                k,
+            )
+        ]
+        wanted = (scored.total >= self.min_score) & scored.evidence
+        return scored, pruned, wanted
 
     async def _pair(self, event: SigningEvent, pair_id: UUID) -> PlanPair:
         pair = next((pair for pair in event.pairs_in_plan if pair.id == pair_id), None)

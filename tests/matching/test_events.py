@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
+from matching.plan_runs import PLAN_JOB
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -27,8 +29,10 @@ CITY = "530600000000"
 
 
 class Bureau:
-    def __init__(self, client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
-        self.client, self.headers = client, headers
+    def __init__(
+        self, client: AsyncClient, headers: dict[str, dict[str, str]], app: Litestar
+    ) -> None:
+        self.client, self.headers, self.app = client, headers, app
 
     async def publish(self, kind: str, owner: str, body: dict[str, Any]) -> dict[str, Any]:
         created = await self.client.post(f"/api/v1/{kind}", json=body, headers=self.headers[owner])
@@ -45,9 +49,19 @@ class Bureau:
             method, f"/api/v1/events{path}", headers=self.headers["rev"], **kwargs
         )
 
+    async def plan(self, event_id: str, **body: Any) -> dict[str, Any]:
+        """Ask for a plan, let the job carry it out, and read the event with its plan."""
+        queued = await self.call("POST", f"/{event_id}/plan", json=body or None)
+        assert queued.status_code == 202, queued.text
+        assert await self.app.state.jobs.run_one(PLAN_JOB)
+        run = await self.client.get(queued.headers["location"], headers=self.headers["rev"])
+        assert run.json()["state"] == "done", run.text
+        event: dict[str, Any] = (await self.call("GET", f"/{event_id}")).json()
+        return event
+
 
 @pytest.fixture
-async def bureau(client: AsyncClient, session: AsyncSession) -> Bureau:
+async def bureau(client: AsyncClient, session: AsyncSession, app: Litestar) -> Bureau:
     for name, township in (("zx_worker", YILE), ("zy_worker", FENGHUANG)):
         station = await make_station(session, township)
         await make_user(session, Role.STATION_WORKER, username=name, station=station)
@@ -55,7 +69,7 @@ async def bureau(client: AsyncClient, session: AsyncSession) -> Bureau:
     await make_user(session, Role.MEMBER, username="member", organization=organization)
     await make_user(session, Role.REVIEWER, username="rev")
     names = ("zx_worker", "zy_worker", "member", "rev")
-    return Bureau(client, {name: await bearer(client, name) for name in names})
+    return Bureau(client, {name: await bearer(client, name) for name in names}, app)
 
 
 @pytest.fixture
@@ -109,9 +123,7 @@ async def test_the_plan_covers_every_county_it_can_and_names_the_others(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]]
 ) -> None:
     event = await _event(bureau, [ZHENXIONG, ZHAOYANG, YILIANG])
-    planned = await bureau.call("POST", f"/{event['id']}/plan", json={"k": 5})
-    assert planned.status_code == 200, planned.text
-    plan = planned.json()
+    plan = await bureau.plan(event["id"], k=5)
     assert plan["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1, YILIANG: 0}
     assert plan["uncovered"] == {YILIANG: "no_candidate"}
     pairs = {(pair["need_id"], pair["offer_id"]) for pair in plan["pairs"]}
@@ -126,7 +138,7 @@ async def test_the_draft_is_edited_then_proposed_in_one_action(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]]
 ) -> None:
     event = await _event(bureau, [ZHENXIONG, ZHAOYANG])
-    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    plan = await bureau.plan(event["id"])
     dropped = next(p for p in plan["pairs"] if p["county_code"] == ZHAOYANG)
     after_drop = await bureau.call("DELETE", f"/{event['id']}/pairs/{dropped['id']}")
     assert after_drop.json()["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 0}
@@ -161,7 +173,7 @@ async def test_the_draft_is_edited_then_proposed_in_one_action(
     assert {item["proposed_by"] for item in inbox.json()["items"]} == {"reviewer"}
     again = await bureau.call("POST", f"/{event['id']}/proposals")
     assert again.json() == {"proposal_ids": [], "skipped": []}, "proposed pairs stay proposed"
-    replanned = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    replanned = await bureau.plan(event["id"])
     assert all(pair["proposal_id"] for pair in replanned["pairs"]), "a re-plan keeps them"
     assert replanned["uncovered"] == {}, "counties served by proposed pairs are covered"
     assert replanned["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1}
@@ -213,7 +225,7 @@ async def test_weak_pairs_only_cover_a_county_and_caps_hold(
             ),
         )
     event = await _event(bureau, [ZHAOYANG])
-    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    plan = await bureau.plan(event["id"])
     assert plan["coverage"] == {ZHAOYANG: 1}, "one weak pair covers the county, no more"
     assert {pair["offer_id"] for pair in plan["pairs"]} == {unrelated["id"]}
 
@@ -231,7 +243,7 @@ async def test_weak_pairs_only_cover_a_county_and_caps_hold(
         },
     )
     assert capped.json()["county_cap"] == 2
-    capped_plan = (await bureau.call("POST", f"/{capped.json()['id']}/plan")).json()
+    capped_plan = await bureau.plan(capped.json()["id"])
     assert capped_plan["coverage"] == {ZHAOYANG: 2}, "three good pairs, cap of two"
     assert {pair["offer_id"] for pair in capped_plan["pairs"]} == {good["id"]}
     refused = await bureau.call(
@@ -252,7 +264,7 @@ async def test_re_planning_keeps_hand_edits_and_declines(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]]
 ) -> None:
     event = await _event(bureau, [ZHENXIONG, ZHAOYANG])
-    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    plan = await bureau.plan(event["id"])
     zx_pair = next(p for p in plan["pairs"] if p["county_code"] == ZHENXIONG)
     await bureau.call("DELETE", f"/{event['id']}/pairs/{zx_pair['id']}")
     hand = await bureau.call(
@@ -261,7 +273,7 @@ async def test_re_planning_keeps_hand_edits_and_declines(
         json={"need_id": catalogue["zx_need"]["id"], "offer_id": catalogue["city_offer"]["id"]},
     )
     assert hand.status_code == 201
-    replanned = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    replanned = await bureau.plan(event["id"])
     pairs = {(p["need_id"], p["offer_id"], p["added_by_hand"]) for p in replanned["pairs"]}
     assert (catalogue["zx_need"]["id"], catalogue["city_offer"]["id"], True) in pairs
     assert (zx_pair["need_id"], zx_pair["offer_id"], False) not in pairs, "dropped stays dropped"
@@ -280,7 +292,7 @@ async def test_re_planning_keeps_hand_edits_and_declines(
         )
         assert proposal["awaiting"] == ["offer", "need"]
     fresh = await _event(bureau, [ZHENXIONG, ZHAOYANG])
-    fresh_plan = (await bureau.call("POST", f"/{fresh['id']}/plan")).json()
+    fresh_plan = await bureau.plan(fresh["id"])
     declined = {(p["need_id"], p["offer_id"]) for p in replanned["pairs"]}
     assert not declined & {(p["need_id"], p["offer_id"]) for p in fresh_plan["pairs"]}
     again = await bureau.call(
