@@ -43,6 +43,13 @@ STALE_AFTER = timedelta(minutes=10)
 process is gone."""
 ERROR_LENGTH = 500
 UNDER_WAY = (PlanRunState.QUEUED, PlanRunState.RUNNING)
+PHASES = {
+    "reading": N_("Reading the counties' needs and offers"),
+    "scoring": N_("Scoring candidate pairs"),
+    "solving": N_("Choosing the best plan"),
+    "saving": N_("Saving the pairings"),
+}
+"""What a running plan is doing, and what ``done`` of ``total`` counts in each phase."""
 
 
 class PlanUnderWay(Conflict):
