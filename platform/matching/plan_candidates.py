@@ -21,7 +21,8 @@ from typing import Any
 from uuid import UUID
 
 import numpy as np
-from sqlalchemy import ColumnElement, Row, case, func, or_, select, tuple_
+from anyio import to_thread
+from sqlalchemy import ColumnElement, Row, case, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
@@ -91,36 +92,48 @@ def _planned_needs(county: str, today: date, identity: Identity) -> tuple[Any, .
 
 
 def candidate_query(county: str, today: date, identity: Identity) -> Any:
-    """(need id, offer id, level of the nearest place served) for the county's needs."""
-    served = offer_region.c.region_code
-    level = case(
-        (served == city_of(county), 4),
-        (served == Need.county_code, 6),
-        (served == Need.township_code, 9),
-        else_=12,
-    )
+    """(need id, offer id, level of the nearest place served) for the county's needs.
+
+    One equi-join on ``offer_region.region_code`` per level (village, township, county,
+    city), so each is an index lookup whatever the planner guesses; a township's own need
+    (its place is the township) is served there at the township level, as `scoring.ancestors`
+    counts it."""
+    own_level = case((Need.region_code == Need.township_code, 9), else_=12)
+    served = union_all(
+        *(
+            select(
+                Need.id.label("need_id"),
+                Need.category.label("category"),
+                Need.subcategory_code.label("subcategory"),
+                offer_region.c.offer_id,
+                level.label("level"),
+            )
+            .join(offer_region, offer_region.c.region_code == place)
+            .where(*_planned_needs(county, today, identity))
+            for place, level in (
+                (Need.region_code, own_level),
+                (Need.township_code, literal(9)),
+                (Need.county_code, literal(6)),
+                (literal(city_of(county)), literal(4)),
+            )
+        )
+    ).subquery()
     related = sorted(
         (need_sub, offer_sub)
         for need_sub, offers in related_offers().items()
         for offer_sub in offers
     )
     return (
-        select(Need.id, offer_region.c.offer_id, func.max(level))
-        .select_from(Need)
-        .join(
-            offer_region,
-            served.in_([Need.region_code, Need.township_code, Need.county_code, city_of(county)]),
-        )
-        .join(Offer, Offer.id == offer_region.c.offer_id)
+        select(served.c.need_id, served.c.offer_id, func.max(served.c.level))
+        .join(Offer, Offer.id == served.c.offer_id)
         .where(
-            *_planned_needs(county, today, identity),
             Offer.state == EntryState.PUBLISHED,
             or_(
-                Offer.category == Need.category,
-                tuple_(Need.subcategory_code, Offer.subcategory_code).in_(related),
+                Offer.category == served.c.category,
+                tuple_(served.c.subcategory, Offer.subcategory_code).in_(related),
             ),
         )
-        .group_by(Need.id, offer_region.c.offer_id)
+        .group_by(served.c.need_id, served.c.offer_id)
     )
 
 
@@ -219,25 +232,29 @@ async def _facts(
     left, worth = left_by_entry(need_lines), worth_by_entry(need_lines)
     offer_left = await _offer_lines(session, offer_ids)
     track = await track_records(session, {offers[o].organization_id for o in offer_ids})
-    need_facts = [
-        need_facts_of_row(
-            row,
-            left.get(row.id, {}),
-            worth.get(row.id, {}),
-            held,
-            entry_words(row.title, row.description),
-        )
-        for row in (need_rows[need_id] for need_id in need_ids)
-    ]
-    offer_facts = [
-        offer_facts_of_row(
-            row,
-            offer_left.get(row.id, {}),
-            track[row.organization_id],
-            entry_words(row.title, row.description),
-        )
-        for row in (offers[offer_id] for offer_id in offer_ids)
-    ]
+
+    def facts() -> tuple[list[NeedFacts], list[OfferFacts]]:
+        """Segmenting the text is the bulk of it: off the event loop."""
+        return [
+            need_facts_of_row(
+                row,
+                left.get(row.id, {}),
+                worth.get(row.id, {}),
+                held,
+                entry_words(row.title, row.description),
+            )
+            for row in (need_rows[need_id] for need_id in need_ids)
+        ], [
+            offer_facts_of_row(
+                row,
+                offer_left.get(row.id, {}),
+                track[row.organization_id],
+                entry_words(row.title, row.description),
+            )
+            for row in (offers[offer_id] for offer_id in offer_ids)
+        ]
+
+    need_facts, offer_facts = await to_thread.run_sync(facts)
     return Candidates(
         need_ids=need_ids,
         need_counties=[need_rows[need_id].county_code for need_id in need_ids],
