@@ -101,7 +101,7 @@ def peak_memory_gib(root: int) -> float:
 
 def plan_once(token: str, counties: list[str]) -> dict:
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=BASE, headers=headers, timeout=120) as client:
+    with httpx.Client(base_url=BASE, headers=headers, timeout=900) as client:
         event = client.post(
             "/api/v1/events/",
             json={"name": "全省签约活动基准", "held_on": "2026-12-20", "county_codes": counties},
@@ -131,6 +131,9 @@ def plan_once(token: str, counties: list[str]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), action="append")
+    parser.add_argument(
+        "--reuse", action="store_true", help="plan the catalogue already in the database"
+    )
     arguments = parser.parse_args()
     if "postgresql" not in os.environ.get("XIANGXING_DATABASE_URL", ""):
         sys.exit("set XIANGXING_DATABASE_URL to a PostgreSQL database of its own")
@@ -138,9 +141,10 @@ def main() -> None:
     rows = []
     for name in arguments.scale or list(SCALES):
         scale = SCALES[name]
-        asyncio.run(
-            generate_catalogue(scale.needs, scale.offers, wipe=True, counties=scale.counties)
-        )
+        if not arguments.reuse:
+            asyncio.run(
+                generate_catalogue(scale.needs, scale.offers, wipe=True, counties=scale.counties)
+            )
         needs, offers, counties = asyncio.run(published())
         serve = [sys.executable, "-m", "xiangxing.cli", "serve", "--port", str(PLATFORM_PORT)]
         with server(serve, PLATFORM_PORT, env) as process:
