@@ -5,7 +5,7 @@ synthetic counties), on PostgreSQL.
 For each scale the catalogue comes from ``generate_catalogue`` (about 85% of what it makes is
 published), then a real ``xiangxing serve`` (one worker, jobs in the app) is asked by a
 reviewer over loopback: create an event for every county, ``POST …/plan`` (answered 202 at
-once), then poll the run's URL every 0.1 s until it is done. Each poll also asks ``/health``:
+once), then poll the run's URL every 0.5 s until it is done. Each poll also asks ``/health``:
 its slowest answer shows whether the plan held up other requests. The table gives the time
 from the POST to the poll that saw the run done, the solver's own time and the plan's parts
 as the run reports them, and the worker's peak resident memory (VmHWM of every process of the
@@ -20,14 +20,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import socket
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import list_api
 from generate_catalogue import generate as generate_catalogue
-from list_api import PLATFORM_PORT, reviewer_token, server
+from list_api import reviewer_token, server
 from sqlalchemy import func, select
 
 from core.database import create_engine
@@ -35,8 +37,19 @@ from core.settings import get_settings
 from demand.models import Need
 from supply.models import Offer
 
-BASE = f"http://127.0.0.1:{PLATFORM_PORT}"
-POLL = 0.1
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+PORT = _free_port()
+"""A port of its own: other benchmarks may be serving on theirs."""
+list_api.PLATFORM_PORT = PORT
+BASE = f"http://127.0.0.1:{PORT}"
+POLL = 0.5
+"""Seconds between polls (a page polls every second)."""
 
 
 @dataclass(frozen=True)
@@ -146,8 +159,8 @@ def main() -> None:
                 generate_catalogue(scale.needs, scale.offers, wipe=True, counties=scale.counties)
             )
         needs, offers, counties = asyncio.run(published())
-        serve = [sys.executable, "-m", "xiangxing.cli", "serve", "--port", str(PLATFORM_PORT)]
-        with server(serve, PLATFORM_PORT, env) as process:
+        serve = [sys.executable, "-m", "xiangxing.cli", "serve", "--port", str(PORT)]
+        with server(serve, PORT, env) as process:
             token = reviewer_token(env)
             found = plan_once(token, counties)
             memory = peak_memory_gib(process.pid)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
@@ -37,9 +36,15 @@ from demand.policy import need_public
 from matching.declines import DECLINED
 from matching.facts import need_facts, offer_facts
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
-from matching.plan_candidates import Candidates, Progress, gather, no_progress
-from matching.plan_scoring import PairScores, entries, geography_of, score_pairs
-from matching.planner import PlanProblem, prune_top_k, solve
+from matching.plan_candidates import Progress, gather, no_progress
+from matching.plan_solving import (
+    SOLVED_APART,
+    PlanOutcome,
+    caps,
+    score_and_prune,
+    solved_off_the_loop,
+)
+from matching.planner import PlanProblem
 from matching.repository import (
     decline_between,
     declined_pairs,
@@ -59,25 +64,6 @@ SAVED_AT_ONCE = 1_000
 """Plan pairs per insert statement (PostgreSQL takes at most 32,767 parameters)."""
 
 
-@dataclass(frozen=True)
-class PlanOutcome:
-    """What a plan came to, with the time each part took."""
-
-    pairs: int
-    total_score: float
-    counties: int
-    covered: int
-    uncovered: dict[str, str]
-    candidates: int
-    """Pairs that could be paired, before pruning."""
-    kept_candidates: int
-    """Eligible pairs among each need's best ``k``: what the solver chose from."""
-    read_seconds: float
-    score_seconds: float
-    solver_seconds: float
-    seconds: float
-
-
 class EventNotFound(NotFound):
     code = "event_not_found"
 
@@ -93,29 +79,6 @@ Entry = TypeVar("Entry", Need, Offer)
 
 def _breakdown(parts: Mapping[Component, float]) -> dict[str, float]:
     return {name.value: value for name, value in parts.items()}
-
-
-def _caps(
-    event: SigningEvent, kept: list[PlanPair], counties: list[str], offer_organizations: list[UUID]
-) -> dict[str, np.ndarray]:
-    """The event's caps per county and per organization, less what kept pairs already use."""
-    caps: dict[str, np.ndarray] = {}
-    if event.county_cap is not None:
-        in_county = Counter(pair.county_code for pair in kept)
-        caps["county_cap"] = np.array(
-            [max(0, event.county_cap - in_county[code]) for code in counties], dtype=np.int64
-        )
-    if event.organization_cap is not None:
-        used = Counter(pair.offer.organization_id for pair in kept)
-        organizations = sorted(set(offer_organizations))
-        group = {organization: index for index, organization in enumerate(organizations)}
-        caps["offer_group"] = np.array(
-            [group[organization] for organization in offer_organizations], dtype=np.int64
-        )
-        caps["group_cap"] = np.array(
-            [max(0, event.organization_cap - used[o]) for o in organizations], dtype=np.int64
-        )
-    return caps
 
 
 class EventService:
@@ -271,7 +234,9 @@ class EventService:
         )
         read = time.perf_counter()
         await progress("scoring", 0, len(found.pair_need))
-        scored, pruned, wanted = await to_thread.run_sync(self._score, found, k)
+        scored, pruned, wanted = await to_thread.run_sync(
+            score_and_prune, found, k, self.clock(), self.weights, self.min_score
+        )
         await progress("solving", 0, len(pruned))
         counties = sorted(set(event.county_codes))
         county_index = {code: index for index, code in enumerate(counties)}
@@ -289,10 +254,10 @@ class EventService:
             counties_in_scope=np.array(
                 [county_index[code] for code in counties if code not in covered], dtype=np.int64
             ),
-            **_caps(event, kept, counties, found.offer_organizations),
+            **caps(event, kept, counties, found.offer_organizations),
         )
         solving = time.perf_counter()
-        result = await to_thread.run_sync(solve, problem)
+        result = await solved_off_the_loop(problem, apart=len(pruned) >= SOLVED_APART)
         solved = time.perf_counter()
         chosen = pruned[result.chosen]
         await progress("saving", 0, len(chosen))
@@ -349,28 +314,6 @@ class EventService:
             },
         )
         return outcome
-
-    def _score(self, found: Candidates, k: int) -> tuple[PairScores, np.ndarray, np.ndarray]:
-        """The candidates' scores, the eligible ones among each need's best ``k``, and which
-        are above the plan's threshold (run off the event loop: it is all arithmetic)."""
-        scored = score_pairs(
-            entries(found.need_facts, found.offer_facts, self.clock()),
-            found.pair_need,
-            found.pair_offer,
-            geography_of(found.pair_level),
-            self.weights,
-        )
-        eligible = np.flatnonzero(scored.eligible)
-        pruned = eligible[
-            prune_top_k(
-                found.pair_need[eligible],
-                found.pair_offer[eligible],
-                np.clip(scored.total[eligible], 0.0, 1.0),
-                k,
-            )
-        ]
-        wanted = (scored.total >= self.min_score) & scored.evidence
-        return scored, pruned, wanted
 
     async def _pair(self, event: SigningEvent, pair_id: UUID) -> PlanPair:
         pair = next((pair for pair in event.pairs_in_plan if pair.id == pair_id), None)

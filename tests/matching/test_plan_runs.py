@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import events as events_module
+from matching import plan_solving
 from matching.models import PlanRun, PlanRunState
 from matching.plan_runs import PLAN_JOB, STALE_AFTER
 from tests.conftest import FakeClock
@@ -101,7 +101,7 @@ async def test_a_failed_plan_says_so_and_changes_nothing(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the solver ran out of memory")
 
-    monkeypatch.setattr(events_module, "solve", broken)
+    monkeypatch.setattr(plan_solving, "solve", broken)
     run = await _queue(bureau, event["id"])
     assert await bureau.app.state.jobs.run_one(PLAN_JOB)
     failed = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
