@@ -4,6 +4,11 @@ reading, not writing.
 
     uv run python benchmarks/generate_catalogue.py --needs 100000 --offers 20000
 
+``--counties 129`` spreads them over a synthetic province instead: that many counties in
+twelve cities under the code prefix 59 (no real province), eleven townships a county and ten
+villages a township, added to the benchmark database's divisions (the real data file holds
+Zhaotong alone; the app's data is never touched).
+
 It replaces every need and offer in the database, so it refuses one that holds entries it did
 not generate (real ones) unless told ``--wipe``.
 """
@@ -85,7 +90,79 @@ def _chunks(rows: list[dict], size: int = BATCH) -> list[list[dict]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7) -> None:
+SYNTHETIC_PROVINCE = "59"
+CITIES = 12
+TOWNSHIPS_PER_COUNTY = 11
+VILLAGES_PER_TOWNSHIP = 10
+
+
+def synthetic_regions(counties: int) -> list[dict]:
+    """A province of ``counties`` counties as division rows, parents before children."""
+    rows = [
+        {
+            "code": f"{SYNTHETIC_PROVINCE}{city:02d}".ljust(12, "0"),
+            "name": f"基准市{city}",
+            "short_name": f"基准市{city}",
+            "level": "city",
+            "parent_code": None,
+            "full_name": f"基准市{city}",
+        }
+        for city in range(1, CITIES + 1)
+    ]
+    for serial in range(counties):
+        city = rows[serial % CITIES]["code"]
+        county = f"{city[:4]}{serial // CITIES + 1:02d}"
+        county_name = f"基准县{serial + 1}"
+        rows.append(
+            {
+                "code": county.ljust(12, "0"),
+                "name": county_name,
+                "short_name": county_name,
+                "level": "county",
+                "parent_code": city,
+                "full_name": county_name,
+            }
+        )
+        for t in range(1, TOWNSHIPS_PER_COUNTY + 1):
+            township = f"{county}{t:03d}"
+            township_name = f"{county_name}/基准镇{t}"
+            rows.append(
+                {
+                    "code": township.ljust(12, "0"),
+                    "name": f"基准镇{t}",
+                    "short_name": f"基准镇{t}",
+                    "level": "township",
+                    "parent_code": county.ljust(12, "0"),
+                    "full_name": township_name,
+                }
+            )
+            rows.extend(
+                {
+                    "code": f"{township}{v:03d}",
+                    "name": f"基准村{v}",
+                    "short_name": f"基准村{v}",
+                    "level": "village",
+                    "parent_code": township.ljust(12, "0"),
+                    "full_name": f"{township_name}/基准村{v}",
+                }
+                for v in range(1, VILLAGES_PER_TOWNSHIP + 1)
+            )
+    return rows
+
+
+async def add_synthetic_province(connection: AsyncConnection, counties: int) -> None:
+    present = await connection.scalar(
+        select(func.count()).select_from(Region).where(Region.code.like(f"{SYNTHETIC_PROVINCE}%"))
+    )
+    if present:
+        return
+    for chunk in _chunks(synthetic_regions(counties)):
+        await connection.execute(insert(Region.__table__), chunk)
+
+
+async def generate(
+    needs: int, offers: int, *, wipe: bool = False, seed: int = 7, counties: int | None = None
+) -> None:
     rng = random.Random(seed)
     engine = create_engine(get_settings())
     await upgrade_database(engine)
@@ -101,9 +178,13 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
             Need.__table__,
         ):
             await connection.execute(delete(table))
-        regions = (
-            await connection.execute(select(Region.code, Region.level, Region.parent_code))
-        ).all()
+        regions_query = select(Region.code, Region.level, Region.parent_code)
+        if counties is not None:
+            await add_synthetic_province(connection, counties)
+            regions_query = regions_query.where(Region.code.like(f"{SYNTHETIC_PROVINCE}%"))
+        else:
+            regions_query = regions_query.where(Region.code.not_like(f"{SYNTHETIC_PROVINCE}%"))
+        regions = (await connection.execute(regions_query)).all()
         townships = [r.code for r in regions if r.level is RegionLevel.TOWNSHIP]
         villages = [(r.code, r.parent_code) for r in regions if r.level is RegionLevel.VILLAGE]
         counties = [r.code for r in regions if r.level is RegionLevel.COUNTY]
@@ -113,20 +194,23 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
             )
         ).all()
         stations = dict((await connection.execute(select(Station.township_code, Station.id))).all())
+        new_stations = []
         for township in townships:
             if township not in stations:
                 stations[township] = uuid7()
-                await connection.execute(
-                    insert(Station.__table__).values(
-                        id=stations[township],
-                        township_code=township,
-                        name="基准社工站",
-                        contact_name="",
-                        contact_phone="",
-                        created_at=datetime.now(UTC),
-                        updated_at=datetime.now(UTC),
-                    )
+                new_stations.append(
+                    {
+                        "id": stations[township],
+                        "township_code": township,
+                        "name": "基准社工站",
+                        "contact_name": "",
+                        "contact_phone": "",
+                        "created_at": datetime.now(UTC),
+                        "updated_at": datetime.now(UTC),
+                    }
                 )
+        for chunk in _chunks(new_stations):
+            await connection.execute(insert(Station.__table__), chunk)
         organizations = organization_rows(200, 900000, "基准社会组织", datetime.now(UTC))
         await connection.execute(
             delete(Organization.__table__).where(Organization.name.like("基准社会组织%"))
@@ -240,6 +324,11 @@ async def generate(needs: int, offers: int, *, wipe: bool = False, seed: int = 7
         ):
             for chunk in _chunks(rows):
                 await connection.execute(insert(table), chunk)
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as connection:
+            # what autovacuum would do soon after: the planner's statistics of the new rows
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.exec_driver_sql("ANALYZE")
     await engine.dispose()
     print(f"generated {needs} needs and {offers} offers in {time.perf_counter() - started:.1f} s")
 
@@ -253,8 +342,18 @@ def main() -> None:
         action="store_true",
         help="delete the needs and offers already there, real ones too",
     )
+    parser.add_argument(
+        "--counties",
+        type=int,
+        default=None,
+        help="a synthetic province of this many counties instead of the real divisions",
+    )
     arguments = parser.parse_args()
-    asyncio.run(generate(arguments.needs, arguments.offers, wipe=arguments.wipe))
+    asyncio.run(
+        generate(
+            arguments.needs, arguments.offers, wipe=arguments.wipe, counties=arguments.counties
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -95,6 +95,7 @@ class JobRunner:
         self._registered = False
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._soon: set[asyncio.Task[bool]] = set()
 
     @writing
     async def _register(self) -> None:
@@ -175,6 +176,33 @@ class JobRunner:
                 ran.append(job.name)
         return ran
 
+    async def run_one(self, name: str) -> bool:
+        """Run the job ``name`` now if it is due and no one else claimed it; whether it ran."""
+        if not self._registered:
+            await self._register()
+        job = next(job for job in self.jobs if job.name == name)
+        now = self.clock()
+        claim = await self._claim(job, now)
+        if claim is None:
+            return False
+        await self._run(job, now, claim)
+        return True
+
+    async def _attempt(self, name: str) -> bool:
+        try:
+            return await self.run_one(name)
+        except Exception as error:
+            logger.warning("job %s not run: %s", name, error)
+            return False
+
+    async def run_soon(self, name: str) -> None:
+        """Start `run_one` in the background and return at once: what a request that deferred
+        the job calls once its transaction is committed (a response's background task), so
+        the job need not wait for the next look and no request waits for the job."""
+        task = asyncio.create_task(self._attempt(name))
+        self._soon.add(task)
+        task.add_done_callback(self._soon.discard)
+
     async def run_until(self, stop: asyncio.Event) -> None:
         """Look for due jobs every ``poll`` until ``stop`` is set; a database that does not
         answer is logged and tried again at the next look."""
@@ -197,3 +225,5 @@ class JobRunner:
             self._stop.set()
             await self._task
             self._task = None
+        if self._soon:
+            await asyncio.gather(*self._soon, return_exceptions=True)

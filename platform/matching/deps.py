@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from litestar.background_tasks import BackgroundTask
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +16,7 @@ from core.errors import N_
 from core.forms import parse_query
 from core.settings import Settings
 from matching.events import EventService
+from matching.plan_runs import PLAN_JOB, PlanRunService
 from matching.proposals import ProposalService
 from matching.schemas import SuggestionParams
 from matching.suggestions import SuggestionService
@@ -63,3 +66,17 @@ async def provide_events(
     settings: NamedDependency[Settings],
 ) -> EventService:
     return EventService(db_session, clock, weights_from(settings), settings.plan_min_score)
+
+
+async def provide_plan_runs(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> PlanRunService:
+    return PlanRunService(db_session, clock)
+
+
+def start_plans(state: State) -> BackgroundTask | None:
+    """Once the response is sent (the queued run committed), start the plan job in this
+    process when the app runs jobs; otherwise a worker (``xiangxing worker``) takes it."""
+    if not state.settings.jobs_in_app:
+        return None
+    return BackgroundTask(state.jobs.run_soon, PLAN_JOB)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from matching.conversion import Conversion
 from matching.events import coverage
-from matching.models import PlanPair, SigningEvent
+from matching.models import PlanPair, PlanRun, SigningEvent
 
 CountyCode = Annotated[str, StringConstraints(pattern=r"^\d{6}000000$")]
 
@@ -87,6 +87,50 @@ class PreviewRead(BaseModel):
 class ConversionRead(BaseModel):
     proposal_ids: list[UUID]
     skipped: list[SkippedRead]
+
+
+class PlanRunRead(BaseModel):
+    """A plan carried out in the background: poll ``url`` until ``state`` is done or failed."""
+
+    id: UUID
+    event_id: UUID
+    url: str
+    event_url: str
+    state: str
+    """queued, running, done or failed."""
+    phase: str
+    """While running: reading (counties), scoring (candidate pairs), solving, saving (pairs)."""
+    done: int
+    total: int
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    result: dict[str, Any]
+    """When done: pairs, total_score, counties, covered, uncovered, candidates,
+    kept_candidates, and the seconds of each part (read, score, solver) and in all."""
+    error: str
+
+
+def plan_run_url(run: PlanRun) -> str:
+    return f"/api/v1/events/{run.event_id}/plans/{run.id}"
+
+
+def plan_run_read(run: PlanRun) -> PlanRunRead:
+    return PlanRunRead(
+        id=run.id,
+        event_id=run.event_id,
+        url=plan_run_url(run),
+        event_url=f"/api/v1/events/{run.event_id}",
+        state=run.state.value,
+        phase=run.phase,
+        done=run.done,
+        total=run.total,
+        requested_at=run.requested_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        result=run.result,
+        error=run.error,
+    )
 
 
 def pair_read(pair: PlanPair) -> PlanPairRead:

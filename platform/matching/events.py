@@ -2,7 +2,9 @@
 
 A reviewer creates an event for some counties and asks for a plan: every current need of those
 counties that still lacks something, every current offer with capacity left, each pair that
-could be paired scored (`matching.scoring`), pruned to each need's best ``k``, then solved
+could be paired (read with SQL per county, `matching.plan_candidates`) scored all at once
+(`matching.plan_scoring`, the values of `matching.scoring`), pruned to each need's best ``k``,
+then solved
 exactly by `matching.planner`: first every county that can be covered gets a pairing, then only
 pairs above the plan's threshold (a minimum score and evidence of a fit) are added, within the
 event's caps per county and per organization. The plan is a draft: pairs can be dropped or
@@ -11,6 +13,7 @@ added by hand (a re-plan keeps both), then turned into proposals (`matching.conv
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
@@ -18,11 +21,11 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from anyio import to_thread
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
-from accounts.policy import reviews
 from core.audit import Actor, record
 from core.clock import Clock, local_date
 from core.errors import N_, FieldProblem, InvalidInput, NotFound
@@ -31,9 +34,17 @@ from core.settings import Settings
 from demand.models import Need
 from demand.policy import need_public
 from matching.declines import DECLINED
-from matching.facts import lacking, need_facts, offer_facts
+from matching.facts import need_facts, offer_facts
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
-from matching.planner import PlanProblem, prune_top_k, solve
+from matching.plan_candidates import Progress, gather, no_progress
+from matching.plan_solving import (
+    SOLVED_APART,
+    PlanOutcome,
+    caps,
+    score_and_prune,
+    solved_off_the_loop,
+)
+from matching.planner import PlanProblem
 from matching.repository import (
     decline_between,
     declined_pairs,
@@ -42,7 +53,7 @@ from matching.repository import (
     signing_events,
 )
 from matching.rules import check_held_on
-from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, has_evidence, score
+from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, score
 from matching.track_record import track_records
 from supply.models import Offer
 from supply.policy import offer_public
@@ -50,6 +61,8 @@ from supply.policy import offer_public
 DEFAULT_K = 20
 """Candidates kept per need before solving: enough for the plan to trade one for another."""
 DEFAULT_MIN_SCORE = Settings.model_fields["plan_min_score"].default
+SAVED_AT_ONCE = 1_000
+"""Plan pairs per insert statement (PostgreSQL takes at most 32,767 parameters)."""
 
 
 class EventNotFound(NotFound):
@@ -67,32 +80,6 @@ Entry = TypeVar("Entry", Need, Offer)
 
 def _breakdown(parts: Mapping[Component, float]) -> dict[str, float]:
     return {name.value: value for name, value in parts.items()}
-
-
-def _caps(
-    event: SigningEvent,
-    kept: list[PlanPair],
-    counties: list[str],
-    organizations: list[UUID],
-    offers: list[Offer],
-) -> dict[str, np.ndarray]:
-    """The event's caps per county and per organization, less what kept pairs already use."""
-    caps: dict[str, np.ndarray] = {}
-    if event.county_cap is not None:
-        in_county = Counter(pair.county_code for pair in kept)
-        caps["county_cap"] = np.array(
-            [max(0, event.county_cap - in_county[code]) for code in counties], dtype=np.int64
-        )
-    if event.organization_cap is not None:
-        used = Counter(pair.offer.organization_id for pair in kept)
-        group = {organization: index for index, organization in enumerate(organizations)}
-        caps["offer_group"] = np.array(
-            [group[offer.organization_id] for offer in offers], dtype=np.int64
-        )
-        caps["group_cap"] = np.array(
-            [max(0, event.organization_cap - used[o]) for o in organizations], dtype=np.int64
-        )
-    return caps
 
 
 class EventService:
@@ -211,13 +198,21 @@ class EventService:
         return Counter({key: count for key, count in rows})
 
     async def plan(
-        self, event_id: UUID, identity: Identity, actor: Actor, k: int = DEFAULT_K
-    ) -> SigningEvent:
+        self,
+        event_id: UUID,
+        identity: Identity,
+        actor: Actor,
+        k: int = DEFAULT_K,
+        progress: Progress = no_progress,
+    ) -> PlanOutcome:
         """Replace the planner's pairs of the draft with the optimal plan. Pairs added or
         dropped by hand and pairs already proposed stay as they are: the plan is made around
-        them (their slots, capacity and caps used, their counties covered)."""
+        them (their slots, capacity and caps used, their counties covered).
+
+        Candidates come from SQL per county (`matching.plan_candidates`), are scored all at
+        once (`matching.plan_scoring`) and pruned to each need's best ``k`` before solving."""
+        began = time.perf_counter()
         event = await self.get(event_id)
-        scope = set(event.county_codes)
         kept = [
             pair
             for pair in event.pairs_in_plan
@@ -226,61 +221,48 @@ class EventService:
         unproposed = [pair for pair in kept if pair.proposal_id is None]
         waiting = await self._open_per(Proposal.need_id)
         waiting.update(pair.need_id for pair in unproposed)
-        needs = [
-            need
-            for need in await self._current(Need)
-            if need.county_code in scope
-            and len(lacking(need)) > waiting[need.id]
-            and reviews(identity, need.category)
-        ]
         busy = await self._open_per(Proposal.offer_id)
         busy.update(pair.offer_id for pair in unproposed)
-        offers = [
-            offer
-            for offer in await self._current(Offer)
-            if offer.remaining_capacity - busy[offer.id] > 0
-        ]
-        held = await pairings_held(self.session, {need.township_code for need in needs})
         now = self.clock()
-        need_facts_of = [need_facts(need, held) for need in needs]
-        track = await track_records(self.session, {offer.organization_id for offer in offers})
-        offer_facts_of = [offer_facts(offer, track[offer.organization_id]) for offer in offers]
-        taken = await self._paired() | {(pair.need_id, pair.offer_id) for pair in event.pairs}
-        pairs: list[tuple[int, int, float, dict[str, float], bool]] = []
-        for i, facts in enumerate(need_facts_of):
-            for j, candidate in enumerate(offer_facts_of):
-                if (needs[i].id, offers[j].id) not in taken and eligible(facts, candidate):
-                    scored = score(facts, candidate, now, self.weights)
-                    wanted = scored.total >= self.min_score and has_evidence(facts, candidate)
-                    pairs.append((i, j, scored.total, _breakdown(scored.parts), wanted))
-        counties = sorted(scope)
+        found = await gather(
+            self.session,
+            counties=event.county_codes,
+            today=local_date(now),
+            identity=identity,
+            waiting=waiting,
+            busy=busy,
+            taken=await self._paired() | {(pair.need_id, pair.offer_id) for pair in event.pairs},
+            progress=progress,
+        )
+        read = time.perf_counter()
+        await progress("scoring", 0, len(found.pair_need))
+        scored, pruned, wanted = await to_thread.run_sync(
+            score_and_prune, found, k, self.clock(), self.weights, self.min_score
+        )
+        await progress("solving", 0, len(pruned))
+        counties = sorted(set(event.county_codes))
         county_index = {code: index for index, code in enumerate(counties)}
         covered = {pair.county_code for pair in kept}
-        pair_need = np.array([p[0] for p in pairs], dtype=np.int64)
-        pair_offer = np.array([p[1] for p in pairs], dtype=np.int64)
-        pair_score = np.array([min(1.0, max(0.0, p[2])) for p in pairs], dtype=np.float64)
-        pruned = prune_top_k(pair_need, pair_offer, pair_score, k) if pairs else np.array([], int)
-        organizations = sorted({offer.organization_id for offer in offers})
-        result = solve(
-            PlanProblem(
-                need_county=np.array([county_index[n.county_code] for n in needs], dtype=np.int64),
-                need_slots=np.array(
-                    [len(lacking(n)) - waiting[n.id] for n in needs], dtype=np.int64
-                ),
-                offer_capacity=np.array(
-                    [o.remaining_capacity - busy[o.id] for o in offers], dtype=np.int64
-                ),
-                pair_need=pair_need[pruned],
-                pair_offer=pair_offer[pruned],
-                pair_score=pair_score[pruned],
-                pair_wanted=np.array([pairs[i][4] for i in pruned.tolist()], dtype=bool),
-                counties_in_scope=np.array(
-                    [county_index[code] for code in counties if code not in covered],
-                    dtype=np.int64,
-                ),
-                **_caps(event, kept, counties, organizations, offers),
-            )
+        problem = PlanProblem(
+            need_county=np.array(
+                [county_index[code] for code in found.need_counties], dtype=np.int64
+            ),
+            need_slots=found.need_slots,
+            offer_capacity=found.offer_capacity,
+            pair_need=found.pair_need[pruned],
+            pair_offer=found.pair_offer[pruned],
+            pair_score=np.clip(scored.total[pruned], 0.0, 1.0),
+            pair_wanted=wanted[pruned],
+            counties_in_scope=np.array(
+                [county_index[code] for code in counties if code not in covered], dtype=np.int64
+            ),
+            **caps(event, kept, counties, found.offer_organizations),
         )
+        solving = time.perf_counter()
+        result = await solved_off_the_loop(problem, apart=len(pruned) >= SOLVED_APART)
+        solved = time.perf_counter()
+        chosen = pruned[result.chosen]
+        await progress("saving", 0, len(chosen))
         await self.session.execute(
             delete(PlanPair).where(
                 PlanPair.event_id == event.id,
@@ -289,38 +271,51 @@ class EventService:
                 PlanPair.dropped_by_hand.is_(False),
             )
         )
-        for index in pruned[result.chosen].tolist():
-            need_index, offer_index, value, parts, _wanted = pairs[index]
-            need = needs[need_index]
-            self.session.add(
-                PlanPair(
-                    event_id=event.id,
-                    need_id=need.id,
-                    offer_id=offers[offer_index].id,
-                    county_code=need.county_code,
-                    score=value,
-                    breakdown=parts,
-                )
-            )
+        rows = [
+            {
+                "event_id": event.id,
+                "need_id": found.need_ids[found.pair_need[index]],
+                "offer_id": found.offer_ids[found.pair_offer[index]],
+                "county_code": found.need_counties[found.pair_need[index]],
+                "score": float(scored.total[index]),
+                "breakdown": scored.breakdown(index),
+            }
+            for index in chosen.tolist()
+        ]
+        for start in range(0, len(rows), SAVED_AT_ONCE):
+            await self.session.execute(insert(PlanPair), rows[start : start + SAVED_AT_ONCE])
         event.uncovered = {
             counties[county]: reason.value for county, reason in result.uncovered.items()
         }
         event.planned_at = now
         await self.session.flush()
-        await self.session.refresh(event, ["pairs"])
+        self.session.expire(event, ["pairs"])
+        outcome = PlanOutcome(
+            pairs=len(rows),
+            total_score=round(result.total_score, 6),
+            counties=len(counties),
+            covered=len(counties) - len(event.uncovered),
+            uncovered=dict(event.uncovered),
+            candidates=len(found.pair_need),
+            kept_candidates=len(pruned),
+            read_seconds=round(read - began, 3),
+            score_seconds=round(solving - read, 3),
+            solver_seconds=round(solved - solving, 3),
+            seconds=round(time.perf_counter() - began, 3),
+        )
         self._audit(
             actor,
             event,
             "event.planned",
             after={
-                "pairs": len(result.chosen),
-                "total_score": round(result.total_score, 6),
+                "pairs": outcome.pairs,
+                "total_score": outcome.total_score,
                 "uncovered": event.uncovered,
-                "candidates": len(pruned),
+                "candidates": outcome.kept_candidates,
                 "min_score": self.min_score,
             },
         )
-        return event
+        return outcome
 
     async def _pair(self, event: SigningEvent, pair_id: UUID) -> PlanPair:
         pair = next((pair for pair in event.pairs_in_plan if pair.id == pair_id), None)

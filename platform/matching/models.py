@@ -212,3 +212,45 @@ class Notice(UUIDv7Base):
     read_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
     proposal: Mapped[Proposal] = relationship(lazy="joined", innerjoin=True)
+
+
+class PlanRunState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "queued": N_("Waiting to start"),
+            "running": N_("Planning"),
+            "done": N_("Planned"),
+            "failed": N_("Planning failed"),
+        }[self.value]
+
+
+class PlanRun(UUIDv7AuditBase):
+    """One request for an event's plan, carried out in the background (`matching.plan_runs`):
+    its state, how far it has come, and what it came to."""
+
+    __tablename__ = "plan_run"
+    __table_args__ = (Index("ix_plan_run_event_state", "event_id", "state"),)
+
+    event_id: Mapped[UUID] = mapped_column(ForeignKey("signing_event.id", ondelete="CASCADE"))
+    requested_by_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id"))
+    k: Mapped[int] = mapped_column(Integer)
+    state: Mapped[PlanRunState] = mapped_column(
+        value_enum(PlanRunState, 16), default=PlanRunState.QUEUED, index=True
+    )
+    phase: Mapped[str] = mapped_column(String(16), default="")
+    """reading (counties read), scoring (candidate pairs), solving, saving (pairs chosen)."""
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str] = mapped_column(String(500), default="")
+    requested_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    progressed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """Last sign of life of a running plan: one that stopped giving any was interrupted."""
+    finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))

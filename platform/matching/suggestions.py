@@ -156,7 +156,7 @@ class Suggestions(Generic[Entry]):
     """Candidates that passed every filter."""
 
 
-def _by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
+def left_by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
     """Summed per kind and unit, as `matching.facts.remaining` and `lacking` count them."""
     found: dict[UUID, dict[LineKey, Decimal]] = defaultdict(dict)
     for entry_id, kind, unit, _value, _total, left in rows:
@@ -165,7 +165,7 @@ def _by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, Decimal
     return found
 
 
-def _worth_by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
+def worth_by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, Decimal]]:
     """What each need's lines still lack is worth in yuan, as `matching.facts` counts it."""
     lines: dict[UUID, list[tuple[str, str, Decimal | None, Decimal, Decimal]]] = defaultdict(list)
     for entry_id, kind, unit, value, total, left in rows:
@@ -173,33 +173,40 @@ def _worth_by_entry(rows: Iterable[Sequence[Any]]) -> dict[UUID, dict[LineKey, D
     return {entry_id: lacking_worth(found) for entry_id, found in lines.items()}
 
 
-def _offer_facts(
-    row: Row[*tuple[Any, ...]], left: dict[LineKey, Decimal], track: TrackFacts
+def offer_facts_of_row(
+    row: Row[*tuple[Any, ...]],
+    left: dict[LineKey, Decimal],
+    track: TrackFacts,
+    words: frozenset[str] | None = None,
 ) -> OfferFacts:
+    """An offer's facts from its row (`OFFER_COLUMNS`), as `matching.facts` builds them from
+    the entry; ``words`` if already segmented."""
     return OfferFacts(
         category=row.category.value,
         subcategory=row.subcategory_code,
         tags=frozenset(row.tags or ()),
         service_codes=tuple(sorted(row.service_codes.split(","))),
-        words=_remembered.of(row),
+        words=_remembered.of(row) if words is None else words,
         remaining=left,
         track=track,
     )
 
 
-def _need_facts(
+def need_facts_of_row(
     row: Row[*tuple[Any, ...]],
     left: dict[LineKey, Decimal],
     worth: dict[LineKey, Decimal],
     held: Pairings,
+    words: frozenset[str] | None = None,
 ) -> NeedFacts:
+    """A need's facts from its row (`NEED_COLUMNS`), as `matching.facts` builds them."""
     village = held.by_region.get(row.region_code, 0)
     return NeedFacts(
         category=row.category.value,
         subcategory=row.subcategory_code,
         tags=frozenset(row.tags or ()),
         region_code=row.region_code,
-        words=_remembered.of(row),
+        words=_remembered.of(row) if words is None else words,
         lacking=left,
         worth=worth,
         urgency=row.urgency.value,
@@ -303,12 +310,12 @@ class SuggestionService:
             )
         ).all()
         ids = [row.id for row in rows]
-        left = _by_entry(await self.session.execute(lines_left(OfferLine, ids)))
+        left = left_by_entry(await self.session.execute(lines_left(OfferLine, ids)))
         facts = need_facts(need, await pairings_held(self.session, [need.township_code]))
         track = await track_records(self.session, {row.organization_id for row in rows})
         scored = []
         for row in rows:
-            about = _offer_facts(row, left.get(row.id, {}), track[row.organization_id])
+            about = offer_facts_of_row(row, left.get(row.id, {}), track[row.organization_id])
             if eligible(facts, about):
                 scored.append((row.id, score(facts, about, now, self.weights)))
         best = _ranked(scored, filters.min_score)
@@ -351,13 +358,13 @@ class SuggestionService:
             )
         ).all()
         lines = (await self.session.execute(lines_left(NeedLine, [row.id for row in rows]))).all()
-        left, worth = _by_entry(lines), _worth_by_entry(lines)
+        left, worth = left_by_entry(lines), worth_by_entry(lines)
         held = await pairings_held(self.session, [row.township_code for row in rows])
         track = await track_records(self.session, [offer.organization_id])
         facts = offer_facts(offer, track[offer.organization_id])
         scored = []
         for row in rows:
-            about = _need_facts(row, left.get(row.id, {}), worth.get(row.id, {}), held)
+            about = need_facts_of_row(row, left.get(row.id, {}), worth.get(row.id, {}), held)
             if eligible(about, facts):
                 scored.append((row.id, score(about, facts, now, self.weights)))
         best = _ranked(scored, filters.min_score)

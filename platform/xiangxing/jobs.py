@@ -10,6 +10,8 @@ from core.settings import Settings
 from demand.photo_store import photo_digests
 from listings.importing.staging import SWEEP_ABANDONED_IMPORTS
 from matching.expiry import EXPIRE_PROPOSALS
+from matching.plan_runs import plan_job
+from matching.weights import weights_from
 from outcomes.due_reports import FOLLOW_DUE_REPORTS
 from outcomes.photos import report_photo_digests
 
@@ -17,6 +19,7 @@ from outcomes.photos import report_photo_digests
 def scheduled_jobs(settings: Settings) -> list[Job]:
     return [
         EXPIRE_PROPOSALS,
+        plan_job(weights_from(settings), settings.plan_min_score),
         FOLLOW_DUE_REPORTS,
         SWEEP_ABANDONED_IMPORTS,
         orphan_sweep_job(

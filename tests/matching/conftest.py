@@ -8,7 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.conftest import FakeClock
 from tests.factories import need_body, offer_body
+from tests.matching.bureau import bureau, catalogue
 from tests.matching.parties import Parties, parties_at, people
+
+__all__ = ["bureau", "catalogue"]
+"""The signing-event fixtures (`tests.matching.bureau`), for every test of the package."""
 
 
 @pytest.fixture

@@ -6,119 +6,31 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import pytest
-from httpx import AsyncClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.models import Role
 from matching.models import SigningEvent
 from tests.conftest import FakeClock
-from tests.factories import (
-    bearer,
-    make_organization,
-    make_station,
-    make_user,
-    need_body,
-    offer_body,
-    post_form,
-    sign_in,
-)
+from tests.factories import need_body, offer_body, post_form, sign_in
 from tests.listings.test_import_export import file_name
-
-ZHENXIONG, ZHAOYANG, YILIANG = "530627000000", "530602000000", "530628000000"
-YILE, YILE_VILLAGE = "530627106000", "530627106201"
-FENGHUANG, FENGHUANG_VILLAGE = "530602001000", "530602001001"
-CITY = "530600000000"
-
-
-class Bureau:
-    def __init__(self, client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
-        self.client, self.headers = client, headers
-
-    async def publish(self, kind: str, owner: str, body: dict[str, Any]) -> dict[str, Any]:
-        created = await self.client.post(f"/api/v1/{kind}", json=body, headers=self.headers[owner])
-        assert created.status_code == 201, created.text
-        entry_id = created.json()["id"]
-        await self.client.post(f"/api/v1/{kind}/{entry_id}/submit", headers=self.headers[owner])
-        approved = await self.client.post(
-            f"/api/v1/{kind}/{entry_id}/approve", headers=self.headers["rev"]
-        )
-        return approved.json()
-
-    async def call(self, method: str, path: str, **kwargs: Any) -> Any:
-        return await self.client.request(
-            method, f"/api/v1/events{path}", headers=self.headers["rev"], **kwargs
-        )
-
-
-@pytest.fixture
-async def bureau(client: AsyncClient, session: AsyncSession) -> Bureau:
-    for name, township in (("zx_worker", YILE), ("zy_worker", FENGHUANG)):
-        station = await make_station(session, township)
-        await make_user(session, Role.STATION_WORKER, username=name, station=station)
-    organization = await make_organization(session, "昭通市光明公益协会")
-    await make_user(session, Role.MEMBER, username="member", organization=organization)
-    await make_user(session, Role.REVIEWER, username="rev")
-    names = ("zx_worker", "zy_worker", "member", "rev")
-    return Bureau(client, {name: await bearer(client, name) for name in names})
-
-
-@pytest.fixture
-async def catalogue(bureau: Bureau, clock: FakeClock) -> dict[str, dict[str, Any]]:
-    """One need in 镇雄 and one in 昭阳; a city-wide offer and a 镇雄-only one, each able to
-    take one need: covering both counties means the city-wide offer goes to 昭阳."""
-    time_only = [{"kind": "person_days", "amount": "40", "item": "志愿者"}]
-    return {
-        "zx_need": await bureau.publish(
-            "needs", "zx_worker", need_body(clock, region_code=YILE_VILLAGE, lines=time_only)
-        ),
-        "zy_need": await bureau.publish(
-            "needs",
-            "zy_worker",
-            need_body(
-                clock,
-                region_code=FENGHUANG_VILLAGE,
-                title="凤凰村留守儿童暑期托管",
-                lines=time_only,
-            ),
-        ),
-        "city_offer": await bureau.publish(
-            "offers", "member", offer_body(clock, service_region_codes=[CITY], capacity=2)
-        ),
-        "zx_offer": await bureau.publish(
-            "offers",
-            "member",
-            offer_body(
-                clock, title="镇雄县暑期托管志愿服务", service_region_codes=[ZHENXIONG], capacity=1
-            ),
-        ),
-    }
-
-
-async def _event(bureau: Bureau, counties: list[str]) -> dict[str, Any]:
-    created = await bureau.call(
-        "POST",
-        "/",
-        json={
-            "name": "百社助千村签约活动",
-            "held_on": "2026-07-01",
-            "place": "昭通市",
-            "county_codes": counties,
-        },
-    )
-    assert created.status_code == 201, created.text
-    return created.json()
+from tests.matching.bureau import (
+    CITY,
+    FENGHUANG_VILLAGE,
+    YILE,
+    YILIANG,
+    ZHAOYANG,
+    ZHENXIONG,
+    Bureau,
+    make_event,
+)
 
 
 async def test_the_plan_covers_every_county_it_can_and_names_the_others(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]]
 ) -> None:
-    event = await _event(bureau, [ZHENXIONG, ZHAOYANG, YILIANG])
-    planned = await bureau.call("POST", f"/{event['id']}/plan", json={"k": 5})
-    assert planned.status_code == 200, planned.text
-    plan = planned.json()
+    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG, YILIANG])
+    plan = await bureau.plan(event["id"], k=5)
     assert plan["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1, YILIANG: 0}
     assert plan["uncovered"] == {YILIANG: "no_candidate"}
     pairs = {(pair["need_id"], pair["offer_id"]) for pair in plan["pairs"]}
@@ -132,8 +44,8 @@ async def test_the_plan_covers_every_county_it_can_and_names_the_others(
 async def test_the_draft_is_edited_then_proposed_in_one_action(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]]
 ) -> None:
-    event = await _event(bureau, [ZHENXIONG, ZHAOYANG])
-    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
+    plan = await bureau.plan(event["id"])
     dropped = next(p for p in plan["pairs"] if p["county_code"] == ZHAOYANG)
     after_drop = await bureau.call("DELETE", f"/{event['id']}/pairs/{dropped['id']}")
     assert after_drop.json()["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 0}
@@ -168,7 +80,7 @@ async def test_the_draft_is_edited_then_proposed_in_one_action(
     assert {item["proposed_by"] for item in inbox.json()["items"]} == {"reviewer"}
     again = await bureau.call("POST", f"/{event['id']}/proposals")
     assert again.json() == {"proposal_ids": [], "skipped": []}, "proposed pairs stay proposed"
-    replanned = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    replanned = await bureau.plan(event["id"])
     assert all(pair["proposal_id"] for pair in replanned["pairs"]), "a re-plan keeps them"
     assert replanned["uncovered"] == {}, "counties served by proposed pairs are covered"
     assert replanned["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1}
@@ -219,8 +131,8 @@ async def test_weak_pairs_only_cover_a_county_and_caps_hold(
                 lines=time_only,
             ),
         )
-    event = await _event(bureau, [ZHAOYANG])
-    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    event = await make_event(bureau, [ZHAOYANG])
+    plan = await bureau.plan(event["id"])
     assert plan["coverage"] == {ZHAOYANG: 1}, "one weak pair covers the county, no more"
     assert {pair["offer_id"] for pair in plan["pairs"]} == {unrelated["id"]}
 
@@ -238,7 +150,7 @@ async def test_weak_pairs_only_cover_a_county_and_caps_hold(
         },
     )
     assert capped.json()["county_cap"] == 2
-    capped_plan = (await bureau.call("POST", f"/{capped.json()['id']}/plan")).json()
+    capped_plan = await bureau.plan(capped.json()["id"])
     assert capped_plan["coverage"] == {ZHAOYANG: 2}, "three good pairs, cap of two"
     assert {pair["offer_id"] for pair in capped_plan["pairs"]} == {good["id"]}
     refused = await bureau.call(
@@ -258,8 +170,8 @@ async def test_weak_pairs_only_cover_a_county_and_caps_hold(
 async def test_re_planning_keeps_hand_edits_and_declines(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]]
 ) -> None:
-    event = await _event(bureau, [ZHENXIONG, ZHAOYANG])
-    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
+    plan = await bureau.plan(event["id"])
     zx_pair = next(p for p in plan["pairs"] if p["county_code"] == ZHENXIONG)
     await bureau.call("DELETE", f"/{event['id']}/pairs/{zx_pair['id']}")
     hand = await bureau.call(
@@ -268,7 +180,7 @@ async def test_re_planning_keeps_hand_edits_and_declines(
         json={"need_id": catalogue["zx_need"]["id"], "offer_id": catalogue["city_offer"]["id"]},
     )
     assert hand.status_code == 201
-    replanned = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    replanned = await bureau.plan(event["id"])
     pairs = {(p["need_id"], p["offer_id"], p["added_by_hand"]) for p in replanned["pairs"]}
     assert (catalogue["zx_need"]["id"], catalogue["city_offer"]["id"], True) in pairs
     assert (zx_pair["need_id"], zx_pair["offer_id"], False) not in pairs, "dropped stays dropped"
@@ -286,8 +198,8 @@ async def test_re_planning_keeps_hand_edits_and_declines(
             headers=bureau.headers["member"],
         )
         assert proposal["awaiting"] == ["offer", "need"]
-    fresh = await _event(bureau, [ZHENXIONG, ZHAOYANG])
-    fresh_plan = (await bureau.call("POST", f"/{fresh['id']}/plan")).json()
+    fresh = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
+    fresh_plan = await bureau.plan(fresh["id"])
     declined = {(p["need_id"], p["offer_id"]) for p in replanned["pairs"]}
     assert not declined & {(p["need_id"], p["offer_id"]) for p in fresh_plan["pairs"]}
     again = await bureau.call(
@@ -302,8 +214,8 @@ async def test_re_planning_keeps_hand_edits_and_declines(
 async def test_the_plan_downloads_with_coverage_and_hand_edits_for_reviewers_only(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]]
 ) -> None:
-    event = await _event(bureau, [ZHENXIONG, ZHAOYANG, YILIANG])
-    plan = (await bureau.call("POST", f"/{event['id']}/plan")).json()
+    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG, YILIANG])
+    plan = await bureau.plan(event["id"])
     dropped = next(p for p in plan["pairs"] if p["county_code"] == ZHAOYANG)
     await bureau.call("DELETE", f"/{event['id']}/pairs/{dropped['id']}")
     client = bureau.client

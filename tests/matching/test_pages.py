@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from litestar import Litestar
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from accounts.models import Role
 from core.downloads import XLSX_TYPE
 from core.i18n import LOCALE_COOKIE
 from matching.models import Proposal
+from matching.plan_runs import PLAN_JOB
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -157,7 +159,7 @@ async def _token(client: AsyncClient) -> str:
 
 
 async def test_a_reviewer_runs_an_event_from_its_pages(
-    client: AsyncClient, entries: dict[str, Any]
+    client: AsyncClient, app: Litestar, entries: dict[str, Any]
 ) -> None:
     await sign_in(client, "rev")
     created = await post_form(
@@ -174,7 +176,20 @@ async def test_a_reviewer_runs_an_event_from_its_pages(
     event_path = created.headers["location"]
     assert event_path.startswith("/events/")
     await post_form(client, f"{event_path}/plan", {}, token_page=event_path)
+    waiting = await client.get(event_path)
+    assert "等待开始" in waiting.text
+    assert "<progress" in waiting.text, "the bar while queued"
+    assert 'hx-trigger="every 1s"' in waiting.text
+    await post_form(client, f"{event_path}/plan", {}, token_page=event_path)
+    assert "已在进行" in (await client.get(event_path)).text, "one plan at a time"
+    polled = await client.get(f"{event_path}/plan-run?polling=true")
+    assert "hx-refresh" not in polled.headers
+    assert await app.state.jobs.run_one(PLAN_JOB)
+    ended = await client.get(f"{event_path}/plan-run?polling=true")
+    assert ended.headers["hx-refresh"] == "true", "the page reloads to show the plan"
+    assert "hx-trigger" not in ended.text
     planned = await client.get(event_path)
+    assert "<progress" not in planned.text
     assert entries["offers"]["title"] in planned.text
     assert "<meter" in planned.text
     preview = await client.get(f"{event_path}/confirm")

@@ -1,36 +1,42 @@
-"""The signing events JSON API (reviewers): create, plan, edit the draft, propose it all."""
+"""The signing events JSON API (reviewers): create, plan (in the background, polled), edit the
+draft, propose it all."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import Body, FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from accounts.models import Role
 from core.access import roles
 from core.error_contract import error_responses
+from core.errors import N_
 from core.i18n import locale_of
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest, provide_page_request
 from matching.conversion import preview, propose_all
-from matching.deps import provide_events
+from matching.deps import provide_events, provide_plan_runs, start_plans
 from matching.event_schemas import (
     ConversionRead,
     EventIn,
     EventRead,
     PairIn,
     PlanIn,
+    PlanRunRead,
     PreviewRead,
     conversion_read,
     event_read,
+    plan_run_read,
+    plan_run_url,
 )
 from matching.events import EventService
+from matching.plan_runs import PlanRunNotFound, PlanRunService
 
 REVIEWERS = roles(Role.REVIEWER)
 
@@ -40,6 +46,7 @@ class EventApiController(Controller):
     tags = ["matching"]
     dependencies = {
         "events": Provide(provide_events),
+        "plan_runs": Provide(provide_plan_runs),
         "page_request": Provide(provide_page_request),
     }
 
@@ -86,21 +93,56 @@ class EventApiController(Controller):
     @post(
         "/{event_id:uuid}/plan",
         opt=REVIEWERS,
-        status_code=HTTP_200_OK,
-        responses=error_responses(400, 401, 403, 404),
+        status_code=HTTP_202_ACCEPTED,
+        responses=error_responses(400, 401, 403, 404, 409),
     )
     async def plan(
         self,
         request: Request[Identity, Any, Any],
-        events: NamedDependency[EventService],
+        plan_runs: NamedDependency[PlanRunService],
         event_id: FromPath[UUID],
         data: Annotated[PlanIn | None, Body(description="k: candidates kept per need")] = None,
-    ) -> EventRead:
-        """Replace the draft with the optimal plan: highest total score with every coverable
-        county in scope covered; the others are listed with the reason."""
+    ) -> Response[PlanRunRead]:
+        """Queue the optimal plan (highest total score with every coverable county in scope
+        covered; the others listed with the reason) and answer at once with the run's URL;
+        409 while another plan of the event is under way. The run replaces the draft when
+        it is done."""
         k = (data or PlanIn()).k
-        event = await events.plan(event_id, request.user, actor_of(request), k=k)
-        return event_read(event)
+        run = await plan_runs.request(event_id, request.user, actor_of(request), k)
+        return Response(
+            plan_run_read(run),
+            status_code=HTTP_202_ACCEPTED,
+            headers={"Location": plan_run_url(run)},
+            background=start_plans(request.app.state),
+        )
+
+    @get(
+        "/{event_id:uuid}/plan",
+        opt=REVIEWERS,
+        summary="The event's latest plan run",
+        responses=error_responses(400, 401, 403, 404),
+    )
+    async def latest_plan(
+        self, plan_runs: NamedDependency[PlanRunService], event_id: FromPath[UUID]
+    ) -> PlanRunRead:
+        run = await plan_runs.latest(event_id)
+        if run is None:
+            raise PlanRunNotFound(N_("This event has not been planned yet."))
+        return plan_run_read(run)
+
+    @get(
+        "/{event_id:uuid}/plans/{run_id:uuid}",
+        opt=REVIEWERS,
+        summary="A plan run: state, progress, result",
+        responses=error_responses(400, 401, 403, 404),
+    )
+    async def plan_run(
+        self,
+        plan_runs: NamedDependency[PlanRunService],
+        event_id: FromPath[UUID],
+        run_id: FromPath[UUID],
+    ) -> PlanRunRead:
+        return plan_run_read(await plan_runs.get(event_id, run_id))
 
     @post(
         "/{event_id:uuid}/pairs",

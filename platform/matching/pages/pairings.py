@@ -4,13 +4,13 @@ with their answers, signing events with their plan per county, and the reviewer'
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,9 +31,16 @@ from core.pagination import PageRequest, provide_page_request
 from core.redirects import safe_next
 from matching.amounts import pledge_lines
 from matching.consent import Pairing, steps_for, still_to_answer
-from matching.deps import provide_events, provide_proposals, provide_suggestions
+from matching.deps import (
+    provide_events,
+    provide_plan_runs,
+    provide_proposals,
+    provide_suggestions,
+    start_plans,
+)
 from matching.event_schemas import EventIn, PairChoice, PairIn
-from matching.events import EventService, coverage
+from matching.events import DEFAULT_K, EventService, coverage
+from matching.plan_runs import PHASES, UNDER_WAY, PlanRunService, PlanUnderWay
 from matching.proposal_export import proposals_workbook
 from matching.proposal_schemas import AnswerIn, ProposalIn
 from matching.proposals import ProposalService
@@ -86,6 +93,7 @@ class MatchingPageController(Controller):
     dependencies = {
         "proposals": Provide(provide_proposals),
         "events": Provide(provide_events),
+        "plan_runs": Provide(provide_plan_runs),
         "suggestions": Provide(provide_suggestions),
         "regions": Provide(provide_region_service),
         "page_request": Provide(provide_page_request),
@@ -263,9 +271,11 @@ class MatchingPageController(Controller):
         request: Request[Identity, Any, Any],
         events: NamedDependency[EventService],
         regions: NamedDependency[RegionService],
+        plan_runs: NamedDependency[PlanRunService],
         event_id: FromPath[UUID],
     ) -> Template:
         event = await events.get(event_id)
+        run = await plan_runs.latest(event_id)
         needs, offers = await events.choices(event)
         names = {county.code: county.short_name for county in await regions.counties()}
         by_county = {
@@ -286,7 +296,28 @@ class MatchingPageController(Controller):
                 **_helpers(events.clock, locale_of(request), events.weights),
                 "needs": needs,
                 "offers": offers,
+                "run": run,
+                "phases": PHASES,
             },
+        )
+
+    @get("/events/{event_id:uuid}/plan-run", name="matching:plan-run", opt=REVIEWERS)
+    async def plan_run(
+        self,
+        events: NamedDependency[EventService],
+        plan_runs: NamedDependency[PlanRunService],
+        event_id: FromPath[UUID],
+        polling: Annotated[bool, QueryParameter(description="polled by htmx")] = False,
+    ) -> Template:
+        """The latest plan's progress bar, polled by htmx while it runs; once it has ended,
+        a poll reloads the page to show the plan."""
+        event = await events.get(event_id)
+        run = await plan_runs.latest(event.id)
+        ended = run is None or run.state not in UNDER_WAY
+        return Template(
+            "matching/_plan_run.html",
+            context={"run": run, "event": event, "phases": PHASES},
+            headers={"Vary": "HX-Request", **({"HX-Refresh": "true"} if polling and ended else {})},
         )
 
     @post("/events/{event_id:uuid}/{action:str}", name="matching:event-action", opt=REVIEWERS)
@@ -294,20 +325,30 @@ class MatchingPageController(Controller):
         self,
         request: Request[Identity, Any, Any],
         events: NamedDependency[EventService],
+        plan_runs: NamedDependency[PlanRunService],
         event_id: FromPath[UUID],
         action: FromPath[str],
     ) -> Redirect:
-        """``plan``, ``drop`` (one pair) or ``add`` (need and offer); proposing goes through
-        the preview (`matching.pages.signing`)."""
+        """``plan`` (queued, carried out in the background), ``drop`` (one pair) or ``add``
+        (need and offer); proposing goes through the preview (`matching.pages.signing`)."""
         form = await request.form()
         values = form_values(form)
         actor = actor_of(request)
         if action == "plan":
-            await events.plan(event_id, request.user, actor)
+            try:
+                await plan_runs.request(event_id, request.user, actor, DEFAULT_K)
+            except PlanUnderWay:
+                flash_text(request, N_("A plan of this event is already under way."))
+                return Redirect(f"/events/{event_id}")
             flash_text(
-                request, N_("Planned: the best total score with every coverable county covered.")
+                request,
+                N_(
+                    "Planning: the best total score with every coverable county covered. The "
+                    "bar below shows how far it has come."
+                ),
             )
-        elif action == "drop":
+            return Redirect(f"/events/{event_id}", background=start_plans(request.app.state))
+        if action == "drop":
             await events.drop_pair(event_id, parse(PairChoice, values).pair_id, actor)
         elif action == "add":
             pair = parse(PairIn, values)

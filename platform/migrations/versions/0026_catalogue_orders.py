@@ -3,7 +3,7 @@ urgency as a number kept beside it, filled here from the lines and flags already
 an index per order so that every order of the public list is read in index order.
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-05 23:20:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | Sequence[str] | None = "0023"
+down_revision: str | Sequence[str] | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

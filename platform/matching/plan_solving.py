@@ -1,0 +1,109 @@
+"""Solving a signing event's plan: scoring and pruning the candidates, solving off the event
+loop, the event's caps as the planner's arrays, and what a plan came to (`PlanOutcome`)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import numpy as np
+from anyio import BrokenWorkerProcess, to_process, to_thread
+
+from matching.models import PlanPair, SigningEvent
+from matching.plan_candidates import Candidates
+from matching.plan_scoring import PairScores, entries, geography_of, score_pairs
+from matching.planner import Plan, PlanProblem, prune_top_k, solve
+from matching.scoring import Component
+
+logger = logging.getLogger(__name__)
+
+SOLVED_APART = 200_000
+"""Candidate pairs from which the solver runs in a process of its own rather than a thread:
+OR-Tools holds the interpreter's lock while it solves, which would stall every other request of
+the worker for as long (seconds at a province's size)."""
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """What a plan came to, with the time each part took."""
+
+    pairs: int
+    total_score: float
+    counties: int
+    covered: int
+    uncovered: dict[str, str]
+    candidates: int
+    """Pairs that could be paired, before pruning."""
+    kept_candidates: int
+    """Eligible pairs among each need's best ``k``: what the solver chose from."""
+    read_seconds: float
+    score_seconds: float
+    solver_seconds: float
+    seconds: float
+
+
+def caps(
+    event: SigningEvent, kept: list[PlanPair], counties: list[str], offer_organizations: list[UUID]
+) -> dict[str, np.ndarray]:
+    """The event's caps per county and per organization, less what kept pairs already use."""
+    caps: dict[str, np.ndarray] = {}
+    if event.county_cap is not None:
+        in_county = Counter(pair.county_code for pair in kept)
+        caps["county_cap"] = np.array(
+            [max(0, event.county_cap - in_county[code]) for code in counties], dtype=np.int64
+        )
+    if event.organization_cap is not None:
+        used = Counter(pair.offer.organization_id for pair in kept)
+        organizations = sorted(set(offer_organizations))
+        group = {organization: index for index, organization in enumerate(organizations)}
+        caps["offer_group"] = np.array(
+            [group[organization] for organization in offer_organizations], dtype=np.int64
+        )
+        caps["group_cap"] = np.array(
+            [max(0, event.organization_cap - used[o]) for o in organizations], dtype=np.int64
+        )
+    return caps
+
+
+async def solved_off_the_loop(problem: PlanProblem, *, apart: bool) -> Plan:
+    """The plan solved off the event loop: in a worker process when ``apart`` (one that cannot
+    start leaves it to a thread)."""
+    if apart:
+        try:
+            return await to_process.run_sync(solve, problem)
+        except BrokenWorkerProcess as error:
+            logger.warning("solving in a thread: no worker process (%s)", error)
+    return await to_thread.run_sync(solve, problem)
+
+
+def score_and_prune(
+    found: Candidates,
+    k: int,
+    now: datetime,
+    weights: Mapping[Component, float],
+    min_score: float,
+) -> tuple[PairScores, np.ndarray, np.ndarray]:
+    """The candidates' scores, the eligible ones among each need's best ``k``, and which
+    are above the plan's threshold (run off the event loop: it is all arithmetic)."""
+    scored = score_pairs(
+        entries(found.need_facts, found.offer_facts, now),
+        found.pair_need,
+        found.pair_offer,
+        geography_of(found.pair_level),
+        weights,
+    )
+    eligible = np.flatnonzero(scored.eligible)
+    pruned = eligible[
+        prune_top_k(
+            found.pair_need[eligible],
+            found.pair_offer[eligible],
+            np.clip(scored.total[eligible], 0.0, 1.0),
+            k,
+        )
+    ]
+    wanted = (scored.total >= min_score) & scored.evidence
+    return scored, pruned, wanted

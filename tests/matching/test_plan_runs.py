@@ -1,0 +1,146 @@
+"""Plans run in the background: a request queues one and answers 202 with its URL at once;
+the run goes from queued to running to done with its result stored, or to failed with the
+reason; while it is under way the API and the page say how far it has come and a second
+request is refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matching import plan_solving
+from matching.models import PlanRun, PlanRunState
+from matching.plan_runs import PLAN_JOB, STALE_AFTER
+from tests.conftest import FakeClock
+from tests.factories import sign_in
+from tests.matching.bureau import ZHAOYANG, ZHENXIONG, Bureau, make_event
+
+
+async def _queue(bureau: Bureau, event_id: str) -> Any:
+    queued = await bureau.call("POST", f"/{event_id}/plan", json={"k": 5})
+    assert queued.status_code == 202, queued.text
+    assert queued.headers["location"] == queued.json()["url"]
+    return queued.json()
+
+
+async def test_a_plan_is_queued_run_and_stored(
+    bureau: Bureau, catalogue: dict[str, dict[str, Any]], session: AsyncSession
+) -> None:
+    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
+    run = await _queue(bureau, event["id"])
+    assert run["state"] == "queued"
+    assert run["result"] == {}
+    untouched = (await bureau.call("GET", f"/{event['id']}")).json()
+    assert untouched["planned_at"] is None, "nothing is planned while the run waits"
+
+    refused = await bureau.call("POST", f"/{event['id']}/plan")
+    assert refused.status_code == 409, "one plan of an event at a time"
+    assert refused.json()["code"] == "plan_under_way"
+    latest = await bureau.call("GET", f"/{event['id']}/plan")
+    assert latest.json()["id"] == run["id"], "the run under way is the one to follow"
+
+    assert await bureau.app.state.jobs.run_one(PLAN_JOB)
+    done = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
+    assert done["state"] == "done"
+    assert done["started_at"] is not None
+    assert done["finished_at"] is not None
+    assert done["result"]["pairs"] == 2
+    assert done["result"]["covered"] == 2
+    assert done["result"]["uncovered"] == {}
+    assert done["result"]["solver_seconds"] <= done["result"]["seconds"]
+    planned = (await bureau.call("GET", f"/{event['id']}")).json()
+    assert planned["coverage"] == {ZHENXIONG: 1, ZHAOYANG: 1}, "the plan is stored"
+    again = await bureau.call("POST", f"/{event['id']}/plan")
+    assert again.status_code == 202, "a finished run no longer blocks the next"
+
+
+async def test_the_api_and_the_page_follow_a_running_plan(
+    bureau: Bureau, catalogue: dict[str, dict[str, Any]], session: AsyncSession, clock: FakeClock
+) -> None:
+    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
+    run = await _queue(bureau, event["id"])
+    await session.execute(
+        update(PlanRun)
+        .where(PlanRun.id == run["id"])
+        .values(
+            state=PlanRunState.RUNNING, phase="reading", done=1, total=2, progressed_at=clock.now
+        )
+    )
+    await session.commit()
+    running = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
+    assert (running["state"], running["phase"], running["done"], running["total"]) == (
+        "running",
+        "reading",
+        1,
+        2,
+    )
+    assert (await bureau.call("POST", f"/{event['id']}/plan")).status_code == 409
+    await sign_in(bureau.client, "rev")
+    page = await bureau.client.get(f"/events/{event['id']}")
+    assert "正在读取各县的需求和资源 1 / 2" in page.text
+    assert '<progress value="1" max="2">' in page.text
+    fragment = await bureau.client.get(f"/events/{event['id']}/plan-run?polling=true")
+    assert 'hx-trigger="every 1s"' in fragment.text, "polled while it runs"
+    member = await bureau.client.get(run["url"], headers=bureau.headers["member"])
+    assert member.status_code == 403, "runs are for reviewers"
+
+
+async def test_a_failed_plan_says_so_and_changes_nothing(
+    bureau: Bureau,
+    catalogue: dict[str, dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
+    first = await bureau.plan(event["id"])
+    assert len(first["pairs"]) == 2
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the solver ran out of memory")
+
+    monkeypatch.setattr(plan_solving, "solve", broken)
+    run = await _queue(bureau, event["id"])
+    assert await bureau.app.state.jobs.run_one(PLAN_JOB)
+    failed = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
+    assert failed["state"] == "failed"
+    assert "the solver ran out of memory" in failed["error"]
+    kept = (await bureau.call("GET", f"/{event['id']}")).json()
+    assert {p["id"] for p in kept["pairs"]} == {p["id"] for p in first["pairs"]}
+    await sign_in(bureau.client, "rev")
+    page = await bureau.client.get(f"/events/{event['id']}")
+    assert "上次规划失败，草案未改变" in page.text
+    assert (await bureau.call("POST", f"/{event['id']}/plan")).status_code == 202
+
+
+async def test_a_run_whose_process_died_no_longer_blocks(
+    bureau: Bureau, catalogue: dict[str, dict[str, Any]], session: AsyncSession, clock: FakeClock
+) -> None:
+    event = await make_event(bureau, [ZHENXIONG])
+    run = await _queue(bureau, event["id"])
+    await session.execute(
+        update(PlanRun)
+        .where(PlanRun.id == run["id"])
+        .values(state=PlanRunState.RUNNING, progressed_at=clock.now)
+    )
+    await session.commit()
+    assert (await bureau.call("POST", f"/{event['id']}/plan")).status_code == 409
+    clock.advance(seconds=(STALE_AFTER + timedelta(minutes=1)).total_seconds())
+    retried = await bureau.call("POST", f"/{event['id']}/plan")
+    assert retried.status_code == 202, "silent for too long: the process is gone"
+    assert await bureau.app.state.jobs.run_one(PLAN_JOB)
+    states = list(await session.scalars(select(PlanRun.state)))
+    assert sorted(state.value for state in states) == ["done", "failed"]
+
+
+async def test_unknown_runs_and_events_are_404(
+    bureau: Bureau, catalogue: dict[str, dict[str, Any]]
+) -> None:
+    event = await make_event(bureau, [ZHENXIONG])
+    assert (await bureau.call("GET", f"/{event['id']}/plan")).status_code == 404
+    run = await _queue(bureau, event["id"])
+    other = await make_event(bureau, [ZHAOYANG])
+    elsewhere = await bureau.call("GET", f"/{other['id']}/plans/{run['id']}")
+    assert elsewhere.status_code == 404, "a run is found only under its own event"
