@@ -67,6 +67,7 @@ ALLOWED_LITERALS = {
     "listings/pages/review.py": "a download's file name",
     "matching/pages/pairings.py": "a download's file name",
     "matching/proposal_export.py": "the stored unit 元",
+    "catalogue/entry.py": "the stored unit 元",
     "catalogue/service.py": "a return reason is stored as its Chinese label and the text",
     "accounts/audit_changes.py": "a stored list shown in the audit log as stored",
     "monitoring/summary_check.py": "the ideographic space people type",
