@@ -9,30 +9,19 @@ its own, signed in as each role; once, in the SQLite pass, like the API fuzzing.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
+from tests.browser import BROWSER_TESTS, PHONE, WIDE, browser, phone
 from tests.served_demo import served_demo
-from xiangxing.demo import DEMO_PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.skipif(
-        bool(os.environ.get("XIANGXING_TEST_DATABASE_URL")),
-        reason="the browser visits the demo served on SQLite of its own: once, in the SQLite pass",
-    ),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM} to drive"),
-]
-
-PHONE = {"width": 390, "height": 844}
-WIDE = {"width": 1280, "height": 900}
+pytestmark = BROWSER_TESTS
+__all__ = ["browser"]  # the fixture, used by name
 CLOSED_HEADER_PX = 64
 
 PAGES: dict[str | None, list[str]] = {
@@ -87,30 +76,6 @@ def served(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterato
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
-
-
-def _phone(browser: Browser, base: str, username: str | None) -> BrowserContext:
-    """A phone-sized browser, signed in as ``username`` through the sign-in page."""
-    context = browser.new_context(viewport=PHONE, base_url=base, locale="zh-CN")
-    if username is not None:
-        page = context.new_page()
-        page.goto("/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.press("input[name=password]", "Enter")
-        page.wait_for_url(lambda url: "/login" not in url)
-        page.close()
-    return context
-
-
 def _links(page: Page, pattern: str) -> list[str]:
     hrefs = page.eval_on_selector_all("main a[href]", "all => all.map(a => a.getAttribute('href'))")
     return list(dict.fromkeys(href for href in hrefs if re.match(pattern, href)))
@@ -144,7 +109,7 @@ def _visits(context: BrowserContext, role: str | None) -> list[str]:
 def test_no_page_and_no_table_is_wider_than_a_phone(
     served: str, browser: Browser, role: str | None
 ) -> None:
-    context = _phone(browser, served, role)
+    context = phone(browser, served, role)
     page = context.new_page()
     too_wide: dict[str, Any] = {}
     paths = _visits(context, role)
@@ -164,7 +129,7 @@ def test_no_page_and_no_table_is_wider_than_a_phone(
 def test_the_header_folds_its_menu_on_a_phone_and_shows_it_on_a_wide_screen(
     served: str, browser: Browser
 ) -> None:
-    context = _phone(browser, served, "station_worker")
+    context = phone(browser, served, "station_worker")
     page = context.new_page()
     page.goto("/my/needs")
     menu = page.locator("nav.site-menu")
@@ -194,7 +159,7 @@ def test_the_header_folds_its_menu_on_a_phone_and_shows_it_on_a_wide_screen(
 def test_a_failed_form_opens_on_its_summary_with_a_link_to_each_field(
     served: str, browser: Browser
 ) -> None:
-    context = _phone(browser, served, "station_worker")
+    context = phone(browser, served, "station_worker")
     page = context.new_page()
     page.goto("/my/needs/new")
     page.eval_on_selector("form.entry-form", "form => { form.noValidate = true; }")

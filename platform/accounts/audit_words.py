@@ -53,6 +53,7 @@ ACTION_GROUPS: dict[str, dict[str, str]] = {
         "need.approved": N_("Need approved and published"),
         "need.returned": N_("Need returned for changes"),
         "need.withdrawn": N_("Need withdrawn"),
+        "need.restored": N_("Withdrawn need restored as a draft"),
         "need.closed": N_("Need closed"),
     },
     N_("Offers"): {
@@ -64,6 +65,7 @@ ACTION_GROUPS: dict[str, dict[str, str]] = {
         "offer.approved": N_("Offer approved and published"),
         "offer.returned": N_("Offer returned for changes"),
         "offer.withdrawn": N_("Offer withdrawn"),
+        "offer.restored": N_("Withdrawn offer restored as a draft"),
         "offer.closed": N_("Offer closed"),
     },
     N_("Pairings and signing events"): {
@@ -76,6 +78,7 @@ ACTION_GROUPS: dict[str, dict[str, str]] = {
         "proposal.cancelled": N_("Pairing proposal cancelled"),
         "proposal.converted": N_("Pairing proposal turned into an agreement"),
         "event.created": N_("Signing event created"),
+        "event.plan_requested": N_("Signing event plan requested"),
         "event.planned": N_("Signing event planned"),
         "event.pair_added": N_("Pair added to a signing event"),
         "event.pair_dropped": N_("Pair removed from a signing event"),

@@ -158,7 +158,7 @@ async def test_a_drafts_breadcrumb_leads_to_the_owners_list(
     await sign_in(client, "worker")
     draft = crumb((await client.get(f"/catalogue/needs/{need['id']}")).text)
     assert 'href="/my/needs"' in draft
-    assert "我的需求" in draft
+    assert "我的村社需求" in draft
     assert "/catalogue" not in draft
     await sign_in(client, "member")
     assert 'href="/my/offers"' in crumb((await client.get(f"/catalogue/offers/{offer['id']}")).text)
