@@ -5,11 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
-from core.recent import RecentAnswers, remembered_total
+from core.recent import RecentAnswers
+from core.totals import Total, total_of
 from demand.models import Channel, Need, Urgency
 
 
@@ -26,15 +27,14 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         posted_by: UUID | None = None,
         readable: ColumnElement[bool],
         totals: RecentAnswers[int] | None = None,
-    ) -> tuple[list[Need], int]:
+    ) -> tuple[list[Need], Total]:
         """Readable needs (``demand.policy``) newest first, narrowed by the catalogue filters;
         ``posted_by`` is the needs a reviewer entered on behalf of stations, associations and
         departments."""
         conditions = [readable, *self._conditions(filters, urgency, township_code)]
         if posted_by is not None:
             conditions.append(Need.created_by_id == posted_by)
-        count = select(func.count()).select_from(Need).where(*conditions)
-        total = await remembered_total(self.session, count, totals)
+        total = await total_of(self.session, Need, conditions, totals)
         rows = await self.session.scalars(
             select(Need)
             .where(*conditions)

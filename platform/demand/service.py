@@ -135,7 +135,7 @@ class NeedService(EntryWorkflow[Need]):
             totals=self.memory.totals if self.memory and identity is None else None,
             **scope,
         )
-        return Slice.of(items, total, page)
+        return Slice.of(items, total.value, page, estimated=total.estimated)
 
     async def _station_of(self, township_code: str) -> Station | None:
         """The township's station, asked once per service: an import fills thousands of needs

@@ -158,7 +158,7 @@ class OfferService(EntryWorkflow[Offer]):
             organization_id=organization_id,
             totals=self.memory.totals if self.memory and identity is None else None,
         )
-        return Slice.of(items, total, page)
+        return Slice.of(items, total.value, page, estimated=total.estimated)
 
     async def _fill(self, offer: Offer, data: OfferFields) -> None:
         regions = list(

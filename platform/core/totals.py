@@ -1,0 +1,81 @@
+"""How many entries a list holds: counted exactly while that is cheap, estimated above that.
+
+Counting costs a read of every matching row: 18,000 needs of one county take 30 ms on
+PostgreSQL, more than the rest of the page. The planner already knows roughly how many rows a
+filter keeps (its statistics, kept by ANALYZE): when that estimate reaches ``ESTIMATE_ABOVE``,
+the list shows it as an estimate ("约 18,600 条") instead of counting; below it, and on SQLite
+(which has no such estimate), the total is counted exactly. An estimate is rounded to a
+hundred, so it never looks more exact than it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
+
+from core.recent import RecentAnswers, remembered_total
+
+ESTIMATE_ABOVE = 5_000
+"""Totals the planner expects at or above this are estimated, not counted."""
+ROUNDED_TO = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    value: int
+    estimated: bool = False
+
+
+class Explain(Executable, ClauseElement):
+    """``EXPLAIN (FORMAT JSON)`` of a select, its parameters bound as the select binds them."""
+
+    inherit_cache = False
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+
+
+@compiles(Explain, "postgresql")
+def _explain(element: Explain, compiler: Any, **kw: Any) -> str:
+    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
+
+
+async def planned_rows(
+    session: AsyncSession | async_scoped_session[AsyncSession], rows: Select[Any]
+) -> int | None:
+    """The planner's estimate of the rows a select returns; None where there is no planner
+    to ask (SQLite)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    plan = await session.scalar(Explain(rows))
+    found = json.loads(plan) if isinstance(plan, str) else plan
+    return int(found[0]["Plan"]["Plan Rows"])
+
+
+async def total_of(
+    session: AsyncSession | async_scoped_session[AsyncSession],
+    table: Any,
+    conditions: Sequence[ColumnElement[bool]],
+    totals: RecentAnswers[int] | None = None,
+    *,
+    estimate_above: int | None = None,
+) -> Total:
+    """How many rows of ``table`` (a model) meet ``conditions``: the planner's estimate at or
+    above ``estimate_above`` (``ESTIMATE_ABOVE``), else counted exactly."""
+    threshold = ESTIMATE_ABOVE if estimate_above is None else estimate_above
+    planned = await planned_rows(
+        session, select(literal_column("1")).select_from(table).where(*conditions)
+    )
+    if planned is not None and planned >= threshold:
+        rounded = max(ROUNDED_TO, round(planned / ROUNDED_TO) * ROUNDED_TO)
+        return Total(rounded, estimated=True)
+    count = select(func.count()).select_from(table).where(*conditions)
+    return Total(await remembered_total(session, count, totals))
