@@ -5,12 +5,15 @@ PostgreSQL, more than the rest of the page. The planner already knows roughly ho
 filter keeps (its statistics, kept by ANALYZE): when that estimate reaches ``ESTIMATE_ABOVE``,
 the list shows it as an estimate ("约 18,600 条") instead of counting; below it, and on SQLite
 (which has no such estimate), the total is counted exactly. An estimate is rounded to a
-hundred, so it never looks more exact than it is.
+hundred, so it never looks more exact than it is. Each worker remembers an estimate for a
+minute (``PlanMemory``): statistics change only when ANALYZE runs.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +29,8 @@ from core.recent import RecentAnswers, remembered_total
 ESTIMATE_ABOVE = 5_000
 """Totals the planner expects at or above this are estimated, not counted."""
 ROUNDED_TO = 100
+PLAN_SECONDS = 60.0
+MAX_PLANS = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +53,50 @@ def _explain(element: Explain, compiler: Any, **kw: Any) -> str:
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
 
 
+class PlanMemory:
+    """The planner's estimates asked lately, per worker. They change only when ANALYZE renews
+    the statistics, and planning a query costs about as much as counting a few thousand rows,
+    so each filter is planned at most once per ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = PLAN_SECONDS, max_keys: int = MAX_PLANS) -> None:
+        self.ttl = ttl
+        self.max_keys = max_keys
+        self._kept: OrderedDict[str, tuple[float, int]] = OrderedDict()
+
+    def get(self, key: str) -> int | None:
+        found = self._kept.get(key)
+        if found is None or time.monotonic() - found[0] >= self.ttl:
+            return None
+        return found[1]
+
+    def keep(self, key: str, rows: int) -> None:
+        self._kept[key] = (time.monotonic(), rows)
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.max_keys:
+            self._kept.popitem(last=False)
+
+
+PLANS = PlanMemory()
+
+
 async def planned_rows(
     session: AsyncSession | async_scoped_session[AsyncSession], rows: Select[Any]
 ) -> int | None:
     """The planner's estimate of the rows a select returns; None where there is no planner
     to ask (SQLite)."""
-    if session.get_bind().dialect.name != "postgresql":
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
         return None
+    compiled = rows.compile(dialect=dialect)
+    key = compiled.string + repr(sorted(compiled.params.items()))
+    kept = PLANS.get(key)
+    if kept is not None:
+        return kept
     plan = await session.scalar(Explain(rows))
     found = json.loads(plan) if isinstance(plan, str) else plan
-    return int(found[0]["Plan"]["Plan Rows"])
+    planned = int(found[0]["Plan"]["Plan Rows"])
+    PLANS.keep(key, planned)
+    return planned
 
 
 async def total_of(
