@@ -15,8 +15,6 @@ database. Another worker learns of the change when its own memory of that secret
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
@@ -27,6 +25,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from accounts.identity import Identity
 from accounts.models import ApiToken, Department, LoginSession, Organization, Station, User
+from core.recent import ShortMemory
 
 TTL_SECONDS = 5.0
 MAX_KEYS = 4096
@@ -41,32 +40,7 @@ class Remembered:
     """The session's or token's own end, checked on every request."""
 
 
-class IdentityMemory:
-    def __init__(self, ttl: float = TTL_SECONDS, max_keys: int = MAX_KEYS) -> None:
-        self.ttl = ttl
-        self.max_keys = max_keys
-        self._kept: OrderedDict[str, tuple[float, Remembered]] = OrderedDict()
-
-    def get(self, secret_hash: str) -> Remembered | None:
-        found = self._kept.get(secret_hash)
-        if found is None:
-            return None
-        if time.monotonic() - found[0] >= self.ttl:
-            self._kept.pop(secret_hash, None)
-            return None
-        return found[1]
-
-    def keep(self, secret_hash: str, remembered: Remembered) -> None:
-        self._kept[secret_hash] = (time.monotonic(), remembered)
-        self._kept.move_to_end(secret_hash)
-        while len(self._kept) > self.max_keys:
-            self._kept.popitem(last=False)
-
-    def forget(self) -> None:
-        self._kept.clear()
-
-
-IDENTITIES = IdentityMemory()
+IDENTITIES: ShortMemory[str, Remembered] = ShortMemory(TTL_SECONDS, MAX_KEYS)
 """This worker's memory (one per process: every app in it shares the accounts it reads)."""
 
 

@@ -6,14 +6,12 @@ filter keeps (its statistics, kept by ANALYZE): when that estimate reaches ``EST
 the list shows it as an estimate ("约 18,600 条") instead of counting; below it, and on SQLite
 (which has no such estimate), the total is counted exactly. An estimate is rounded to a
 hundred, so it never looks more exact than it is. Each worker remembers an estimate for a
-minute (``PlanMemory``): statistics change only when ANALYZE runs.
+minute (``PLANS``): statistics change only when ANALYZE runs.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
 
-from core.recent import RecentAnswers, remembered_total
+from core.recent import RecentAnswers, ShortMemory, remembered_total
 
 ESTIMATE_ABOVE = 5_000
 """Totals the planner expects at or above this are estimated, not counted."""
@@ -53,30 +51,9 @@ def _explain(element: Explain, compiler: Any, **kw: Any) -> str:
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
 
 
-class PlanMemory:
-    """The planner's estimates asked lately, per worker. They change only when ANALYZE renews
-    the statistics, and planning a query costs about as much as counting a few thousand rows,
-    so each filter is planned at most once per ``ttl`` seconds."""
-
-    def __init__(self, ttl: float = PLAN_SECONDS, max_keys: int = MAX_PLANS) -> None:
-        self.ttl = ttl
-        self.max_keys = max_keys
-        self._kept: OrderedDict[str, tuple[float, int]] = OrderedDict()
-
-    def get(self, key: str) -> int | None:
-        found = self._kept.get(key)
-        if found is None or time.monotonic() - found[0] >= self.ttl:
-            return None
-        return found[1]
-
-    def keep(self, key: str, rows: int) -> None:
-        self._kept[key] = (time.monotonic(), rows)
-        self._kept.move_to_end(key)
-        while len(self._kept) > self.max_keys:
-            self._kept.popitem(last=False)
-
-
-PLANS = PlanMemory()
+PLANS: ShortMemory[str, int] = ShortMemory(PLAN_SECONDS, MAX_PLANS)
+"""The planner's estimates asked lately: they change only when ANALYZE renews the statistics,
+and planning costs about as much as counting a few thousand rows."""
 
 
 async def planned_rows(
