@@ -14,10 +14,14 @@ from tests.clients import AppClient, serve
 from tests.factories import bearer, csrf_token, make_user, sign_in
 
 
+async def _me(client: AppClient, token: dict[str, str]) -> int:
+    return (await client.get("/api/v1/me", headers=token)).status_code
+
+
 async def _remembered_token(client: AppClient, username: str) -> dict[str, str]:
     """A token of the user, used once so that this worker remembers whose it is."""
     token = await bearer(client, username)
-    assert (await client.get("/api/v1/me", headers=token)).status_code == 200
+    assert await _me(client, token) == 200
     secret = token["Authorization"].removeprefix("Bearer ")
     assert IDENTITIES.get(secret_hash(secret)) is not None
     return token
@@ -34,7 +38,7 @@ async def test_a_revoked_token_is_refused_on_the_next_request(
         token_id = listed.json()["items"][0]["id"]
         revoked = await client.delete(f"/api/v1/auth/tokens/{token_id}", headers=token)
         assert revoked.status_code == 204
-        assert (await client.get("/api/v1/me", headers=token)).status_code == 401
+        assert await _me(client, token) == 401, "refused at once"
 
 
 async def test_a_deactivated_user_is_refused_on_the_next_request(
@@ -51,11 +55,11 @@ async def test_a_deactivated_user_is_refused_on_the_next_request(
         assert user is not None
         user.is_active = False
         await session.flush()
-        assert (await client.get("/api/v1/me", headers=token)).status_code == 401
+        assert await _me(client, token) == 401, "refused at once"
         token = await _remembered_token(client, "leaver")
         done = await client.post(f"/api/v1/users/{leaver.id}/deactivate", headers=admin)
         assert done.status_code == 200
-        assert (await client.get("/api/v1/me", headers=token)).status_code == 401
+        assert await _me(client, token) == 401, "refused at once"
 
 
 async def test_a_signed_out_session_is_refused_on_the_next_request(
