@@ -83,9 +83,12 @@ async def total_of(
     totals: RecentAnswers[int] | None = None,
     *,
     estimate_above: int | None = None,
+    unplanned: Sequence[ColumnElement[bool]] = (),
 ) -> Total:
-    """How many rows of ``table`` (a model) meet ``conditions``: the planner's estimate at or
-    above ``estimate_above`` (``ESTIMATE_ABOVE``), else counted exactly."""
+    """How many rows of ``table`` (a model) meet ``conditions`` and ``unplanned``: the
+    planner's estimate at or above ``estimate_above`` (``ESTIMATE_ABOVE``), else counted
+    exactly. ``unplanned`` are conditions the planner cannot judge (a correlated lookup, which
+    it guesses keeps 0.5% of the rows) and which keep most rows: the estimate leaves them out."""
     threshold = ESTIMATE_ABOVE if estimate_above is None else estimate_above
     planned = await planned_rows(
         session, select(literal_column("1")).select_from(table).where(*conditions)
@@ -93,5 +96,5 @@ async def total_of(
     if planned is not None and planned >= threshold:
         rounded = max(ROUNDED_TO, round(planned / ROUNDED_TO) * ROUNDED_TO)
         return Total(rounded, estimated=True)
-    count = select(func.count()).select_from(table).where(*conditions)
+    count = select(func.count()).select_from(table).where(*conditions, *unplanned)
     return Total(await remembered_total(session, count, totals))

@@ -26,18 +26,21 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         township_code: str | None = None,
         posted_by: UUID | None = None,
         readable: ColumnElement[bool],
+        still_sought: ColumnElement[bool] | None = None,
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[Need], Total]:
         """Readable needs (``demand.policy``) newest first, narrowed by the catalogue filters;
         ``posted_by`` is the needs a reviewer entered on behalf of stations, associations and
-        departments."""
+        departments; ``still_sought`` leaves out needs whose every line is committed (left out
+        of the planner's estimate of the total, which it cannot judge)."""
         conditions = [readable, *self._conditions(filters, urgency, township_code)]
         if posted_by is not None:
             conditions.append(Need.created_by_id == posted_by)
-        total = await total_of(self.session, Need, conditions, totals)
+        sought = [] if still_sought is None else [still_sought]
+        total = await total_of(self.session, Need, conditions, totals, unplanned=sought)
         rows = await self.session.scalars(
             select(Need)
-            .where(*conditions)
+            .where(*conditions, *sought)
             .order_by(Need.published_at.desc(), Need.id.desc())
             .limit(page.page_size)
             .offset(page.offset)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from uuid_utils.compat import uuid7
 
 from accounts.identity import Identity
@@ -124,14 +124,13 @@ class NeedService(EntryWorkflow[Need]):
             else:
                 raise NotYours(N_("Only station workers have needs of their own."))
         listed = listed_states(filters, identity, mine=mine)
-        readable = need_readable(identity)
-        if filters.state is None and listed.state is not None:
-            readable = and_(readable, need_still_sought())
+        open_only = filters.state is None and listed.state is not None
         items, total = await self.needs.page(
             page,
             listed,
             urgency=urgency,
-            readable=readable,
+            readable=need_readable(identity),
+            still_sought=need_still_sought() if open_only else None,
             totals=self.memory.totals if self.memory and identity is None else None,
             **scope,
         )
