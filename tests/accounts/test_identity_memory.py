@@ -18,6 +18,13 @@ async def _me(client: AppClient, token: dict[str, str]) -> int:
     return (await client.get("/api/v1/me", headers=token)).status_code
 
 
+async def _revoke_own(client: AppClient, token: dict[str, str]) -> None:
+    listed = await client.get("/api/v1/auth/tokens", headers=token)
+    token_id = listed.json()["items"][0]["id"]
+    revoked = await client.delete(f"/api/v1/auth/tokens/{token_id}", headers=token)
+    assert revoked.status_code == 204
+
+
 async def _remembered_token(client: AppClient, username: str) -> dict[str, str]:
     """A token of the user, used once so that this worker remembers whose it is."""
     token = await bearer(client, username)
@@ -34,10 +41,7 @@ async def test_a_revoked_token_is_refused_on_the_next_request(
     async with serve(app) as client:
         token = await _remembered_token(client, "remembered")
         assert (await client.get("/api/v1/needs", headers=token)).status_code == 200
-        listed = await client.get("/api/v1/auth/tokens", headers=token)
-        token_id = listed.json()["items"][0]["id"]
-        revoked = await client.delete(f"/api/v1/auth/tokens/{token_id}", headers=token)
-        assert revoked.status_code == 204
+        await _revoke_own(client, token)
         assert await _me(client, token) == 401, "refused at once"
 
 
