@@ -6,7 +6,8 @@ same number of workers, on the database ``XIANGXING_DATABASE_URL`` names (filled
 ``generate_catalogue.py``), then loads each URL with ``wrk`` (16 connections, 10 s by default)
 and prints requests per second, p50 and p99, and the ratio of each throughput to the bare
 page's. Signed-in cases carry a reviewer's bearer token (API) or session cookie (pages): their
-answers are never remembered. Last, the resident memory of each platform worker.
+answers are never remembered. Last, the resident memory of each platform worker. The ports are chosen by
+``XIANGXING_BENCH_PLATFORM_PORT`` (8799) and ``XIANGXING_BENCH_YARDSTICK_PORT`` (8797).
 
     XIANGXING_DATABASE_URL=postgresql+asyncpg://…/bench uv run python benchmarks/ceiling.py
 """
@@ -26,7 +27,7 @@ import httpx
 from list_api import PLATFORM_PORT, ROOT, reviewer_token, server
 from stats_api import signed_in_browser
 
-YARDSTICK_PORT = 8797
+YARDSTICK_PORT = int(os.environ.get("XIANGXING_BENCH_YARDSTICK_PORT", "8797"))
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 RATE = re.compile(r"Requests/sec:\s+([\d.]+)")

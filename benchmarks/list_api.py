@@ -2,7 +2,8 @@
 
 Anonymous requests ask the public catalogue (answers the app may remember for 5 s); the
 signed-in cases carry a reviewer's bearer token, whose answers are never remembered, so they
-show the full cost of a list. Both apps run under Granian with the same number of workers on this machine; ``hey`` (Debian's
+show the full cost of a list. ``XIANGXING_BENCH_PLATFORM_PORT`` and
+``XIANGXING_BENCH_PLAIN_PORT`` choose the ports (8799, 8798) when those are taken. Both apps run under Granian with the same number of workers on this machine; ``hey`` (Debian's
 package) sends the load from a second process over loopback. Each URL is measured in several
 rounds; the table reports the median of the rounds' p50/p95/p99 and requests per second.
 
@@ -25,8 +26,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PLATFORM_PORT = 8799
-PLAIN_PORT = 8798
+PLATFORM_PORT = int(os.environ.get("XIANGXING_BENCH_PLATFORM_PORT", "8799"))
+PLAIN_PORT = int(os.environ.get("XIANGXING_BENCH_PLAIN_PORT", "8798"))
+"""Ports of the servers started here; choose free ones when another run holds these."""
+STARTUP_SECONDS = 180
+"""How long a server may take to answer its first request on a busy machine."""
 CASES = {
     "bare Litestar JSON (yardstick)": f"http://127.0.0.1:{PLAIN_PORT}/plain",
     "needs, first page": f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/needs?page_size=20",
@@ -71,7 +75,7 @@ def server(args: list[str], port: int, env: dict[str, str]):  # type: ignore[no-
         args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     try:
-        for _ in range(100):
+        for _ in range(STARTUP_SECONDS * 5):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
                 break

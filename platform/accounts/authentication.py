@@ -17,6 +17,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
+from accounts.identity_memory import IDENTITIES, Remembered
 from accounts.models import ApiToken, LoginSession, User
 from accounts.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from accounts.repository import ApiTokenRepository, LoginSessionRepository, UserRepository
@@ -141,16 +142,23 @@ class AuthenticationService:
     async def resume_session(self, cookie: SessionCookie) -> Identity | None:
         """The identity behind a session cookie, or None once it ended, idled out or expired."""
         now = self.clock()
-        row = await self.login_sessions.by_secret_hash(secret_hash(cookie.secret))
+        hashed = secret_hash(cookie.secret)
+        kept = IDENTITIES.get(hashed)
+        idle = now.timestamp() - cookie.seen > SESSION_IDLE.total_seconds()
+        if kept is not None and kept.expires_at > now and not idle:
+            return kept.identity
+        row = await self.login_sessions.by_secret_hash(hashed)
         if row is None or row.ended_at is not None or not row.user.is_active:
             return None
         if row.expires_at <= now:
             row.ended_at, row.end_reason = now, "expired"
             return None
-        if now.timestamp() - cookie.seen > SESSION_IDLE.total_seconds():
+        if idle:
             row.ended_at, row.end_reason = now, "idle"
             return None
-        return Identity.of(row.user, session_secret_hash=row.secret_hash)
+        identity = Identity.of(row.user, session_secret_hash=row.secret_hash)
+        IDENTITIES.keep(hashed, Remembered(identity, row.expires_at))
+        return identity
 
     async def end_session(self, identity: Identity, *, ip: str | None) -> None:
         if identity.session_secret_hash is None:
@@ -199,12 +207,20 @@ class AuthenticationService:
         return token, secret
 
     async def resume_token(self, secret: str) -> Identity | None:
-        token = await self.tokens.by_secret_hash(secret_hash(secret))
+        """The identity behind a bearer token (``accounts.identity_memory`` remembers it for a
+        few seconds), or None once the token was revoked or expired or its user deactivated."""
+        hashed = secret_hash(secret)
+        kept = IDENTITIES.get(hashed)
+        if kept is not None and kept.expires_at > self.clock():
+            return kept.identity
+        token = await self.tokens.by_secret_hash(hashed)
         if token is None or token.revoked_at is not None or not token.user.is_active:
             return None
         if token.expires_at <= self.clock() or token.user.must_change_password:
             return None
-        return Identity.of(token.user, token_id=token.id)
+        identity = Identity.of(token.user, token_id=token.id)
+        IDENTITIES.keep(hashed, Remembered(identity, token.expires_at))
+        return identity
 
     async def tokens_of(self, identity: Identity) -> list[ApiToken]:
         return await self.tokens.of_user(identity.user_id)

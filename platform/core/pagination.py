@@ -70,10 +70,20 @@ class Slice(Generic[T]):
     total: int
     page: int
     page_size: int
+    estimated: bool = False
+    """``total`` is the planner's estimate of a long list (``core.totals``), not a count."""
 
     @classmethod
-    def of(cls, items: list[T], total: int, request: PageRequest) -> Slice[T]:
-        return cls(items=items, total=total, page=request.page, page_size=request.page_size)
+    def of(
+        cls, items: list[T], total: int, request: PageRequest, *, estimated: bool = False
+    ) -> Slice[T]:
+        return cls(
+            items=items,
+            total=total,
+            page=request.page,
+            page_size=request.page_size,
+            estimated=estimated,
+        )
 
     @classmethod
     def cut(cls, items: list[T], request: PageRequest) -> Slice[T]:

@@ -47,6 +47,37 @@ class RecentAnswers(Generic[T]):
         self._answers.clear()
 
 
+K = TypeVar("K", bound=Hashable)
+
+
+class ShortMemory(Generic[K, T]):
+    """Values kept per key for ``ttl`` seconds in this process, the oldest dropped beyond
+    ``max_keys`` (remembered identities, the planner's estimates)."""
+
+    def __init__(self, ttl: float, max_keys: int) -> None:
+        self.ttl = ttl
+        self.max_keys = max_keys
+        self._kept: OrderedDict[K, tuple[float, T]] = OrderedDict()
+
+    def get(self, key: K) -> T | None:
+        found = self._kept.get(key)
+        if found is None:
+            return None
+        if time.monotonic() - found[0] >= self.ttl:
+            self._kept.pop(key, None)
+            return None
+        return found[1]
+
+    def keep(self, key: K, value: T) -> None:
+        self._kept[key] = (time.monotonic(), value)
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.max_keys:
+            self._kept.popitem(last=False)
+
+    def forget(self) -> None:
+        self._kept.clear()
+
+
 @dataclass(frozen=True, slots=True)
 class PublicMemory:
     """What one app remembers of its public lists: totals and whole pages; and search answers,

@@ -172,6 +172,9 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     environment.trim_blocks = True
     environment.lstrip_blocks = True
+    # Templates change only with a new release (a restart): no stat of every template file
+    # on every page.
+    environment.auto_reload = False
 
 
 def build_template_config() -> TemplateConfig[JinjaTemplateEngine]:

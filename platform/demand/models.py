@@ -92,6 +92,9 @@ class Need(UUIDv7AuditBase, EntryColumns):
         Index("ix_need_township_state_published", "township_code", "state", "published_at"),
         Index("ix_need_category_state_published", "category", "state", "published_at"),
         Index("ix_need_urgency_state_published", "urgency", "state", "published_at"),
+        # A reviewer's list of one county or township in every state, in list order.
+        Index("ix_need_county_published", "county_code", "published_at"),
+        Index("ix_need_township_published", "township_code", "published_at"),
         # The monitoring's needs published per category, counted from the index alone.
         Index("ix_need_category_published", "category", "published_at"),
         # The catalogue's other orders (largest amount, soonest deadline, most urgent), each

@@ -6,7 +6,7 @@ come from ``accounts.policy``).
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, not_, or_
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from accounts.identity import Identity
 from accounts.models import Role
@@ -24,7 +24,16 @@ def need_public() -> ColumnElement[bool]:
 def need_still_sought() -> ColumnElement[bool]:
     """Some line still lacks what it seeks (``NeedProgress`` short of fully committed): a need
     whose every line is committed to pairings and agreements is no longer open."""
-    return or_(not_(Need.lines.any()), Need.lines.any(NeedLine.committed < NeedLine.sought))
+    # One correlated lookup per need (1 when a line still lacks, NULL without lines): written
+    # as "no line OR some line lacking", PostgreSQL hashed both subqueries over every line of
+    # every need on each read of a page (150 ms at 100,000 needs).
+    lacking = (
+        select(func.max(case((NeedLine.committed < NeedLine.sought, 1), else_=0)))
+        .where(NeedLine.need_id == Need.id)
+        .correlate(Need)
+        .scalar_subquery()
+    )
+    return func.coalesce(lacking, 1) == 1
 
 
 def need_open() -> ColumnElement[bool]:

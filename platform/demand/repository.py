@@ -5,12 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 
 from catalogue.repository import list_order
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
-from core.recent import RecentAnswers, remembered_total
+from core.recent import RecentAnswers
+from core.totals import Total, total_of
 from demand.models import Channel, Need, Urgency
 
 
@@ -26,19 +27,21 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         township_code: str | None = None,
         posted_by: UUID | None = None,
         readable: ColumnElement[bool],
+        still_sought: ColumnElement[bool] | None = None,
         totals: RecentAnswers[int] | None = None,
-    ) -> tuple[list[Need], int]:
+    ) -> tuple[list[Need], Total]:
         """Readable needs (``demand.policy``) in the filters' order, narrowed by the catalogue
         filters; ``posted_by`` is the needs a reviewer entered on behalf of stations,
-        associations and departments."""
+        associations and departments; ``still_sought`` leaves out needs whose every line is
+        committed (left out of the planner's estimate of the total, which it cannot judge)."""
         conditions = [readable, *self._conditions(filters, urgency, township_code)]
         if posted_by is not None:
             conditions.append(Need.created_by_id == posted_by)
-        count = select(func.count()).select_from(Need).where(*conditions)
-        total = await remembered_total(self.session, count, totals)
+        sought = [] if still_sought is None else [still_sought]
+        total = await total_of(self.session, Need, conditions, totals, unplanned=sought)
         rows = await self.session.scalars(
             select(Need)
-            .where(*conditions)
+            .where(*conditions, *sought)
             .order_by(
                 *list_order(Need, filters.sort, deadline=Need.deadline, urgency=Need.urgency_weight)
             )

@@ -121,18 +121,17 @@ class NeedService(EntryWorkflow[Need]):
             else:
                 raise NotYours(N_("Only station workers have needs of their own."))
         listed = listed_states(filters, identity, mine=mine)
-        readable = need_readable(identity)
-        if filters.state is None and listed.state is not None:
-            readable = and_(readable, need_still_sought())
+        open_only = filters.state is None and listed.state is not None
         items, total = await self.needs.page(
             page,
             listed,
             urgency=urgency,
-            readable=readable,
+            readable=need_readable(identity),
+            still_sought=need_still_sought() if open_only else None,
             totals=self.memory.totals if self.memory and identity is None else None,
             **scope,
         )
-        return Slice.of(items, total, page)
+        return Slice.of(items, total.value, page, estimated=total.estimated)
 
     async def open_in(self, region: Region, page: PageRequest) -> Slice[Need]:
         """Open needs (published, still seeking something) in a division, newest first: what
@@ -146,7 +145,7 @@ class NeedService(EntryWorkflow[Need]):
         if place is not None:
             conditions.append(place == region.code)
         items, total = await self.needs.page(page, EntryFilters(), readable=and_(*conditions))
-        return Slice.of(items, total, page)
+        return Slice.of(items, total.value, page, estimated=total.estimated)
 
     async def _station_of(self, township_code: str) -> Station | None:
         """The township's station, asked once per service: an import fills thousands of needs

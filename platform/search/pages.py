@@ -3,6 +3,7 @@ suggestions the search box in every page's header asks for through htmx."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -70,7 +71,24 @@ def _toggle_href(chosen: dict[str, str], key: str, value: str) -> str:
     return "/search?" + urlencode(changed)
 
 
+FACET_NAMES_SECONDS = 60.0
+"""The names of categories and counties change with reference data, not between searches:
+each worker keeps them a minute per language instead of loading both tables for every page."""
+_facet_names_kept: dict[str, tuple[float, dict[Facet, dict[str, str]]]] = {}
+
+
 async def _facet_names(
+    session: AsyncSession, regions: RegionService, locale: str
+) -> dict[Facet, dict[str, str]]:
+    kept = _facet_names_kept.get(locale)
+    if kept is not None and time.monotonic() - kept[0] < FACET_NAMES_SECONDS:
+        return kept[1]
+    names = await _load_facet_names(session, regions, locale)
+    _facet_names_kept[locale] = (time.monotonic(), names)
+    return names
+
+
+async def _load_facet_names(
     session: AsyncSession, regions: RegionService, locale: str
 ) -> dict[Facet, dict[str, str]]:
     tree = await category_tree(session)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 
 from catalogue.repository import list_order
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
-from core.recent import RecentAnswers, remembered_total
+from core.recent import RecentAnswers
+from core.totals import Total, total_of
 from supply.models import Offer, offer_region
 
 
@@ -25,13 +26,12 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         readable: ColumnElement[bool],
         organization_id: UUID | None = None,
         totals: RecentAnswers[int] | None = None,
-    ) -> tuple[list[Offer], int]:
+    ) -> tuple[list[Offer], Total]:
         """Readable offers (``supply.policy``) in the filters' order, narrowed by the catalogue
         filters; a region filter matches offers serving that region or any region above it (a
         county-wide offer serves its townships)."""
         conditions = [readable, *self._conditions(filters, organization_id)]
-        count = select(func.count()).select_from(Offer).where(*conditions)
-        total = await remembered_total(self.session, count, totals)
+        total = await total_of(self.session, Offer, conditions, totals)
         rows = await self.session.scalars(
             select(Offer)
             .where(*conditions)
