@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
@@ -22,6 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
 
+from core.pagination import PageRequest, Slice
 from core.recent import RecentAnswers, ShortMemory, remembered_total
 
 ESTIMATE_ABOVE = 5_000
@@ -30,11 +31,17 @@ ROUNDED_TO = 100
 PLAN_SECONDS = 60.0
 MAX_PLANS = 1024
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, slots=True)
 class Total:
     value: int
     estimated: bool = False
+
+    def slice(self, items: list[T], request: PageRequest) -> Slice[T]:
+        """The page of a list of this total, marked estimated where the total is."""
+        return Slice.of(items, self.value, request, estimated=self.estimated)
 
 
 class Explain(Executable, ClauseElement):

@@ -131,7 +131,7 @@ class NeedService(EntryWorkflow[Need]):
             totals=self.memory.totals if self.memory and identity is None else None,
             **scope,
         )
-        return Slice.of(items, total.value, page, estimated=total.estimated)
+        return total.slice(items, page)
 
     async def open_in(self, region: Region, page: PageRequest) -> Slice[Need]:
         """Open needs (published, still seeking something) in a division, newest first: what
@@ -145,7 +145,7 @@ class NeedService(EntryWorkflow[Need]):
         if place is not None:
             conditions.append(place == region.code)
         items, total = await self.needs.page(page, EntryFilters(), readable=and_(*conditions))
-        return Slice.of(items, total.value, page, estimated=total.estimated)
+        return total.slice(items, page)
 
     async def _station_of(self, township_code: str) -> Station | None:
         """The township's station, asked once per service: an import fills thousands of needs

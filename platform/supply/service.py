@@ -155,7 +155,7 @@ class OfferService(EntryWorkflow[Offer]):
             organization_id=organization_id,
             totals=self.memory.totals if self.memory and identity is None else None,
         )
-        return Slice.of(items, total.value, page, estimated=total.estimated)
+        return total.slice(items, page)
 
     async def serving(self, region_code: str, page: PageRequest) -> Slice[Offer]:
         """Public offers serving a division (or a division above it), newest first: what a
@@ -163,7 +163,7 @@ class OfferService(EntryWorkflow[Offer]):
         items, total = await self.offers.page(
             page, EntryFilters(), readable=and_(offer_readable(None), serving(region_code))
         )
-        return Slice.of(items, total.value, page, estimated=total.estimated)
+        return total.slice(items, page)
 
     async def _fill(self, offer: Offer, data: OfferFields) -> None:
         regions = list(
