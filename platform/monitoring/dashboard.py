@@ -5,6 +5,7 @@ they cannot disagree."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from accounts.identity import Identity
 from accounts.models import Origin
 from core.categories import TopCategory
 from core.clock import Clock
+from core.snapshot_reads import snapshot_reads
 from demand.models import Urgency
 from followup.alerts import AlertKind
 from followup.policy import sees_alerts
@@ -71,18 +73,40 @@ async def open_alerts(
 async def dashboard(
     session: AsyncSession, clock: Clock, identity: Identity, filters: StatsFilters
 ) -> Dashboard:
-    figures, pipeline, open_needs = Figures(session), Pipeline(session), OpenNeeds(session)
+    """The overview, the coverage and the money by category sum one pass over the counted
+    agreements (``Figures.counted_agreements``); that pass and the other parts depend on none
+    of each other, so they are read side by side in the snapshot of the request's transaction
+    (``core.snapshot_reads``), the dearest first."""
     now = clock()
+    read = await snapshot_reads(session)
+    async with asyncio.TaskGroup() as parts:
+        by_month = parts.create_task(
+            read(lambda own: Figures(own).funds(filters, FundsGrouping.MONTH))
+        )
+        counted = parts.create_task(read(lambda own: Figures(own).counted_agreements(filters)))
+        alerts = parts.create_task(read(lambda own: open_alerts(own, clock, identity, filters)))
+        open_needs = parts.create_task(read(lambda own: OpenNeeds(own).counts(filters, now)))
+        by_origin = parts.create_task(
+            read(lambda own: Figures(own).organizations_by_origin(filters))
+        )
+        needs_by_category = parts.create_task(
+            read(lambda own: Figures(own).needs_by_category(filters))
+        )
+        needs_pipeline = parts.create_task(read(lambda own: Pipeline(own).needs(filters)))
+        offers_pipeline = parts.create_task(read(lambda own: Pipeline(own).offers(filters)))
+        counties = parts.create_task(read(lambda own: Figures(own).counties(filters)))
     return Dashboard(
         filters=filters,
         made_at=now,
-        overview=await figures.overview(filters),
-        needs_pipeline=await pipeline.needs(filters),
-        offers_pipeline=await pipeline.offers(filters),
-        coverage=await figures.coverage(filters),
-        by_category=await figures.funds(filters, FundsGrouping.CATEGORY),
-        by_month=await figures.funds(filters, FundsGrouping.MONTH),
-        needs_by_urgency=await open_needs.by_urgency(filters),
-        needs_by_age=await open_needs.by_age(filters, now),
-        alerts=await open_alerts(session, clock, identity, filters),
+        overview=Figures.overview_of(
+            by_origin.result(), needs_by_category.result(), counted.result()
+        ),
+        needs_pipeline=needs_pipeline.result(),
+        offers_pipeline=offers_pipeline.result(),
+        coverage=Figures.coverage_of(counties.result(), counted.result()),
+        by_category=counted.result().by_category(),
+        by_month=by_month.result(),
+        needs_by_urgency=open_needs.result().by_urgency,
+        needs_by_age=open_needs.result().by_age,
+        alerts=alerts.result(),
     )

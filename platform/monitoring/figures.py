@@ -58,6 +58,9 @@ class Money:
     """Delivered: disbursements the recipient confirmed."""
     spent: Decimal = ZERO
 
+    def __add__(self, other: Money) -> Money:
+        return Money(*(getattr(self, name) + getattr(other, name) for name in FIGURES))
+
     @classmethod
     def of(cls, row: Any) -> Money:
         """The figures of a row that selected them under their names."""
@@ -74,6 +77,52 @@ class Overview:
     agreements: int
     projects: int
     money: Money
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementGroup:
+    county: str
+    category: str
+    agreements: int
+    projects: int
+    money: Money
+
+
+@dataclass(frozen=True, slots=True)
+class CountedAgreements:
+    """The counted agreements with their projects and money per county and category: one
+    pass over the agreements that the overview, the coverage and the money by category each
+    sum their own way."""
+
+    groups: list[AgreementGroup]
+
+    @property
+    def agreements(self) -> int:
+        return sum(group.agreements for group in self.groups)
+
+    @property
+    def projects(self) -> int:
+        return sum(group.projects for group in self.groups)
+
+    @property
+    def money(self) -> Money:
+        return sum((group.money for group in self.groups), Money())
+
+    def in_county(self, code: str) -> tuple[int, Money]:
+        """The agreements and the money of one county."""
+        found = [group for group in self.groups if group.county == code]
+        return sum(group.agreements for group in found), sum((g.money for g in found), Money())
+
+    def by_category(self) -> list[FundsGroup]:
+        """The money per category that has any, by key (as ``Figures.funds`` groups it)."""
+        per_category: dict[str, Money] = {}
+        for group in self.groups:
+            per_category[group.category] = per_category.get(group.category, Money()) + group.money
+        return [
+            FundsGroup(key, key, money)
+            for key, money in sorted(per_category.items())
+            if money != Money()
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,24 +176,49 @@ class Figures:
         return self.session.get_bind().dialect.name
 
     async def overview(self, filters: StatsFilters) -> Overview:
-        conditions = counted(filters)
-        engaged = exists().where(Agreement.organization_id == Organization.id, *conditions)
-        by_origin = {
-            Origin(origin): count
-            for origin, count in await self.session.execute(
-                select(Organization.origin, func.count(Organization.id))
-                .where(engaged)
-                .group_by(Organization.origin)
-            )
-        }
-        row = (await self.session.execute(self._agreements_and_money(conditions))).one()
+        return self.overview_of(
+            await self.organizations_by_origin(filters),
+            await self.needs_by_category(filters),
+            await self.counted_agreements(filters),
+        )
+
+    @staticmethod
+    def overview_of(
+        by_origin: dict[Origin, int],
+        needs_by_category: dict[TopCategory, int],
+        counted_agreements: CountedAgreements,
+    ) -> Overview:
         return Overview(
             organizations=sum(by_origin.values()),  # each organization has one origin
             organizations_by_origin=by_origin,
-            needs_by_category=await self._needs_by_category(filters),
-            agreements=row.agreements,
-            projects=row.projects,
-            money=Money.of(row),
+            needs_by_category=needs_by_category,
+            agreements=counted_agreements.agreements,
+            projects=counted_agreements.projects,
+            money=counted_agreements.money,
+        )
+
+    async def organizations_by_origin(self, filters: StatsFilters) -> dict[Origin, int]:
+        """Organizations engaged (with a counted agreement) per origin, by a semi-join."""
+        engaged = exists().where(Agreement.organization_id == Organization.id, *counted(filters))
+        rows = await self.session.execute(
+            select(Organization.origin, func.count(Organization.id))
+            .where(engaged)
+            .group_by(Organization.origin)
+        )
+        return {Origin(origin): count for origin, count in rows}
+
+    async def counted_agreements(self, filters: StatsFilters) -> CountedAgreements:
+        query = self._agreements_and_money(counted(filters)).add_columns(
+            Agreement.county_code, Agreement.category
+        )
+        rows = await self.session.execute(query.group_by(Agreement.county_code, Agreement.category))
+        return CountedAgreements(
+            [
+                AgreementGroup(
+                    row.county_code, str(row.category), row.agreements, row.projects, Money.of(row)
+                )
+                for row in rows
+            ]
         )
 
     @staticmethod
@@ -165,7 +239,7 @@ class Figures:
             .where(*conditions)
         )
 
-    async def _needs_by_category(self, filters: StatsFilters) -> dict[TopCategory, int]:
+    async def needs_by_category(self, filters: StatsFilters) -> dict[TopCategory, int]:
         rows = await self.session.execute(
             select(Need.category, func.count())
             .where(*published_needs(filters, self.dialect))
@@ -174,24 +248,29 @@ class Figures:
         return {TopCategory(category): count for category, count in rows}
 
     async def coverage(self, filters: StatsFilters) -> list[CountyFigures]:
-        """Every county (the one filtered, or all), with its agreements and money; a county
-        with none is one without any pairing."""
+        return self.coverage_of(
+            await self.counties(filters), await self.counted_agreements(filters)
+        )
+
+    async def counties(self, filters: StatsFilters) -> list[tuple[str, str]]:
+        """The county filtered, or all, as (code, short name)."""
         counties = select(Region.code, Region.short_name).where(Region.level == RegionLevel.COUNTY)
         if filters.county is not None:
             counties = counties.where(Region.code == filters.county)
-        by_county = self._agreements_and_money(counted(filters)).add_columns(Agreement.county_code)
-        found = {
-            row.county_code: row
-            for row in await self.session.execute(by_county.group_by(Agreement.county_code))
-        }
         return [
-            CountyFigures(
-                code,
-                name,
-                found[code].agreements if code in found else 0,
-                Money.of(found.get(code)),
-            )
+            (code, name)
             for code, name in await self.session.execute(counties.order_by(Region.code))
+        ]
+
+    @staticmethod
+    def coverage_of(
+        counties: list[tuple[str, str]], counted_agreements: CountedAgreements
+    ) -> list[CountyFigures]:
+        """Every county given, with its agreements and money; a county with none is one
+        without any pairing."""
+        return [
+            CountyFigures(code, name, *counted_agreements.in_county(code))
+            for code, name in counties
         ]
 
     async def funds(self, filters: StatsFilters, group_by: FundsGrouping) -> list[FundsGroup]:
