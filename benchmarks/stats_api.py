@@ -40,6 +40,7 @@ from agreements.models import Agreement
 from core.database import create_engine
 from core.settings import get_settings
 from funds.models import LedgerEntry
+from funds.rollup import rebuild_rollup
 
 BATCH = 5000
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -163,6 +164,7 @@ async def generate(agreements: int, rng: random.Random) -> int:
         for model, rows in summaries(entries).items():
             if rows:
                 await copy(connection, model.__tablename__, rows)
+        await rebuild_rollup(connection)
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
         await connection.execute(text("VACUUM ANALYZE"))  # as autovacuum would after a load

@@ -37,6 +37,7 @@ from core.database import create_engine
 from core.pagination import PageRequest
 from core.settings import get_settings
 from funds.models import LedgerEntry
+from funds.rollup import rebuild_rollup
 from monitoring.figures import Figures
 from monitoring.filters import FundsGrouping, StatsFilters
 from monitoring.iati import OpenData, Publisher, iati_activities
@@ -132,6 +133,7 @@ async def generate(session: AsyncSession, agreements: int, rng: random.Random) -
     for model, rows in tables.items():
         for start in range(0, len(rows), BATCH):
             await session.execute(insert(model), rows[start : start + BATCH])
+    await rebuild_rollup(session)
     await session.commit()
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("ANALYZE"))  # as autovacuum would soon after a bulk load

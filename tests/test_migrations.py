@@ -8,8 +8,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, null, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from funds.models import AgreementMoney, LedgerOpenItem, MonthMoney, OpenItemKind
-from funds.summary import FIGURES
+from funds.models import FIGURES, AgreementMoney, LedgerOpenItem, MonthMoney, OpenItemKind
 from tests.funds.scratch import funded_agreement
 from xiangxing import migrate
 from xiangxing.models import metadata

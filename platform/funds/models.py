@@ -8,11 +8,12 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from advanced_alchemy.base import UUIDv7Base
+from advanced_alchemy.base import DefaultBase, UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.categories import TopCategory
 from core.columns import MONEY, value_enum
 from core.errors import N_
 
@@ -108,6 +109,10 @@ class LedgerEntry(UUIDv7Base):
     """The previous entry's ``content_hash``; empty for the first entry of an agreement."""
 
 
+FIGURES = ("committed", "disbursed", "confirmed", "spent")
+"""The money figures the monitoring reports, in yuan."""
+
+
 class MoneyFigures:
     """The four figures the monitoring sums, in yuan, as ``funds.ledger.balance`` has them."""
 
@@ -136,6 +141,21 @@ class MonthMoney(MoneyFigures, UUIDv7Base):
 
     agreement_id: Mapped[UUID] = mapped_column(ForeignKey("agreement.id"))
     month: Mapped[str] = mapped_column(String(7))
+
+
+class MonthRollup(MoneyFigures, DefaultBase):
+    """The month rows of every agreement with a ledger, whatever its state, summed per month
+    and per the agreement's year, county (empty without one), category and programme: kept by
+    ``funds.summary`` in each append's transaction, so the money by month reads a few rows per
+    month instead of one per agreement and month (``funds.rollup``)."""
+
+    __tablename__ = "month_money_rollup"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    county_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    category: Mapped[TopCategory] = mapped_column(value_enum(TopCategory), primary_key=True)
+    programme: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class OpenItemKind(StrEnum):

@@ -88,7 +88,7 @@ class LedgerService:
         check(entries, entry)
         self.session.add(entry)
         await self.session.flush()
-        await write_summary(self.session, agreement.id, [*entries, entry])
+        await write_summary(self.session, agreement, [*entries, entry])
         if entry.entry_type in CHANGES_DELIVERED:
             await write_deliveries(self.session, agreement, [*entries, entry])
         record_change(

@@ -21,16 +21,23 @@ from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agreements.models import Agreement
 from core.clock import local_date
 from core.columns import ZERO
 from funds.ledger import Posted, delivered, in_force_of_type, unanswered
-from funds.models import AgreementMoney, EntryType, LedgerOpenItem, MonthMoney, OpenItemKind
+from funds.models import (
+    FIGURES,
+    AgreementMoney,
+    EntryType,
+    LedgerOpenItem,
+    MonthMoney,
+    OpenItemKind,
+)
+from funds.rollup import shift_rollup
 
-FIGURES = ("committed", "disbursed", "confirmed", "spent")
-"""The money figures the monitoring reports, in yuan."""
 SUMMED = {
     EntryType.COMMITMENT: "committed",
     EntryType.DISBURSEMENT: "disbursed",
@@ -104,14 +111,25 @@ def open_items(agreement_id: UUID, entries: Sequence[Booked]) -> list[dict]:
 
 
 async def write_summary(
-    session: AsyncSession, agreement_id: UUID, entries: Sequence[Booked]
+    session: AsyncSession, agreement: Agreement, entries: Sequence[Booked]
 ) -> None:
-    """Replace the agreement's summary rows with those of its ledger as it now stands."""
-    whole, monthly = summary_rows(agreement_id, entries)
-    waiting = open_items(agreement_id, entries)
+    """Replace the agreement's summary rows with those of its ledger as it now stands, and
+    move the difference of its month rows into the rollup (``funds.rollup``)."""
+    whole, monthly = summary_rows(agreement.id, entries)
+    waiting = open_items(agreement.id, entries)
+    before = {
+        row.month: {name: getattr(row, name) for name in FIGURES}
+        for row in await session.execute(
+            select(MonthMoney.month, *(getattr(MonthMoney, name) for name in FIGURES)).where(
+                MonthMoney.agreement_id == agreement.id
+            )
+        )
+    }
     for model in (AgreementMoney, MonthMoney, LedgerOpenItem):
-        await session.execute(delete(model).where(model.agreement_id == agreement_id))
+        await session.execute(delete(model).where(model.agreement_id == agreement.id))
     await session.execute(insert(AgreementMoney), [whole])
     for model, rows in ((MonthMoney, monthly), (LedgerOpenItem, waiting)):
         if rows:
             await session.execute(insert(model), rows)
+    after = {row["month"]: {name: row[name] for name in FIGURES} for row in monthly}
+    await shift_rollup(session, agreement, before, after)

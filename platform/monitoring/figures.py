@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, distinct, exists, func, select
+from sqlalchemy import ColumnElement, Select, distinct, exists, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Origin
@@ -35,8 +35,8 @@ from core.categories import TopCategory
 from core.columns import ZERO
 from core.pagination import PageRequest, Slice
 from demand.models import Need
-from funds.models import AgreementMoney, MonthMoney
-from funds.summary import FIGURES
+from funds.models import FIGURES, AgreementMoney, MonthMoney, MonthRollup
+from funds.rollup import rollup_conditions
 from monitoring.filters import FundsGrouping, StatsFilters
 from monitoring.local_time import local_year
 from monitoring.money import sums
@@ -276,27 +276,51 @@ class Figures:
     async def funds(self, filters: StatsFilters, group_by: FundsGrouping) -> list[FundsGroup]:
         """The money of the counted agreements, one row per group that has any (an entry that
         moves none of the figures, a dispute, makes no group), by key."""
-        by_month = group_by is FundsGrouping.MONTH
-        money = (MonthMoney if by_month else AgreementMoney).__table__
-        keys: dict[FundsGrouping, ColumnElement[Any]] = {
+        if group_by is FundsGrouping.MONTH:
+            grouped = self._by_month(filters)
+        else:
+            grouped = self._by_agreement_column(filters, group_by)
+        rows = await self.session.execute(grouped)
+        found = [(str(row.key), figures) for row in rows if (figures := Money.of(row)) != Money()]
+        names = await self._names(group_by, [key for key, _ in found])
+        return [FundsGroup(key, names.get(key, key), figures) for key, figures in found]
+
+    @staticmethod
+    def _by_agreement_column(
+        filters: StatsFilters, group_by: FundsGrouping
+    ) -> Select[*tuple[Any, ...]]:
+        money = AgreementMoney.__table__
+        columns: dict[FundsGrouping, ColumnElement[Any]] = {
             FundsGrouping.CATEGORY: Agreement.category.expression,
             FundsGrouping.COUNTY: Agreement.county_code.expression,
-            FundsGrouping.MONTH: MonthMoney.month.expression,
             FundsGrouping.PROGRAMME: Agreement.programme.expression,
         }
-        grouped = keys[group_by]
-        key = grouped.label("key")
-        rows = await self.session.execute(
-            select(key, *sums(money))
+        grouped = columns[group_by]
+        return (
+            select(grouped.label("key"), *sums(money))
             .select_from(money)
             .join(Agreement, Agreement.id == money.c.agreement_id)
             .where(*counted(filters), grouped.is_not(None))
             .group_by(grouped)
             .order_by(grouped)
         )
-        found = [(str(row.key), figures) for row in rows if (figures := Money.of(row)) != Money()]
-        names = await self._names(group_by, [key for key, _ in found])
-        return [FundsGroup(key, names.get(key, key), figures) for key, figures in found]
+
+    @staticmethod
+    def _by_month(filters: StatsFilters) -> Select[*tuple[Any, ...]]:
+        """The rollup of every agreement's month rows (``funds.rollup``) less the month rows
+        of the agreements it holds and the figures do not count (terminated)."""
+        rollup, months = MonthRollup.__table__, MonthMoney.__table__
+        narrowed = filters.of_agreements()
+        kept = select(
+            rollup.c.month.label("key"), *(rollup.c[name].label(name) for name in FIGURES)
+        ).where(*rollup_conditions(narrowed))
+        not_counted = (
+            select(months.c.month, *((-months.c[name]).label(name) for name in FIGURES))
+            .join(Agreement, Agreement.id == months.c.agreement_id)
+            .where(Agreement.state.not_in(SIGNED_OR_LATER), *filter_conditions(narrowed))
+        )
+        both = union_all(kept, not_counted).subquery()
+        return select(both.c.key, *sums(both)).group_by(both.c.key).order_by(both.c.key)
 
     async def _names(self, group_by: FundsGrouping, keys: list[str]) -> dict[str, str]:
         if group_by is FundsGrouping.COUNTY:

@@ -17,8 +17,7 @@ from sqlalchemy.orm import aliased
 
 from core.columns import MONEY
 from funds.in_force import in_force, not_reversed
-from funds.models import EntryType, LedgerEntry
-from funds.summary import FIGURES
+from funds.models import FIGURES, EntryType, LedgerEntry
 from monitoring.local_time import local_month
 
 

@@ -17,17 +17,19 @@ from sqlalchemy import CompoundSelect, exists, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from agreements.models import Agreement
 from core.columns import ZERO
 from funds.in_force import not_reversed
 from funds.models import (
+    FIGURES,
     AgreementMoney,
     EntryType,
     LedgerEntry,
     LedgerOpenItem,
     MonthMoney,
+    MonthRollup,
     OpenItemKind,
 )
-from funds.summary import FIGURES
 from monitoring.money import live_per_month
 
 WHITESPACE = " \t\n\r\u3000"
@@ -69,6 +71,24 @@ class OpenItemDifference:
             f"agreement {self.agreement_id}, entry {self.entry_id}: open as {self.kind} "
             f"{where}, not {not_where}"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RollupDifference:
+    key: tuple[str, int, str, str, str]
+    """Month, year, county (empty without one), category and programme."""
+    figure: str
+    stored: Decimal
+    ledger: Decimal
+
+    def __str__(self) -> str:
+        return (
+            f"month rollup {'/'.join(map(str, self.key))}: {self.figure} is {self.stored} "
+            f"in the rollup, {self.ledger} by the ledger"
+        )
+
+
+Difference = SummaryDifference | OpenItemDifference | RollupDifference
 
 
 def _open_by_ledger() -> CompoundSelect:
@@ -121,9 +141,44 @@ def _figures(rows: Iterable[object], month: bool) -> dict[Key, tuple[Decimal, ..
     }
 
 
-async def summary_differences(
-    session: AsyncSession,
-) -> tuple[int, list[SummaryDifference | OpenItemDifference]]:
+async def rollup_differences(
+    session: AsyncSession, ledger: dict[Key, tuple[Decimal, ...]]
+) -> list[RollupDifference]:
+    """The rollup (``funds.rollup``) against the ledger's month figures of each agreement
+    summed by the agreement's key; a key without a row counts as zero."""
+    keys = {
+        row.id: (row.year, row.county_code or "", str(row.category), row.programme)
+        for row in await session.execute(
+            select(
+                Agreement.id, Agreement.year, Agreement.county_code, Agreement.category
+            ).add_columns(Agreement.programme)
+        )
+    }
+    by_ledger: dict[tuple[str, int, str, str, str], list[Decimal]] = defaultdict(
+        lambda: [ZERO] * len(FIGURES)
+    )
+    for (agreement_id, month), figures in ledger.items():
+        if month is not None:
+            summed = by_ledger[(month, *keys[agreement_id])]
+            summed[:] = [a + b for a, b in zip(summed, figures, strict=True)]
+    stored = {
+        (row.month, row.year, row.county_code, str(row.category), row.programme): [
+            getattr(row, name) for name in FIGURES
+        ]
+        for row in await session.execute(select(MonthRollup.__table__))
+    }
+    nothing = [ZERO] * len(FIGURES)
+    return [
+        RollupDifference(key, name, kept, computed)
+        for key in sorted(by_ledger.keys() | stored.keys())
+        for name, kept, computed in zip(
+            FIGURES, stored.get(key, nothing), by_ledger.get(key, nothing), strict=True
+        )
+        if kept != computed
+    ]
+
+
+async def summary_differences(session: AsyncSession) -> tuple[int, list[Difference]]:
     """How many agreements the ledger has money rows for, and every figure and open item that
     differs."""
     dialect = session.get_bind().dialect.name
@@ -136,7 +191,7 @@ async def summary_differences(
     stored = _figures(await session.execute(select(MonthMoney.__table__)), month=True)
     stored.update(_figures(await session.execute(select(AgreementMoney.__table__)), month=False))
     nothing = (ZERO,) * len(FIGURES)
-    found: list[SummaryDifference | OpenItemDifference] = [
+    found: list[Difference] = [
         SummaryDifference(key[0], key[1], name, kept, computed)
         for key in sorted(ledger.keys() | stored.keys(), key=lambda key: (key[0], key[1] or ""))
         for name, kept, computed in zip(
@@ -144,4 +199,6 @@ async def summary_differences(
         )
         if kept != computed
     ]
-    return len(totals), found + await open_item_differences(session)
+    month_rows = {key: figures for key, figures in ledger.items() if key[1] is not None}
+    rollup = await rollup_differences(session, month_rows)
+    return len(totals), found + await open_item_differences(session) + rollup

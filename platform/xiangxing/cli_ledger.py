@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from funds.chain import ChainBreak, verify
 from funds.repository import LedgerRepository
-from monitoring.summary_check import OpenItemDifference, SummaryDifference, summary_differences
+from monitoring.summary_check import Difference, summary_differences
 from xiangxing import models as _registry  # noqa: F401 (every table: the ledger's foreign keys take their column types from them)
 from xiangxing.cli_support import in_transaction
 
@@ -35,7 +35,7 @@ async def breaks(session: AsyncSession) -> tuple[int, list[ChainBreak]]:
 
 async def findings(
     session: AsyncSession,
-) -> tuple[int, list[ChainBreak], int, list[SummaryDifference | OpenItemDifference]]:
+) -> tuple[int, list[ChainBreak], int, list[Difference]]:
     walked, found = await breaks(session)
     return (walked, found, *await summary_differences(session))
 

@@ -70,27 +70,34 @@ async def grouped(
     return dict(groups)
 
 
+async def booked_months(session: AsyncSession, agreement: Agreement) -> dict[str, Money]:
+    """Each entry in force of one agreement under the month (in China) it was booked."""
+    months: dict[str, Money] = defaultdict(zero)
+    entries = await entries_of(session, agreement)
+    cancelled = reversed_ids(entries)
+    live = {
+        e.id: e for e in entries if e.entry_type is not EntryType.REVERSAL and e.id not in cancelled
+    }
+    for entry in live.values():
+        figure = {
+            EntryType.COMMITMENT: "committed",
+            EntryType.DISBURSEMENT: "disbursed",
+            EntryType.EXPENDITURE: "spent",
+        }.get(entry.entry_type)
+        if entry.entry_type is EntryType.RECEIPT_CONFIRMATION and entry.confirms_id in live:
+            figure = "confirmed"
+        if figure:
+            months[local_date(entry.created_at).strftime("%Y-%m")][figure] += entry.amount
+    return months
+
+
 async def monthly(session: AsyncSession, filters: dict[str, Any]) -> dict[str, Money]:
-    """Each entry in force under the month (in China) it was booked."""
+    """Each entry in force of the counted agreements under the month it was booked."""
     months: dict[str, Money] = defaultdict(zero)
     for agreement in await counted(session, filters):
-        entries = await entries_of(session, agreement)
-        cancelled = reversed_ids(entries)
-        live = {
-            e.id: e
-            for e in entries
-            if e.entry_type is not EntryType.REVERSAL and e.id not in cancelled
-        }
-        for entry in live.values():
-            figure = {
-                EntryType.COMMITMENT: "committed",
-                EntryType.DISBURSEMENT: "disbursed",
-                EntryType.EXPENDITURE: "spent",
-            }.get(entry.entry_type)
-            if entry.entry_type is EntryType.RECEIPT_CONFIRMATION and entry.confirms_id in live:
-                figure = "confirmed"
-            if figure:
-                months[local_date(entry.created_at).strftime("%Y-%m")][figure] += entry.amount
+        for month, money in (await booked_months(session, agreement)).items():
+            for name in FIGURES:
+                months[month][name] += money[name]
     return {month: money for month, money in months.items() if any(money.values())}
 
 

@@ -1,6 +1,7 @@
 """The money summary every ledger append rewrites (``funds.summary``) against the ledger: each
 agreement's row equals ``funds.ledger.balance`` of its entries, the month rows add up to the
-figures of each month computed in Python, and the recomputation in SQL behind
+figures of each month computed in Python, the month rollup (``funds.rollup``) adds them up
+per month and agreement key, and the recomputation in SQL behind
 ``xiangxing ledger verify`` finds no difference until a row is altered behind the service."""
 
 from __future__ import annotations
@@ -11,16 +12,27 @@ from decimal import Decimal
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agreements.models import Agreement
 from funds.models import (
     AgreementMoney,
     EntryType,
     LedgerEntry,
     LedgerOpenItem,
     MonthMoney,
+    MonthRollup,
     OpenItemKind,
 )
-from monitoring.summary_check import summary_differences
-from tests.monitoring.expected import FIGURES, Money, counted, money_of, monthly, zero
+from funds.rollup import KEY
+from monitoring.summary_check import RollupDifference, summary_differences
+from tests.monitoring.expected import (
+    FIGURES,
+    Money,
+    booked_months,
+    counted,
+    money_of,
+    monthly,
+    zero,
+)
 from tests.monitoring.records import Records, at
 
 
@@ -164,3 +176,48 @@ async def test_verify_names_an_open_item_the_summary_lost_or_made_up(
         "open as unevidenced in the summary, not by the ledger" in str(difference)
         for difference in differences
     )
+
+
+async def test_the_month_rollup_is_every_agreements_ledger_summed_by_month_and_key(
+    session: AsyncSession, records: Records
+) -> None:
+    await book_every_kind(records)
+    wanted: dict[tuple[object, ...], Money] = defaultdict(zero)
+    for agreement in await session.scalars(select(Agreement)):  # terminated ones too
+        key = (agreement.year, agreement.county_code or "", agreement.category.value)
+        for month, money in (await booked_months(session, agreement)).items():
+            for name in FIGURES:
+                wanted[(month, *key, agreement.programme)][name] += money[name]
+    stored = {
+        (row.month, row.year, row.county_code, row.category.value, row.programme): {
+            name: getattr(row, name) for name in FIGURES
+        }
+        for row in await session.scalars(select(MonthRollup))
+    }
+    assert {key: money for key, money in stored.items() if any(money.values())} == {
+        key: money for key, money in wanted.items() if any(money.values())
+    }
+    ended = records.agreements["ended"]
+    assert stored[
+        ("2026-06", ended.year, ended.county_code or "", ended.category.value, ended.programme)
+    ]["committed"] >= Decimal("70000"), (
+        "a terminated agreement's money stays in the rollup; the figures take it out"
+    )
+
+
+async def test_verify_names_a_month_rollup_row_altered(
+    session: AsyncSession, records: Records
+) -> None:
+    row = await session.scalar(select(MonthRollup).order_by(MonthRollup.month).limit(1))
+    assert row is not None
+    key = (row.month, row.year, row.county_code, row.category.value, row.programme)
+    await session.execute(
+        update(MonthRollup)
+        .where(*(getattr(MonthRollup, name) == value for name, value in zip(KEY, key, strict=True)))
+        .values(committed=MonthRollup.committed + 1)
+    )
+    _, differences = await summary_differences(session)
+    assert [(d.key, d.figure) for d in differences if isinstance(d, RollupDifference)] == [
+        (key, "committed")
+    ]
+    assert len(differences) == 1
