@@ -35,12 +35,18 @@ from accounts import passwords
 from core.database import build_db_config, create_engine
 from core.settings import Environment, Settings
 from tests.clients import serve
-from xiangxing.app import app_state, create_app
+from xiangxing.app import app_state, create_app, register_listeners
 from xiangxing.demo import load_demo_data
 from xiangxing.setup import upgrade_database
 
 TEST_DATABASE_URL = os.environ.get("XIANGXING_TEST_DATABASE_URL", "")
 UPLOADS = "uploads"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def listeners() -> None:
+    """The composition root's listeners, for tests that use the services without an app."""
+    register_listeners()
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from agreements.policy import agreement_private, agreement_readable, parties_of,
 from agreements.reporting import indicator_of
 from agreements.repository import AgreementRepository
 from agreements.schemas import AgreementFilters, IndicatorIn, StepIn
+from agreements.termination import AGREEMENT_TERMINATED, AgreementTerminated
 from catalogue.service import STALE, StaleVersion
 from core.audit import Actor, record_change
 from core.clock import Clock, local_date
@@ -197,6 +198,7 @@ class AgreementService:
             if line.proposal_id is None or line.proposal_id in released
         ]
         await self._flush()
+        await AGREEMENT_TERMINATED.announce(self.session, AgreementTerminated(agreement))
         await self.agreements.release(lines, [proposal.offer_id for proposal in proposals])
         await self._reindex(agreement)
 

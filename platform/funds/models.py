@@ -144,10 +144,10 @@ class MonthMoney(MoneyFigures, UUIDv7Base):
 
 
 class MonthRollup(MoneyFigures, DefaultBase):
-    """The month rows of every agreement with a ledger, whatever its state, summed per month
-    and per the agreement's year, county (empty without one), category and programme: kept by
-    ``funds.summary`` in each append's transaction, so the money by month reads a few rows per
-    month instead of one per agreement and month (``funds.rollup``)."""
+    """The month rows of the agreements signed or later summed per month and per the
+    agreement's year, county (empty without one), category and programme, kept in the
+    transaction of each append and termination (``funds.rollup``): the money by month reads a
+    few rows per month instead of one per agreement and month."""
 
     __tablename__ = "month_money_rollup"
 

@@ -1,14 +1,15 @@
-"""The money by month of many agreements at once: ``month_money_rollup`` holds every
-agreement's month rows (``agreement_month_money``) summed per month and per the agreement's
-year, county, category and programme, whatever the agreement's state.
+"""The money by month of the counted agreements at once: ``month_money_rollup`` holds the
+month rows (``agreement_month_money``) of every agreement signed or later summed per month and
+per the agreement's year, county, category and programme, so the money by month reads a few
+rows per month instead of one per agreement and month.
 
-It changes only where the month rows do: ``funds.summary.write_summary`` adds the difference
-between an agreement's month rows before and after an append, in the entry's transaction with
-the agreement row locked, so the rollup always equals the month rows summed by key
-(``expected_rollup``, which ``xiangxing ledger verify`` compares it with). An agreement's
-year, county, category and programme are settled before it takes entries, and its state is
-not part of the key: the figures, which count only agreements signed or later, take the
-rollup less the month rows of the few agreements not counted (``monitoring.figures``).
+It changes exactly where its sum does, in the same transaction: an append (only a signed or
+later agreement takes entries) adds the difference between the agreement's month rows before
+and after (``funds.summary.write_summary``, the agreement row locked); a termination, the one
+way out of the counted states, takes the agreement's month rows out (``withdraw_terminated``,
+on ``agreements.termination``'s announcement). An agreement's year, county, category and
+programme are settled before it takes entries. ``xiangxing ledger verify`` recomputes the
+rollup from the ledger and names any difference (``monitoring.summary_check``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from sqlalchemy import ColumnElement, Select, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement
 from agreements.schemas import AgreementFilters
+from agreements.termination import AGREEMENT_TERMINATED, AgreementTerminated
 from core.columns import ZERO
 from funds.models import FIGURES, MonthMoney, MonthRollup
 
@@ -62,6 +65,22 @@ async def shift_rollup(
     await session.execute(added, changes)
 
 
+async def withdraw_terminated(session: AsyncSession, terminated: AgreementTerminated) -> None:
+    """A terminated agreement's money leaves the figures: its month rows out of the rollup."""
+    agreement = terminated.agreement
+    rows = await session.execute(
+        select(MonthMoney.month, *(MonthMoney.__table__.c[name] for name in FIGURES)).where(
+            MonthMoney.agreement_id == agreement.id
+        )
+    )
+    before = {row.month: {name: getattr(row, name) for name in FIGURES} for row in rows}
+    await shift_rollup(session, agreement, before, {})
+
+
+def register() -> None:
+    AGREEMENT_TERMINATED.listen(withdraw_terminated)
+
+
 def rollup_conditions(filters: AgreementFilters) -> list[ColumnElement[bool]]:
     """The agreements' filters of the stats (year, county, category, programme) on the
     rollup's key."""
@@ -78,7 +97,8 @@ def rollup_conditions(filters: AgreementFilters) -> list[ColumnElement[bool]]:
 
 
 def expected_rollup() -> Select[tuple]:
-    """What the rollup must hold: the month rows summed per month and agreement key."""
+    """What the rollup must hold: the counted agreements' month rows summed per month and
+    agreement key."""
     money = MonthMoney.__table__
     keys = (
         money.c.month,
@@ -90,6 +110,7 @@ def expected_rollup() -> Select[tuple]:
     return (
         select(*keys, *(func.sum(money.c[name]).label(name) for name in FIGURES))
         .join(Agreement, Agreement.id == money.c.agreement_id)
+        .where(Agreement.state.in_(SIGNED_OR_LATER))
         .group_by(*keys)
     )
 

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, distinct, exists, func, select, union_all
+from sqlalchemy import ColumnElement, Select, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Origin
@@ -35,7 +35,7 @@ from core.categories import TopCategory
 from core.columns import ZERO
 from core.pagination import PageRequest, Slice
 from demand.models import Need
-from funds.models import FIGURES, AgreementMoney, MonthMoney, MonthRollup
+from funds.models import FIGURES, AgreementMoney, MonthRollup
 from funds.rollup import rollup_conditions
 from monitoring.filters import FundsGrouping, StatsFilters
 from monitoring.local_time import local_year
@@ -307,20 +307,14 @@ class Figures:
 
     @staticmethod
     def _by_month(filters: StatsFilters) -> Select[*tuple[Any, ...]]:
-        """The rollup of every agreement's month rows (``funds.rollup``) less the month rows
-        of the agreements it holds and the figures do not count (terminated)."""
-        rollup, months = MonthRollup.__table__, MonthMoney.__table__
-        narrowed = filters.of_agreements()
-        kept = select(
-            rollup.c.month.label("key"), *(rollup.c[name].label(name) for name in FIGURES)
-        ).where(*rollup_conditions(narrowed))
-        not_counted = (
-            select(months.c.month, *((-months.c[name]).label(name) for name in FIGURES))
-            .join(Agreement, Agreement.id == months.c.agreement_id)
-            .where(Agreement.state.not_in(SIGNED_OR_LATER), *filter_conditions(narrowed))
+        """From the rollup of the counted agreements' month rows (``funds.rollup``)."""
+        rollup = MonthRollup.__table__
+        return (
+            select(rollup.c.month.label("key"), *sums(rollup))
+            .where(*rollup_conditions(filters.of_agreements()))
+            .group_by(rollup.c.month)
+            .order_by(rollup.c.month)
         )
-        both = union_all(kept, not_counted).subquery()
-        return select(both.c.key, *sums(both)).group_by(both.c.key).order_by(both.c.key)
 
     async def _names(self, group_by: FundsGrouping, keys: list[str]) -> dict[str, str]:
         if group_by is FundsGrouping.COUNTY:

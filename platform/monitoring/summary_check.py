@@ -17,6 +17,7 @@ from sqlalchemy import CompoundSelect, exists, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement
 from core.columns import ZERO
 from funds.in_force import not_reversed
@@ -144,21 +145,25 @@ def _figures(rows: Iterable[object], month: bool) -> dict[Key, tuple[Decimal, ..
 async def rollup_differences(
     session: AsyncSession, ledger: dict[Key, tuple[Decimal, ...]]
 ) -> list[RollupDifference]:
-    """The rollup (``funds.rollup``) against the ledger's month figures of each agreement
-    summed by the agreement's key; a key without a row counts as zero."""
+    """The rollup (``funds.rollup``) against the ledger's month figures of each counted
+    agreement summed by the agreement's key; a key without a row counts as zero."""
     keys = {
         row.id: (row.year, row.county_code or "", str(row.category), row.programme)
         for row in await session.execute(
             select(
-                Agreement.id, Agreement.year, Agreement.county_code, Agreement.category
-            ).add_columns(Agreement.programme)
+                Agreement.id,
+                Agreement.year,
+                Agreement.county_code,
+                Agreement.category,
+                Agreement.programme,
+            ).where(Agreement.state.in_(SIGNED_OR_LATER))
         )
     }
     by_ledger: dict[tuple[str, int, str, str, str], list[Decimal]] = defaultdict(
         lambda: [ZERO] * len(FIGURES)
     )
     for (agreement_id, month), figures in ledger.items():
-        if month is not None:
+        if month is not None and agreement_id in keys:
             summed = by_ledger[(month, *keys[agreement_id])]
             summed[:] = [a + b for a, b in zip(summed, figures, strict=True)]
     stored = {

@@ -62,6 +62,7 @@ from demand.pages.needs import MyNeedsController
 from demand.pages.photos import NeedMediaController, NeedPhotoPageController
 from followup.api import FollowUpApiController
 from followup.pages import FollowUpPageController
+from funds import rollup as funds_rollup
 from funds.api import LedgerApiController, LedgerExportApiController
 from funds.pages import MoneyPageController
 from listings.api import TransferApiController
@@ -264,6 +265,12 @@ async def _stop_jobs(app: Litestar) -> None:
     await app.state.jobs.stop()
 
 
+def register_listeners() -> None:
+    """What higher packages do when a lower one announces (``core.hooks``)."""
+    matching_lifecycle.register()
+    funds_rollup.register()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -274,7 +281,7 @@ def create_app(
     a clock they control."""
     settings = settings or get_settings()
     db_config = db_config or build_db_config(settings)
-    matching_lifecycle.register()
+    register_listeners()
     register_audit_names()
     use_track_record(AgreementTrackRecord())
     template_config = build_template_config()

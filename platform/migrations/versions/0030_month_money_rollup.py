@@ -1,6 +1,7 @@
-"""The month rows of every agreement summed per month and agreement key (year, county,
-category, programme), kept by each ledger append: the money by month reads it instead of one
-row per agreement and month. Filled from the month rows already written.
+"""The month rows of the agreements signed or later summed per month and agreement key
+(year, county, category, programme), kept by each ledger append and each termination: the
+money by month reads it instead of one row per agreement and month. Filled from the month rows
+already written.
 
 Revision ID: 0030
 Revises: 0029
@@ -20,6 +21,8 @@ depends_on: str | Sequence[str] | None = None
 MONEY = sa.Numeric(precision=14, scale=2)
 FIGURES = ("committed", "disbursed", "confirmed", "spent")
 KEY = ("month", "year", "county_code", "category", "programme")
+COUNTED = "('signed', 'in_progress', 'completion_confirmed', 'completed')"
+"""The states the figures count (``agreements.lifecycle.SIGNED_OR_LATER`` when written)."""
 
 
 def upgrade() -> None:
@@ -38,6 +41,7 @@ def upgrade() -> None:
         f"INSERT INTO month_money_rollup ({', '.join(KEY)}, {', '.join(FIGURES)}) "  # noqa: S608 - names of this file
         f"SELECT m.month, a.year, coalesce(a.county_code, ''), a.category, a.programme, {sums} "
         "FROM agreement_month_money AS m JOIN agreement AS a ON a.id = m.agreement_id "
+        f"WHERE a.state IN {COUNTED} "
         "GROUP BY m.month, a.year, coalesce(a.county_code, ''), a.category, a.programme"
     )
 
