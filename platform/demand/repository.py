@@ -2,17 +2,80 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, Select, select
 
+from accounts.models import Station
 from catalogue.repository import list_order
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
 from core.recent import RecentAnswers
 from core.totals import Total, total_of
-from demand.models import Channel, Need, Urgency
+from demand.models import Channel, Need, NeedLine, Urgency
+from regions.models import Region
+
+LISTED_COLUMNS = (
+    *(
+        getattr(Need, name)
+        for name in (
+            "id",
+            "category",
+            "subcategory_code",
+            "title",
+            "description",
+            "region_code",
+            "township_code",
+            "county_code",
+            "channel",
+            "channel_name",
+            "beneficiary_count",
+            "beneficiary_groups",
+            "urgency",
+            "deadline",
+            "tags",
+            "state",
+            "returned_reason",
+            "published_at",
+            "entered_on_behalf_by_id",
+            "verified_at",
+            "version",
+            "contact_name",
+            "contact_phone",
+        )
+    ),
+    Region.full_name.label("region_name"),
+    Station.contact_name.label("station_contact_name"),
+    Station.contact_phone.label("station_contact_phone"),
+)
+"""What a list or the API shows of a need, its place's name and its station's contact."""
+LINE_COLUMNS = tuple(
+    getattr(NeedLine, name)
+    for name in (
+        "need_id",
+        "id",
+        "kind",
+        "item",
+        "unit",
+        "value",
+        "sought",
+        "committed",
+        "delivered",
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedNeed:
+    """A need read as plain columns, with its lines in order: lists and details answer from
+    two statements without building ORM objects (a third of the time of loading them)."""
+
+    row: Row[Any]
+    lines: list[Row[Any]]
 
 
 class NeedRepository(SQLAlchemyAsyncRepository[Need]):
@@ -34,21 +97,90 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         filters; ``posted_by`` is the needs a reviewer entered on behalf of stations,
         associations and departments; ``still_sought`` leaves out needs whose every line is
         committed (left out of the planner's estimate of the total, which it cannot judge)."""
+        rows, total = await self._paged(
+            select(Need),
+            page,
+            filters,
+            urgency,
+            township_code,
+            posted_by,
+            readable,
+            still_sought,
+            totals,
+        )
+        return list(await self.session.scalars(rows)), total
+
+    async def listed_page(
+        self,
+        page: PageRequest,
+        filters: EntryFilters,
+        *,
+        urgency: Urgency | None = None,
+        township_code: str | None = None,
+        posted_by: UUID | None = None,
+        readable: ColumnElement[bool],
+        still_sought: ColumnElement[bool] | None = None,
+        totals: RecentAnswers[int] | None = None,
+    ) -> tuple[list[ListedNeed], Total]:
+        """The same page as `page`, read as `ListedNeed` columns."""
+        rows, total = await self._paged(
+            _listed(),
+            page,
+            filters,
+            urgency,
+            township_code,
+            posted_by,
+            readable,
+            still_sought,
+            totals,
+        )
+        return await self._with_lines(list(await self.session.execute(rows))), total
+
+    async def listed_one(self, need_id: UUID, readable: ColumnElement[bool]) -> ListedNeed | None:
+        """One readable need as `ListedNeed` columns; None when it is not there for the reader."""
+        found = await self._with_lines(
+            list(await self.session.execute(_listed().where(Need.id == need_id, readable)))
+        )
+        return found[0] if found else None
+
+    async def _paged(
+        self,
+        statement: Select[Any],
+        page: PageRequest,
+        filters: EntryFilters,
+        urgency: Urgency | None,
+        township_code: str | None,
+        posted_by: UUID | None,
+        readable: ColumnElement[bool],
+        still_sought: ColumnElement[bool] | None,
+        totals: RecentAnswers[int] | None,
+    ) -> tuple[Select[Any], Total]:
         conditions = [readable, *self._conditions(filters, urgency, township_code)]
         if posted_by is not None:
             conditions.append(Need.created_by_id == posted_by)
         sought = [] if still_sought is None else [still_sought]
         total = await total_of(self.session, Need, conditions, totals, unplanned=sought)
-        rows = await self.session.scalars(
-            select(Need)
-            .where(*conditions, *sought)
+        paged = (
+            statement.where(*conditions, *sought)
             .order_by(
                 *list_order(Need, filters.sort, deadline=Need.deadline, urgency=Need.urgency_weight)
             )
             .limit(page.page_size)
             .offset(page.offset)
         )
-        return list(rows), total
+        return paged, total
+
+    async def _with_lines(self, rows: Sequence[Row[Any]]) -> list[ListedNeed]:
+        """The rows' lines in one statement, each need's in their order."""
+        lines: dict[UUID, list[Row[Any]]] = {row.id: [] for row in rows}
+        if lines:
+            for line in await self.session.execute(
+                select(*LINE_COLUMNS)
+                .where(NeedLine.need_id.in_(list(lines)))
+                .order_by(NeedLine.need_id, NeedLine.position)
+            ):
+                lines[line.need_id].append(line)
+        return [ListedNeed(row, lines[row.id]) for row in rows]
 
     async def all_matching(
         self,
@@ -92,3 +224,11 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         if filters.q:
             conditions.append(Need.title.contains(filters.q, autoescape=True))
         return conditions
+
+
+def _listed() -> Select[Any]:
+    return (
+        select(*LISTED_COLUMNS)
+        .join(Region, Region.code == Need.region_code)
+        .outerjoin(Station, Station.id == Need.station_id)
+    )

@@ -22,7 +22,7 @@ from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from core.pagination import PageRequest, Slice
 from demand.models import Channel, Need, NeedLine, Urgency
 from demand.policy import may_post_in, need_open, need_readable, need_still_sought, owns_need
-from demand.repository import NeedRepository
+from demand.repository import ListedNeed, NeedRepository
 from demand.schemas import NeedFields, NeedUpdate
 from regions.models import Region, RegionLevel
 
@@ -111,6 +111,35 @@ class NeedService(EntryWorkflow[Need]):
         own township in every state, or the needs a reviewer posted for associations and
         departments. The open catalogue (published by default) leaves out needs whose every line
         is committed."""
+        listed, scope = await self._list_scope(filters, identity, mine=mine)
+        items, total = await self.needs.page(page, listed, urgency=urgency, **scope)
+        return total.slice(items, page)
+
+    async def listed(
+        self,
+        page: PageRequest,
+        filters: EntryFilters,
+        identity: Identity | None,
+        *,
+        urgency: Urgency | None = None,
+        mine: bool = False,
+    ) -> Slice[ListedNeed]:
+        """The same page as `list`, read as plain columns for the API."""
+        listed, scope = await self._list_scope(filters, identity, mine=mine)
+        items, total = await self.needs.listed_page(page, listed, urgency=urgency, **scope)
+        return total.slice(items, page)
+
+    async def require_listed(self, need_id: UUID, identity: Identity | None) -> ListedNeed:
+        """`require` read as plain columns, for the API's detail."""
+        need = await self.needs.listed_one(need_id, need_readable(identity))
+        if need is None:
+            raise NeedNotFound(N_("No such need."))
+        return need
+
+    async def _list_scope(
+        self, filters: EntryFilters, identity: Identity | None, *, mine: bool
+    ) -> tuple[EntryFilters, dict[str, Any]]:
+        """The filters in force and the repository's narrowing for this visitor's list."""
         await self.check_filters(filters)
         scope: dict[str, Any] = {}
         if mine:
@@ -122,16 +151,12 @@ class NeedService(EntryWorkflow[Need]):
                 raise NotYours(N_("Only station workers have needs of their own."))
         listed = listed_states(filters, identity, mine=mine)
         open_only = filters.state is None and listed.state is not None
-        items, total = await self.needs.page(
-            page,
-            listed,
-            urgency=urgency,
-            readable=need_readable(identity),
-            still_sought=need_still_sought() if open_only else None,
-            totals=self.memory.totals if self.memory and identity is None else None,
-            **scope,
-        )
-        return total.slice(items, page)
+        scope |= {
+            "readable": need_readable(identity),
+            "still_sought": need_still_sought() if open_only else None,
+            "totals": self.memory.totals if self.memory and identity is None else None,
+        }
+        return listed, scope
 
     async def open_in(self, region: Region, page: PageRequest) -> Slice[Need]:
         """Open needs (published, still seeking something) in a division, newest first: what
