@@ -11,6 +11,7 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, Row, Select, select
 
 from accounts.models import Station
+from catalogue.lines import NeedProgress, need_progress
 from catalogue.repository import list_order
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
@@ -77,38 +78,21 @@ class ListedNeed:
     row: Row[Any]
     lines: list[Row[Any]]
 
+    def __getattr__(self, name: str) -> Any:
+        """The listed columns read as attributes, as pages read a loaded need."""
+        return getattr(self.row, name)
+
+    @property
+    def progress(self) -> NeedProgress:
+        return need_progress(self.lines)
+
+    @property
+    def entered_on_behalf(self) -> bool:
+        return self.row.entered_on_behalf_by_id is not None
+
 
 class NeedRepository(SQLAlchemyAsyncRepository[Need]):
     model_type = Need
-
-    async def page(
-        self,
-        page: PageRequest,
-        filters: EntryFilters,
-        *,
-        urgency: Urgency | None = None,
-        township_code: str | None = None,
-        posted_by: UUID | None = None,
-        readable: ColumnElement[bool],
-        still_sought: ColumnElement[bool] | None = None,
-        totals: RecentAnswers[int] | None = None,
-    ) -> tuple[list[Need], Total]:
-        """Readable needs (``demand.policy``) in the filters' order, narrowed by the catalogue
-        filters; ``posted_by`` is the needs a reviewer entered on behalf of stations,
-        associations and departments; ``still_sought`` leaves out needs whose every line is
-        committed (left out of the planner's estimate of the total, which it cannot judge)."""
-        rows, total = await self._paged(
-            select(Need),
-            page,
-            filters,
-            urgency,
-            township_code,
-            posted_by,
-            readable,
-            still_sought,
-            totals,
-        )
-        return list(await self.session.scalars(rows)), total
 
     async def listed_page(
         self,
@@ -122,19 +106,25 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         still_sought: ColumnElement[bool] | None = None,
         totals: RecentAnswers[int] | None = None,
     ) -> tuple[list[ListedNeed], Total]:
-        """The same page as `page`, read as `ListedNeed` columns."""
-        rows, total = await self._paged(
-            _listed(),
-            page,
-            filters,
-            urgency,
-            township_code,
-            posted_by,
-            readable,
-            still_sought,
-            totals,
+        """Readable needs (``demand.policy``) in the filters' order, narrowed by the catalogue
+        filters; ``posted_by`` is the needs a reviewer entered on behalf of stations,
+        associations and departments; ``still_sought`` leaves out needs whose every line is
+        committed (left out of the planner's estimate of the total, which it cannot judge)."""
+        conditions = [readable, *self._conditions(filters, urgency, township_code)]
+        if posted_by is not None:
+            conditions.append(Need.created_by_id == posted_by)
+        sought = [] if still_sought is None else [still_sought]
+        total = await total_of(self.session, Need, conditions, totals, unplanned=sought)
+        rows = await self.session.execute(
+            _listed()
+            .where(*conditions, *sought)
+            .order_by(
+                *list_order(Need, filters.sort, deadline=Need.deadline, urgency=Need.urgency_weight)
+            )
+            .limit(page.page_size)
+            .offset(page.offset)
         )
-        return await self._with_lines(list(await self.session.execute(rows))), total
+        return await self._with_lines(list(rows)), total
 
     async def listed_one(self, need_id: UUID, readable: ColumnElement[bool]) -> ListedNeed | None:
         """One readable need as `ListedNeed` columns; None when it is not there for the reader."""
@@ -142,33 +132,6 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
             list(await self.session.execute(_listed().where(Need.id == need_id, readable)))
         )
         return found[0] if found else None
-
-    async def _paged(
-        self,
-        statement: Select[Any],
-        page: PageRequest,
-        filters: EntryFilters,
-        urgency: Urgency | None,
-        township_code: str | None,
-        posted_by: UUID | None,
-        readable: ColumnElement[bool],
-        still_sought: ColumnElement[bool] | None,
-        totals: RecentAnswers[int] | None,
-    ) -> tuple[Select[Any], Total]:
-        conditions = [readable, *self._conditions(filters, urgency, township_code)]
-        if posted_by is not None:
-            conditions.append(Need.created_by_id == posted_by)
-        sought = [] if still_sought is None else [still_sought]
-        total = await total_of(self.session, Need, conditions, totals, unplanned=sought)
-        paged = (
-            statement.where(*conditions, *sought)
-            .order_by(
-                *list_order(Need, filters.sort, deadline=Need.deadline, urgency=Need.urgency_weight)
-            )
-            .limit(page.page_size)
-            .offset(page.offset)
-        )
-        return paged, total
 
     async def _with_lines(self, rows: Sequence[Row[Any]]) -> list[ListedNeed]:
         """The rows' lines in one statement, each need's in their order."""

@@ -10,7 +10,6 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from catalogue.entry import amount_unit
-from catalogue.lines import need_progress
 from catalogue.schemas import MAX_LINES, LineIn, LineRead, Tag, Text, Title
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
@@ -140,7 +139,7 @@ def listed_need_read(listed: ListedNeed, *, shown_state: str, with_contact: bool
         ],
         urgency=row.urgency,
         deadline=row.deadline,
-        progress=need_progress(listed.lines).value,
+        progress=listed.progress.value,
         tags=row.tags,
         state=row.state,
         shown_state=shown_state,

@@ -98,23 +98,6 @@ class NeedService(EntryWorkflow[Need]):
             raise NeedNotFound(N_("No such need."))
         return need
 
-    async def list(
-        self,
-        page: PageRequest,
-        filters: EntryFilters,
-        identity: Identity | None,
-        *,
-        urgency: Urgency | None = None,
-        mine: bool = False,
-    ) -> Slice[Need]:
-        """The needs the visitor may read (``demand.policy``). ``mine`` is a station worker's
-        own township in every state, or the needs a reviewer posted for associations and
-        departments. The open catalogue (published by default) leaves out needs whose every line
-        is committed."""
-        listed, scope = await self._list_scope(filters, identity, mine=mine)
-        items, total = await self.needs.page(page, listed, urgency=urgency, **scope)
-        return total.slice(items, page)
-
     async def listed(
         self,
         page: PageRequest,
@@ -124,7 +107,10 @@ class NeedService(EntryWorkflow[Need]):
         urgency: Urgency | None = None,
         mine: bool = False,
     ) -> Slice[ListedNeed]:
-        """The same page as `list`, read as plain columns for the API."""
+        """The needs the visitor may read (``demand.policy``), as plain columns. ``mine`` is a
+        station worker's own township in every state, or the needs a reviewer posted for
+        associations and departments. The open catalogue (published by default) leaves out
+        needs whose every line is committed."""
         listed, scope = await self._list_scope(filters, identity, mine=mine)
         items, total = await self.needs.listed_page(page, listed, urgency=urgency, **scope)
         return total.slice(items, page)
@@ -158,7 +144,7 @@ class NeedService(EntryWorkflow[Need]):
         }
         return listed, scope
 
-    async def open_in(self, region: Region, page: PageRequest) -> Slice[Need]:
+    async def open_in(self, region: Region, page: PageRequest) -> Slice[ListedNeed]:
         """Open needs (published, still seeking something) in a division, newest first: what
         a region's page lists."""
         place = {
@@ -169,7 +155,9 @@ class NeedService(EntryWorkflow[Need]):
         conditions = [need_readable(None), need_open()]
         if place is not None:
             conditions.append(place == region.code)
-        items, total = await self.needs.page(page, EntryFilters(), readable=and_(*conditions))
+        items, total = await self.needs.listed_page(
+            page, EntryFilters(), readable=and_(*conditions)
+        )
         return total.slice(items, page)
 
     async def _station_of(self, township_code: str) -> Station | None:
