@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Row, Select, select
 
 from accounts.models import Station
 from catalogue.lines import NeedProgress, need_progress
-from catalogue.repository import list_order
+from catalogue.repository import lines_by_entry, list_order
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
 from core.recent import RecentAnswers
@@ -134,15 +134,9 @@ class NeedRepository(SQLAlchemyAsyncRepository[Need]):
         return found[0] if found else None
 
     async def _with_lines(self, rows: Sequence[Row[Any]]) -> list[ListedNeed]:
-        """The rows' lines in one statement, each need's in their order."""
-        lines: dict[UUID, list[Row[Any]]] = {row.id: [] for row in rows}
-        if lines:
-            for line in await self.session.execute(
-                select(*LINE_COLUMNS)
-                .where(NeedLine.need_id.in_(list(lines)))
-                .order_by(NeedLine.need_id, NeedLine.position)
-            ):
-                lines[line.need_id].append(line)
+        lines = await lines_by_entry(
+            self.session, LINE_COLUMNS, NeedLine.need_id, NeedLine.position, [r.id for r in rows]
+        )
         return [ListedNeed(row, lines[row.id]) for row in rows]
 
     async def all_matching(
