@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, Row, Select, exists, or_, select
+from sqlalchemy import ColumnElement, Row, exists, or_, select
 
 from accounts.models import Organization
 from catalogue.repository import lines_by_entry, list_order
@@ -45,6 +45,8 @@ LISTED_COLUMNS = (
     Organization.name.label("organization_name"),
 )
 """What a list or the API shows of an offer, with its organization's name."""
+LISTED = select(*LISTED_COLUMNS).join(Organization, Organization.id == Offer.organization_id)
+"""Built once, like ``demand.repository.LISTED``."""
 LINE_COLUMNS = tuple(
     getattr(OfferLine, name)
     for name in (
@@ -114,8 +116,7 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
         conditions = [readable, *self._conditions(filters, organization_id)]
         total = await total_of(self.session, Offer, conditions, totals)
         rows = await self.session.execute(
-            _listed()
-            .where(*conditions)
+            LISTED.where(*conditions)
             .order_by(*list_order(Offer, filters.sort, deadline=Offer.valid_until))
             .limit(page.page_size)
             .offset(page.offset)
@@ -124,7 +125,7 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
 
     async def listed_one(self, offer_id: UUID, readable: ColumnElement[bool]) -> ListedOffer | None:
         """One readable offer as `ListedOffer` columns; None when it is not there for the reader."""
-        rows = await self.session.execute(_listed().where(Offer.id == offer_id, readable))
+        rows = await self.session.execute(LISTED.where(Offer.id == offer_id, readable))
         found = await self._completed(list(rows))
         return found[0] if found else None
 
@@ -210,7 +211,3 @@ def serves_county(county: str) -> ColumnElement[bool]:
             offer_region.c.region_code.between(county[:6] + "000000", county[:6] + "999999"),
         ),
     )
-
-
-def _listed() -> Select[Any]:
-    return select(*LISTED_COLUMNS).join(Organization, Organization.id == Offer.organization_id)
