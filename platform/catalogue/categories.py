@@ -10,8 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import Category
 from core.categories import TopCategory
+from core.reference import ReferenceMemory
 
 CATEGORIES_FILE = Path(__file__).resolve().parent / "data" / "categories.csv"
+Tree = list[tuple[Category, list[Category]]]
+KEPT: ReferenceMemory[Tree] = ReferenceMemory(Category.__tablename__)
+"""The tree every catalogue page shows, kept per worker."""
 
 
 def read_categories(path: Path = CATEGORIES_FILE) -> list[Category]:
@@ -63,9 +67,16 @@ async def sync_categories(session: AsyncSession, path: Path = CATEGORIES_FILE) -
     return changed
 
 
-async def category_tree(session: AsyncSession) -> list[tuple[Category, list[Category]]]:
-    """Top categories in order, each with its sub-categories."""
-    categories = list(await session.scalars(select(Category).order_by(Category.position)))
+async def category_tree(session: AsyncSession) -> Tree:
+    """Top categories in order, each with its sub-categories (kept per worker:
+    ``core.reference``)."""
+    return await KEPT.get("tree", lambda: _read_tree(session))
+
+
+async def _read_tree(session: AsyncSession) -> Tree:
+    table = Category.__table__
+    rows = await session.execute(select(table).order_by(table.c.position))
+    categories = [Category(**row._mapping) for row in rows]
     return [
         (top, [c for c in categories if c.parent_code == top.code])
         for top in categories

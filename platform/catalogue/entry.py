@@ -82,7 +82,12 @@ class LineColumns:
 
     @property
     def amount_unit(self) -> str:
-        return self.unit or self.kind.default_unit
+        return amount_unit(self.kind, self.unit)
+
+
+def amount_unit(kind: LineKind, unit: str) -> str:
+    """The unit a line's amount is counted in: its own, else its kind's (元, 人天)."""
+    return unit or kind.default_unit
 
 
 def _keep_figures(session: Session, _context: object, _instances: object) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypeVar
+from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import InstrumentedAttribute
 
 from catalogue.entry import EntryColumns
@@ -50,3 +52,21 @@ def list_order(
         return [deadline.asc(), published.asc(), entry_id.asc()]
     lead = {ListOrder.AMOUNT: model.amount, ListOrder.URGENCY: urgency}.get(sort)
     return [*([lead.desc()] if lead is not None else []), published.desc(), entry_id.desc()]
+
+
+async def lines_by_entry(
+    session: AsyncSession | async_scoped_session[AsyncSession],
+    columns: tuple[InstrumentedAttribute[Any], ...],
+    entry_id: InstrumentedAttribute[UUID],
+    position: InstrumentedAttribute[int],
+    entry_ids: Collection[UUID],
+) -> dict[UUID, list[Row[Any]]]:
+    """The lines of a page of entries in one statement, each entry's in their order (every
+    entry named, with or without lines). ``columns`` must include ``entry_id``."""
+    lines: dict[UUID, list[Row[Any]]] = {entry: [] for entry in entry_ids}
+    if lines:
+        for line in await session.execute(
+            select(*columns).where(entry_id.in_(list(lines))).order_by(entry_id, position)
+        ):
+            lines[getattr(line, entry_id.key)].append(line)
+    return lines

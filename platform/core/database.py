@@ -130,11 +130,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(url, echo=settings.database_echo)
         _tune_sqlite(engine)
         return engine
+    # No ping before each checkout: it cost every request a round trip. A connection the
+    # server has ended fails its first statement instead; SQLAlchemy then drops every
+    # connection of the pool made before, that request answers 503 (``core.http_errors``) and
+    # the next ones connect afresh.
     return create_async_engine(
         url,
         echo=settings.database_echo,
         pool_size=settings.database_pool_size,
-        pool_pre_ping=True,
         connect_args={"timeout": 5},
     )
 

@@ -147,11 +147,21 @@ class Need(UUIDv7AuditBase, EntryColumns):
     def contact(self) -> tuple[str, str]:
         """Who to call about it: its own contact, else the station's (private to platform
         users)."""
-        if self.contact_name or self.contact_phone:
-            return (self.contact_name, self.contact_phone)
-        if self.station is None:
-            return (self.channel_name, "")
-        return (self.station.contact_name, self.station.contact_phone)
+        station = self.station
+        kept = None if station is None else (station.contact_name, station.contact_phone)
+        return need_contact(self.contact_name, self.contact_phone, self.channel_name, kept)
+
+
+def need_contact(
+    name: str, phone: str, channel_name: str, station: tuple[str, str] | None
+) -> tuple[str, str]:
+    """A need's own contact, else its station's, else the association or department by name:
+    the rule the loaded need and the lean list rows (``demand.repository``) both follow."""
+    if name or phone:
+        return (name, phone)
+    if station is None:
+        return (channel_name, "")
+    return station
 
 
 class NeedLine(UUIDv7Base, LineColumns):

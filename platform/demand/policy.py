@@ -6,14 +6,28 @@ come from ``accounts.policy``).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from accounts.identity import Identity
 from accounts.models import Role
 from accounts.policy import reviewed, reviews, sees_contacts, works_in_township
 from catalogue.workflow import EntryState
+from core.categories import TopCategory
 from demand.models import Channel, Need, NeedLine
 from regions.models import Region
+
+
+class OwnedNeed(Protocol):
+    """What the owner test reads of a need: a loaded ``Need`` or a listed row alike."""
+
+    @property
+    def channel(self) -> Channel: ...
+    @property
+    def township_code(self) -> str: ...
+    @property
+    def category(self) -> TopCategory: ...
 
 
 def need_public() -> ColumnElement[bool]:
@@ -54,7 +68,7 @@ def need_readable(identity: Identity | None) -> ColumnElement[bool]:
     return and_(Need.import_batch.is_(None), or_(*readable))
 
 
-def owns_need(identity: Identity | None, need: Need) -> bool:
+def owns_need(identity: Identity | None, need: OwnedNeed) -> bool:
     """A station need belongs to its township's station; an association's or department's
     need to the reviewers of its category, who post such needs for them."""
     if need.channel is Channel.STATION:
@@ -69,6 +83,6 @@ def may_post_in(identity: Identity | None, region: Region) -> bool:
     )
 
 
-def sees_need_contact(identity: Identity | None, need: Need) -> bool:
+def sees_need_contact(identity: Identity | None, need: OwnedNeed) -> bool:
     """The station's contact: the owners, and signed-in users with a verified affiliation."""
     return owns_need(identity, need) or sees_contacts(identity)

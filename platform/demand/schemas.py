@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from catalogue.entry import amount_unit
 from catalogue.schemas import MAX_LINES, LineIn, LineRead, Tag, Text, Title
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
 from core.errors import N_
-from demand.models import BeneficiaryGroup, Channel, Need, Urgency
+from demand.models import BeneficiaryGroup, Channel, Need, Urgency, need_contact
+from demand.repository import ListedNeed
 
 
 class NeedFields(BaseModel):
@@ -95,3 +97,63 @@ def need_read(need: Need, *, shown_state: str, with_contact: bool) -> NeedRead:
             "contact_phone": contact_phone,
         }
     )
+
+
+def listed_need_read(listed: ListedNeed, *, shown_state: str, with_contact: bool) -> NeedRead:
+    """`need_read` of a need read as plain columns. The columns come from the database, already
+    of the model's types, so the view is assembled without validating them again (pydantic's
+    validation of twenty needs cost more than reading them)."""
+    row = listed.row
+    contact_name, contact_phone = (
+        need_contact(row.contact_name, row.contact_phone, row.channel_name, _station_contact(row))
+        if with_contact
+        else (None, None)
+    )
+    return NeedRead.model_construct(
+        id=row.id,
+        category=row.category,
+        subcategory=row.subcategory_code,
+        title=row.title,
+        description=row.description,
+        region_code=row.region_code,
+        township_code=row.township_code,
+        county_code=row.county_code,
+        region_name=row.region_name,
+        channel=row.channel,
+        channel_name=row.channel_name,
+        beneficiary_count=row.beneficiary_count,
+        beneficiary_groups=[BeneficiaryGroup(group) for group in row.beneficiary_groups],
+        lines=[
+            NeedLineRead.model_construct(
+                id=line.id,
+                kind=line.kind,
+                item=line.item,
+                unit=line.unit,
+                amount_unit=amount_unit(line.kind, line.unit),
+                value=line.value,
+                sought=line.sought,
+                committed=line.committed,
+                delivered=line.delivered,
+            )
+            for line in listed.lines
+        ],
+        urgency=row.urgency,
+        deadline=row.deadline,
+        progress=listed.progress.value,
+        tags=row.tags,
+        state=row.state,
+        shown_state=shown_state,
+        returned_reason=row.returned_reason,
+        published_at=row.published_at,
+        entered_on_behalf=row.entered_on_behalf_by_id is not None,
+        verified_at=row.verified_at,
+        version=row.version,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
+
+
+def _station_contact(row: Any) -> tuple[str, str] | None:
+    if row.station_contact_name is None:
+        return None
+    return (row.station_contact_name, row.station_contact_phone)

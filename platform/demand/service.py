@@ -22,7 +22,7 @@ from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from core.pagination import PageRequest, Slice
 from demand.models import Channel, Need, NeedLine, Urgency
 from demand.policy import may_post_in, need_open, need_readable, need_still_sought, owns_need
-from demand.repository import NeedRepository
+from demand.repository import ListedNeed, NeedRepository
 from demand.schemas import NeedFields, NeedUpdate
 from regions.models import Region, RegionLevel
 
@@ -98,7 +98,7 @@ class NeedService(EntryWorkflow[Need]):
             raise NeedNotFound(N_("No such need."))
         return need
 
-    async def list(
+    async def listed(
         self,
         page: PageRequest,
         filters: EntryFilters,
@@ -106,11 +106,26 @@ class NeedService(EntryWorkflow[Need]):
         *,
         urgency: Urgency | None = None,
         mine: bool = False,
-    ) -> Slice[Need]:
-        """The needs the visitor may read (``demand.policy``). ``mine`` is a station worker's
-        own township in every state, or the needs a reviewer posted for associations and
-        departments. The open catalogue (published by default) leaves out needs whose every line
-        is committed."""
+    ) -> Slice[ListedNeed]:
+        """The needs the visitor may read (``demand.policy``), as plain columns. ``mine`` is a
+        station worker's own township in every state, or the needs a reviewer posted for
+        associations and departments. The open catalogue (published by default) leaves out
+        needs whose every line is committed."""
+        listed, scope = await self._list_scope(filters, identity, mine=mine)
+        items, total = await self.needs.listed_page(page, listed, urgency=urgency, **scope)
+        return total.slice(items, page)
+
+    async def require_listed(self, need_id: UUID, identity: Identity | None) -> ListedNeed:
+        """`require` read as plain columns, for the API's detail."""
+        need = await self.needs.listed_one(need_id, need_readable(identity))
+        if need is None:
+            raise NeedNotFound(N_("No such need."))
+        return need
+
+    async def _list_scope(
+        self, filters: EntryFilters, identity: Identity | None, *, mine: bool
+    ) -> tuple[EntryFilters, dict[str, Any]]:
+        """The filters in force and the repository's narrowing for this visitor's list."""
         await self.check_filters(filters)
         scope: dict[str, Any] = {}
         if mine:
@@ -122,18 +137,14 @@ class NeedService(EntryWorkflow[Need]):
                 raise NotYours(N_("Only station workers have needs of their own."))
         listed = listed_states(filters, identity, mine=mine)
         open_only = filters.state is None and listed.state is not None
-        items, total = await self.needs.page(
-            page,
-            listed,
-            urgency=urgency,
-            readable=need_readable(identity),
-            still_sought=need_still_sought() if open_only else None,
-            totals=self.memory.totals if self.memory and identity is None else None,
-            **scope,
-        )
-        return total.slice(items, page)
+        scope |= {
+            "readable": need_readable(identity),
+            "still_sought": need_still_sought() if open_only else None,
+            "totals": self.memory.totals if self.memory and identity is None else None,
+        }
+        return listed, scope
 
-    async def open_in(self, region: Region, page: PageRequest) -> Slice[Need]:
+    async def open_in(self, region: Region, page: PageRequest) -> Slice[ListedNeed]:
         """Open needs (published, still seeking something) in a division, newest first: what
         a region's page lists."""
         place = {
@@ -144,7 +155,9 @@ class NeedService(EntryWorkflow[Need]):
         conditions = [need_readable(None), need_open()]
         if place is not None:
             conditions.append(place == region.code)
-        items, total = await self.needs.page(page, EntryFilters(), readable=and_(*conditions))
+        items, total = await self.needs.listed_page(
+            page, EntryFilters(), readable=and_(*conditions)
+        )
         return total.slice(items, page)
 
     async def _station_of(self, township_code: str) -> Station | None:

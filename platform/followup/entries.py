@@ -48,7 +48,7 @@ async def entry_work(session: AsyncSession, clock: Clock, identity: Identity) ->
     station = identity.has(Role.STATION_WORKER) and identity.township_code is not None
     member = identity.has(Role.MEMBER) and identity.organization_id is not None
     for state in UNFINISHED if station else ():
-        needs = await NeedService(session, clock).list(
+        needs = await NeedService(session, clock).listed(
             COUNT_ONLY, EntryFilters(state=state), identity, mine=True
         )
         found.append(Waiting(_LABELS["needs", state], needs.total, f"/my/needs?state={state}"))

@@ -60,6 +60,12 @@ class RegionRepository(SQLAlchemyAsyncRepository[Region]):
         )
         return list(rows), total or 0
 
+    async def kept_copies(self, *conditions: ColumnElement[bool]) -> list[Region]:
+        """Divisions in code order as rows of no session, for ``core.reference`` to keep."""
+        table = Region.__table__
+        rows = await self.session.execute(select(table).where(*conditions).order_by(table.c.code))
+        return [Region(**row._mapping) for row in rows]
+
     async def children(self, parent_code: str) -> list[Region]:
         return await self.get_many(
             Region.parent_code == parent_code, order_by=[(Region.code, False)]

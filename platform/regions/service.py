@@ -8,12 +8,17 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 
 from core.errors import N_, NotFound
 from core.pagination import Page, PageRequest
+from core.reference import ReferenceMemory
 from regions.models import Region, RegionLevel
 from regions.repository import RegionRepository
 from regions.schemas import RegionRead, code_of
 
 LOOKUP_LIMIT = 20
 """At most this many divisions answer a name typed in the directory's box."""
+
+
+KEPT: ReferenceMemory[list[Region]] = ReferenceMemory(Region.__tablename__)
+"""The counties, and the children of divisions pages chose, kept per worker."""
 
 
 class RegionNotFound(NotFound):
@@ -100,8 +105,13 @@ class RegionService(SQLAlchemyAsyncRepositoryService[Region, RegionRepository]):
         return exact or regions
 
     async def children(self, code: str) -> list[Region]:
-        await self.require(code)
-        return await self.repository.children(code)
+        """The division's children in code order (kept per worker: ``core.reference``)."""
+
+        async def read() -> list[Region]:
+            await self.require(code)
+            return await self.repository.kept_copies(Region.parent_code == code)
+
+        return await KEPT.get(("children", code), read)
 
     async def breadcrumb(self, region: Region) -> list[Region]:
         return await self.repository.ancestors(region)
@@ -113,8 +123,9 @@ class RegionService(SQLAlchemyAsyncRepositoryService[Region, RegionRepository]):
         return await self.repository.child_counts([region.code for region in regions])
 
     async def counties(self) -> list[Region]:
-        return await self.repository.get_many(
-            level=RegionLevel.COUNTY, order_by=[(Region.code, False)]
+        """The counties in code order (kept per worker: ``core.reference``)."""
+        return await KEPT.get(
+            "counties", lambda: self.repository.kept_copies(Region.level == RegionLevel.COUNTY)
         )
 
     async def county_directory(self) -> list[CountyEntry]:

@@ -3,7 +3,6 @@ suggestions the search box in every page's header asks for through htmx."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -15,12 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.categories import category_tree
 from catalogue.display import SHOWN_LABELS
+from catalogue.models import Category
 from core.access import PUBLIC
 from core.errors import N_
 from core.i18n import locale_of, translate
 from core.pagination import Slice
+from core.reference import ReferenceMemory
 from demand.models import Urgency
 from regions.deps import provide_region_service
+from regions.models import Region
 from regions.service import RegionService
 from search.backend import Facet, SearchQuery
 from search.cards import card_facts
@@ -71,21 +73,17 @@ def _toggle_href(chosen: dict[str, str], key: str, value: str) -> str:
     return "/search?" + urlencode(changed)
 
 
-FACET_NAMES_SECONDS = 60.0
+FACET_NAMES: ReferenceMemory[dict[Facet, dict[str, str]]] = ReferenceMemory(
+    Category.__tablename__, Region.__tablename__
+)
 """The names of categories and counties change with reference data, not between searches:
-each worker keeps them a minute per language instead of loading both tables for every page."""
-_facet_names_kept: dict[str, tuple[float, dict[Facet, dict[str, str]]]] = {}
+each worker keeps them per language (``core.reference``) instead of naming them for every page."""
 
 
 async def _facet_names(
     session: AsyncSession, regions: RegionService, locale: str
 ) -> dict[Facet, dict[str, str]]:
-    kept = _facet_names_kept.get(locale)
-    if kept is not None and time.monotonic() - kept[0] < FACET_NAMES_SECONDS:
-        return kept[1]
-    names = await _load_facet_names(session, regions, locale)
-    _facet_names_kept[locale] = (time.monotonic(), names)
-    return names
+    return await FACET_NAMES.get(locale, lambda: _load_facet_names(session, regions, locale))
 
 
 async def _load_facet_names(

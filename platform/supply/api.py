@@ -24,7 +24,8 @@ from core.pagination import Page, PageRequest
 from supply.deps import OFFER_DEPENDENCIES
 from supply.models import Offer
 from supply.policy import sees_offer_contact
-from supply.schemas import OfferFields, OfferRead, OfferUpdate, offer_read
+from supply.repository import ListedOffer
+from supply.schemas import OfferFields, OfferRead, OfferUpdate, listed_offer_read, offer_read
 from supply.service import OfferService
 
 
@@ -34,6 +35,15 @@ def _view(offers: OfferService, offer: Offer, identity: Identity | None) -> Offe
         offer,
         shown_state=shown_state(offer.state, offer.valid_until, today),
         with_contact=sees_offer_contact(identity, offer),
+    )
+
+
+def _listed_view(offers: OfferService, listed: ListedOffer, identity: Identity | None) -> OfferRead:
+    row = listed.row
+    return listed_offer_read(
+        listed,
+        shown_state=shown_state(row.state, row.valid_until, local_date(offers.clock())),
+        with_contact=sees_offer_contact(identity, row),
     )
 
 
@@ -59,8 +69,8 @@ class OfferApiController(Controller):
         identity = request.scope.get("user")
 
         async def answer() -> Page[OfferRead]:
-            found = await offers.list(page_request, filters, identity, mine=mine)
-            return found.to_page(lambda offer: _view(offers, offer, identity))
+            found = await offers.listed(page_request, filters, identity, mine=mine)
+            return found.to_page(lambda offer: _listed_view(offers, offer, identity))
 
         question = (filters, page_request)
         return await offers.answer_list(question, identity, mine=mine, answer=answer)
@@ -89,7 +99,7 @@ class OfferApiController(Controller):
         offer_id: FromPath[UUID],
     ) -> OfferRead:
         identity = request.scope.get("user")
-        return _view(offers, await offers.require(offer_id, identity), identity)
+        return _listed_view(offers, await offers.require_listed(offer_id, identity), identity)
 
     @patch(
         "/{offer_id:uuid}",

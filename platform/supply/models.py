@@ -71,7 +71,7 @@ class Offer(UUIDv7AuditBase, EntryColumns):
 
     @property
     def remaining_capacity(self) -> int:
-        return max(self.capacity - self.capacity_used, 0)
+        return remaining_capacity(self.capacity, self.capacity_used)
 
     @property
     def deadline(self) -> date:
@@ -84,6 +84,11 @@ class Offer(UUIDv7AuditBase, EntryColumns):
     @property
     def service_region_codes(self) -> list[str]:
         return [region.code for region in self.service_regions]
+
+
+def remaining_capacity(capacity: int, used: int) -> int:
+    """How many more needs an offer can take on."""
+    return max(capacity - used, 0)
 
 
 class OfferLine(UUIDv7Base, LineColumns):

@@ -6,6 +6,9 @@ and organizations come from ``accounts.policy``).
 
 from __future__ import annotations
 
+from typing import Protocol
+from uuid import UUID
+
 from sqlalchemy import ColumnElement, and_, or_
 
 from accounts.identity import Identity
@@ -13,6 +16,13 @@ from accounts.models import Organization, Verification
 from accounts.policy import member_of, reviewed, sees_contacts
 from catalogue.workflow import EntryState
 from supply.models import Offer
+
+
+class OwnedOffer(Protocol):
+    """What the owner test reads of an offer: a loaded ``Offer`` or a listed row alike."""
+
+    @property
+    def organization_id(self) -> UUID: ...
 
 
 def offer_public() -> ColumnElement[bool]:
@@ -34,12 +44,12 @@ def offer_readable(identity: Identity | None) -> ColumnElement[bool]:
     return and_(Offer.import_batch.is_(None), or_(*readable))
 
 
-def owns_offer(identity: Identity | None, offer: Offer) -> bool:
+def owns_offer(identity: Identity | None, offer: OwnedOffer) -> bool:
     """Only the organization's own members change its offers."""
     return member_of(identity, offer.organization_id)
 
 
-def sees_offer_contact(identity: Identity | None, offer: Offer) -> bool:
+def sees_offer_contact(identity: Identity | None, offer: OwnedOffer) -> bool:
     """The contact person and phone: the owners, and signed-in users with a verified
     affiliation (``accounts.policy.sees_contacts``)."""
     return owns_offer(identity, offer) or sees_contacts(identity)

@@ -9,11 +9,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from catalogue.entry import amount_unit
+from catalogue.lines import still_offered
 from catalogue.schemas import MAX_LINES, LineIn, LineRead, Tag, Text, Title
 from catalogue.workflow import EntryState
 from core.categories import TopCategory
 from core.errors import N_
-from supply.models import Offer
+from supply.models import Offer, remaining_capacity
+from supply.repository import ListedOffer
 
 
 class OfferFields(BaseModel):
@@ -92,4 +95,48 @@ def offer_read(offer: Offer, *, shown_state: str, with_contact: bool) -> OfferRe
             "contact_name": offer.contact_name if with_contact else None,
             "contact_phone": offer.contact_phone if with_contact else None,
         }
+    )
+
+
+def listed_offer_read(listed: ListedOffer, *, shown_state: str, with_contact: bool) -> OfferRead:
+    """`offer_read` of an offer read as plain columns, assembled without validating the
+    database's own values again (see ``demand.schemas.listed_need_read``)."""
+    row = listed.row
+    return OfferRead.model_construct(
+        id=row.id,
+        organization_id=row.organization_id,
+        organization_name=row.organization_name,
+        category=row.category,
+        subcategory=row.subcategory_code,
+        title=row.title,
+        description=row.description,
+        lines=[
+            OfferLineRead.model_construct(
+                id=line.id,
+                kind=line.kind,
+                item=line.item,
+                unit=line.unit,
+                amount_unit=amount_unit(line.kind, line.unit),
+                value=line.value,
+                offered=line.offered,
+                committed=line.committed,
+                delivered=line.delivered,
+                remaining=still_offered(line),
+            )
+            for line in listed.lines
+        ],
+        service_region_codes=listed.service_region_codes,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        capacity=row.capacity,
+        remaining_capacity=remaining_capacity(row.capacity, row.capacity_used),
+        tags=row.tags,
+        state=row.state,
+        shown_state=shown_state,
+        returned_reason=row.returned_reason,
+        published_at=row.published_at,
+        entered_on_behalf=row.entered_on_behalf_by_id is not None,
+        version=row.version,
+        contact_name=row.contact_name if with_contact else None,
+        contact_phone=row.contact_phone if with_contact else None,
     )

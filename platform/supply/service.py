@@ -6,6 +6,7 @@ changes nothing.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import and_, select
@@ -23,7 +24,7 @@ from core.pagination import PageRequest, Slice
 from regions.models import Region
 from supply.models import Offer, OfferLine
 from supply.policy import offer_readable, owns_offer
-from supply.repository import OfferRepository, serving
+from supply.repository import ListedOffer, OfferRepository, serving
 from supply.schemas import OfferFields, OfferUpdate
 
 
@@ -142,20 +143,45 @@ class OfferService(EntryWorkflow[Offer]):
     ) -> Slice[Offer]:
         """The offers the visitor may read (``supply.policy``); ``mine`` is the member's own
         organization's offers in every state."""
+        listed, scope = await self._list_scope(filters, identity, mine=mine)
+        items, total = await self.offers.page(page, listed, **scope)
+        return total.slice(items, page)
+
+    async def listed(
+        self,
+        page: PageRequest,
+        filters: EntryFilters,
+        identity: Identity | None,
+        *,
+        mine: bool = False,
+    ) -> Slice[ListedOffer]:
+        """The same page as `list`, read as plain columns for the API."""
+        listed, scope = await self._list_scope(filters, identity, mine=mine)
+        items, total = await self.offers.listed_page(page, listed, **scope)
+        return total.slice(items, page)
+
+    async def require_listed(self, offer_id: UUID, identity: Identity | None) -> ListedOffer:
+        """`require` read as plain columns, for the API's detail."""
+        offer = await self.offers.listed_one(offer_id, offer_readable(identity))
+        if offer is None:
+            raise OfferNotFound(N_("No such offer."))
+        return offer
+
+    async def _list_scope(
+        self, filters: EntryFilters, identity: Identity | None, *, mine: bool
+    ) -> tuple[EntryFilters, dict[str, Any]]:
+        """The filters in force and the repository's narrowing for this visitor's list."""
         await self.check_filters(filters)
         organization_id = None
         if mine:
             if identity is None or identity.organization_id is None:
                 raise NotYours(N_("Only members of a social organization have offers."))
             organization_id = identity.organization_id
-        items, total = await self.offers.page(
-            page,
-            listed_states(filters, identity, mine=mine),
-            readable=offer_readable(identity),
-            organization_id=organization_id,
-            totals=self.memory.totals if self.memory and identity is None else None,
-        )
-        return total.slice(items, page)
+        return listed_states(filters, identity, mine=mine), {
+            "readable": offer_readable(identity),
+            "organization_id": organization_id,
+            "totals": self.memory.totals if self.memory and identity is None else None,
+        }
 
     async def serving(self, region_code: str, page: PageRequest) -> Slice[Offer]:
         """Public offers serving a division (or a division above it), newest first: what a

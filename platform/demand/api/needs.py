@@ -24,7 +24,8 @@ from core.pagination import Page, PageRequest
 from demand.deps import NEED_DEPENDENCIES
 from demand.models import Need, Urgency
 from demand.policy import sees_need_contact
-from demand.schemas import NeedFields, NeedRead, NeedUpdate, need_read
+from demand.repository import ListedNeed
+from demand.schemas import NeedFields, NeedRead, NeedUpdate, listed_need_read, need_read
 from demand.service import NeedService
 
 
@@ -34,6 +35,15 @@ def _view(needs: NeedService, need: Need, identity: Identity | None) -> NeedRead
         need,
         shown_state=shown_state(need.state, need.deadline, today),
         with_contact=sees_need_contact(identity, need),
+    )
+
+
+def _listed_view(needs: NeedService, listed: ListedNeed, identity: Identity | None) -> NeedRead:
+    row = listed.row
+    return listed_need_read(
+        listed,
+        shown_state=shown_state(row.state, row.deadline, local_date(needs.clock())),
+        with_contact=sees_need_contact(identity, row),
     )
 
 
@@ -60,8 +70,8 @@ class NeedApiController(Controller):
         identity = request.scope.get("user")
 
         async def answer() -> Page[NeedRead]:
-            found = await needs.list(page_request, filters, identity, urgency=urgency, mine=mine)
-            return found.to_page(lambda need: _view(needs, need, identity))
+            found = await needs.listed(page_request, filters, identity, urgency=urgency, mine=mine)
+            return found.to_page(lambda need: _listed_view(needs, need, identity))
 
         question = (filters, page_request, urgency)
         return await needs.answer_list(question, identity, mine=mine, answer=answer)
@@ -90,7 +100,7 @@ class NeedApiController(Controller):
         need_id: FromPath[UUID],
     ) -> NeedRead:
         identity = request.scope.get("user")
-        return _view(needs, await needs.require(need_id, identity), identity)
+        return _listed_view(needs, await needs.require_listed(need_id, identity), identity)
 
     @patch(
         "/{need_id:uuid}",

@@ -110,7 +110,7 @@ class MyNeedsController(Controller):
     ) -> Template:
         """A station's own needs in every state; for a reviewer, the needs they posted for
         associations and departments."""
-        page = await needs.list(page_request, filters, request.user, mine=True)
+        page = await needs.listed(page_request, filters, request.user, mine=True)
         return Template(
             "demand/mine.html",
             context={

@@ -103,7 +103,7 @@ class CataloguePageController(Controller):
         chosen = kind if kind in KINDS else "needs"
         flag = _urgency(urgency) if chosen == "needs" else None
         if chosen == "needs":
-            page: Any = await needs.list(page_request, filters, identity, urgency=flag)
+            page: Any = await needs.listed(page_request, filters, identity, urgency=flag)
         else:
             page = await offers.list(page_request, filters, identity)
         tree = await category_tree(db_session)
