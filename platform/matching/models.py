@@ -96,6 +96,8 @@ class Proposal(UUIDv7AuditBase):
     __table_args__ = (
         Index("ix_proposal_organization_state", "organization_id", "state"),
         Index("ix_proposal_state_expires", "state", "expires_at"),
+        # Lists of proposals, newest first: a page reads its twenty from here.
+        Index("ix_proposal_created", "created_at"),
     )
 
     need_id: Mapped[UUID] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)

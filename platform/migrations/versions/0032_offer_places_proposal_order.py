@@ -1,6 +1,7 @@
 """Each published offer once per place it serves (`offer_place`): a need's suggestions read the
 offers serving its place in its category from an index instead of scanning every published
-offer. Filled from the offers already published.
+offer. Filled from the offers already published. And proposals in list order (newest first),
+so a page of them is read from an index instead of sorting every visible one.
 
 Revision ID: 0032
 Revises: 0029
@@ -38,6 +39,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_offer_place_subcategory", "offer_place", ["region_code", "subcategory_code"]
     )
+    op.create_index("ix_proposal_created", "proposal", ["created_at"])
     op.execute(
         "INSERT INTO offer_place (offer_id, region_code, category, subcategory_code) "
         "SELECT offer_region.offer_id, offer_region.region_code, offer.category, "
@@ -47,6 +49,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_proposal_created", table_name="proposal")
     op.drop_index("ix_offer_place_subcategory", table_name="offer_place")
     op.drop_index("ix_offer_place_category", table_name="offer_place")
     op.drop_table("offer_place")
