@@ -68,6 +68,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--query", default="苹果", help="the search words")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="load only the cases whose name contains this (repeatable); the bare page always",
+    )
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("needs wrk: apt-get install wrk")
@@ -113,6 +119,12 @@ def main() -> None:
             ),
             ("/api/v1/proposals reviewer", f"{base}/api/v1/proposals", bearer),
         ]
+        if arguments.only:
+            cases = [
+                case
+                for number, case in enumerate(cases)
+                if number == 0 or any(part in case[0] for part in arguments.only)
+            ]
         rows = []
         for name, url, header in cases:
             load(url, 2, arguments.connections, header)  # warm up

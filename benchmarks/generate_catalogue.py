@@ -32,6 +32,7 @@ from catalogue.models import Category
 from core.database import create_engine
 from core.settings import get_settings
 from demand.models import Need, NeedLine, Urgency
+from matching.offer_places import refresh_statements
 from regions.models import Region, RegionLevel
 from supply.models import Offer, OfferLine, offer_region
 from xiangxing.setup import upgrade_database
@@ -324,6 +325,8 @@ async def generate(
         ):
             for chunk in _chunks(rows):
                 await connection.execute(insert(table), chunk)
+        for statement in refresh_statements():  # bulk rows pass no mapper event
+            await connection.execute(statement)
     if engine.dialect.name == "postgresql":
         async with engine.connect() as connection:
             # what autovacuum would do soon after: the planner's statistics of the new rows

@@ -42,6 +42,7 @@ from core.database import create_engine
 from core.settings import get_settings
 from demand.models import Need, NeedLine
 from matching.models import Proposal
+from matching.offer_places import refresh_statements
 from matching.schemas import SuggestionFilters
 from matching.suggestions import CANDIDATES, SuggestionService
 from regions.loader import read_divisions
@@ -247,13 +248,23 @@ async def generate(engine: AsyncEngine, offers: int, needs: int, seed: int = 11)
         ):
             for chunk in _chunks(rows):
                 await connection.execute(insert(table), chunk)
+        for statement in refresh_statements():  # bulk rows pass no mapper event
+            await connection.execute(statement)
         await connection.execute(
             insert(Proposal.__table__), _proposals(need_rows, offer_rows, rng, now)
         )
     if engine.dialect.name == "postgresql":
         async with engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
-            for table in ("offer", "offer_line", "offer_region", "need", "need_line", "proposal"):
+            for table in (
+                "offer",
+                "offer_line",
+                "offer_region",
+                "offer_place",
+                "need",
+                "need_line",
+                "proposal",
+            ):
                 await connection.execute(text(f"VACUUM ANALYZE {table}"))
     print(
         f"generated {offers:,} offers ({len(served):,} places served) and {needs:,} needs "

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -32,7 +32,6 @@ from core.errors import N_, FieldProblem, InvalidInput, NotFound
 from core.pagination import PageRequest, Slice
 from core.settings import Settings
 from demand.models import Need
-from demand.policy import need_public
 from matching.declines import DECLINED
 from matching.facts import need_facts, offer_facts
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
@@ -56,7 +55,6 @@ from matching.rules import check_held_on
 from matching.scoring import DEFAULT_WEIGHTS, Component, eligible, score
 from matching.track_record import track_records
 from supply.models import Offer
-from supply.policy import offer_public
 
 DEFAULT_K = 20
 """Candidates kept per need before solving: enough for the plan to trade one for another."""
@@ -73,9 +71,6 @@ def coverage(event: SigningEvent) -> dict[str, int]:
     """Pairs of the draft plan per county in scope (0 where none)."""
     counts = Counter(pair.county_code for pair in event.pairs_in_plan)
     return {county: counts.get(county, 0) for county in event.county_codes}
-
-
-Entry = TypeVar("Entry", Need, Offer)
 
 
 def _breakdown(parts: Mapping[Component, float]) -> dict[str, float]:
@@ -160,20 +155,6 @@ class EventService:
 
     async def page(self, page: PageRequest) -> Slice[SigningEvent]:
         return await signing_event_page(self.session, page)
-
-    async def _current(self, model: type[Entry]) -> list[Entry]:
-        today = local_date(self.clock())
-        deadline = Need.deadline if model is Need else Offer.valid_until
-        public = need_public() if model is Need else offer_public()
-        found = await self.session.scalars(select(model).where(public, deadline >= today))
-        return list(found.unique())
-
-    async def choices(self, event: SigningEvent) -> tuple[list[Need], list[Offer]]:
-        """What a reviewer may add by hand: current needs of the event's counties, and
-        current offers."""
-        scope = set(event.county_codes)
-        needs = [need for need in await self._current(Need) if need.county_code in scope]
-        return needs, await self._current(Offer)
 
     async def _paired(self) -> set[tuple[UUID, UUID]]:
         """Needs and offers already in an open or accepted proposal, or declined (until an

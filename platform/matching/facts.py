@@ -8,9 +8,15 @@ and a township already hold (open, accepted or signed proposals, counted by
 
 from __future__ import annotations
 
+import sys
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row
 
 from demand.models import Need, NeedLine
 from matching.funds_cover import total_worth, worth_of
@@ -28,6 +34,39 @@ HOLDING = (ProposalState.PROPOSED, ProposalState.ACCEPTED, ProposalState.CONVERT
 def entry_words(title: str, description: str) -> frozenset[str]:
     """The segmented words of an entry's text that the text component compares."""
     return frozenset(word for word in words(f"{title} {description}") if len(word) > 1)
+
+
+WORDS_REMEMBERED = 20_000
+
+
+class WordMemory:
+    """The words of the entries scored lately, by entry and version.
+
+    Segmenting the text is the costliest part of scoring a candidate (a fifth of a call), and
+    the same published entries come back as candidates call after call; their text never
+    changes within a version (only drafts are edited, and every change bumps it). Words are
+    kept as tuples of interned strings, about half a kilobyte an entry.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[UUID, int], tuple[str, ...]] = OrderedDict()
+
+    def of(self, row: Row[Any]) -> frozenset[str]:
+        key = (row.id, row.version)
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = tuple(sys.intern(word) for word in entry_words(row.title, row.description))
+            self._kept[key] = kept
+            if len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(key)
+        return frozenset(kept)
+
+
+remembered_words = WordMemory(WORDS_REMEMBERED)
+"""The words of the candidates suggestions and plans scored lately, in this worker."""
 
 
 def _left(lines: Iterable[NeedLine] | Iterable[OfferLine], total: str) -> dict[LineKey, Decimal]:

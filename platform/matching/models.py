@@ -9,16 +9,18 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base
+from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base, orm_registry
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     JSON,
+    Column,
     Date,
     Float,
     ForeignKey,
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -28,6 +30,21 @@ from core.columns import MONEY, value_enum
 from core.errors import N_
 from demand.models import Need, NeedLine
 from supply.models import Offer, OfferLine
+
+offer_place = Table(
+    "offer_place",
+    orm_registry.metadata,
+    Column("offer_id", ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_code", String(12), primary_key=True),
+    Column("category", String(32), nullable=False),
+    Column("subcategory_code", String(40), nullable=False),
+    Index("ix_offer_place_category", "region_code", "category"),
+    Index("ix_offer_place_subcategory", "region_code", "subcategory_code"),
+)
+"""Each published offer once per place it serves, with its category: a need's suggestions
+read the offers serving its village, township, county or city in its category (or a related
+sub-category) from these two indexes instead of scanning every published offer. Kept in step
+with the offers inside each flush (`matching.offer_places`)."""
 
 
 class ProposalState(StrEnum):
@@ -79,6 +96,8 @@ class Proposal(UUIDv7AuditBase):
     __table_args__ = (
         Index("ix_proposal_organization_state", "organization_id", "state"),
         Index("ix_proposal_state_expires", "state", "expires_at"),
+        # Lists of proposals, newest first: a page reads its twenty from here.
+        Index("ix_proposal_created", "created_at"),
     )
 
     need_id: Mapped[UUID] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)

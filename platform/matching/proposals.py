@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, join, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
@@ -29,6 +29,7 @@ from core.clock import Clock, local_date
 from core.database import locked
 from core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from core.pagination import MAX_PAGE_SIZE, PageRequest, Slice
+from core.totals import Total, total_of
 from demand.models import Need
 from matching.amounts import line_pairs
 from matching.consent import (
@@ -367,20 +368,30 @@ class ProposalService:
         *,
         state: ProposalState | None = None,
         event_id: UUID | None = None,
+        estimate: bool = False,
     ) -> Slice[Proposal]:
-        """The proposals the identity is a party to; reviewers see those of their categories."""
+        """The proposals the identity is a party to; reviewers see those of their categories.
+        ``estimate``: a long list's total may be the planner's (`core.totals`), not a count."""
         visible: list[ColumnElement[bool]] = [reviewed(identity, Need.category)]
         if identity.has(Role.STATION_WORKER) and identity.township_code is not None:
             visible.append(Need.township_code == identity.township_code)
         if identity.has(Role.MEMBER) and identity.organization_id is not None:
             visible.append(Proposal.organization_id == identity.organization_id)
-        query = select(Proposal).join(Need, Proposal.need_id == Need.id).where(or_(*visible))
+        conditions = [or_(*visible)]
         if state is not None:
-            query = query.where(_in_state(state, self.clock()))
+            conditions.append(_in_state(state, self.clock()))
         if event_id is not None:
-            query = query.where(Proposal.event_id == event_id)
-        total = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        items = await self.session.scalars(
-            query.order_by(Proposal.created_at.desc()).limit(page.page_size).offset(page.offset)
-        )
-        return Slice.of(list(items.unique()), total, page)
+            conditions.append(Proposal.event_id == event_id)
+        with_need = join(Proposal, Need, Proposal.need_id == Need.id)
+        if estimate:
+            total = await total_of(self.session, with_need, conditions)
+        else:
+            counted = select(func.count()).select_from(with_need).where(*conditions)
+            total = Total(await self.session.scalar(counted) or 0)
+        # The page's ids first (index on created_at), then only those loaded with their joins.
+        newest = select(Proposal.id).select_from(with_need).where(*conditions)
+        newest = newest.order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        ids = list(await self.session.scalars(newest.limit(page.page_size).offset(page.offset)))
+        loaded = await self.session.scalars(select(Proposal).where(Proposal.id.in_(ids)))
+        by_id = {proposal.id: proposal for proposal in loaded.unique()}
+        return total.slice([by_id[proposal_id] for proposal_id in ids], page)

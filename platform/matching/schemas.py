@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import Row
 
-from demand.models import Need, Urgency
+from demand.models import Urgency
 from matching.scoring import Score
-from supply.models import Offer
 
 # Suggestions: the best offers for a need, the best needs for an offer -----------------------
 
@@ -77,31 +77,33 @@ def _breakdown(scored: Score) -> dict[str, float]:
     return {name.value: round(value, 4) for name, value in scored.parts.items()}
 
 
-def offer_suggestion(offer: Offer, scored: Score, url: str) -> OfferSuggestion:
+def offer_suggestion(row: Row[*tuple[Any, ...]], scored: Score, url: str) -> OfferSuggestion:
+    """From a ranked candidate's row (`matching.suggestions.OFFER_SHOWN`): no entry loaded."""
     return OfferSuggestion(
-        offer_id=offer.id,
-        title=offer.title,
+        offer_id=row.id,
+        title=row.title,
         url=url,
-        subcategory=offer.subcategory_code,
-        organization_name=offer.organization_name,
-        service_region_codes=offer.service_region_codes,
-        remaining_capacity=offer.remaining_capacity,
-        valid_until=offer.valid_until,
+        subcategory=row.subcategory_code,
+        organization_name=row.organization_name,
+        service_region_codes=sorted(row.service_codes.split(",")),
+        remaining_capacity=max(row.capacity - row.capacity_used, 0),
+        valid_until=row.valid_until,
         score=round(scored.total, 4),
         breakdown=_breakdown(scored),
     )
 
 
-def need_suggestion(need: Need, scored: Score, url: str) -> NeedSuggestion:
+def need_suggestion(row: Row[*tuple[Any, ...]], scored: Score, url: str) -> NeedSuggestion:
+    """From a ranked candidate's row (`matching.suggestions.NEED_SHOWN`): no entry loaded."""
     return NeedSuggestion(
-        need_id=need.id,
-        title=need.title,
+        need_id=row.id,
+        title=row.title,
         url=url,
-        subcategory=need.subcategory_code,
-        region_code=need.region_code,
-        region_name=need.region_name,
-        urgency=need.urgency,
-        deadline=need.deadline,
+        subcategory=row.subcategory_code,
+        region_code=row.region_code,
+        region_name=row.region_name,
+        urgency=row.urgency,
+        deadline=row.deadline,
         score=round(scored.total, 4),
         breakdown=_breakdown(scored),
     )

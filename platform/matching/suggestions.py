@@ -18,8 +18,7 @@ search costs about as much as a whole call here, for a component weighing 15% by
 
 from __future__ import annotations
 
-import sys
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +29,7 @@ from sqlalchemy import Row, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
+from accounts.models import Organization
 from accounts.policy import reviews, works_in_township
 from catalogue.service import NotYours
 from catalogue.workflow import EntryState
@@ -40,12 +40,13 @@ from demand.service import NeedNotFound
 from matching.declines import still_declined
 from matching.facts import (
     Pairings,
-    entry_words,
     lacking_worth,
     need_facts,
     offer_facts,
+    remembered_words,
 )
 from matching.models import Proposal
+from matching.offer_places import offered_at
 from matching.relations import need_subcategories_for, offer_subcategories_for
 from matching.repository import (
     lines_left,
@@ -64,11 +65,11 @@ from matching.scoring import (
     NeedFacts,
     OfferFacts,
     Score,
-    ancestors,
     eligible,
     score,
 )
 from matching.track_record import TrackFacts, track_records
+from regions.models import Region
 from supply.models import Offer, OfferLine, offer_region
 from supply.policy import offer_public, owns_offer
 from supply.service import OfferNotFound
@@ -110,36 +111,24 @@ NEED_COLUMNS = (
 )
 
 
-WORDS_REMEMBERED = 20_000
-
-
-class _WordMemory:
-    """The words of the entries scored lately, by entry and version.
-
-    Segmenting the text is the costliest part of scoring a candidate (a fifth of a call), and
-    the same published entries come back as candidates call after call; their text never
-    changes within a version (only drafts are edited, and every change bumps it). Words are
-    kept as tuples of interned strings, about half a kilobyte an entry.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._kept: OrderedDict[tuple[UUID, int], tuple[str, ...]] = OrderedDict()
-
-    def of(self, row: Row[Any]) -> frozenset[str]:
-        key = (row.id, row.version)
-        kept = self._kept.get(key)
-        if kept is None:
-            kept = tuple(sys.intern(word) for word in entry_words(row.title, row.description))
-            self._kept[key] = kept
-            if len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        else:
-            self._kept.move_to_end(key)
-        return frozenset(kept)
-
-
-_remembered = _WordMemory(WORDS_REMEMBERED)
+OFFER_SHOWN = (
+    Offer.valid_until,
+    Offer.capacity,
+    Offer.capacity_used,
+    select(Organization.name)
+    .where(Organization.id == Offer.organization_id)
+    .scalar_subquery()
+    .label("organization_name"),
+)
+"""What a suggested offer shows beyond its scoring facts: read with the candidates, so the
+answer needs no second query for the best ones."""
+NEED_SHOWN = (
+    Need.deadline,
+    select(Region.full_name)
+    .where(Region.code == Need.region_code)
+    .scalar_subquery()
+    .label("region_name"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +175,7 @@ def offer_facts_of_row(
         subcategory=row.subcategory_code,
         tags=frozenset(row.tags or ()),
         service_codes=tuple(sorted(row.service_codes.split(","))),
-        words=_remembered.of(row) if words is None else words,
+        words=remembered_words.of(row) if words is None else words,
         remaining=left,
         track=track,
     )
@@ -206,7 +195,7 @@ def need_facts_of_row(
         subcategory=row.subcategory_code,
         tags=frozenset(row.tags or ()),
         region_code=row.region_code,
-        words=_remembered.of(row) if words is None else words,
+        words=remembered_words.of(row) if words is None else words,
         lacking=left,
         worth=worth,
         urgency=row.urgency.value,
@@ -217,11 +206,15 @@ def need_facts_of_row(
     )
 
 
-def _ranked(scored: list[tuple[UUID, Score]], min_score: float) -> list[tuple[UUID, Score]]:
+Scored = tuple[Row[*tuple[Any, ...]], Score]
+"""A candidate's row (`OFFER_COLUMNS` and `OFFER_SHOWN`, or the needs' twins) and its score."""
+
+
+def _ranked(scored: list[Scored], min_score: float) -> list[Scored]:
     """Those at or above the minimum, highest score first; on a tie the earlier entry (ids
     grow with time), which has waited longer."""
     kept = [pair for pair in scored if pair[1].total >= min_score]
-    kept.sort(key=lambda pair: (-pair[1].total, pair[0]))
+    kept.sort(key=lambda pair: (-pair[1].total, pair[0].id))
     return kept
 
 
@@ -274,7 +267,15 @@ class SuggestionService:
     async def for_need(
         self, need_id: UUID, k: int, filters: SuggestionFilters
     ) -> Suggestions[Offer]:
-        """The offers that best suit the need."""
+        """The offers that best suit the need, as entries (for pages)."""
+        best = await self.offers_ranked(need_id, filters)
+        offers = await self.session.scalars(
+            select(Offer).where(Offer.id.in_([row.id for row, _ in best[:k]]))
+        )
+        return _suggestions(best, k, {offer.id: offer for offer in offers})
+
+    async def offers_ranked(self, need_id: UUID, filters: SuggestionFilters) -> list[Scored]:
+        """Every offer that may suit the need, best first, as rows with what they show."""
         if filters.urgency is not None:
             raise InvalidInput(
                 N_("Some filters are not valid."),
@@ -284,15 +285,15 @@ class SuggestionService:
             )
         need = await self._need(need_id)
         now = self.clock()
-        query = select(*OFFER_COLUMNS).where(
-            offer_public(),
-            or_(
-                Offer.category == need.category,
-                Offer.subcategory_code.in_(offer_subcategories_for(need.subcategory_code)),
+        query = select(*OFFER_COLUMNS, *OFFER_SHOWN).where(
+            offered_at(
+                need.region_code,
+                need.category,
+                offer_subcategories_for(need.subcategory_code),
             ),
+            offer_public(),
             Offer.valid_until >= local_date(now),
             Offer.capacity_used < Offer.capacity,
-            serves(offer_region.c.region_code.in_(list(ancestors(need.region_code)))),
             Offer.id.not_in(
                 select(Proposal.offer_id).where(
                     Proposal.need_id == need.id,
@@ -309,28 +310,33 @@ class SuggestionService:
                 query.order_by(Offer.published_at.desc(), Offer.id.desc()).limit(CANDIDATES)
             )
         ).all()
-        ids = [row.id for row in rows]
-        left = left_by_entry(await self.session.execute(lines_left(OfferLine, ids)))
+        left = left_by_entry(
+            await self.session.execute(lines_left(OfferLine, [r.id for r in rows]))
+        )
         facts = need_facts(need, await pairings_held(self.session, [need.township_code]))
         track = await track_records(self.session, {row.organization_id for row in rows})
-        scored = []
+        scored: list[Scored] = []
         for row in rows:
             about = offer_facts_of_row(row, left.get(row.id, {}), track[row.organization_id])
             if eligible(facts, about):
-                scored.append((row.id, score(facts, about, now, self.weights)))
-        best = _ranked(scored, filters.min_score)
-        offers = await self.session.scalars(
-            select(Offer).where(Offer.id.in_([offer_id for offer_id, _ in best[:k]]))
-        )
-        return _suggestions(best, k, {offer.id: offer for offer in offers})
+                scored.append((row, score(facts, about, now, self.weights)))
+        return _ranked(scored, filters.min_score)
 
     async def for_offer(
         self, offer_id: UUID, k: int, filters: SuggestionFilters
     ) -> Suggestions[Need]:
-        """The needs the offer best suits."""
+        """The needs the offer best suits, as entries (for pages)."""
+        best = await self.needs_ranked(offer_id, filters)
+        needs = await self.session.scalars(
+            select(Need).where(Need.id.in_([row.id for row, _ in best[:k]]))
+        )
+        return _suggestions(best, k, {need.id: need for need in needs})
+
+    async def needs_ranked(self, offer_id: UUID, filters: SuggestionFilters) -> list[Scored]:
+        """Every need the offer may suit, best first, as rows with what they show."""
         offer = await self._offer(offer_id)
         now = self.clock()
-        query = select(*NEED_COLUMNS).where(
+        query = select(*NEED_COLUMNS, *NEED_SHOWN).where(
             Need.state == EntryState.PUBLISHED,
             or_(
                 Need.category == offer.category,
@@ -362,22 +368,16 @@ class SuggestionService:
         held = await pairings_held(self.session, [row.township_code for row in rows])
         track = await track_records(self.session, [offer.organization_id])
         facts = offer_facts(offer, track[offer.organization_id])
-        scored = []
+        scored: list[Scored] = []
         for row in rows:
             about = need_facts_of_row(row, left.get(row.id, {}), worth.get(row.id, {}), held)
             if eligible(about, facts):
-                scored.append((row.id, score(about, facts, now, self.weights)))
-        best = _ranked(scored, filters.min_score)
-        needs = await self.session.scalars(
-            select(Need).where(Need.id.in_([need_id for need_id, _ in best[:k]]))
-        )
-        return _suggestions(best, k, {need.id: need for need in needs})
+                scored.append((row, score(about, facts, now, self.weights)))
+        return _ranked(scored, filters.min_score)
 
 
-def _suggestions(
-    best: list[tuple[UUID, Score]], k: int, entries: dict[UUID, Entry]
-) -> Suggestions[Entry]:
+def _suggestions(best: list[Scored], k: int, entries: dict[UUID, Entry]) -> Suggestions[Entry]:
     return Suggestions(
-        items=[Suggestion(entries[entry_id], scored) for entry_id, scored in best[:k]],
+        items=[Suggestion(entries[row.id], scored) for row, scored in best[:k]],
         total=len(best),
     )

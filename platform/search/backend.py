@@ -84,6 +84,11 @@ class SearchHit:
     score: float
     """Higher is better; comparable only within one result."""
 
+    @property
+    def entry_id(self) -> str:
+        """The need's or offer's own id (``id`` is the document's: kind and entry id)."""
+        return self.id.split(":", 1)[1]
+
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:

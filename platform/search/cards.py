@@ -43,7 +43,7 @@ def _place(full_name: str) -> str:
 
 
 def _ids(hits: Iterable[SearchHit], kind: str) -> list[UUID]:
-    return [UUID(hit.id.split(":", 1)[1]) for hit in hits if hit.kind == kind]
+    return [UUID(hit.entry_id) for hit in hits if hit.kind == kind]
 
 
 async def card_facts(session: AsyncSession, hits: list[SearchHit]) -> dict[str, CardFacts]:

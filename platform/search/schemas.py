@@ -84,8 +84,7 @@ class SearchAnswer(BaseModel):
 
 
 def entry_path(hit: SearchHit) -> str:
-    kind, entry_id = hit.id.split(":", 1)
-    return f"/catalogue/{kind}s/{entry_id}"
+    return f"/catalogue/{hit.kind}s/{hit.entry_id}"
 
 
 def search_answer(result: SearchResult) -> SearchAnswer:
@@ -94,7 +93,7 @@ def search_answer(result: SearchResult) -> SearchAnswer:
             SearchItem(
                 id=hit.id,
                 kind=hit.kind,
-                entry_id=hit.id.split(":", 1)[1],
+                entry_id=hit.entry_id,
                 title=hit.title,
                 title_html=hit.title_html,
                 snippet=hit.snippet,

@@ -76,6 +76,7 @@ from matching.api.events import EventApiController
 from matching.api.proposals import ProposalApiController
 from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
+from matching.pages.picker import EventPickerController
 from matching.pages.signing import SigningPageController
 from matching.track_record import use_track_record
 from monitoring.api.exports import ExportApiController
@@ -159,6 +160,7 @@ ROUTE_HANDLERS = [
     EventApiController,
     MatchingPageController,
     SigningPageController,
+    EventPickerController,
     AgreementListController,
     AgreementDraftingController,
     GatheredAgreementsController,

@@ -79,7 +79,9 @@ class ProposalApiController(Controller):
             ProposalState | None, QueryParameter(name="state", description="Only this state")
         ] = None,
     ) -> Page[ProposalRead]:
-        found = await proposals.list_for(request.user, page_request, state=proposal_state)
+        found = await proposals.list_for(
+            request.user, page_request, state=proposal_state, estimate=True
+        )
         return found.to_page(lambda proposal: view(proposal, request.user, proposals.clock()))
 
     @get(

@@ -47,17 +47,15 @@ class SuggestionApiController(Controller):
     ) -> OfferSuggestions:
         """For the need's station and reviewers of its category."""
         need = await suggestions.need_for(need_id, request.user)
-        found = await suggestions.for_need(need.id, params.k, params)
+        ranked = await suggestions.offers_ranked(need.id, params)
         return OfferSuggestions(
             items=[
                 offer_suggestion(
-                    s.entry,
-                    s.score,
-                    request.app.route_reverse("catalogue:offer", offer_id=s.entry.id),
+                    row, scored, request.app.route_reverse("catalogue:offer", offer_id=row.id)
                 )
-                for s in found.items
+                for row, scored in ranked[: params.k]
             ],
-            total=found.total,
+            total=len(ranked),
         )
 
     @get(
@@ -75,15 +73,13 @@ class SuggestionApiController(Controller):
     ) -> NeedSuggestions:
         """For the offer's organization and reviewers of its category."""
         offer = await suggestions.offer_for(offer_id, request.user)
-        found = await suggestions.for_offer(offer.id, params.k, params)
+        ranked = await suggestions.needs_ranked(offer.id, params)
         return NeedSuggestions(
             items=[
                 need_suggestion(
-                    s.entry,
-                    s.score,
-                    request.app.route_reverse("catalogue:need", need_id=s.entry.id),
+                    row, scored, request.app.route_reverse("catalogue:need", need_id=row.id)
                 )
-                for s in found.items
+                for row, scored in ranked[: params.k]
             ],
-            total=found.total,
+            total=len(ranked),
         )

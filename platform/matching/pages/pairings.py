@@ -276,7 +276,6 @@ class MatchingPageController(Controller):
     ) -> Template:
         event = await events.get(event_id)
         run = await plan_runs.latest(event_id)
-        needs, offers = await events.choices(event)
         names = {county.code: county.short_name for county in await regions.counties()}
         by_county = {
             code: sorted(
@@ -294,8 +293,6 @@ class MatchingPageController(Controller):
                 "coverage": coverage(event),
                 "total": sum(pair.score for pair in event.pairs_in_plan),
                 **_helpers(events.clock, locale_of(request), events.weights),
-                "needs": needs,
-                "offers": offers,
                 "run": run,
                 "phases": PHASES,
             },
