@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from pypinyin import lazy_pinyin
-
 from regions.loader import read_divisions
 from regions.models import RegionLevel
 
@@ -40,6 +38,8 @@ def _stem(name: str) -> str:
 @cache
 def platform_words() -> tuple[str, ...]:
     """The site's words, then the pinyin of every city, county and township name."""
+    from pypinyin import lazy_pinyin  # its tables cost a worker 55 MB: loaded when first asked
+
     places = (
         "".join(lazy_pinyin(_stem(division.short_name)))
         for division in read_divisions()

@@ -18,7 +18,6 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from zxcvbn import zxcvbn
 
 from accounts.password_words import platform_words
 from core.errors import N_
@@ -97,6 +96,8 @@ def _score(password: str, user_inputs: Sequence[str]) -> int:
     zxcvbn's keyboard patterns but not a guesser."""
     if not password:  # zxcvbn fails on the empty string
         return 0
+    from zxcvbn import zxcvbn  # its word lists cost every worker 15 MB; only password changes ask
+
     words = [*_guess_words(user_inputs), *platform_words()]
     with _zxcvbn_lock:
         scores = [

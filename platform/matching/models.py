@@ -9,10 +9,11 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base, orm_registry
-from advanced_alchemy.types import DateTimeUTC
+from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase, UUIDv7Base, orm_registry
+from advanced_alchemy.types import GUID, DateTimeUTC
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     Float,
@@ -273,3 +274,17 @@ class PlanRun(UUIDv7AuditBase):
     progressed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     """Last sign of life of a running plan: one that stopped giving any was interrupted."""
     finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class EntryTerms(DefaultBase):
+    """The segmented words of a need's or an offer's text, kept by `matching.terms` whenever
+    the text is written, so that a plan reads them instead of cutting every entry again."""
+
+    __tablename__ = "entry_terms"
+
+    entry_id: Mapped[UUID] = mapped_column(GUID, primary_key=True)
+    """A need's or an offer's id (both are UUIDv7, never the same)."""
+    checksum: Mapped[int] = mapped_column(BigInteger)
+    """Of the text the words were cut from: words of another text are never used."""
+    words: Mapped[str] = mapped_column(Text)
+    """Separated by spaces (a word never holds one)."""

@@ -1,11 +1,12 @@
 """What a signing-event plan chooses from, read with SQL: the needs and offers that may be
 planned and every pair of them that could be paired at all.
 
-One query per county in scope joins its needs to the offers serving their village, township,
-county or city (the index on ``offer_region.region_code``), of the same top category or a
-related sub-category (`matching.relations`), and gives each pair the level of the nearest
-place served; the offers are read once. Only entries with a candidate are turned into facts
-(their text segmented), as plain rows, never as full entries. Pairs an open or accepted
+One query for all the counties in scope joins their needs to the offers serving their
+village, township, county or city (``offer_region.region_code``), of the same top category or
+a related sub-category (`matching.relations`), and gives each pair the level of the nearest
+place served; the offers, the needs and their lines are read once each. Only entries with a
+candidate are turned into facts, as plain rows, never as full entries, with the words stored
+for their text (`matching.terms`), so no text is cut again. Pairs an open or accepted
 proposal, a decline still holding, or the event itself already hold are left out. What
 `scoring.eligible` requires beyond category and place (something the offer can still give of
 what the need lacks) is checked when the pairs are scored (`matching.plan_scoring`).
@@ -21,16 +22,31 @@ from typing import Any
 from uuid import UUID
 
 import numpy as np
+from advanced_alchemy.types import GUID
 from anyio import to_thread
-from sqlalchemy import ColumnElement, Row, case, func, literal, or_, select, tuple_, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    ColumnElement,
+    Result,
+    Row,
+    Uuid,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.types import TypeEngine
 
 from accounts.identity import Identity
 from accounts.policy import reviewed
 from catalogue.workflow import EntryState
 from demand.models import Need, NeedLine
 from demand.policy import need_public
-from matching.facts import entry_words
+from matching.models import EntryTerms
 from matching.relations import related_offers
 from matching.repository import lines_left, pairings_held
 from matching.scoring import NeedFacts, OfferFacts
@@ -42,12 +58,17 @@ from matching.suggestions import (
     offer_facts_of_row,
     worth_by_entry,
 )
+from matching.terms import words_of
 from matching.track_record import track_records
 from supply.models import Offer, OfferLine, offer_region
 from supply.policy import offer_public
 
 BATCH = 10_000
 """Ids per statement."""
+READS = 4
+"""Statements that read the candidates, whatever the number of counties."""
+STORED = (EntryTerms.checksum, EntryTerms.words)
+"""An entry's stored words and the checksum of the text they were cut from (`matching.terms`)."""
 Progress = Callable[[str, int, int], Awaitable[None]]
 """Told the phase, how much of it is done and of how much."""
 
@@ -74,31 +95,31 @@ class Candidates:
     """The code length of the nearest place served: 12 village, 9 township, 6 county, 4 city."""
 
 
-def city_of(county: str) -> str:
-    return county[:4].ljust(12, "0")
-
-
 def _planned_offers(today: date) -> tuple[ColumnElement[bool], ...]:
     return (offer_public(), Offer.valid_until >= today, Offer.capacity_used < Offer.capacity)
 
 
-def _planned_needs(county: str, today: date, identity: Identity) -> tuple[Any, ...]:
+def _planned_needs(counties: Collection[str], today: date, identity: Identity) -> tuple[Any, ...]:
     return (
-        Need.county_code == county,
+        Need.county_code.in_(sorted(counties)),
         need_public(),
         Need.deadline >= today,
         reviewed(identity, Need.category),
     )
 
 
-def candidate_query(county: str, today: date, identity: Identity) -> Any:
-    """(need id, offer id, level of the nearest place served) for the county's needs.
+def candidate_query(
+    counties: Collection[str], today: date, identity: Identity, ids: TypeEngine[UUID] | None = None
+) -> Any:
+    """(need id, offer id, level of the nearest place served) for the counties' needs, the
+    ids read as ``ids`` (`_ids_of`).
 
     One equi-join on ``offer_region.region_code`` per level (village, township, county,
-    city), so each is an index lookup whatever the planner guesses; a township's own need
-    (its place is the township) is served there at the township level, as `scoring.ancestors`
-    counts it."""
+    city), so each is an index lookup or one hash of the places served whatever the planner
+    guesses; a township's own need (its place is the township) is served there at the
+    township level, as `scoring.ancestors` counts it."""
     own_level = case((Need.region_code == Need.township_code, 9), else_=12)
+    city = func.substr(Need.county_code, 1, 4).concat("00000000")
     served = union_all(
         *(
             select(
@@ -109,12 +130,12 @@ def candidate_query(county: str, today: date, identity: Identity) -> Any:
                 level.label("level"),
             )
             .join(offer_region, offer_region.c.region_code == place)
-            .where(*_planned_needs(county, today, identity))
+            .where(*_planned_needs(counties, today, identity))
             for place, level in (
                 (Need.region_code, own_level),
                 (Need.township_code, literal(9)),
                 (Need.county_code, literal(6)),
-                (literal(city_of(county)), literal(4)),
+                (city, literal(4)),
             )
         )
     ).subquery()
@@ -124,7 +145,11 @@ def candidate_query(county: str, today: date, identity: Identity) -> Any:
         for offer_sub in offers
     )
     return (
-        select(served.c.need_id, served.c.offer_id, func.max(served.c.level))
+        select(
+            type_coerce(served.c.need_id, ids or GUID()),
+            type_coerce(served.c.offer_id, ids or GUID()),
+            func.max(served.c.level),
+        )
         .join(Offer, Offer.id == served.c.offer_id)
         .where(
             Offer.state == EntryState.PUBLISHED,
@@ -137,16 +162,26 @@ def candidate_query(county: str, today: date, identity: Identity) -> Any:
     )
 
 
+def _ids_of(connection: AsyncConnection) -> TypeEngine[UUID]:
+    """How to read the ids of hundreds of thousands of pairs: PostgreSQL's driver hands out
+    its own UUID objects, which the GUID type passes on unchanged but one call at a time (a
+    second and more per million ids); read as a plain ``Uuid`` they skip the call."""
+    return Uuid() if connection.dialect.name == "postgresql" else GUID()
+
+
 async def _offers(
     session: AsyncSession, today: date, busy: Counter[UUID]
 ) -> tuple[dict[UUID, Row[Any]], dict[UUID, int]]:
-    """Offers that may be planned, with the capacity they have left beside open proposals."""
+    """Offers that may be planned, with the capacity they have left beside open proposals,
+    and their stored words."""
     rows = await session.execute(
-        select(*OFFER_COLUMNS, Offer.capacity, Offer.capacity_used).where(*_planned_offers(today))
+        select(*OFFER_COLUMNS, Offer.capacity, Offer.capacity_used, *STORED)
+        .outerjoin(EntryTerms, EntryTerms.entry_id == Offer.id)
+        .where(*_planned_offers(today))
     )
     found, capacity = {}, {}
     for row in rows:
-        left = row.capacity - row.capacity_used - busy[row.id]
+        left = row.capacity - row.capacity_used - busy.get(row.id, 0)
         if left > 0:
             found[row.id], capacity[row.id] = row, left
     return found, capacity
@@ -164,54 +199,56 @@ async def gather(
     progress: Progress = no_progress,
 ) -> Candidates:
     """``waiting``: pairings per need already held open (they use its slots); ``busy``: per
-    offer (they use its capacity); ``taken``: pairs never to be planned."""
+    offer (they use its capacity); ``taken``: pairs never to be planned.
+
+    One statement each reads the offers, the counties' needs, their lines and the candidate
+    pairs, whatever the number of counties; progress counts the statements."""
+    await progress("reading", 0, READS)
     offers, capacity = await _offers(session, today, busy)
-    need_rows: dict[UUID, Row[Any]] = {}
-    need_lines: list[Any] = []
-    slots: dict[UUID, int] = {}
-    pairs: list[tuple[UUID, UUID, int]] = []
-    ordered = sorted(counties)
-    for done, county in enumerate(ordered):
-        await progress("reading", done, len(ordered))
-        lines = (
-            await session.execute(
-                select(
-                    NeedLine.need_id,
-                    NeedLine.kind,
-                    NeedLine.unit,
-                    NeedLine.value,
-                    NeedLine.sought,
-                    NeedLine.sought - NeedLine.committed,
-                )
-                .join(Need, Need.id == NeedLine.need_id)
-                .where(
-                    *_planned_needs(county, today, identity), NeedLine.sought > NeedLine.committed
-                )
+    await progress("reading", 1, READS)
+    lines = (
+        await session.execute(
+            select(
+                NeedLine.need_id,
+                NeedLine.kind,
+                NeedLine.unit,
+                NeedLine.value,
+                NeedLine.sought,
+                NeedLine.sought - NeedLine.committed,
             )
-        ).all()
-        lacking = left_by_entry(lines)
-        open_slots = {
-            need_id: len(left) - waiting[need_id]
-            for need_id, left in lacking.items()
-            if len(left) > waiting[need_id]
-        }
-        found = await session.execute(candidate_query(county, today, identity))
-        kept = [
-            (need_id, offer_id, level)
-            for need_id, offer_id, level in found
-            if need_id in open_slots and offer_id in offers and (need_id, offer_id) not in taken
-        ]
-        if not kept:
-            continue
-        wanted = {need_id for need_id, _, _ in kept}
-        rows = await session.execute(
-            select(*NEED_COLUMNS, Need.county_code).where(*_planned_needs(county, today, identity))
+            .join(Need, Need.id == NeedLine.need_id)
+            .where(*_planned_needs(counties, today, identity), NeedLine.sought > NeedLine.committed)
         )
-        need_rows.update({row.id: row for row in rows if row.id in wanted})
-        need_lines.extend(line for line in lines if line[0] in wanted)
-        slots.update((need_id, open_slots[need_id]) for need_id in wanted)
-        pairs.extend(kept)
-    await progress("reading", len(ordered), len(ordered))
+    ).all()
+    lacking = left_by_entry(lines)
+    open_slots = {
+        need_id: len(left) - waiting.get(need_id, 0)
+        for need_id, left in lacking.items()
+        if len(left) > waiting.get(need_id, 0)
+    }
+    await progress("reading", 2, READS)
+    connection = await session.connection()
+    found = await connection.execute(
+        candidate_query(counties, today, identity, _ids_of(connection))
+    )
+    pairs = [
+        (need_id, offer_id, level)
+        for need_id, offer_id, level in found
+        if need_id in open_slots and offer_id in offers
+    ]
+    if taken:
+        pairs = [pair for pair in pairs if (pair[0], pair[1]) not in taken]
+    await progress("reading", 3, READS)
+    wanted = {need_id for need_id, _, _ in pairs}
+    rows: Result[Any] = await session.execute(
+        select(*NEED_COLUMNS, Need.county_code, *STORED)
+        .outerjoin(EntryTerms, EntryTerms.entry_id == Need.id)
+        .where(*_planned_needs(counties, today, identity))
+    )
+    need_rows: dict[UUID, Row[Any]] = {row.id: row for row in rows if row.id in wanted}
+    need_lines = [line for line in lines if line[0] in wanted]
+    slots = {need_id: open_slots[need_id] for need_id in wanted}
+    await progress("reading", READS, READS)
     return await _facts(session, need_rows, need_lines, slots, offers, capacity, pairs)
 
 
@@ -224,6 +261,7 @@ async def _facts(
     capacity: dict[UUID, int],
     pairs: list[tuple[UUID, UUID, int]],
 ) -> Candidates:
+
     need_ids = sorted(need_rows)
     offer_ids = sorted({offer_id for _, offer_id, _ in pairs})
     need_index = {need_id: index for index, need_id in enumerate(need_ids)}
@@ -234,14 +272,14 @@ async def _facts(
     track = await track_records(session, {offers[o].organization_id for o in offer_ids})
 
     def facts() -> tuple[list[NeedFacts], list[OfferFacts]]:
-        """Segmenting the text is the bulk of it: off the event loop."""
+        """Off the event loop: cutting the text of entries without stored words is slow."""
         return [
             need_facts_of_row(
                 row,
                 left.get(row.id, {}),
                 worth.get(row.id, {}),
                 held,
-                entry_words(row.title, row.description),
+                words_of(row.title, row.description, row.checksum, row.words),
             )
             for row in (need_rows[need_id] for need_id in need_ids)
         ], [
@@ -249,7 +287,7 @@ async def _facts(
                 row,
                 offer_left.get(row.id, {}),
                 track[row.organization_id],
-                entry_words(row.title, row.description),
+                words_of(row.title, row.description, row.checksum, row.words),
             )
             for row in (offers[offer_id] for offer_id in offer_ids)
         ]

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import numpy as np
@@ -15,9 +16,11 @@ from anyio import BrokenWorkerProcess, to_process, to_thread
 
 from matching.models import PlanPair, SigningEvent
 from matching.plan_candidates import Candidates
-from matching.plan_scoring import PairScores, entries, geography_of, score_pairs
 from matching.planner import Plan, PlanProblem, prune_top_k, solve
 from matching.scoring import Component
+
+if TYPE_CHECKING:
+    from matching.plan_scoring import PairScores
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +91,10 @@ def score_and_prune(
     min_score: float,
 ) -> tuple[PairScores, np.ndarray, np.ndarray]:
     """The candidates' scores, the eligible ones among each need's best ``k``, and which
-    are above the plan's threshold (run off the event loop: it is all arithmetic)."""
+    are above the plan's threshold (run off the event loop: it is all arithmetic). SciPy is
+    imported here, where the plan needs it: a worker that never plans is spared its 25 MB."""
+    from matching.plan_scoring import entries, geography_of, score_pairs
+
     scored = score_pairs(
         entries(found.need_facts, found.offer_facts, now),
         found.pair_need,

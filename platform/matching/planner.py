@@ -25,8 +25,6 @@ from enum import StrEnum
 from functools import partial
 
 import numpy as np
-from ortools.graph.python.max_flow import SimpleMaxFlow
-from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
 SCORE_SCALE = 10**6
 """Scores become integer costs in millionths."""
@@ -130,7 +128,10 @@ class Plan:
 def solve(problem: PlanProblem) -> Plan:
     """The plan with the highest total score among those that cover a largest set of counties
     in scope that can be covered together. When counties compete for the same capacity, which
-    of them is covered is the coverage pass's choice (deterministic), not the scores'."""
+    of them is covered is the coverage pass's choice (deterministic), not the scores'.
+
+    OR-Tools is imported by the passes that use it: a worker that never plans (or plans in a
+    process of its own) is spared its 20 MB."""
     network = _Network.build(problem)
     in_scope = np.unique(problem.counties_in_scope)
     coverable = in_scope[_coverable(network, np.searchsorted(network.counties, in_scope))]
@@ -248,6 +249,8 @@ class _Network:
 def _coverable(network: _Network, in_scope: np.ndarray) -> np.ndarray:
     """A mask over ``in_scope`` (county positions) of a largest set that can be covered
     together: a max flow where each county passes one unit to the sink."""
+    from ortools.graph.python.max_flow import SimpleMaxFlow  # see `solve`
+
     solver = SimpleMaxFlow()
     solver.add_arcs_with_capacity(
         np.concatenate([network.tails, network.first_county_node + in_scope]).astype(np.int32),
@@ -275,6 +278,8 @@ def _cheapest_flow(network: _Network, covered: np.ndarray, problem: PlanProblem)
     upper = np.full(counties, supply, dtype=np.int64)
     if problem.county_cap is not None:
         upper = np.minimum(upper, np.maximum(problem.county_cap[network.counties], lower))
+    from ortools.graph.python.min_cost_flow import SimpleMinCostFlow  # see `solve`
+
     solver = SimpleMinCostFlow()
     solver.add_arcs_with_capacity_and_unit_cost(
         np.concatenate(

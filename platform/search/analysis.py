@@ -42,7 +42,6 @@ from pathlib import Path
 
 import opencc
 import rjieba
-from pypinyin import lazy_pinyin
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SYNONYMS_FILE = DATA_DIR / "synonyms.csv"
@@ -184,6 +183,8 @@ def _synonym_table() -> dict[str, frozenset[str]]:
 @cache
 def synonyms_by_pinyin() -> dict[str, frozenset[str]]:
     """The synonym groups by the full pinyin of each Chinese word in them (digua → 地瓜's)."""
+    from pypinyin import lazy_pinyin  # its tables cost a worker 55 MB: loaded when first asked
+
     table: dict[str, frozenset[str]] = {}
     for word, group in _synonym_table().items():
         if _HAN_RUN.fullmatch(word):
@@ -229,6 +230,8 @@ def _pinyin_words(text: str) -> tuple[list[tuple[int, int]], dict[int, str]]:
     pypinyin reads the words as pre-segmented, so a polyphone takes the reading its word gives
     it (重庆 chong, 重要 zhong); a character without a reading stands for itself.
     """
+    from pypinyin import lazy_pinyin  # its tables cost a worker 55 MB: loaded when first asked
+
     spans = [
         (start, end)
         for word, start, end in _segmenter().tokenize(text, "default", True)

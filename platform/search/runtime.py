@@ -15,7 +15,6 @@ from core.settings import Settings
 from search.backend import SearchBackend
 from search.embedded import EmbeddedSearch
 from search.indexer import Indexer
-from search.meili import MeiliSearch
 from search.service import EngineWatch
 
 logger = logging.getLogger(__name__)
@@ -24,6 +23,8 @@ logger = logging.getLogger(__name__)
 def build_backend(settings: Settings) -> SearchBackend:
     """Meilisearch when a URL is configured, else the embedded engine under ``var/search``."""
     if settings.search_url:
+        from search.meili import MeiliSearch  # its client costs a worker 30 MB the demo never uses
+
         key = settings.search_api_key.get_secret_value() or None
         return MeiliSearch(settings.search_url, key, settings.search_index)
     return EmbeddedSearch(settings.search_dir)

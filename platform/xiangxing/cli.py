@@ -34,6 +34,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "org": ("xiangxing.cli_admin:org_group", "Social organizations: create."),
     "worker": ("xiangxing.cli_worker:worker", "Run the periodic and deferred jobs."),
     "ledger": ("xiangxing.cli_ledger:ledger_group", "Verify ledger chains and summaries."),
+    "matching": (
+        "xiangxing.cli_matching:matching_group",
+        "Pairing and signing-event plans: stored words.",
+    ),
 }
 """Command name → (``module:attribute``, the one-line help shown before it is loaded)."""
 

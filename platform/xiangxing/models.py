@@ -1,5 +1,5 @@
 """Every table of every domain, imported once so Alembic sees the whole schema; importing it
-also registers the search outbox's flush events on the entry tables."""
+also registers the search outbox's and the stored words' flush events on the entry tables."""
 
 from advanced_alchemy.base import orm_registry
 
@@ -18,7 +18,8 @@ from core.idempotency import IdempotencyKey
 from core.jobs import ScheduledJob
 from demand.models import Need, NeedLine, NeedPhoto
 from funds.models import AgreementMoney, LedgerEntry, MonthMoney
-from matching.models import Notice, PlanPair, Proposal, ProposalLine, SigningEvent
+from matching import terms as _matching_terms  # noqa: F401 (registers the stored words' events)
+from matching.models import EntryTerms, Notice, PlanPair, Proposal, ProposalLine, SigningEvent
 from outcomes.models import IndicatorValue, ProgressReport, ReportPhoto
 from regions.models import Region
 from search import outbox as _search_outbox  # noqa: F401 (registers the outbox events)
@@ -39,6 +40,7 @@ __all__ = [
     "Category",
     "Department",
     "EntryEvent",
+    "EntryTerms",
     "ExpirySweep",
     "IdempotencyKey",
     "Indicator",
