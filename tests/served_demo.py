@@ -24,9 +24,17 @@ START_SECONDS = 120
 
 
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """The system's choice of a free port, or the first free one of ``XIANGXING_TEST_PORTS``
+    (e.g. ``18600-18699``) where a machine lets tests serve on some ports only."""
+    first, _, last = os.environ.get("XIANGXING_TEST_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last) + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    pytest.fail(f"no free port in XIANGXING_TEST_PORTS={first}-{last}")
 
 
 @contextmanager
