@@ -1,10 +1,15 @@
-"""Schemathesis against the served OpenAPI document, as an anonymous visitor, an organization
-member and an administrator: no generated request may get a server error (issue 10, proof).
+"""Schemathesis against the served OpenAPI document, as every role of the platform, with its
+stateful phase following the document's links (create → read → step → answer): no generated
+request may get a server error, an answer outside its documented schema, content type or
+headers, or a status the operation does not document, and along the links a row just made is
+found and one just deleted is gone (issues 10 and 20).
 
-The demo is served on a port of its own (a real server on a throwaway SQLite database with the
-demo accounts), and Schemathesis's command line sends at most 20 examples per operation in
-its examples and fuzzing phases, one process per role; the coverage phase and stateful links
-are off, and the docs pages under /api/schema are left out, to keep the run near a minute.
+Each role fuzzes a demo of its own (a real server on a throwaway SQLite database with the demo
+accounts), so that what one role changes — an administrator suspending the organization a
+member signs in for — cannot turn another role's run into 401s; ``tests/fuzz_hooks.py`` keeps a
+run from revoking its own token. ``XIANGXING_FUZZ_EXAMPLES`` sets the examples per operation
+(and the stateful scenarios): 10 in the test suite, 100 in the scheduled long run. The docs
+pages under /api/schema are left out.
 """
 
 from __future__ import annotations
@@ -17,39 +22,68 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.served_demo import BIN, served_demo
+from tests.served_demo import BIN, served_demos
 from xiangxing.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("XIANGXING_TEST_DATABASE_URL")),
-    reason="the fuzzed server runs the demo on SQLite of its own: once, in the SQLite pass",
+    reason="the fuzzed servers run the demo on SQLite of their own: once, in the SQLite pass",
 )
 
-ROLES = {"anonymous": None, "member": "org_member", "admin": "admin"}
+ROLES = {
+    "anonymous": None,
+    "member": "org_member",
+    "station_worker": "station_worker",
+    "reviewer": "reviewer",
+    "viewer": "viewer",
+    "admin": "admin",
+}
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "response_schema_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "use_after_free",
+    "ensure_resource_availability",
+)
+EXAMPLES = int(os.environ.get("XIANGXING_FUZZ_EXAMPLES", "10"))
+HOOKS = Path(__file__).with_name("fuzz_hooks.py")
+RUN_SECONDS = 600 + 60 * EXAMPLES
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[tuple[str, Path]]:
-    var_dir = tmp_path_factory.mktemp("fuzz-var")
-    with served_demo(demo_file, var_dir) as base:
-        yield base, var_dir
+def served(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[dict[str, str]]:
+    """The base URL of each role's demo."""
+    var_dirs = [tmp_path_factory.mktemp(f"fuzz-{role}") for role in ROLES]
+    with served_demos(demo_file, var_dirs) as bases:
+        yield dict(zip(ROLES, bases, strict=True))
 
 
-def _token(served_url: str, username: str) -> str:
-    answer = httpx.post(
+def _signed_in(served_url: str, username: str) -> tuple[str, str]:
+    """A new API token of ``username`` and its id (to keep the run from revoking it)."""
+    issued = httpx.post(
         f"{served_url}/api/v1/auth/token",
         json={"username": username, "password": DEMO_PASSWORD},
         timeout=10,
     )
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["access_token"])
+    assert issued.status_code == 201, issued.text
+    token = str(issued.json()["access_token"])
+    listed = httpx.get(
+        f"{served_url}/api/v1/auth/tokens", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    (token_id,) = [t["id"] for t in listed.json()["items"] if token.startswith(t["prefix"])]
+    return token, token_id
 
 
 def _schemathesis(served_url: str, username: str | None, work_dir: Path) -> subprocess.Popen[str]:
     """One single-threaded Schemathesis run as ``username`` (anonymous when None)."""
-    headers = (
-        [] if username is None else ["-H", f"Authorization: Bearer {_token(served_url, username)}"]
-    )
+    headers: list[str] = []
+    environment = {**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS)}
+    if username is not None:
+        token, token_id = _signed_in(served_url, username)
+        headers = ["-H", f"Authorization: Bearer {token}"]
+        environment["XIANGXING_FUZZ_TOKEN_ID"] = token_id
     work_dir.mkdir()
     return subprocess.Popen(  # noqa: S603 - Schemathesis from this environment
         [
@@ -57,13 +91,13 @@ def _schemathesis(served_url: str, username: str | None, work_dir: Path) -> subp
             "run",
             f"{served_url}/api/schema/openapi.json",
             "--max-examples",
-            "20",
+            str(EXAMPLES),
             "--phases",
-            "examples,fuzzing",
+            "examples,fuzzing,stateful",
             "--checks",
-            "not_a_server_error",
+            ",".join(CHECKS),
             "--seed",
-            "20261204",
+            "20261206",
             "--workers",
             "1",
             "--exclude-path-regex",
@@ -75,19 +109,22 @@ def _schemathesis(served_url: str, username: str | None, work_dir: Path) -> subp
         stderr=subprocess.STDOUT,
         text=True,
         cwd=work_dir,  # Schemathesis keeps its caches in the working directory
+        env=environment,
     )
 
 
-def test_no_generated_request_gets_a_server_error(served: tuple[str, Path]) -> None:
+def test_no_generated_request_or_sequence_breaks_the_contract(
+    served: dict[str, str], tmp_path: Path
+) -> None:
     """The roles run side by side, each in a process of its own with one thread: CPython 3.11.7
     races when Hypothesis parses lambdas in several threads of one process (gh-106905), which
     surfaced as ``SystemError: AST constructor recursion depth mismatch``."""
-    served_url, var_dir = served
     runs = {
-        role: _schemathesis(served_url, username, var_dir / role)
+        role: _schemathesis(served[role], username, tmp_path / role)
         for role, username in ROLES.items()
     }
-    outputs = {role: run.communicate(timeout=600)[0] for role, run in runs.items()}
+    outputs = {role: run.communicate(timeout=RUN_SECONDS)[0] for role, run in runs.items()}
     for role, run in runs.items():
         assert run.returncode == 0, f"{role}: {outputs[role][-6000:]}"
         assert " passed" in outputs[role], f"{role}: {outputs[role][-2000:]}"
+        assert "API Links:" in outputs[role], f"{role}: the stateful phase did not run"

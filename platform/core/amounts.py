@@ -59,11 +59,16 @@ def positive_cents(value: Decimal) -> Decimal:
     return value
 
 
+DOCUMENTED_AMOUNT = r"^\d{1,12}(\.\d{1,2})?$"
+"""The form a program sends an amount in, as the OpenAPI document shows it (a decimal string:
+numeric keywords such as ``exclusiveMinimum`` say nothing about a string); people's thousands
+separators are read too."""
+
 Amount = Annotated[
     Decimal,
     BeforeValidator(parse_decimal),
     AfterValidator(positive_cents),
-    Field(max_digits=14, json_schema_extra={"exclusiveMinimum": 0, "multipleOf": 0.01}),
+    Field(max_digits=14, json_schema_extra={"pattern": DOCUMENTED_AMOUNT}),
 ]
 """A positive amount with at most two decimal places, read by ``parse_decimal``; one message
 states both limits."""

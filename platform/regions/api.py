@@ -26,7 +26,7 @@ class RegionApiController(Controller):
     @get(
         "/",
         summary="List regions: children of a parent, or a name search",
-        responses=error_responses(400),
+        responses=error_responses(400, 404),
     )
     async def list_regions(
         self,

@@ -1,6 +1,6 @@
-"""The API docs page (Swagger UI) from the project's own static files: no CDN, since the
+"""The API docs: the Swagger UI page from the project's own static files (no CDN, since the
 platform runs on government intranets, and no inline script, so the page lives under the same
-Content-Security-Policy as every other."""
+Content-Security-Policy as every other) and the OpenAPI document with its links."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from html import escape
 from typing import Any
 
 from litestar import Request
-from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+
+from xiangxing.api_links import with_links
 
 VENDOR = "/static/vendor/swagger-ui"
 SPEC_URL = "/api/schema/openapi.json"
@@ -41,3 +43,17 @@ class LocalSwaggerRenderPlugin(SwaggerRenderPlugin):
 </body>
 </html>
 """.encode()
+
+
+class LinkedJsonRenderPlugin(JsonRenderPlugin):
+    """The OpenAPI document as JSON with the links between operations (``xiangxing.api_links``),
+    which Litestar's generated document has no place for; rendered once per app."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rendered: bytes | None = None
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        if self._rendered is None:
+            self._rendered = self.render_json(request, with_links(openapi_schema))
+        return self._rendered

@@ -96,7 +96,7 @@ from search.runtime import SearchRuntime
 from supply.api import OfferApiController
 from supply.pages import MyOffersController
 from xiangxing import __doc__ as _package_doc
-from xiangxing.api_docs import LocalSwaggerRenderPlugin
+from xiangxing.api_docs import LinkedJsonRenderPlugin, LocalSwaggerRenderPlugin
 from xiangxing.audit_names import register_audit_names
 from xiangxing.health import HealthController
 from xiangxing.home import HomeController
@@ -337,7 +337,7 @@ def create_app(
             version="1",
             description=_package_doc,
             path="/api/schema",
-            render_plugins=[LocalSwaggerRenderPlugin()],
+            render_plugins=[LocalSwaggerRenderPlugin(), LinkedJsonRenderPlugin()],
             openapi_router=Router(path="/api/schema", route_handlers=[], opt=PUBLIC),
         ),
         logging_config=LoggingConfig(

@@ -77,6 +77,8 @@ async def test_unknown_code_is_404_with_a_clear_message(client: Client) -> None:
     children = await client.get("/api/v1/regions", params={"parent": "530627999999"})
     assert children.status_code == 404
     assert children.json()["code"] == "region_not_found"
+    document = (await client.get("/api/schema/openapi.json")).json()
+    assert "404" in document["paths"]["/api/v1/regions"]["get"]["responses"]
 
 
 async def test_api_messages_follow_the_chosen_language(english: Client) -> None:
