@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -29,11 +30,31 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass
+class Served:
+    """A server started by `serving`: where it answers, and its process group."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers at once, mid-request, as a crash would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
 @contextmanager
 def served_demo(demo_file: Path, var_dir: Path) -> Iterator[str]:
     """The base URL of the demo served from ``var_dir``; the server stops on leaving."""
-    port = _free_port()
     copy_database(demo_file, var_dir)
+    with serving(var_dir) as served:
+        yield served.base
+
+
+@contextmanager
+def serving(var_dir: Path) -> Iterator[Served]:
+    """``xiangxing demo`` on the database already in ``var_dir``, until leaving (or a kill)."""
+    port = _free_port()
     environment = {
         **os.environ,
         "XIANGXING_VAR_DIR": str(var_dir),
@@ -41,7 +62,7 @@ def served_demo(demo_file: Path, var_dir: Path) -> Iterator[str]:
         "XIANGXING_DATABASE_URL": "",
         "XIANGXING_SEARCH_URL": "",
     }
-    log = (var_dir / "server.log").open("w")
+    log = (var_dir / "server.log").open("a")
     server = subprocess.Popen(  # noqa: S603 - our own CLI, from this environment
         [str(BIN / "xiangxing"), "demo", "--port", str(port)],
         env=environment,
@@ -60,8 +81,9 @@ def served_demo(demo_file: Path, var_dir: Path) -> Iterator[str]:
                 time.sleep(0.5)
         else:
             pytest.fail(f"the demo server did not start: {(var_dir / 'server.log').read_text()}")
-        yield base
+        yield Served(base, server)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
         log.close()
