@@ -25,7 +25,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,79 +40,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT))
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-DATABASE = "xiangxing"
+from tests.scratch_cluster import Cluster, free_port  # noqa: E402 - after the path is set
+
 COMMITTED = "100000000"
 APP_BIN = Path(sys.executable).parent / "xiangxing"
 RETRY_PAUSE_SECONDS = 0.1
-
-
-def as_owner(command: list[str | Path]) -> list[str | Path]:
-    """PostgreSQL refuses to run as root: as root, run its tools as the ``postgres`` user."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Cluster:
-    """A PostgreSQL cluster in a folder of its own, trusting local connections."""
-
-    folder: Path
-    port: int = field(default_factory=free_port)
-
-    def start(self) -> None:
-        data = self.folder / "data"
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres")
-        subprocess.run(
-            as_owner([PG_BIN / "initdb", "-D", data, "-U", "drill", "--auth=trust", "-E", "UTF8"]),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
-        log = self.folder / "pg.log"
-        subprocess.run(
-            as_owner([PG_BIN / "pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "start"]),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        subprocess.run(
-            [*self.client("createdb"), DATABASE],
-            check=True,
-        )
-
-    def stop(self) -> None:
-        subprocess.run(
-            as_owner([PG_BIN / "pg_ctl", "-D", self.folder / "data", "-m", "immediate", "stop"]),
-            check=False,
-            stdout=subprocess.DEVNULL,
-        )
-
-    def client(self, tool: str) -> list[str | Path]:
-        return [PG_BIN / tool, "-h", "127.0.0.1", "-p", str(self.port), "-U", "drill"]
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+asyncpg://drill@127.0.0.1:{self.port}/{DATABASE}"
-
-    def cut_connections(self) -> int:
-        """Terminate every connection of the app; how many there were."""
-        query = (
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        answer = subprocess.run(
-            [*self.client("psql"), "-d", DATABASE, "-At", "-c", query],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        return int(answer.stdout.strip() or 0)
 
 
 async def prepare(url: str, agreements: int) -> tuple[str, list[str]]:

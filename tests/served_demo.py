@@ -1,6 +1,6 @@
-"""``xiangxing demo`` as a real server on a free port, for tests that need one: the API fuzzing
-and the browser's layout checks. It serves a copy of the run's demo database (it finds the demo
-loaded), with the demo accounts and their password."""
+"""``xiangxing demo`` as a real server on a free port, for tests that need one: the API fuzzing,
+the browser's walks and the fault drills. It serves a copy of the run's demo database (it finds
+the demo loaded), with the demo accounts and their password."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -43,8 +44,25 @@ def _free_ports(count: int) -> list[int]:
     pytest.fail(f"fewer than {count} free ports in XIANGXING_TEST_PORTS={first}-{last}")
 
 
-def _serve(demo_file: Path, var_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    copy_database(demo_file, var_dir)
+@dataclass
+class Served:
+    """A server started by `serving`: where it answers, and its process group."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers at once, mid-request, as a crash would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+def _start(var_dir: Path, port: int) -> Served:
     environment = {
         **os.environ,
         "XIANGXING_VAR_DIR": str(var_dir),
@@ -52,14 +70,15 @@ def _serve(demo_file: Path, var_dir: Path, port: int) -> subprocess.Popen[bytes]
         "XIANGXING_DATABASE_URL": "",
         "XIANGXING_SEARCH_URL": "",
     }
-    with (var_dir / "server.log").open("w") as log:
-        return subprocess.Popen(  # noqa: S603 - our own CLI, from this environment
+    with (var_dir / "server.log").open("a") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own CLI, from this environment
             [str(BIN / "xiangxing"), "demo", "--port", str(port)],
             env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    return Served(f"http://127.0.0.1:{port}", process)
 
 
 def _wait_until_healthy(base: str, var_dir: Path, deadline: float) -> None:
@@ -73,24 +92,35 @@ def _wait_until_healthy(base: str, var_dir: Path, deadline: float) -> None:
 
 
 @contextmanager
-def served_demos(demo_file: Path, var_dirs: list[Path]) -> Iterator[list[str]]:
-    """The base URLs of demos served from each of ``var_dirs``, started side by side (each
-    start migrates and loads, which takes seconds); the servers stop on leaving."""
+def serving_each(var_dirs: list[Path]) -> Iterator[list[Served]]:
+    """``xiangxing demo`` on the database already in each of ``var_dirs``, started side by
+    side (each start migrates and loads, which takes seconds), until leaving (or a kill)."""
     ports = _free_ports(len(var_dirs))
-    servers = [
-        _serve(demo_file, var_dir, port) for var_dir, port in zip(var_dirs, ports, strict=True)
-    ]
-    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    servers = [_start(var_dir, port) for var_dir, port in zip(var_dirs, ports, strict=True)]
     try:
         deadline = time.monotonic() + START_SECONDS
-        for base, var_dir in zip(bases, var_dirs, strict=True):
-            _wait_until_healthy(base, var_dir, deadline)
-        yield bases
+        for server, var_dir in zip(servers, var_dirs, strict=True):
+            _wait_until_healthy(server.base, var_dir, deadline)
+        yield servers
     finally:
         for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-        for server in servers:
-            server.wait(timeout=30)
+            server.stop()
+
+
+@contextmanager
+def serving(var_dir: Path) -> Iterator[Served]:
+    """``xiangxing demo`` on the database already in ``var_dir``, until leaving (or a kill)."""
+    with serving_each([var_dir]) as (served,):
+        yield served
+
+
+@contextmanager
+def served_demos(demo_file: Path, var_dirs: list[Path]) -> Iterator[list[str]]:
+    """The base URLs of demos served from copies of the demo in each of ``var_dirs``."""
+    for var_dir in var_dirs:
+        copy_database(demo_file, var_dir)
+    with serving_each(var_dirs) as servers:
+        yield [server.base for server in servers]
 
 
 @contextmanager

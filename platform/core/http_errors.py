@@ -6,6 +6,7 @@ names the field and the problem.
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
@@ -22,7 +23,7 @@ from core.error_contract import ErrorEnvelope, FieldError
 from core.errors import N_, DomainError, FieldProblem
 from core.forms import FIELDS_NEED_CORRECTING, problems_of
 from core.i18n import locale_of, translate
-from core.retries import connection_lost, is_transient, mark_transient
+from core.retries import connection_lost, database_unreachable, is_transient, mark_transient
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ STATUS_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     413: "payload_too_large",
+    507: "storage_full",
     429: "too_many_requests",
     500: "server_error",
     503: "service_unavailable",
@@ -49,6 +51,7 @@ STATUS_MESSAGES = {
     405: N_("This address does not accept that kind of request."),
     409: N_("Someone else changed this in the meantime."),
     413: N_("The upload is too large."),
+    507: N_("The server's storage is full; nothing was saved. Please tell the administrator."),
     429: N_("Too many requests; please wait a moment."),
     500: N_("Something went wrong on our side. The error has been logged."),
     503: N_("The service is temporarily unavailable."),
@@ -183,6 +186,30 @@ def handle_database_error(
     return handle_unexpected_error(request, exc)
 
 
+UNREACHABLE = N_(
+    "The database cannot be reached at the moment; nothing was changed. Please try again in a "
+    "minute."
+)
+STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""No space left, over the quota, over the largest file allowed: the storage is full."""
+
+
+def handle_os_error(request: Request[Any, Any, Any], exc: OSError) -> Response[Any]:
+    """The operating system's refusals that reach the edge. The database out of reach (its
+    driver raises the refused connection as it is) is a 503 to retry; a full disk a 507 that
+    says nothing was saved (the file store writes under a temporary name and removes it, so no
+    partial file is left); anything else is unexpected."""
+    if database_unreachable(exc):
+        logger.warning("database unreachable on %s %s: %s", request.method, request.url.path, exc)
+        response = _answer(request, 503, STATUS_CODES[503], UNREACHABLE)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
+    if exc.errno in STORAGE_FULL_ERRNOS:
+        logger.error("storage full on %s %s: %s", request.method, request.url.path, exc)
+        return _answer(request, 507, STATUS_CODES[507], STATUS_MESSAGES[507])
+    return handle_unexpected_error(request, exc)
+
+
 def handle_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(
@@ -201,5 +228,6 @@ EXCEPTION_HANDLERS = {
     DBAPIError: handle_database_error,
     RecursionError: handle_unreadable_request,
     UnicodeDecodeError: handle_unreadable_request,
+    OSError: handle_os_error,
     Exception: handle_unexpected_error,
 }

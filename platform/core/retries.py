@@ -90,6 +90,13 @@ def connection_lost(error: BaseException) -> bool:
     return False
 
 
+def database_unreachable(error: BaseException) -> bool:
+    """Whether a new connection to the database could not be made: refused, reset or timed
+    out while connecting (the server restarting, a network cut). The driver raises these as
+    they are, unwrapped; nothing was done, so the caller may simply try again."""
+    return any(isinstance(cause, ConnectionError | TimeoutError) for cause in _causes(error))
+
+
 def mark_transient(scope: Scope) -> None:
     """Say that the error answer being made stands for a transient failure (the exception
     handlers call this; the retrying middleware then runs the request again)."""

@@ -252,6 +252,14 @@ class SuggestionService:
             )
         return need
 
+    async def need_offered_to(self, need_id: UUID, identity: Identity) -> tuple[Need, UUID]:
+        """A published need and the organization the identity speaks for: a member who found
+        the need sees which of the organization's own offers suit it, to propose one."""
+        need = await self._need(need_id)
+        if identity.organization_id is None or need.state is not EntryState.PUBLISHED:
+            raise NotYours(N_("Only members of an organization may offer to a published need."))
+        return need, identity.organization_id
+
     async def offer_for(self, offer_id: UUID, identity: Identity) -> Offer:
         """The offer, if the identity speaks for it: its organization or a reviewer."""
         offer = await self._offer(offer_id)
@@ -265,17 +273,25 @@ class SuggestionService:
         return offer
 
     async def for_need(
-        self, need_id: UUID, k: int, filters: SuggestionFilters
+        self,
+        need_id: UUID,
+        k: int,
+        filters: SuggestionFilters,
+        organization_id: UUID | None = None,
     ) -> Suggestions[Offer]:
-        """The offers that best suit the need, as entries (for pages)."""
-        best = await self.offers_ranked(need_id, filters)
+        """The offers that best suit the need (of one organization, when named), as entries
+        (for pages)."""
+        best = await self.offers_ranked(need_id, filters, organization_id)
         offers = await self.session.scalars(
             select(Offer).where(Offer.id.in_([row.id for row, _ in best[:k]]))
         )
         return _suggestions(best, k, {offer.id: offer for offer in offers})
 
-    async def offers_ranked(self, need_id: UUID, filters: SuggestionFilters) -> list[Scored]:
-        """Every offer that may suit the need, best first, as rows with what they show."""
+    async def offers_ranked(
+        self, need_id: UUID, filters: SuggestionFilters, organization_id: UUID | None = None
+    ) -> list[Scored]:
+        """Every offer that may suit the need (of one organization, when named), best first,
+        as rows with what they show."""
         if filters.urgency is not None:
             raise InvalidInput(
                 N_("Some filters are not valid."),
@@ -305,6 +321,8 @@ class SuggestionService:
             query = query.where(Offer.subcategory_code == filters.subcategory)
         if filters.county:
             query = query.where(serves(within(offer_region.c.region_code, filters.county)))
+        if organization_id is not None:
+            query = query.where(Offer.organization_id == organization_id)
         rows = (
             await self.session.execute(
                 query.order_by(Offer.published_at.desc(), Offer.id.desc()).limit(CANDIDATES)

@@ -83,6 +83,31 @@ async def test_the_station_sees_suggestions_and_proposes_from_its_need_page(
     assert "/withdraw" in listing.text
 
 
+async def test_a_member_who_found_a_need_proposes_one_of_its_own_offers_from_its_page(
+    client: AsyncClient, session: AsyncSession, entries: dict[str, Any]
+) -> None:
+    """An organization that found a need by searching proposes from the need's page: the
+    panel lists its own offers that suit the need, never another organization's."""
+    need, offer = entries["needs"], entries["offers"]
+    other = await make_organization(session, "昭通市另一公益协会")
+    await make_user(session, Role.MEMBER, username="other_member", organization=other)
+    await sign_in(client, "other_member")
+    page = await client.get(f"/catalogue/needs/{need['id']}")
+    panel_url = re.search(r'hx-get="(/matching/_suggestions/need/[^"]+)"', page.text)
+    assert panel_url is not None
+    assert offer["title"] not in (await client.get(panel_url.group(1))).text
+    await sign_in(client, "member")
+    panel = await client.get(panel_url.group(1))
+    assert offer["title"] in panel.text
+    proposed = await post_form(
+        client,
+        "/proposals/new",
+        {"need_id": need["id"], "offer_id": offer["id"], "next": f"/catalogue/needs/{need['id']}"},
+    )
+    assert proposed.headers["location"] == f"/catalogue/needs/{need['id']}"
+    assert await session.scalar(select(func.count()).select_from(Proposal)) == 1
+
+
 async def test_why_suggested_reads_in_english_with_english_units_and_separators(
     client: AsyncClient, entries: dict[str, Any]
 ) -> None:

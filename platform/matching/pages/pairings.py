@@ -112,10 +112,16 @@ class MatchingPageController(Controller):
         entry_id: FromPath[UUID],
     ) -> Template:
         """The best few pairings for a need or an offer, each with why, for htmx to show on
-        the entry's page (to its owners and reviewers; empty for anyone else)."""
+        the entry's page: to its owners and reviewers, and on a published need to a member of
+        an organization, its own offers that suit it (empty for anyone else)."""
         found: list[Any] = []
         this: Any = None
-        if kind == "need":
+        if kind == "need" and request.user.organization_id is not None:
+            this, organization_id = await suggestions.need_offered_to(entry_id, request.user)
+            found = (
+                await suggestions.for_need(this.id, SUGGESTED, SuggestionFilters(), organization_id)
+            ).items
+        elif kind == "need":
             this = await suggestions.need_for(entry_id, request.user)
             found = (await suggestions.for_need(this.id, SUGGESTED, SuggestionFilters())).items
         elif kind == "offer":
