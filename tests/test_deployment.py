@@ -404,4 +404,7 @@ def test_nginx_example_terminates_tls_and_forwards_the_client() -> None:
         r"proxy_set_header X-Forwarded-For \$(remote_addr|proxy_add_x_forwarded_for);", config
     )
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in config
-    assert "proxy_pass http://127.0.0.1:8000" in config
+    assert "proxy_pass http://xiangxing;" in config
+    assert re.search(r"upstream xiangxing \{[^}]*\n\s*server 127\.0\.0\.1:8000;", config), (
+        "the app published by docker-compose.yml is the upstream's first instance"
+    )

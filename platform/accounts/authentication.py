@@ -94,7 +94,7 @@ class AuthenticationService:
     async def check_password(self, username: str, password: str, *, ip: str | None) -> User:
         """The user whose password this is, or ``LoginFailed``; counts failures, locks."""
         now = self.clock()
-        user = await self.users.by_username(username)
+        user = await self.users.signing_in(username)
         if user is None or not user.is_active:
             verify_password(dummy_hash(), password)
             self._audit(None, username, "login.failed", ip, reason="unknown_or_inactive")

@@ -21,6 +21,7 @@ from accounts.models import (
     Verification,
 )
 from core.audit import AuditEntry
+from core.database import locked
 from core.pagination import PageRequest
 
 
@@ -29,6 +30,12 @@ class UserRepository(SQLAlchemyAsyncRepository[User]):
 
     async def by_username(self, username: str) -> User | None:
         return await self.get_one_or_none(User.username == username.strip().lower())
+
+    async def signing_in(self, username: str) -> User | None:
+        """The account, its row locked until the sign-in's transaction ends: attempts made at
+        once (on several app instances) count their failures one after another, none lost."""
+        query = select(User).where(User.username == username.strip().lower())
+        return await self.session.scalar(locked(query, of=User))
 
     async def names(self, limit: int) -> list[tuple[str, str]]:
         """(user name, name) of the users, by user name, at most ``limit`` of them."""
