@@ -2,7 +2,8 @@
 50,000 agreements and about a million ledger entries in PostgreSQL, each stats route asked by a
 signed-in reviewer (bearer token: answers are never remembered) of a real ``xiangxing serve``
 (one worker) over loopback, one call after another, with and without a filter; then the
-dashboard page the same way, signed in through the login form.
+dashboard page the same way, signed in through the login form (a reviewer's, with the alerts,
+and a viewer's, without), and the half-year review page.
 
 Needs come from ``generate_catalogue``; organizations and agreements as in ``stats_figures``;
 each agreement that is not a draft gets a ledger of tranches (about 20 entries: commitments,
@@ -21,6 +22,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -29,7 +31,7 @@ from typing import Any
 
 import httpx
 from generate_catalogue import generate as generate_catalogue
-from list_api import BENCH_PASSWORD, BENCH_USER, PLATFORM_PORT, reviewer_token, server
+from list_api import BENCH_PASSWORD, BENCH_USER, PLATFORM_PORT, ROOT, reviewer_token, server
 from money_summary import summaries
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -43,6 +45,7 @@ from funds.models import LedgerEntry
 from funds.rollup import rebuild_rollup
 
 BATCH = 5000
+BENCH_VIEWER = "bench_viewer"
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 FUNDS_GROUPS = ("category", "county", "month", "programme")
 CENT = Decimal("0.01")
@@ -189,19 +192,34 @@ def cases(county: str) -> dict[str, str]:
     return found
 
 
-def signed_in_browser(base: str) -> httpx.Client:
-    """The reviewer signed in through the login form, as a browser holds its session: the
-    dashboard is a page, not an API route."""
+def signed_in_browser(base: str, username: str = BENCH_USER) -> httpx.Client:
+    """The reviewer (or the viewer) signed in through the login form, as a browser holds its
+    session: the dashboard is a page, not an API route."""
     client = httpx.Client(base_url=base, timeout=60)
     form = CSRF_FIELD.search(client.get("/login").text)
     assert form is not None, "the login page carries no CSRF token"
     answer = client.post(
         "/login",
-        data={"username": BENCH_USER, "password": BENCH_PASSWORD, "_csrf_token": form.group(1)},
+        data={"username": username, "password": BENCH_PASSWORD, "_csrf_token": form.group(1)},
         follow_redirects=True,
     )
-    assert "/login" not in str(answer.url), "the reviewer was not signed in"
+    assert "/login" not in str(answer.url), f"{username} was not signed in"
     return client
+
+
+def make_viewer(env: dict[str, str]) -> None:
+    """A monitoring viewer in the benchmark database (created on first use): the dashboard
+    without the alerts."""
+    create = ["user", "create", "--username", BENCH_VIEWER, "--role", "viewer"]
+    subprocess.run(
+        [sys.executable, "-m", "xiangxing.cli", *create, "--password-stdin"],
+        input=BENCH_PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
 
 
 def measure(client: httpx.Client, url: str, calls: int) -> tuple[float, float]:
@@ -222,6 +240,7 @@ def main() -> None:
     parser.add_argument("--agreements", type=int, default=50_000)
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--skip-load", action="store_true", help="measure the data already there")
+    parser.add_argument("--pages-only", action="store_true", help="the pages, not the stats API")
     arguments = parser.parse_args()
     if not os.environ.get("XIANGXING_DATABASE_URL", "").startswith("postgresql"):
         sys.exit("needs XIANGXING_DATABASE_URL naming an empty PostgreSQL database")
@@ -242,19 +261,29 @@ def main() -> None:
             county = client.get("/api/v1/stats/coverage").json()["counties"][0]["code"]
             print(f"| call ({arguments.calls} calls each, signed in) | p50 ms | p95 ms |")
             print("| --- | ---: | ---: |")
-            for name, url in cases(county).items():
+            measured = {} if arguments.pages_only else cases(county)
+            for name, url in measured.items():
                 p50, p95 = measure(client, url, arguments.calls)
                 print(f"| {name} | {p50:.0f} | {p95:.0f} |")
-        browser = signed_in_browser(base)
-        try:
-            for name, url in (
-                ("dashboard page", "/dashboard"),
-                ("dashboard page, year + county + category", f"/dashboard?{filtered(county)}"),
-            ):
-                p50, p95 = measure(browser, url, arguments.calls)
-                print(f"| {name} | {p50:.0f} | {p95:.0f} |")
-        finally:
-            browser.close()
+        make_viewer(env)
+        for username, pages in (
+            (
+                BENCH_USER,
+                (
+                    ("dashboard page", "/dashboard"),
+                    ("dashboard page, year + county + category", f"/dashboard?{filtered(county)}"),
+                    ("half-year review page, 2025 H2", "/review/half-year?period=2025H2"),
+                ),
+            ),
+            (BENCH_VIEWER, (("viewer's dashboard page (no alerts)", "/dashboard"),)),
+        ):
+            browser = signed_in_browser(base, username)
+            try:
+                for name, url in pages:
+                    p50, p95 = measure(browser, url, arguments.calls)
+                    print(f"| {name} | {p50:.0f} | {p95:.0f} |")
+            finally:
+                browser.close()
 
 
 if __name__ == "__main__":
