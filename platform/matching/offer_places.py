@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, Executable, delete, event, insert, select
+from sqlalchemy import Connection, Executable, Select, delete, event, insert, select
 from sqlalchemy.orm import Mapper, Session, UOWTransaction
 
 from catalogue.workflow import EntryState
@@ -61,14 +61,16 @@ def _insert_places(offer_ids: Sequence[UUID] | None) -> Executable:
     )
 
 
-def offered_at(region_code: str, category: str, related: Iterable[str]) -> ColumnElement[bool]:
+def offers_at(region_code: str, category: str, related: Iterable[str]) -> Select[tuple[UUID]]:
     """Offers published for the region or a division above it, in the category or a related
-    sub-category: read from the place table's indexes, never by scanning the offers."""
+    sub-category: read from the place table's indexes, never by scanning the offers. Asked on
+    its own, so that the offers are then read by their keys (as a subquery PostgreSQL would
+    rather hash every published offer against it)."""
     near = offer_place.c.region_code.in_(list(ancestors(region_code)))
     kinds = offer_place.c.category == category
     if related_codes := sorted(related):
         kinds = kinds | offer_place.c.subcategory_code.in_(related_codes)
-    return Offer.id.in_(select(offer_place.c.offer_id).where(near, kinds))
+    return select(offer_place.c.offer_id).where(near, kinds).distinct()
 
 
 def _touched(_mapper: Mapper[Any], connection: Connection, offer: Offer) -> None:

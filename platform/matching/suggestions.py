@@ -46,7 +46,7 @@ from matching.facts import (
     remembered_words,
 )
 from matching.models import Proposal
-from matching.offer_places import offered_at
+from matching.offer_places import offers_at
 from matching.relations import need_subcategories_for, offer_subcategories_for
 from matching.repository import (
     lines_left,
@@ -301,12 +301,11 @@ class SuggestionService:
             )
         need = await self._need(need_id)
         now = self.clock()
+        near = offers_at(
+            need.region_code, need.category, offer_subcategories_for(need.subcategory_code)
+        )
         query = select(*OFFER_COLUMNS, *OFFER_SHOWN).where(
-            offered_at(
-                need.region_code,
-                need.category,
-                offer_subcategories_for(need.subcategory_code),
-            ),
+            Offer.id.in_(list(await self.session.scalars(near))),
             offer_public(),
             Offer.valid_until >= local_date(now),
             Offer.capacity_used < Offer.capacity,

@@ -31,11 +31,15 @@ class AgreementTrackRecord:
             return {}
         wanted = Agreement.organization_id.in_(list(organization_ids))
         completed = func.sum(case((Agreement.state == AgreementState.COMPLETED, 1), else_=0))
-        agreements = await session.execute(
-            select(Agreement.organization_id, func.count(), completed)
-            .where(wanted, Agreement.state.in_(SIGNED_OR_LATER))
-            .group_by(Agreement.organization_id)
-        )
+        agreements = (
+            await session.execute(
+                select(Agreement.organization_id, func.count(), completed)
+                .where(wanted, Agreement.state.in_(SIGNED_OR_LATER))
+                .group_by(Agreement.organization_id)
+            )
+        ).all()
+        if not agreements:
+            return {}  # their reports would count for no one: skip the second query
         fell_due = or_(ProgressReport.overdue.is_(True), ProgressReport.on_time.is_not(None))
         reports = await session.execute(
             select(
