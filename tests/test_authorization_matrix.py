@@ -54,20 +54,21 @@ class Matrix:
         self.world = world
         self.clock = clock
         self.people: dict[str, Person] = {}
+        self.rows = ""
+        """The digest of the world's rows, which every request leaves as it found them."""
 
     async def ask(self, who: str, probe: Probe, *, may_change: bool) -> Answer:
-        """The answer, undone afterwards; for a write, whether it left the database as it
-        was when it was refused or when ``may_change`` is false."""
+        """The answer, undone afterwards; for a write refused, or not ``may_change``, whether
+        it left the rows as they were."""
         person = self.people[who]
         cookies = httpx.Cookies(person.client.cookies)
         savepoint = await self.connection.begin_nested()
         try:
-            before = await fingerprint(self.connection) if probe.method in UNSAFE else ""
             answer = await probe.ask(person)
             turned_away = refused(answer)
             unchanged = True
-            if before and (turned_away or not may_change):
-                unchanged = before == await fingerprint(self.connection)
+            if probe.method in UNSAFE and (turned_away or not may_change):
+                unchanged = self.rows == await fingerprint(self.connection)
             return Answer(answer, turned_away, unchanged)
         finally:
             await savepoint.rollback()
@@ -116,6 +117,7 @@ async def matrix(
                     if who != "anonymous":
                         await sign_in(person, who)
                     found.people[who] = await Person.of(person, world.headers.get(who, {}))
+                found.rows = await fingerprint(connection)
                 yield found
             await transaction.rollback()
 
