@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from httpx import AsyncClient
 from sqlalchemy import select
@@ -103,144 +104,162 @@ async def people(session: AsyncSession) -> dict[str, str]:
     }
 
 
+LINES = [{"kind": "person_days", "amount": "40", "item": "大学生志愿者"}]
+
+
 async def objects(client: AsyncClient, clock: FakeClock, world: World) -> None:
     """A's and X's objects in every state, made through the API."""
-    parties = Parties(
-        client,
-        {
-            "worker": world.headers["worker_x"],
-            "member": world.headers["member_a"],
-            "reviewer": world.headers["reviewer"],
-        },
+    builder = _Builder(client, clock, world)
+    await builder.unpublished_entries()
+    need, offer = await builder.pairings()
+    signed = await builder.signed_agreement(need, offer)
+    await builder.agreement_records(signed)
+    await builder.signing_event()
+    await builder.ended_pairing(offer)
+
+
+class _Builder:
+    """The steps of making the world, each by the party whose work it is."""
+
+    def __init__(self, client: AsyncClient, clock: FakeClock, world: World) -> None:
+        self.client = client
+        self.clock = clock
+        self.ids = world.ids
+        self.parties = Parties(
+            client,
+            {
+                "worker": world.headers["worker_x"],
+                "member": world.headers["member_a"],
+                "reviewer": world.headers["reviewer"],
+            },
+        )
+
+    async def post(self, who: str, path: str, expected: int = 201, **sent: Any) -> Any:
+        answer = await self.client.post(path, headers=self.parties.headers[who], **sent)
+        assert answer.status_code == expected, answer.text
+        return answer
+
+    async def get(self, who: str, path: str) -> Any:
+        return (await self.client.get(path, headers=self.parties.headers[who])).json()
+
+    async def unpublished_entries(self) -> None:
+        """X's draft and submitted needs (the draft with a photo), A's draft and submitted
+        offers."""
+        for kind, owner, bodies in (
+            ("needs", "worker", (need_body(self.clock, title=title) for title in PRIVATE[:2])),
+            ("offers", "member", (offer_body(self.clock, title=title) for title in PRIVATE[2:4])),
+        ):
+            draft_body, submitted_body = bodies
+            made = await self.post(owner, f"/api/v1/{kind}", json=draft_body)
+            self.ids[f"{kind[:-1]}_draft"] = made.json()["id"]
+            made = await self.post(owner, f"/api/v1/{kind}", json=submitted_body)
+            await self.post(owner, f"/api/v1/{kind}/{made.json()['id']}/submit", 200)
+            self.ids[f"{kind[:-1]}_submitted"] = made.json()["id"]
+        photo = await self.post(
+            "worker",
+            f"/api/v1/needs/{self.ids['need_draft']}/photos",
+            files={"file": ("现场.png", PNG, "image/png")},
+        )
+        self.ids["need_photo"] = photo.json()["id"]
+
+    async def pairings(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A published need and offer; a pending pairing, and an accepted one made into a
+        draft agreement."""
+        need = await self.parties.publish("needs", need_body(self.clock, lines=LINES))
+        offer = await self.parties.publish("offers", offer_body(self.clock))
+        self.ids["need_published"], self.ids["offer_published"] = need["id"], offer["id"]
+        waiting = await self.parties.publish(
+            "needs", need_body(self.clock, lines=LINES, title="助学")
+        )
+        pending = await self.parties.propose("member", waiting, offer)
+        self.ids["proposal"] = pending.json()["id"]
+        drafted = await self._accepted(need_body(self.clock, lines=LINES, title="义诊"), offer)
+        made = await self.post(
+            "member", AGREEMENTS, json=terms(proposal_ids=[drafted["id"]], title=PRIVATE[4])
+        )
+        self.ids["agreement_draft"] = made.json()["id"]
+        return need, offer
+
+    async def _accepted(self, need_fields: dict[str, Any], offer: dict[str, Any]) -> Any:
+        need = await self.parties.publish("needs", need_fields)
+        proposed = await self.parties.propose("member", need, offer)
+        return (await self.parties.step("worker", proposed.json(), "accept")).json()
+
+    async def signed_agreement(self, need: dict[str, Any], offer: dict[str, Any]) -> Any:
+        proposed = await self.parties.propose("member", need, offer)
+        accepted = (await self.parties.step("worker", proposed.json(), "accept")).json()
+        made = await self.post("member", AGREEMENTS, json=terms(proposal_ids=[accepted["id"]]))
+        first = await step(self.parties, "member", made.json(), "confirm")
+        signed = (await step(self.parties, "worker", first.json(), "confirm")).json()
+        assert signed["state"] == "signed", signed
+        self.ids["agreement"] = signed["id"]
+        self.ids["indicator"] = signed["indicators"][0]["id"]
+        return signed
+
+    async def agreement_records(self, signed: dict[str, Any]) -> None:
+        """Ledger entries, a draft report with a photo and a document; the versions a step
+        names."""
+        books = Books(self.parties, signed)
+        await books.add("reviewer", "commitment", amount="20000")
+        handed = await books.add("member", "disbursement", amount="5000", note="转账")
+        await books.add("worker", "receipt_confirmation", confirms_id=handed["id"])
+        report = await draft(self.parties, signed)
+        assert report.status_code == 201, report.text
+        self.ids["report"] = report.json()["id"]
+        url = f"{AGREEMENTS}/{signed['id']}"
+        photo = await self.post(
+            "member",
+            f"{url}/reports/{self.ids['report']}/photos",
+            files={"file": ("现场.png", PNG, "image/png")},
+        )
+        self.ids["report_photo"] = photo.json()["id"]
+        document = await self.post(
+            "member",
+            f"{url}/documents",
+            files={"file": ("协议附件.pdf", PDF, "application/pdf")},
+            data={"kind": "annex"},
+        )
+        self.ids["document"] = document.json()["id"]
+        self.ids["agreement_version"] = str((await self.get("member", url))["version"])
+        reports = await self.get("member", f"{url}/reports")
+        self.ids["report_version"] = str(reports["items"][0]["version"])
+
+    async def signing_event(self) -> None:
+        """An event with a plan run and a pair added by hand."""
+        body = {"name": "以勒镇签约活动", "held_on": "2026-07-01", "county_codes": ["530627000000"]}
+        event = (await self.post("reviewer", "/api/v1/events", json=body)).json()
+        self.ids["event"] = event["id"]
+        planned = await self.post("reviewer", f"/api/v1/events/{event['id']}/plan", 202)
+        self.ids["plan_run"] = planned.headers["location"].rsplit("/", 1)[1]
+        assert await app_client(self.client).app.state.jobs.run_one(PLAN_JOB)
+        need = await self.parties.publish("needs", need_body(self.clock, title="托管"))
+        offer = await self.parties.publish("offers", offer_body(self.clock, title="支教"))
+        pair = {"need_id": need["id"], "offer_id": offer["id"]}
+        added = await self.post("reviewer", f"/api/v1/events/{event['id']}/pairs", json=pair)
+        self.ids["plan_pair"] = added.json()["pairs"][0]["id"]
+
+    async def ended_pairing(self, offer: dict[str, Any]) -> None:
+        """A pairing ended by X's withdrawal leaves A a notice; A's token to revoke."""
+        need = await self.parties.publish(
+            "needs", need_body(self.clock, lines=LINES, title="图书角")
+        )
+        await self.parties.propose("member", need, offer)
+        await self.post(
+            "worker",
+            f"/api/v1/needs/{need['id']}/withdraw",
+            200,
+            json={"reason": "村里已自筹解决", "confirm": True},
+        )
+        tokens = await self.get("member", "/api/v1/auth/tokens")
+        self.ids["token_a"] = tokens["items"][0]["id"]
+
+
+async def notice_of(session: AsyncSession, organization_id: str) -> str:
+    """The notice an ended pairing left the organization."""
+    notice = await session.scalar(
+        select(Notice).where(Notice.organization_id == UUID(organization_id))
     )
-    ids = world.ids
-
-    async def created(kind: str, owner: str, body: dict[str, Any]) -> dict[str, Any]:
-        answer = await client.post(f"/api/v1/{kind}", json=body, headers=parties.headers[owner])
-        assert answer.status_code == 201, answer.text
-        return answer.json()
-
-    async def stepped(kind: str, entry: dict[str, Any], name: str, who: str, **body: Any) -> None:
-        url = f"/api/v1/{kind}/{entry['id']}/{name}"
-        answer = await client.post(url, json=body, headers=parties.headers[who])
-        assert answer.status_code == 200, answer.text
-
-    lines = [{"kind": "person_days", "amount": "40", "item": "大学生志愿者"}]
-    ids["need_draft"] = (await created("needs", "worker", need_body(clock, title=PRIVATE[0])))["id"]
-    submitted_need = await created("needs", "worker", need_body(clock, title=PRIVATE[1]))
-    await stepped("needs", submitted_need, "submit", "worker")
-    ids["need_submitted"] = submitted_need["id"]
-    ids["offer_draft"] = (await created("offers", "member", offer_body(clock, title=PRIVATE[2])))[
-        "id"
-    ]
-    submitted_offer = await created("offers", "member", offer_body(clock, title=PRIVATE[3]))
-    await stepped("offers", submitted_offer, "submit", "member")
-    ids["offer_submitted"] = submitted_offer["id"]
-    photo = await client.post(
-        f"/api/v1/needs/{ids['need_draft']}/photos",
-        files={"file": ("现场.png", PNG, "image/png")},
-        headers=parties.headers["worker"],
-    )
-    assert photo.status_code == 201, photo.text
-    ids["need_photo"] = photo.json()["id"]
-
-    need = await parties.publish("needs", need_body(clock, lines=lines))
-    second_need = await parties.publish("needs", need_body(clock, lines=lines, title="助学"))
-    third_need = await parties.publish("needs", need_body(clock, lines=lines, title="义诊"))
-    offer = await parties.publish("offers", offer_body(clock))
-    ids["need_published"], ids["offer_published"] = need["id"], offer["id"]
-
-    pending = await parties.propose("member", second_need, offer)
-    assert pending.status_code == 201, pending.text
-    ids["proposal"] = pending.json()["id"]
-    drafted = await parties.propose("member", third_need, offer)
-    await parties.step("worker", drafted.json(), "accept")
-    draft_agreement = await client.post(
-        AGREEMENTS,
-        json=terms(proposal_ids=[drafted.json()["id"]], title=PRIVATE[4]),
-        headers=parties.headers["member"],
-    )
-    assert draft_agreement.status_code == 201, draft_agreement.text
-    ids["agreement_draft"] = draft_agreement.json()["id"]
-    accepted = await parties.propose("member", need, offer)
-    assert accepted.status_code == 201, accepted.text
-    accepted_json = (await parties.step("worker", accepted.json(), "accept")).json()
-
-    made = await client.post(
-        AGREEMENTS,
-        json=terms(proposal_ids=[accepted_json["id"]]),
-        headers=parties.headers["member"],
-    )
-    assert made.status_code == 201, made.text
-    first = await step(parties, "member", made.json(), "confirm")
-    signed = (await step(parties, "worker", first.json(), "confirm")).json()
-    assert signed["state"] == "signed", signed
-    ids["agreement"] = signed["id"]
-
-    books = Books(parties, signed)
-    await books.add("reviewer", "commitment", amount="20000")
-    handed = await books.add("member", "disbursement", amount="5000", note="转账")
-    await books.add("worker", "receipt_confirmation", confirms_id=handed["id"])
-
-    report = await draft(parties, signed)
-    assert report.status_code == 201, report.text
-    ids["report"] = report.json()["id"]
-    report_photo = await client.post(
-        f"{AGREEMENTS}/{signed['id']}/reports/{ids['report']}/photos",
-        files={"file": ("现场.png", PNG, "image/png")},
-        headers=parties.headers["member"],
-    )
-    assert report_photo.status_code == 201, report_photo.text
-    ids["report_photo"] = report_photo.json()["id"]
-    document = await client.post(
-        f"{AGREEMENTS}/{signed['id']}/documents",
-        files={"file": ("协议附件.pdf", PDF, "application/pdf")},
-        data={"kind": "annex"},
-        headers=parties.headers["member"],
-    )
-    assert document.status_code == 201, document.text
-    ids["document"] = document.json()["id"]
-
-    event = await client.post(
-        "/api/v1/events",
-        json={"name": "以勒镇签约活动", "held_on": "2026-07-01", "county_codes": ["530627000000"]},
-        headers=parties.headers["reviewer"],
-    )
-    assert event.status_code == 201, event.text
-    ids["event"] = event.json()["id"]
-    planned = await client.post(
-        f"/api/v1/events/{ids['event']}/plan", headers=parties.headers["reviewer"]
-    )
-    assert planned.status_code == 202, planned.text
-    ids["plan_run"] = planned.headers["location"].rsplit("/", 1)[1]
-    assert await app_client(client).app.state.jobs.run_one(PLAN_JOB)
-    event_need = await parties.publish("needs", need_body(clock, lines=lines, title="托管"))
-    event_offer = await parties.publish("offers", offer_body(clock, title="支教"))
-    pair = await client.post(
-        f"/api/v1/events/{ids['event']}/pairs",
-        json={"need_id": event_need["id"], "offer_id": event_offer["id"]},
-        headers=parties.headers["reviewer"],
-    )
-    assert pair.status_code == 201, pair.text
-    ids["plan_pair"] = pair.json()["pairs"][0]["id"]
-
-    ended = await parties.publish("needs", need_body(clock, lines=lines, title="以勒村图书角"))
-    assert (await parties.propose("member", ended, offer)).status_code == 201
-    await stepped("needs", ended, "withdraw", "worker", reason="村里已自筹解决", confirm=True)
-    tokens = await client.get("/api/v1/auth/tokens", headers=parties.headers["member"])
-    ids["token_a"] = tokens.json()["items"][0]["id"]
-    ids["indicator"] = signed["indicators"][0]["id"]
-    agreement = await client.get(f"{AGREEMENTS}/{signed['id']}", headers=parties.headers["member"])
-    ids["agreement_version"] = str(agreement.json()["version"])
-    reports = await client.get(
-        f"{AGREEMENTS}/{signed['id']}/reports", headers=parties.headers["member"]
-    )
-    ids["report_version"] = str(reports.json()["items"][0]["version"])
-
-
-async def a_notice_of_a(session: AsyncSession) -> str:
-    """A notice the pending proposal left for someone of A or X."""
-    notice = (await session.scalars(select(Notice).limit(1))).one()
+    assert notice is not None, "no notice"
     return str(notice.id)
 
 

@@ -29,8 +29,8 @@ from tests.authorization_world import (
     PEOPLE,
     PRIVATE,
     World,
-    a_notice_of_a,
     headers_of,
+    notice_of,
     objects,
     people,
 )
@@ -110,7 +110,7 @@ async def matrix(
                 world = World(ids=await people(session))
                 world.headers = await headers_of(client)
                 await objects(client, run_clock, world)
-                world.ids["notice"] = await a_notice_of_a(session)
+                world.ids["notice"] = await notice_of(session, world.ids["organization_a"])
                 found = Matrix(app, connection, world, run_clock)
                 for who in PEOPLE:
                     person = await clients.enter_async_context(AppClient(app))
