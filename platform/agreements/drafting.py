@@ -52,16 +52,9 @@ class AgreementDrafting:
     async def create_from_proposals(
         self, data: AgreementCreate, identity: Identity, actor: Actor
     ) -> Agreement:
-        proposals = await self._agreeable(data.proposal_ids)
+        proposals = await self._agreeable(data.proposal_ids, identity)
         first = proposals[0]
         need = first.need
-        if not may_agree_on(identity, proposals):
-            raise PermissionDenied(
-                N_(
-                    "Only the organization, the recipient's station or a reviewer of the "
-                    "category may make an agreement from these pairings."
-                )
-            )
         event_ids = {proposal.event_id for proposal in proposals}
         agreement = await self._new(
             data,
@@ -164,14 +157,21 @@ class AgreementDrafting:
             if proposal.id not in taken and may_agree_on(identity, [proposal])
         ]
 
-    async def _agreeable(self, proposal_ids: Sequence[UUID]) -> list[Proposal]:
-        """The proposals, if one agreement may be made of them: all accepted, in no other
-        agreement, of one organization and one recipient."""
+    async def _agreeable(self, proposal_ids: Sequence[UUID], identity: Identity) -> list[Proposal]:
+        """The proposals, if the identity may make one agreement of them: all accepted, in no
+        other agreement, of one organization and one recipient."""
         wanted = list(dict.fromkeys(proposal_ids))
         found = {proposal.id: proposal for proposal in await self.agreements.proposals(wanted)}
         if len(found) != len(wanted):
             raise _unknown("proposal_ids", N_("No such proposal."))
         proposals = [found[proposal_id] for proposal_id in wanted]
+        if not may_agree_on(identity, proposals):
+            raise PermissionDenied(
+                N_(
+                    "Only the organization, the recipient's station or a reviewer of the "
+                    "category may make an agreement from these pairings."
+                )
+            )
         if any(proposal.state is not ProposalState.ACCEPTED for proposal in proposals):
             raise ProposalsNotAgreeable(N_("An agreement is made only of accepted pairings."))
         if await self.agreements.already_agreed(wanted):

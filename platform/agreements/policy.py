@@ -72,14 +72,18 @@ def parties_of(identity: Identity | None, agreement: Agreement) -> frozenset[Par
 
 
 def may_agree_on(identity: Identity, proposals: Sequence[Proposal]) -> bool:
-    """Who may make an agreement of accepted pairings (of one organization and one recipient):
-    the organization, the recipient's station, or a reviewer of every pairing's category."""
-    first = proposals[0]
-    need = first.need
-    return (
-        member_of(identity, first.organization_id)
-        or (need.channel is Channel.STATION and works_in_township(identity, need.township_code))
-        or all(reviews(identity, proposal.need.category) for proposal in proposals)
+    """Who may make an agreement of accepted pairings: for each of them, its organization,
+    its recipient's station or a reviewer of its category. Asked before anything about the
+    pairings' state is answered, so that no one else learns whether they were accepted or
+    agreed on."""
+    return all(
+        member_of(identity, proposal.organization_id)
+        or (
+            proposal.need.channel is Channel.STATION
+            and works_in_township(identity, proposal.need.township_code)
+        )
+        or reviews(identity, proposal.need.category)
+        for proposal in proposals
     )
 
 

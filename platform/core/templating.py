@@ -111,9 +111,10 @@ def _error_text(context: Context, error: DomainError | None) -> str:
 
 @pass_context
 def _field_errors(context: Context, error: DomainError | None) -> dict[str, list[str]]:
-    """Translated problems of a failed form, by field name, to show beside each field."""
+    """Translated problems of a failed form, by field name, to show beside each field; a page
+    shown before any post names no error at all (undefined, which is false)."""
     found: dict[str, list[str]] = {}
-    for problem in error.problems if error is not None else []:
+    for problem in error.problems if error else []:
         text = translate(_locale(context), problem.message, problem.params)
         found.setdefault(problem.field, []).append(text)
     return found

@@ -189,11 +189,13 @@ async def test_bad_input_shows_the_form_again_and_makes_nothing(
     assert not_accepted.status_code == 409
     assert "只能用双方已同意的匹配拟定协议。" in not_accepted.text
     others = await _accepted_of_another_organization(parties, clock)
-    mixed = await _submit(
-        client, link, {**TERMS, **chosen, "proposal_ids": [proposal["id"], others["id"]]}
-    )
-    assert mixed.status_code == 400
-    assert "一份协议只能与一个社会组织签订。" in mixed.text
+    mixed = {**TERMS, **chosen, "proposal_ids": [proposal["id"], others["id"]]}
+    refused = await _submit(client, link, mixed)
+    assert refused.status_code == 403, "another organization's pairing is not the member's"
+    await sign_in(client, "rev")
+    answer = await _submit(client, link, mixed)
+    assert answer.status_code == 400
+    assert "一份协议只能与一个社会组织签订。" in answer.text
     assert await _count(session) == 0
 
 
