@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from litestar.openapi.spec import Link
@@ -40,7 +40,7 @@ class ApiLink:
     target: Call
     parameters: Mapping[str, str]
     body: Mapping[str, Any] | None = None
-    description: str = field(default="")
+    description: str = ""
 
     def as_openapi(self, operation_id: str) -> Link:
         return Link(
@@ -297,8 +297,12 @@ def _directory_links() -> Iterator[ApiLink]:
 API_LINKS: tuple[ApiLink, ...] = (
     *_entry_links(NEEDS, NEED, "need_id"),
     *_entry_links(OFFERS, OFFER, "offer_id"),
-    *_created(Call("POST", NEEDS), "need_id", ("Verify", Call("POST", f"{NEED}/verify"))),
-    *_created(Call("POST", NEEDS), "need_id", ("Photo", Call("POST", f"{NEED}/photos"))),
+    *_created(
+        Call("POST", NEEDS),
+        "need_id",
+        ("Verify", Call("POST", f"{NEED}/verify")),
+        ("Photo", Call("POST", f"{NEED}/photos")),
+    ),
     *_proposal_links(),
     *_agreement_links(Call("POST", AGREEMENTS)),
     *_agreement_links(Call("POST", f"{AGREEMENTS}/paper")),
