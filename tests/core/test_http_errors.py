@@ -39,10 +39,22 @@ async def api_broken() -> None:
     raise RuntimeError("a bug, with a secret detail")
 
 
+@get("/api/v1/unreadable-file", opt=PUBLIC)
+async def api_unreadable_file() -> None:
+    raise PermissionError(13, "Permission denied", "/srv/secret/path")
+
+
 @pytest.fixture
 async def client(own_app: Litestar) -> AsyncIterator[AsyncClient]:
     """The real app with a few routes that fail on purpose."""
-    for handler in (api_forbidden, page_forbidden, page_stale, page_broken, api_broken):
+    for handler in (
+        api_forbidden,
+        page_forbidden,
+        page_stale,
+        page_broken,
+        api_broken,
+        api_unreadable_file,
+    ):
         own_app.register(handler)
     async with serve(own_app) as client:
         yield client
@@ -103,3 +115,14 @@ async def test_a_database_lock_timeout_is_a_503_that_says_to_retry(own_app: Lite
         "code": "database_busy",
         "message": "数据库正在处理一项较大的变更，请几秒钟后重试。",
     }
+
+
+async def test_an_operating_system_error_that_is_neither_the_database_nor_a_full_disk_is_a_500(
+    client: AsyncClient,
+) -> None:
+    """Only a refused connection is 'the database is unreachable' and only a full disk is
+    'storage full': any other refusal of the system is a plain server error, its path unsaid."""
+    response = await client.get("/api/v1/unreadable-file")
+    assert response.status_code == 500
+    assert response.json()["code"] == "server_error"
+    assert "/srv/secret" not in response.text

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import plan_solving
+from matching import events, plan_solving
 from matching.models import PlanRun, PlanRunState
 from matching.plan_runs import PLAN_JOB, STALE_AFTER
 from tests.conftest import FakeClock
@@ -144,3 +144,40 @@ async def test_unknown_runs_and_events_are_404(
     other = await make_event(bureau, [ZHAOYANG])
     elsewhere = await bureau.call("GET", f"/{other['id']}/plans/{run['id']}")
     assert elsewhere.status_code == 404, "a run is found only under its own event"
+
+
+async def test_a_plan_killed_while_saving_leaves_the_last_plan_and_is_reported_when_stale(
+    bureau: Bureau,
+    catalogue: dict[str, dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    clock: FakeClock,
+) -> None:
+    """The process dies between removing the old draft's pairs and storing the new ones: its
+    transaction never commits, so the last plan stands whole; the run reads as running until
+    it has been silent too long, then as failed, and the plan is simply asked for again."""
+    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
+    first = await bureau.plan(event["id"])
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise SystemExit("killed while saving")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(events, "insert", killed)
+        run = await _queue(bureau, event["id"])
+        with pytest.raises(SystemExit):
+            await bureau.app.state.jobs.run_one(PLAN_JOB)
+    kept = (await bureau.call("GET", f"/{event['id']}")).json()
+    assert {p["id"] for p in kept["pairs"]} == {p["id"] for p in first["pairs"]}
+    stuck = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
+    assert (stuck["state"], stuck["phase"]) == ("running", "saving")
+
+    clock.advance(seconds=(STALE_AFTER + timedelta(minutes=1)).total_seconds())
+    retried = await _queue(bureau, event["id"])
+    assert await bureau.app.state.jobs.run_one(PLAN_JOB)
+    failed = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
+    assert failed["state"] == "failed"
+    assert "interrupted" in failed["error"]
+    done = (await bureau.client.get(retried["url"], headers=bureau.headers["rev"])).json()
+    assert done["state"] == "done"
+    planned = (await bureau.call("GET", f"/{event['id']}")).json()
+    assert len(planned["pairs"]) == done["result"]["pairs"] > 0, "the new plan is stored whole"

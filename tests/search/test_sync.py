@@ -204,6 +204,44 @@ async def test_engine_outage_keeps_writes_and_falls_back_then_drains(
         assert [hit.id for hit in hits.hits] == [f"need:{need_id}"]
 
 
+async def test_an_unreachable_meilisearch_keeps_writes_degrades_search_and_keeps_the_backlog(
+    make_app: Callable[[Settings], Litestar],
+    test_settings: Settings,
+    session: AsyncSession,
+    clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    """Meilisearch at an address where nothing answers: publishing still succeeds, search
+    answers from the database and says it may be incomplete, and the changes wait in the
+    outbox for the engine that answers next (here the embedded one stands in for it)."""
+    settings = test_settings.model_copy(
+        update={"search_url": "http://127.0.0.1:1", "var_dir": tmp_path / "var"}
+    )
+    app = make_app(settings)
+    async with serve(app) as client:
+        station = await make_station(session, YILE)
+        await make_user(session, Role.STATION_WORKER, username="worker", station=station)
+        await make_user(session, Role.REVIEWER, username="rev")
+        parties = Parties(client, await bearer(client, "worker"), await bearer(client, "rev"))
+        need_id = await parties.publish_need(clock)
+
+        with pytest.raises(Exception, match=r"(?i)connect"):
+            await drained(app)
+        assert await pending(session) >= 1, "the change waits for the engine"
+        answer = (await client.get("/api/v1/search", params={"q": "留守儿童"})).json()
+        assert (answer["degraded"], answer["engine"]) == (True, "database")
+        assert [item["entry_id"] for item in answer["items"]] == [need_id]
+        assert "可能不完整" in (await client.get("/search", params={"q": "留守儿童"})).text
+
+        back = EmbeddedSearch(tmp_path / "back")
+        recovered = Indexer(indexer_of(app).session_maker, back, clock=later(3600))
+        assert await recovered.drain() >= 1
+        assert await pending(session) == 0
+        hits = await back.search(SearchQuery(text="留守儿童"))
+        assert [hit.id for hit in hits.hits] == [f"need:{need_id}"]
+        await back.close()
+
+
 def test_backoff_doubles_up_to_five_minutes() -> None:
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert retry_delay(30) == timedelta(minutes=5)
