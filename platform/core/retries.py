@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from core.database import COMMITTED_REFUSALS, UNSAFE_METHODS
 from core.request_body import body_limit, read_body, replaying
@@ -46,6 +47,8 @@ TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
 LOST_SQLSTATE_CLASS = "08"
 SERVER_GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 """PostgreSQL's connection exceptions, and its administrator, crash and start-up shutdowns."""
+OVERLOADED_SQLSTATES = frozenset({"53300"})
+"""PostgreSQL's "too many connections": no slot left for a new one."""
 SQLITE_BUSY = ("database is locked", "database is busy")
 FAILED_TRANSIENTLY = "transient_database_failure"
 """Set in the request's scope state when its error answer stands for a transient failure."""
@@ -86,6 +89,18 @@ def connection_lost(error: BaseException) -> bool:
             return True
         state = str(getattr(cause, "sqlstate", None) or "")
         if state.startswith(LOST_SQLSTATE_CLASS) or state in SERVER_GONE_SQLSTATES:
+            return True
+    return False
+
+
+def overloaded(error: BaseException) -> bool:
+    """Whether the request never reached the database: the server had no connection slot left,
+    or the pool had no connection free within its timeout. Nothing was done, so the caller may
+    simply come back."""
+    for cause in _causes(error):
+        if isinstance(cause, PoolTimeout):
+            return True
+        if getattr(cause, "sqlstate", None) in OVERLOADED_SQLSTATES:
             return True
     return False
 
