@@ -262,12 +262,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=40)
     parser.add_argument("--workers", type=int, default=1, help="Granian workers per instance")
     parser.add_argument("--base-port", type=int, default=18800)
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=5,
+        help="connections per worker (as many again in overflow): all instances and the "
+        "yardstick's 30 must fit in the server's max_connections beside everyone else's",
+    )
     arguments = parser.parse_args()
     if shutil.which("nginx") is None:
         sys.exit("needs nginx: apt-get install nginx")
     if not os.environ.get("XIANGXING_DATABASE_URL", "").startswith("postgresql"):
         sys.exit("needs XIANGXING_DATABASE_URL naming a database filled by province_data.py")
-    env = {**os.environ, "XIANGXING_ENV": "development", "XIANGXING_TRUSTED_PROXIES": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "XIANGXING_ENV": "development",
+        "XIANGXING_TRUSTED_PROXIES": "127.0.0.1",
+        "XIANGXING_DATABASE_POOL_SIZE": str(arguments.pool),
+    }
     known = asyncio.run(known_rows())
     create_accounts(env, known["township"], known["organization"])
     base, port = f"http://127.0.0.1:{arguments.base_port}", arguments.base_port
