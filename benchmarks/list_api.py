@@ -70,10 +70,10 @@ RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
 
 
 @contextmanager
-def server(args: list[str], port: int, env: dict[str, str]):  # type: ignore[no-untyped-def]
-    process = subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-    )
+def server(args: list[str], port: int, env: dict[str, str], log: Path | None = None):  # type: ignore[no-untyped-def]
+    """The server ``args`` start, once it answers on ``port``; its output goes to ``log``."""
+    output = log.open("w") if log else subprocess.DEVNULL
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         for _ in range(STARTUP_SECONDS * 5):
             try:
@@ -87,6 +87,8 @@ def server(args: list[str], port: int, env: dict[str, str]):  # type: ignore[no-
     finally:
         process.terminate()
         process.wait(timeout=20)
+        if log:
+            output.close()  # type: ignore[union-attr]
 
 
 def reviewer_token(env: dict[str, str]) -> str:

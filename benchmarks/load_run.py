@@ -17,11 +17,13 @@ import csv
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -44,6 +46,8 @@ ACCOUNTS = {"station": "load_station", "member": "load_member", "reviewer": "loa
 INSTANCES = 3
 WORDS = ["留守儿童", "养老", "助学", "农产品", "医疗", "技能培训", "苹果", "托育"]
 SIGNED = ("signed", "in_progress")
+FAILURE_LINE = re.compile(r"^([\w.]+(Error|Exception|Timeout)\b|.*\b(ERROR|WARNING)\b)")
+"""The instances' log lines worth reporting: an exception's last line, errors and warnings."""
 NGINX = """
 worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -214,7 +218,8 @@ def sign_in(base: str) -> dict[str, str]:
 def locust(
     visitor: str, host: str, users: int, seconds: int, fixture: Path, env: dict[str, str]
 ) -> dict[str, float]:
-    """Requests per second, p50/p95/p99 in ms and the error rate of one run."""
+    """Requests per second, p50/p95/p99 in ms and the error rate of one run; the failures;
+    count, p50 and p95 of each kind of request."""
     with tempfile.TemporaryDirectory() as folder:
         prefix = Path(folder) / "run"
         subprocess.run(
@@ -230,7 +235,13 @@ def locust(
             capture_output=True,
         )
         with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
-            total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+            rows = list(csv.DictReader(stats))
+        total = next(row for row in rows if row["Name"] == "Aggregated")
+        each = {
+            f"{row['Type']} {row['Name']}": (int(row["Request Count"]), row["50%"], row["95%"])
+            for row in rows
+            if row["Name"] != "Aggregated"
+        }
         with open(f"{prefix}_failures.csv", encoding="utf-8") as failures:
             failed = [f"{row['Name']}: {row['Error']}" for row in csv.DictReader(failures)]
     requests = float(total["Request Count"])
@@ -241,6 +252,7 @@ def locust(
         "p99": float(total["99%"]),
         "errors": float(total["Failure Count"]) / requests if requests else 1.0,
         "failures": failed,  # type: ignore[dict-item]
+        "each": each,  # type: ignore[dict-item]
     }
 
 
@@ -250,12 +262,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=40)
     parser.add_argument("--workers", type=int, default=1, help="Granian workers per instance")
     parser.add_argument("--base-port", type=int, default=18800)
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=5,
+        help="connections per worker (as many again in overflow): all instances and the "
+        "yardstick's 30 must fit in the server's max_connections beside everyone else's",
+    )
     arguments = parser.parse_args()
     if shutil.which("nginx") is None:
         sys.exit("needs nginx: apt-get install nginx")
     if not os.environ.get("XIANGXING_DATABASE_URL", "").startswith("postgresql"):
         sys.exit("needs XIANGXING_DATABASE_URL naming a database filled by province_data.py")
-    env = {**os.environ, "XIANGXING_ENV": "development", "XIANGXING_TRUSTED_PROXIES": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "XIANGXING_ENV": "development",
+        "XIANGXING_TRUSTED_PROXIES": "127.0.0.1",
+        "XIANGXING_DATABASE_POOL_SIZE": str(arguments.pool),
+    }
     known = asyncio.run(known_rows())
     create_accounts(env, known["township"], known["organization"])
     base, port = f"http://127.0.0.1:{arguments.base_port}", arguments.base_port
@@ -274,6 +298,7 @@ def main() -> None:
                     ],
                     port + number,
                     env,
+                    Path(folder) / f"instance-{number}.log",
                 )
             )
         stack.enter_context(server(yardstick, port + 11, env))
@@ -293,6 +318,12 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 found = locust(visitor, host, users, arguments.seconds, fixture, env)
                 rows.append((users, name, found, load))
+        errors = Counter(
+            line.strip()
+            for log in Path(folder).glob("instance-*.log")
+            for line in log.read_text(errors="replace").splitlines()
+            if FAILURE_LINE.match(line)
+        )
     print(
         f"| users | app ({INSTANCES} × {arguments.workers} workers behind nginx, "
         f"{arguments.seconds} s) | req/s | p50 ms | p95 ms | p99 ms | errors | load before |"
@@ -306,6 +337,10 @@ def main() -> None:
     for users, name, m, _load in rows:
         for failure in m["failures"]:  # type: ignore[attr-defined]
             print(f"{users} users, {name}: {failure}")
+        for request, (count, p50, p95) in m["each"].items():  # type: ignore[attr-defined]
+            print(f"{users} users, {name}: {request}: {count} requests, p50 {p50}, p95 {p95} ms")
+    for line, count in errors.most_common(20):
+        print(f"logged {count} times: {line[:300]}")
 
 
 if __name__ == "__main__":

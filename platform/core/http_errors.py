@@ -18,12 +18,19 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from core.error_contract import ErrorEnvelope, FieldError
 from core.errors import N_, DomainError, FieldProblem
 from core.forms import FIELDS_NEED_CORRECTING, problems_of
 from core.i18n import locale_of, translate
-from core.retries import connection_lost, database_unreachable, is_transient, mark_transient
+from core.retries import (
+    connection_lost,
+    database_unreachable,
+    is_transient,
+    mark_transient,
+    overloaded,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -161,17 +168,23 @@ BUSY_RETRY_AFTER_SECONDS = 5
 
 
 def handle_database_error(
-    request: Request[Any, Any, Any], exc: RepositoryError | DBAPIError
+    request: Request[Any, Any, Any], exc: RepositoryError | DBAPIError | PoolTimeout
 ) -> Response[Any]:
     """Database errors that reach the edge. A transient failure (a deadlock, a serialization
     failure, SQLite's busy timeout; `core.retries`) is a 503 that says to retry, never a bare
     409, and tells the retrying middleware to run the request again while it may; so is a
-    lost connection, which only the caller may send again (with its idempotency key). Advanced
-    Alchemy's wrapped errors keep the project's envelope: not found 404, constraint 409."""
+    lost connection, which only the caller may send again (with its idempotency key), and a
+    database with no connection to give (Advanced Alchemy reports that as an integrity error).
+    Its other wrapped errors keep the project's envelope: not found 404, constraint 409."""
     if is_transient(exc):
         logger.warning("transient database failure on %s %s", request.method, request.url.path)
         mark_transient(request.scope)
         response = _answer(request, 503, "database_busy", BUSY)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
+    if overloaded(exc):
+        logger.warning("database overloaded on %s %s", request.method, request.url.path)
+        response = _answer(request, 503, "database_busy", STATUS_MESSAGES[503])
         response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
     if connection_lost(exc):
@@ -226,6 +239,7 @@ EXCEPTION_HANDLERS = {
     HTTPException: handle_http_error,
     RepositoryError: handle_database_error,
     DBAPIError: handle_database_error,
+    PoolTimeout: handle_database_error,
     RecursionError: handle_unreadable_request,
     UnicodeDecodeError: handle_unreadable_request,
     OSError: handle_os_error,

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from core.database import COMMITTED_REFUSALS, UNSAFE_METHODS
 from core.request_body import body_limit, read_body, replaying
@@ -46,6 +47,8 @@ TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
 LOST_SQLSTATE_CLASS = "08"
 SERVER_GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 """PostgreSQL's connection exceptions, and its administrator, crash and start-up shutdowns."""
+OVERLOADED_SQLSTATES = frozenset({"53300"})
+"""PostgreSQL's "too many connections": no slot left for a new one."""
 SQLITE_BUSY = ("database is locked", "database is busy")
 FAILED_TRANSIENTLY = "transient_database_failure"
 """Set in the request's scope state when its error answer stands for a transient failure."""
@@ -95,6 +98,18 @@ def database_unreachable(error: BaseException) -> bool:
     out while connecting (the server restarting, a network cut). The driver raises these as
     they are, unwrapped; nothing was done, so the caller may simply try again."""
     return any(isinstance(cause, ConnectionError | TimeoutError) for cause in _causes(error))
+
+
+def overloaded(error: BaseException) -> bool:
+    """Whether the request never reached the database: the server had no connection slot left,
+    or the pool had no connection free within its timeout. Nothing was done, so the caller may
+    simply come back."""
+    for cause in _causes(error):
+        if isinstance(cause, PoolTimeout):
+            return True
+        if getattr(cause, "sqlstate", None) in OVERLOADED_SQLSTATES:
+            return True
+    return False
 
 
 def mark_transient(scope: Scope) -> None:

@@ -5,9 +5,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 from advanced_alchemy.exceptions import IntegrityError
+from asyncpg.exceptions import TooManyConnectionsError
 from httpx import AsyncClient
 from litestar import Litestar, get
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from core.access import PUBLIC
 from core.errors import N_, Conflict, PermissionDenied
@@ -126,3 +128,34 @@ async def test_an_operating_system_error_that_is_neither_the_database_nor_a_full
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
     assert "/srv/secret" not in response.text
+
+
+async def test_a_database_without_a_free_connection_is_a_503_that_says_to_retry(
+    own_app: Litestar,
+) -> None:
+    """PostgreSQL out of connection slots (Advanced Alchemy reports it as an integrity error)
+    and a pool with none free in time: the visitor is told to come back, not shown a bug or a
+    conflict."""
+
+    @get("/api/v1/no-slot", opt=PUBLIC)
+    async def api_no_slot() -> None:
+        refused = TooManyConnectionsError("remaining connection slots are reserved")
+        try:
+            raise DBAPIError("SELECT …", {}, refused)
+        except DBAPIError as error:
+            raise IntegrityError(detail="There was an issue processing the statement.") from error
+
+    @get("/no-connection", opt=PUBLIC)
+    async def page_no_connection() -> None:
+        raise PoolTimeout("QueuePool limit of size 10 overflow 10 reached")
+
+    own_app.register(api_no_slot)
+    own_app.register(page_no_connection)
+    async with serve(own_app) as client:
+        api = await client.get("/api/v1/no-slot")
+        page = await client.get("/no-connection")
+    assert api.status_code == 503
+    assert api.headers["retry-after"] == "5"
+    assert api.json()["code"] == "database_busy"
+    assert page.status_code == 503
+    assert page.headers["retry-after"] == "5"
