@@ -282,7 +282,7 @@ def main() -> None:
         "--pool",
         type=int,
         default=5,
-        help="connections per worker (as many again in overflow): all instances and the "
+        help="connections kept per worker (10 more in overflow): all instances and the "
         "yardstick's 30 must fit in the server's max_connections beside everyone else's",
     )
     arguments = parser.parse_args()
