@@ -215,6 +215,22 @@ def sign_in(base: str) -> dict[str, str]:
     return tokens
 
 
+def warm_up(bases: list[str], known: dict[str, Any]) -> None:
+    """One request of each kind to each instance: templates compiled, the search index loaded,
+    pools filled, before anything is measured."""
+    paths = [
+        f"/catalogue?county={known['counties'][0]}",
+        f"/search?q={WORDS[0]}",
+        f"/api/v1/search?q={WORDS[0]}",
+        f"/api/v1/needs?county={known['counties'][0]}",
+        f"/catalogue/needs/{known['needs'][0]}",
+        f"/catalogue/offers/{known['offers'][0]}",
+    ]
+    for base in bases:
+        for path in paths:
+            httpx.get(f"{base}{path}", timeout=120)
+
+
 def locust(
     visitor: str, host: str, users: int, seconds: int, fixture: Path, env: dict[str, str]
 ) -> dict[str, float]:
@@ -266,7 +282,7 @@ def main() -> None:
         "--pool",
         type=int,
         default=5,
-        help="connections per worker (as many again in overflow): all instances and the "
+        help="connections kept per worker (10 more in overflow): all instances and the "
         "yardstick's 30 must fit in the server's max_connections beside everyone else's",
     )
     arguments = parser.parse_args()
@@ -304,6 +320,7 @@ def main() -> None:
         stack.enter_context(server(yardstick, port + 11, env))
         stack.enter_context(nginx(Path(folder), port))
         known["tokens"] = sign_in(base)
+        warm_up([f"http://127.0.0.1:{port + n}" for n in range(1, INSTANCES + 1)], known)
         rows = []
         pairs = known.pop("pairs")
         for users in arguments.users:
