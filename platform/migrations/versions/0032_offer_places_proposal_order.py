@@ -4,7 +4,7 @@ offer. Filled from the offers already published. And proposals in list order (ne
 so a page of them is read from an index instead of sorting every visible one.
 
 Revision ID: 0032
-Revises: 0029
+Revises: 0030
 Create Date: 2026-12-06 02:20:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0032"
-down_revision: str | Sequence[str] | None = "0029"
+down_revision: str | Sequence[str] | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ written get theirs from ``xiangxing matching store-terms`` (cutting Chinese text
 application's dictionary); until then a plan cuts their text as it reads them.
 
 Revision ID: 0033
-Revises: 0029
+Revises: 0032
 Create Date: 2026-12-06 02:20:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0033"
-down_revision: str | Sequence[str] | None = "0029"
+down_revision: str | Sequence[str] | None = "0032"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
