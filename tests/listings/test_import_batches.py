@@ -78,8 +78,8 @@ async def test_a_half_stored_import_is_in_no_list_detail_or_export(
 
     async def look(stored: list[Need]) -> None:
         service = NeedService(session, clock)
-        mine = await service.list(PageRequest(), EntryFilters(), worker, mine=True)
-        reviewed = await service.list(PageRequest(), EntryFilters(), reviewer)
+        mine = await service.listed(PageRequest(), EntryFilters(), worker, mine=True)
+        reviewed = await service.listed(PageRequest(), EntryFilters(), reviewer)
         exported = await matching_entries(
             session, SheetKind.NEEDS, EntryFilters(), worker, mine=True
         )
@@ -93,7 +93,9 @@ async def test_a_half_stored_import_is_in_no_list_detail_or_export(
     batch = staging.BATCH_ROWS
     assert seen == [(batch, 0, 0, 0), (2 * batch, 0, 0, 0), (ROWS, 0, 0, 0)]
     assert len(created) == ROWS
-    mine = await NeedService(session, clock).list(PageRequest(), EntryFilters(), worker, mine=True)
+    mine = await NeedService(session, clock).listed(
+        PageRequest(), EntryFilters(), worker, mine=True
+    )
     assert mine.total == ROWS
 
 
