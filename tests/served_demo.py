@@ -24,7 +24,7 @@ BIN = Path(sys.executable).parent
 START_SECONDS = 180
 
 
-def _free_ports(count: int) -> list[int]:
+def free_ports(count: int) -> list[int]:
     """``count`` free ports: the system's choice, or the first free ones of
     ``XIANGXING_TEST_PORTS`` (e.g. ``18600-18699``) where a machine lets tests serve on some
     ports only. The probes stay bound until all are found, so no port is chosen twice."""
@@ -95,7 +95,7 @@ def _wait_until_healthy(base: str, var_dir: Path, deadline: float) -> None:
 def serving_each(var_dirs: list[Path]) -> Iterator[list[Served]]:
     """``xiangxing demo`` on the database already in each of ``var_dirs``, started side by
     side (each start migrates and loads, which takes seconds), until leaving (or a kill)."""
-    ports = _free_ports(len(var_dirs))
+    ports = free_ports(len(var_dirs))
     servers = [_start(var_dir, port) for var_dir, port in zip(var_dirs, ports, strict=True)]
     try:
         deadline = time.monotonic() + START_SECONDS

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from core.database import create_engine
 from core.settings import Environment, Settings
 from tests.conftest import TEST_DATABASE_URL, copy_database
-from tests.served_demo import BIN, START_SECONDS, _free_port
+from tests.served_demo import BIN, START_SECONDS, free_ports
 from xiangxing.demo import load_demo_data
 from xiangxing.setup import upgrade_database
 
@@ -139,10 +139,8 @@ def three_instances(environment: dict[str, str], var_dir: Path) -> Iterator[list
     chooses when they run."""
     with ExitStack() as stack:
         bases = [
-            stack.enter_context(
-                _instance(environment, _free_port(), var_dir / f"instance-{number}.log")
-            )
-            for number in range(1, INSTANCES + 1)
+            stack.enter_context(_instance(environment, port, var_dir / f"instance-{number}.log"))
+            for number, port in enumerate(free_ports(INSTANCES), start=1)
         ]
         for number, base in enumerate(bases, start=1):
             _wait_until_up(base, var_dir / f"instance-{number}.log")
