@@ -259,6 +259,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "GET /events",
         "POST /events",
         "GET /events/{event_id:uuid}",
+        "GET /events/{event_id:uuid}/_pick/{kind:str}",
         "GET /events/{event_id:uuid}/confirm",
         "POST /events/{event_id:uuid}/confirm",
         "GET /events/{event_id:uuid}/plan-run",

@@ -189,7 +189,7 @@ def handle_database_error(
         return response
     if connection_lost(exc):
         logger.warning("database connection lost on %s %s", request.method, request.url.path)
-        response = _answer(request, 503, STATUS_CODES[503], STATUS_MESSAGES[503])
+        response = _answer(request, 503, STATUS_CODES[503], CONNECTION_LOST)
         response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
     if isinstance(exc, NotFoundError):
@@ -199,6 +199,12 @@ def handle_database_error(
     return handle_unexpected_error(request, exc)
 
 
+CONNECTION_LOST = N_(
+    "The connection to the database was lost. Please try again in a minute; if you had just "
+    "sent a change, first check whether it was saved."
+)
+"""A pooled connection the database ended (restarted, cut): whether a change sent just then
+landed only the caller can check, by looking or by sending it again with its idempotency key."""
 UNREACHABLE = N_(
     "The database cannot be reached at the moment; nothing was changed. Please try again in a "
     "minute."
