@@ -23,12 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, joinedload, raiseload
+from sqlalchemy.orm import aliased
 
+from accounts.models import Organization
 from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement, AgreementState
 from agreements.programmes import programme_name
@@ -64,22 +67,56 @@ class PeriodFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class ListedAgreement:
+    """An agreement as the review's lists show it, read as a plain row: at a city's scale a
+    list runs to thousands of agreements, and whole records would cost seconds to load."""
+
+    id: UUID
+    number: str
+    title: str
+    organization_name: str
+    county_code: str | None
+    category: TopCategory
+    state: AgreementState
+    signed_on: date | None
+    completed_at: datetime | None
+
+
+LISTED = (
+    Agreement.id,
+    Agreement.number,
+    Agreement.title,
+    Organization.name,
+    Agreement.county_code,
+    Agreement.category,
+    Agreement.state,
+    Agreement.signed_on,
+    Agreement.completed_at,
+)
+"""The columns of a ``ListedAgreement``, in its order; the query joins the organization."""
+
+
+def _listed(row: Sequence[Any]) -> ListedAgreement:
+    return ListedAgreement(*row[: len(LISTED)])
+
+
+@dataclass(frozen=True, slots=True)
 class Stalled:
-    agreement: Agreement
+    agreement: ListedAgreement
     last_activity: date
     days: int
 
 
 @dataclass(frozen=True, slots=True)
 class OverdueReport:
-    agreement: Agreement
+    agreement: ListedAgreement
     report: ProgressReport
     days: int
 
 
 @dataclass(frozen=True, slots=True)
 class OpenDispute:
-    agreement: Agreement
+    agreement: ListedAgreement
     disbursement: LedgerEntry
     since: date
 
@@ -92,8 +129,8 @@ class HalfYearReview:
     by_county: list[PeriodFigures]
     by_category: list[PeriodFigures]
     by_programme: list[PeriodFigures]
-    signed: list[Agreement]
-    completed: list[Agreement]
+    signed: list[ListedAgreement]
+    completed: list[ListedAgreement]
     stalled: list[Stalled]
     overdue: list[OverdueReport]
     disputes: list[OpenDispute]
@@ -102,8 +139,6 @@ class HalfYearReview:
 
 
 COUNTED = Agreement.state.in_(SIGNED_OR_LATER)
-LISTED = (joinedload(Agreement.organization, innerjoin=True), raiseload("*"))
-"""The review lists an agreement with its organization and nothing else it holds."""
 
 
 def _summed(lines: Sequence[PeriodFigures]) -> PeriodFigures:
@@ -191,19 +226,17 @@ class Review:
         ]
         return [line for line in lines if line.signed or line.cumulative != Money()]
 
-    async def _signed(self, window: Window) -> list[Agreement]:
-        found = await self.session.scalars(
-            select(Agreement)
-            .options(*LISTED)
+    async def _signed(self, window: Window) -> list[ListedAgreement]:
+        found = await self.session.execute(
+            _listing()
             .where(COUNTED, *_signed_in(window))
             .order_by(Agreement.signed_on, Agreement.number)
         )
-        return list(found)
+        return [_listed(row) for row in found]
 
-    async def _completed(self, window: Window) -> list[Agreement]:
-        found = await self.session.scalars(
-            select(Agreement)
-            .options(*LISTED)
+    async def _completed(self, window: Window) -> list[ListedAgreement]:
+        found = await self.session.execute(
+            _listing()
             .where(
                 Agreement.state == AgreementState.COMPLETED,
                 Agreement.completed_at >= window.since,
@@ -211,7 +244,7 @@ class Review:
             )
             .order_by(Agreement.completed_at, Agreement.number)
         )
-        return list(found)
+        return [_listed(row) for row in found]
 
     async def _stalled(self, as_of: date) -> list[Stalled]:
         """Running agreements whose last sign of life (signing, ledger entry, submitted
@@ -223,17 +256,14 @@ class Review:
             ProgressReport.agreement_id == Agreement.id
         )
         rows = await self.session.execute(
-            select(
-                Agreement,
+            _listing(
                 entry.with_only_columns(func.max(LedgerEntry.created_at))
                 .where(LedgerEntry.created_at < quiet.until)
                 .scalar_subquery(),
                 report.with_only_columns(func.max(ProgressReport.submitted_at))
                 .where(ProgressReport.submitted_at < quiet.until)
                 .scalar_subquery(),
-            )
-            .options(*LISTED)
-            .where(
+            ).where(
                 Agreement.state.in_(RUNNING),
                 Agreement.signed_on.is_not(None),
                 Agreement.signed_on < quiet.first,
@@ -247,8 +277,10 @@ class Review:
             )
         )
         found = []
-        for agreement, *moments in rows:
+        for row in rows:
+            agreement = _listed(row)
             assert agreement.signed_on is not None
+            moments = row[len(LISTED) :]
             days = [local_date(moment) for moment in moments if moment is not None]
             last = max([agreement.signed_on, *days])
             found.append(Stalled(agreement, last, (as_of - last).days))
@@ -256,9 +288,8 @@ class Review:
 
     async def _overdue(self, as_of: date) -> list[OverdueReport]:
         rows = await self.session.execute(
-            select(ProgressReport, Agreement)
-            .join(Agreement, Agreement.id == ProgressReport.agreement_id)
-            .options(*LISTED)
+            _listing(ProgressReport)
+            .join(ProgressReport, ProgressReport.agreement_id == Agreement.id)
             .where(
                 COUNTED,
                 ProgressReport.state == ReportState.DRAFT,
@@ -267,8 +298,9 @@ class Review:
             .order_by(ProgressReport.due_on, Agreement.number)
         )
         return [
-            OverdueReport(agreement, report, (as_of - report.due_on).days)
-            for report, agreement in rows
+            OverdueReport(_listed(row), report, (as_of - report.due_on).days)
+            for row in rows
+            for report in row[len(LISTED) :]
         ]
 
     async def _disputes(self, window: Window, as_of: date) -> list[OpenDispute]:
@@ -293,10 +325,9 @@ class Review:
             )
 
         rows = await self.session.execute(
-            select(dispute.created_at, disbursement, Agreement)
+            _listing(dispute.created_at, disbursement)
+            .join(dispute, dispute.agreement_id == Agreement.id)
             .join(disbursement, disbursement.id == dispute.confirms_id)
-            .join(Agreement, Agreement.id == dispute.agreement_id)
-            .options(*LISTED)
             .where(
                 COUNTED,
                 dispute.entry_type == EntryType.RECEIPT_DISPUTE,
@@ -307,14 +338,17 @@ class Review:
                 ~answered(EntryType.RECEIPT_CONFIRMATION),
             )
         )
-        found = [
-            OpenDispute(agreement, disbursed, local_date(moment))
-            for moment, disbursed, agreement in rows
-        ]
+        found = [OpenDispute(_listed(row), row[-1], local_date(row[-2])) for row in rows]
         return sorted(found, key=lambda item: (item.since, item.agreement.number))
 
 
-def completed_on(agreement: Agreement) -> date | None:
+def _listing(*extra: Any) -> Select[Any]:
+    """The columns of a ``ListedAgreement`` and ``extra``, from the agreements joined to their
+    organizations."""
+    return select(*LISTED, *extra).join(Organization, Organization.id == Agreement.organization_id)
+
+
+def completed_on(agreement: ListedAgreement) -> date | None:
     """The day in China the agreement was completed."""
     return local_date(agreement.completed_at) if agreement.completed_at else None
 

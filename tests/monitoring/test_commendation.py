@@ -5,7 +5,7 @@ at their thresholds; suspended organizations left out; the page and its workbook
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -103,6 +103,37 @@ async def test_the_ranking_of_2026_from_the_records(
     ]
     assert [item.rank for item in found] == [1, 2, 3, 4]
     assert all(item.tier is Tier.PARTNER for item in found)
+
+
+async def test_a_window_cut_mid_month_counts_each_day_of_it(
+    session: AsyncSession, half_year: Records
+) -> None:
+    """The last 12 months begin and end inside months: the deliveries on each day of the
+    window count and those outside do not, as in a direct computation over the entries."""
+    agreements = [a for a in await session.scalars(select(Agreement)) if a.state in SIGNED_OR_LATER]
+    confirmed = {
+        local_date(entry.created_at)
+        for agreement in agreements
+        for entry in await entries_of(session, agreement)
+        if entry.entry_type is EntryType.RECEIPT_CONFIRMATION
+    }
+    assert confirmed, "the records confirm deliveries"
+    for day in sorted(confirmed):
+        for window in (
+            Window(day, day + timedelta(days=40)),
+            Window(day - timedelta(days=40), day),
+        ):
+            direct: dict[UUID, Decimal] = {}
+            for agreement in agreements:
+                amount = await delivered_in(session, agreement, window)
+                if amount:
+                    direct[agreement.organization_id] = (
+                        direct.get(agreement.organization_id, Decimal(0)) + amount
+                    )
+            found = {
+                item.organization_id: item.delivered for item in await commendation(session, window)
+            }
+            assert {key: value for key, value in found.items() if value} == direct, window
 
 
 async def test_a_suspended_organization_is_left_out(
