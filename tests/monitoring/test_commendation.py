@@ -170,3 +170,19 @@ async def test_the_page_states_the_rule_and_the_workbook_holds_the_list(
     ]
     trailing = await client.get("/commendation")
     assert "近12个月" in trailing.text
+
+
+def test_a_window_splits_into_whole_months_and_the_days_around_them() -> None:
+    """The last 365 days up to 6 December 2026 read January to November 2026 from the month
+    rows, 7 to 31 December 2025 and 1 to 6 December 2026 from the ledger; a year reads only
+    month rows; a window inside one month only the ledger."""
+    window = Window(date(2025, 12, 7), date(2026, 12, 6))
+    assert window.whole_months == ("2026-01", "2026-11")
+    assert window.ragged_ends == [
+        Window(date(2025, 12, 7), date(2025, 12, 31)),
+        Window(date(2026, 12, 1), date(2026, 12, 6)),
+    ]
+    assert YEAR_2026.whole_months == ("2026-01", "2026-12")
+    assert YEAR_2026.ragged_ends == []
+    inside = Window(date(2026, 2, 3), date(2026, 2, 27))
+    assert inside.ragged_ends == [inside]
