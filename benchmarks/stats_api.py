@@ -3,7 +3,8 @@
 signed-in reviewer (bearer token: answers are never remembered) of a real ``xiangxing serve``
 (one worker) over loopback, one call after another, with and without a filter; then the
 dashboard page the same way, signed in through the login form (a reviewer's, with the alerts,
-and a viewer's, without); then the half-year review page once.
+and a viewer's, without); then the half-year review, its year view and .xlsx, and the
+commendation list, signed in the same way.
 
 Needs come from ``generate_catalogue``; organizations and agreements as in ``stats_figures``;
 each agreement that is not a draft gets a ledger of tranches (about 20 entries: commitments,
@@ -46,7 +47,14 @@ from funds.rollup import rebuild_rollup
 
 BATCH = 5000
 BENCH_VIEWER = "bench_viewer"
-REVIEW_PAGE = "/review/half-year?period=2025H2"
+REVIEW_PAGES = (
+    ("half-year review page, 2025 H2", "/review/half-year?period=2025H2"),
+    ("half-year review .xlsx, 2025 H2", "/review/half-year.xlsx?period=2025H2"),
+    ("year view page, 2025", "/review/half-year?period=2025"),
+    ("commendation page, last 12 months", "/commendation"),
+    ("commendation page, 2025", "/commendation?year=2025"),
+)
+"""The meeting papers: each lists every agreement of its period that needs a word."""
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 FUNDS_GROUPS = ("category", "county", "month", "programme")
 CENT = Decimal("0.01")
@@ -273,6 +281,7 @@ def main() -> None:
                 (
                     ("dashboard page", "/dashboard"),
                     ("dashboard page, year + county + category", f"/dashboard?{filtered(county)}"),
+                    *REVIEW_PAGES,
                 ),
             ),
             (BENCH_VIEWER, (("viewer's dashboard page (no alerts)", "/dashboard"),)),
@@ -284,19 +293,6 @@ def main() -> None:
                     print(f"| {name} | {p50:.0f} | {p95:.0f} |")
             finally:
                 browser.close()
-        review_once(base)
-
-
-def review_once(base: str) -> None:
-    """The half-year review page asked once (it reads every agreement of the half-year)."""
-    browser = signed_in_browser(base)
-    browser.timeout = httpx.Timeout(900)
-    try:
-        started = time.perf_counter()
-        browser.get(REVIEW_PAGE).raise_for_status()
-        print(f"half-year review page, 2025 H2, one call: {time.perf_counter() - started:.1f} s")
-    finally:
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,6 +25,8 @@ Columns = Sequence[tuple[str, int]]
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+GENERAL_FORMAT = "General"
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def headed_sheet(sheet: Worksheet, title: str, columns: Columns, locale: str) -> Worksheet:
@@ -49,20 +51,35 @@ def beijing(moment: datetime | None) -> datetime | None:
 def finished(workbook: Workbook, money_columns: Mapping[str, Sequence[int]]) -> bytes:
     """The workbook's bytes, with the named sheets' money columns in two places, days and
     moments in their formats and every row's text wrapped."""
+    styles = _wrapped_styles(workbook)
     for sheet in workbook.worksheets:
-        for position in money_columns.get(sheet.title, ()):
-            for cell in sheet[get_column_letter(position)][1:]:
-                cell.number_format = MONEY_FORMAT
+        money = set(money_columns.get(sheet.title, ()))
         for line in sheet.iter_rows(min_row=2):
-            for cell in line:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if isinstance(cell.value, datetime):
-                    cell.number_format = MOMENT_FORMAT
-                elif isinstance(cell.value, date):
-                    cell.number_format = DATE_FORMAT
+            for position, cell in enumerate(line, start=1):
+                cell.style = styles[_number_format(cell.value, position in money)]
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _number_format(value: object, money: bool) -> str:
+    if isinstance(value, datetime):
+        return MOMENT_FORMAT
+    if isinstance(value, date):
+        return DATE_FORMAT
+    return MONEY_FORMAT if money else GENERAL_FORMAT
+
+
+def _wrapped_styles(workbook: Workbook) -> dict[str, str]:
+    """A named style per number format, text wrapped at the top: a cell takes one by name,
+    where styling it property by property makes openpyxl compare its styles cell by cell
+    (seconds for a sheet of 10,000 rows)."""
+    names = {}
+    for number_format in (GENERAL_FORMAT, MONEY_FORMAT, DATE_FORMAT, MOMENT_FORMAT):
+        name = f"wrapped {number_format}"
+        workbook.add_named_style(NamedStyle(name, alignment=WRAPPED, number_format=number_format))
+        names[number_format] = name
+    return names
 
 
 def first_sheet(workbook: Workbook) -> Worksheet:

@@ -86,7 +86,10 @@ class LedgerEntry(UUIDv7Base):
     __tablename__ = "ledger_entry"
     __table_args__ = (
         UniqueConstraint("agreement_id", "sequence", name="uq_ledger_entry_sequence"),
+        Index("ix_ledger_entry_agreement_created_at", "agreement_id", "created_at"),
     )
+    """The second index finds an agreement's entries by when they were booked (the review's
+    stalled agreements)."""
 
     agreement_id: Mapped[UUID] = mapped_column(ForeignKey("agreement.id"), index=True)
     sequence: Mapped[int] = mapped_column(Integer)

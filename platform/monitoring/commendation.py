@@ -25,6 +25,7 @@ from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement, AgreementState
 from core.columns import ZERO
 from core.errors import N_
+from funds.models import MonthMoney
 from monitoring.money import ledger_money
 from monitoring.review_period import Window
 from outcomes.models import ProgressReport, ReportState
@@ -106,14 +107,7 @@ def ranked(figures: dict[UUID, tuple[str, Decimal, int, int]]) -> list[Commended
 async def commendation(session: AsyncSession, window: Window) -> list[Commended]:
     """The organizations with anything to their credit in the window, ranked."""
     counted = Agreement.state.in_(SIGNED_OR_LATER)
-    money = ledger_money()
-    delivered = await session.execute(
-        select(Agreement.organization_id, func.sum(money.c.confirmed))
-        .select_from(money)
-        .join(Agreement, Agreement.id == money.c.agreement_id)
-        .where(counted, money.c.booked_at >= window.since, money.c.booked_at < window.until)
-        .group_by(Agreement.organization_id)
-    )
+    delivered = await _delivered(session, window)
     completed = await session.execute(
         select(Agreement.organization_id, func.count(Agreement.id))
         .where(
@@ -136,7 +130,9 @@ async def commendation(session: AsyncSession, window: Window) -> list[Commended]
         .group_by(Agreement.organization_id)
     )
     credit: dict[UUID, list[Decimal | int]] = defaultdict(lambda: [ZERO, 0, 0])
-    for column, rows in enumerate((delivered, completed, on_time)):
+    for organization_id, amount in delivered.items():
+        credit[organization_id][0] = amount
+    for column, rows in enumerate((completed, on_time), 1):
         for organization_id, value in rows:
             credit[organization_id][column] = value or credit[organization_id][column]
     names = await session.execute(
@@ -154,3 +150,33 @@ async def commendation(session: AsyncSession, window: Window) -> list[Commended]
         for organization_id, name in names
     }
     return ranked({key: value for key, value in figures.items() if any(value[1:])})
+
+
+async def _delivered(session: AsyncSession, window: Window) -> dict[UUID, Decimal]:
+    """What each organization's recipients confirmed in the window: its whole months from the
+    month rows ``funds.summary`` keeps, the days before and after them from the ledger."""
+    counted = Agreement.state.in_(SIGNED_OR_LATER)
+    first_month, last_month = window.whole_months
+    months = (
+        select(Agreement.organization_id, func.sum(MonthMoney.confirmed))
+        .select_from(MonthMoney)
+        .join(Agreement, Agreement.id == MonthMoney.agreement_id)
+    )
+    parts = [months.where(counted, MonthMoney.month >= first_month, MonthMoney.month <= last_month)]
+    money = ledger_money()
+    booked = (
+        select(Agreement.organization_id, func.sum(money.c.confirmed))
+        .select_from(money)
+        .join(Agreement, Agreement.id == money.c.agreement_id)
+    )
+    parts += [
+        booked.where(counted, money.c.booked_at >= end.since, money.c.booked_at < end.until)
+        for end in window.ragged_ends
+    ]
+    found: dict[UUID, Decimal] = defaultdict(lambda: ZERO)
+    for part in parts:
+        for organization_id, amount in await session.execute(
+            part.group_by(Agreement.organization_id)
+        ):
+            found[organization_id] += amount or ZERO
+    return found

@@ -21,15 +21,17 @@ Definitions, stated on the page as well:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from accounts.models import Organization
 from agreements.lifecycle import SIGNED_OR_LATER
 from agreements.models import Agreement, AgreementState
 from agreements.programmes import programme_name
@@ -37,11 +39,11 @@ from core.categories import TopCategory
 from core.clock import local_date
 from core.columns import MONEY, ZERO
 from followup.alerts import RUNNING
-from funds.ledger import Receipt, receipts
-from funds.models import EntryType, LedgerEntry
+from funds.in_force import not_reversed
+from funds.models import EntryType, LedgerEntry, MonthRollup
 from monitoring.commendation import Commended, Tier, commendation
 from monitoring.figures import Money
-from monitoring.money import FIGURES, ledger_money
+from monitoring.money import FIGURES
 from monitoring.review_period import Window
 from outcomes.models import ProgressReport, ReportState
 from regions.models import Region, RegionLevel
@@ -65,22 +67,56 @@ class PeriodFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class ListedAgreement:
+    """An agreement as the review's lists show it, read as a plain row: at a city's scale a
+    list runs to thousands of agreements, and whole records would cost seconds to load."""
+
+    id: UUID
+    number: str
+    title: str
+    organization_name: str
+    county_code: str | None
+    category: TopCategory
+    state: AgreementState
+    signed_on: date | None
+    completed_at: datetime | None
+
+
+LISTED = (
+    Agreement.id,
+    Agreement.number,
+    Agreement.title,
+    Organization.name,
+    Agreement.county_code,
+    Agreement.category,
+    Agreement.state,
+    Agreement.signed_on,
+    Agreement.completed_at,
+)
+"""The columns of a ``ListedAgreement``, in its order; the query joins the organization."""
+
+
+def _listed(row: Sequence[Any]) -> ListedAgreement:
+    return ListedAgreement(*row[: len(LISTED)])
+
+
+@dataclass(frozen=True, slots=True)
 class Stalled:
-    agreement: Agreement
+    agreement: ListedAgreement
     last_activity: date
     days: int
 
 
 @dataclass(frozen=True, slots=True)
 class OverdueReport:
-    agreement: Agreement
+    agreement: ListedAgreement
     report: ProgressReport
     days: int
 
 
 @dataclass(frozen=True, slots=True)
 class OpenDispute:
-    agreement: Agreement
+    agreement: ListedAgreement
     disbursement: LedgerEntry
     since: date
 
@@ -93,8 +129,8 @@ class HalfYearReview:
     by_county: list[PeriodFigures]
     by_category: list[PeriodFigures]
     by_programme: list[PeriodFigures]
-    signed: list[Agreement]
-    completed: list[Agreement]
+    signed: list[ListedAgreement]
+    completed: list[ListedAgreement]
     stalled: list[Stalled]
     overdue: list[OverdueReport]
     disputes: list[OpenDispute]
@@ -123,9 +159,9 @@ class Review:
     async def of(self, window: Window, today: date) -> HalfYearReview:
         as_of = window.as_of(today)
         counties = await self._county_names()
-        by_county = await self._grouped(window, Agreement.county_code.expression)
-        by_category = await self._grouped(window, Agreement.category.expression)
-        by_programme = await self._grouped(window, Agreement.programme.expression)
+        by_county = await self._grouped(window, "county_code")
+        by_category = await self._grouped(window, "category")
+        by_programme = await self._grouped(window, "programme")
         commended = await commendation(self.session, window.ended_by(today))
         return HalfYearReview(
             window=window,
@@ -149,52 +185,58 @@ class Review:
         )
         return {code: name for code, name in rows}
 
-    async def _grouped(self, window: Window, grouped: ColumnElement[Any]) -> list[PeriodFigures]:
-        """Per key: agreements signed in the period, and the money booked in it and up to its
-        end; a key with none of these makes no line."""
-        key = grouped.label("key")
+    async def _grouped(self, window: Window, name: str) -> list[PeriodFigures]:
+        """Per value of the agreement's column ``name``: agreements signed in the period, and
+        the money booked in it and up to its end, read from the month rollup (``funds.rollup``:
+        the counted agreements' month rows, and a review's period is whole months); a key with
+        none of these makes no line."""
+        grouped = getattr(Agreement, name)
         signed = await self.session.execute(
-            select(key, func.count(Agreement.id))
+            select(grouped, func.count(Agreement.id))
             .where(COUNTED, *_signed_in(window), grouped.is_not(None))
             .group_by(grouped)
         )
         counts: dict[str, int] = {str(found): count for found, count in signed}
-        money = ledger_money()
-        in_period = money.c.booked_at >= window.since
+        rolled = MonthRollup.__table__.c[name]
+        first_month, last_month = window.whole_months
+        in_period = MonthRollup.month >= first_month
         rows = await self.session.execute(
             select(
-                key,
+                rolled,
                 *(
                     func.coalesce(
-                        func.sum(case((in_period, money.c[name]), else_=0)), 0, type_=MONEY
+                        func.sum(case((in_period, MonthRollup.__table__.c[figure]), else_=0)),
+                        0,
+                        type_=MONEY,
                     )
-                    for name in FIGURES
+                    for figure in FIGURES
                 ),
-                *(func.coalesce(func.sum(money.c[name]), 0, type_=MONEY) for name in FIGURES),
+                *(
+                    func.coalesce(func.sum(MonthRollup.__table__.c[figure]), 0, type_=MONEY)
+                    for figure in FIGURES
+                ),
             )
-            .select_from(money)
-            .join(Agreement, Agreement.id == money.c.agreement_id)
-            .where(COUNTED, money.c.booked_at < window.until, grouped.is_not(None))
-            .group_by(grouped)
+            .where(MonthRollup.month <= last_month)
+            .group_by(rolled)
         )
-        sums = {str(row[0]): (Money(*row[1:5]), Money(*row[5:9])) for row in rows}
+        sums = {str(row[0]): (Money(*row[1:5]), Money(*row[5:9])) for row in rows if row[0]}
         lines = [
             PeriodFigures(key, key, counts.get(key, 0), *sums.get(key, (Money(), Money())))
             for key in sorted(counts.keys() | sums.keys())
         ]
         return [line for line in lines if line.signed or line.cumulative != Money()]
 
-    async def _signed(self, window: Window) -> list[Agreement]:
-        found = await self.session.scalars(
-            select(Agreement)
+    async def _signed(self, window: Window) -> list[ListedAgreement]:
+        found = await self.session.execute(
+            _listing()
             .where(COUNTED, *_signed_in(window))
             .order_by(Agreement.signed_on, Agreement.number)
         )
-        return list(found)
+        return [_listed(row) for row in found]
 
-    async def _completed(self, window: Window) -> list[Agreement]:
-        found = await self.session.scalars(
-            select(Agreement)
+    async def _completed(self, window: Window) -> list[ListedAgreement]:
+        found = await self.session.execute(
+            _listing()
             .where(
                 Agreement.state == AgreementState.COMPLETED,
                 Agreement.completed_at >= window.since,
@@ -202,47 +244,52 @@ class Review:
             )
             .order_by(Agreement.completed_at, Agreement.number)
         )
-        return list(found)
+        return [_listed(row) for row in found]
 
     async def _stalled(self, as_of: date) -> list[Stalled]:
         """Running agreements whose last sign of life (signing, ledger entry, submitted
-        report) up to ``as_of`` is ``STALLED_DAYS`` or more days old."""
-        running = list(
-            await self.session.scalars(
-                select(Agreement).where(
-                    Agreement.state.in_(RUNNING),
-                    Agreement.signed_on.is_not(None),
-                    Agreement.signed_on <= as_of,
-                )
+        report) up to ``as_of`` is ``STALLED_DAYS`` or more days old: none in the last
+        ``STALLED_DAYS`` days, judged in the database, each found one with its last moments."""
+        quiet = Window(as_of - timedelta(days=STALLED_DAYS - 1), as_of)
+        entry = select(LedgerEntry.created_at).where(LedgerEntry.agreement_id == Agreement.id)
+        report = select(ProgressReport.submitted_at).where(
+            ProgressReport.agreement_id == Agreement.id
+        )
+        rows = await self.session.execute(
+            _listing(
+                entry.with_only_columns(func.max(LedgerEntry.created_at))
+                .where(LedgerEntry.created_at < quiet.until)
+                .scalar_subquery(),
+                report.with_only_columns(func.max(ProgressReport.submitted_at))
+                .where(ProgressReport.submitted_at < quiet.until)
+                .scalar_subquery(),
+            ).where(
+                Agreement.state.in_(RUNNING),
+                Agreement.signed_on.is_not(None),
+                Agreement.signed_on < quiet.first,
+                ~entry.where(
+                    LedgerEntry.created_at >= quiet.since, LedgerEntry.created_at < quiet.until
+                ).exists(),
+                ~report.where(
+                    ProgressReport.submitted_at >= quiet.since,
+                    ProgressReport.submitted_at < quiet.until,
+                ).exists(),
             )
         )
-        ids = [agreement.id for agreement in running]
-        moments: dict[Any, list[date]] = defaultdict(list)
-        entries = await self.session.execute(
-            select(LedgerEntry.agreement_id, LedgerEntry.created_at).where(
-                LedgerEntry.agreement_id.in_(ids)
-            )
-        )
-        submitted = await self.session.execute(
-            select(ProgressReport.agreement_id, ProgressReport.submitted_at).where(
-                ProgressReport.agreement_id.in_(ids), ProgressReport.submitted_at.is_not(None)
-            )
-        )
-        for agreement_id, moment in [*entries, *submitted]:
-            if (day := local_date(moment)) <= as_of:
-                moments[agreement_id].append(day)
         found = []
-        for agreement in running:
+        for row in rows:
+            agreement = _listed(row)
             assert agreement.signed_on is not None
-            last = max([agreement.signed_on, *moments[agreement.id]])
-            if (days := (as_of - last).days) >= STALLED_DAYS:
-                found.append(Stalled(agreement, last, days))
+            moments = row[len(LISTED) :]
+            days = [local_date(moment) for moment in moments if moment is not None]
+            last = max([agreement.signed_on, *days])
+            found.append(Stalled(agreement, last, (as_of - last).days))
         return sorted(found, key=lambda item: (item.last_activity, item.agreement.number))
 
     async def _overdue(self, as_of: date) -> list[OverdueReport]:
         rows = await self.session.execute(
-            select(ProgressReport, Agreement)
-            .join(Agreement, Agreement.id == ProgressReport.agreement_id)
+            _listing(ProgressReport)
+            .join(ProgressReport, ProgressReport.agreement_id == Agreement.id)
             .where(
                 COUNTED,
                 ProgressReport.state == ReportState.DRAFT,
@@ -251,49 +298,57 @@ class Review:
             .order_by(ProgressReport.due_on, Agreement.number)
         )
         return [
-            OverdueReport(agreement, report, (as_of - report.due_on).days)
-            for report, agreement in rows
+            OverdueReport(_listed(row), report, (as_of - report.due_on).days)
+            for row in rows
+            for report in row[len(LISTED) :]
         ]
 
     async def _disputes(self, window: Window, as_of: date) -> list[OpenDispute]:
-        """Disputes standing at the end of ``as_of``, read from each disputed ledger as it was."""
-        disputed = (
-            select(LedgerEntry.agreement_id)
-            .where(LedgerEntry.entry_type == EntryType.RECEIPT_DISPUTE)
-            .distinct()
-        )
-        agreements = {
-            agreement.id: agreement
-            for agreement in await self.session.scalars(
-                select(Agreement).where(COUNTED, Agreement.id.in_(disputed))
-            )
-        }
+        """Disputes standing at the end of ``as_of``, judged on each ledger as it was then
+        (``funds.ledger.receipts``): each dispute of a disbursement in force that has a
+        dispute in force and no confirmation in force."""
         until = Window(window.first, as_of).until
-        entries = await self.session.scalars(
-            select(LedgerEntry)
-            .where(LedgerEntry.agreement_id.in_(list(agreements)), LedgerEntry.created_at < until)
-            .order_by(LedgerEntry.agreement_id, LedgerEntry.sequence)
-        )
-        ledgers: dict[Any, list[LedgerEntry]] = defaultdict(list)
-        for entry in entries:
-            ledgers[entry.agreement_id].append(entry)
-        found: list[OpenDispute] = []
-        for agreement_id, ledger in ledgers.items():
-            standing = receipts(ledger)
-            by_id = {entry.id: entry for entry in ledger}
-            found.extend(
-                OpenDispute(
-                    agreements[agreement_id], by_id[entry.confirms_id], local_date(entry.created_at)
+        dispute, disbursement = aliased(LedgerEntry), aliased(LedgerEntry)
+
+        def answered(kind: EntryType) -> ColumnElement[bool]:
+            answer = aliased(LedgerEntry)
+            return (
+                select(answer.id)
+                .where(
+                    answer.agreement_id == disbursement.agreement_id,
+                    answer.entry_type == kind,
+                    answer.confirms_id == disbursement.id,
+                    answer.created_at < until,
+                    not_reversed(answer, until),
                 )
-                for entry in ledger
-                if entry.entry_type is EntryType.RECEIPT_DISPUTE
-                and entry.confirms_id is not None
-                and standing.get(entry.confirms_id) is Receipt.DISPUTED
+                .exists()
             )
+
+        rows = await self.session.execute(
+            _listing(dispute.created_at, disbursement)
+            .join(dispute, dispute.agreement_id == Agreement.id)
+            .join(disbursement, disbursement.id == dispute.confirms_id)
+            .where(
+                COUNTED,
+                dispute.entry_type == EntryType.RECEIPT_DISPUTE,
+                dispute.created_at < until,
+                disbursement.entry_type == EntryType.DISBURSEMENT,
+                not_reversed(disbursement, until),
+                answered(EntryType.RECEIPT_DISPUTE),
+                ~answered(EntryType.RECEIPT_CONFIRMATION),
+            )
+        )
+        found = [OpenDispute(_listed(row), row[-1], local_date(row[-2])) for row in rows]
         return sorted(found, key=lambda item: (item.since, item.agreement.number))
 
 
-def completed_on(agreement: Agreement) -> date | None:
+def _listing(*extra: Any) -> Select[Any]:
+    """The columns of a ``ListedAgreement`` and ``extra``, from the agreements joined to their
+    organizations."""
+    return select(*LISTED, *extra).join(Organization, Organization.id == Agreement.organization_id)
+
+
+def completed_on(agreement: ListedAgreement) -> date | None:
     """The day in China the agreement was completed."""
     return local_date(agreement.completed_at) if agreement.completed_at else None
 

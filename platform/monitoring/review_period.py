@@ -51,6 +51,34 @@ class Window:
         """The window cut to what has happened by ``today``."""
         return Window(self.first, self.as_of(today), self.code)
 
+    @property
+    def whole_months(self) -> tuple[str, str]:
+        """The first and last calendar months (``YYYY-MM``) wholly inside the window, so that
+        its money can be read from the month rows; the first comes after the last when none is."""
+        start = self.first if self.first.day == 1 else _next_month(self.first)
+        after = self.last + timedelta(days=1)
+        end = after if after.day == 1 else after.replace(day=1)
+        return _month(start), _month(end - timedelta(days=1))
+
+    @property
+    def ragged_ends(self) -> list[Window]:
+        """The days of the window outside its whole months, read from the ledger itself."""
+        first_month, last_month = self.whole_months
+        if first_month > last_month:
+            return [self]
+        start = date.fromisoformat(f"{first_month}-01")
+        after = _next_month(date.fromisoformat(f"{last_month}-01"))
+        ends = [Window(self.first, start - timedelta(days=1)), Window(after, self.last)]
+        return [end for end in ends if end.first <= end.last]
+
+
+def _month(day: date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
 
 def trailing_year(today: date) -> Window:
     return Window(today - timedelta(days=TRAILING_DAYS - 1), today)

@@ -8,13 +8,12 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from agreements.models import Agreement
 from core.errors import N_
 from core.i18n import translate
 from core.workbooks import Columns, finished, first_sheet, headed_sheet
 from monitoring.commendation import Commended
 from monitoring.money import FIGURES
-from monitoring.review import HalfYearReview, PeriodFigures, completed_on
+from monitoring.review import HalfYearReview, ListedAgreement, PeriodFigures, completed_on
 
 FIGURE_COLUMNS: Columns = (
     (N_("Group"), 12),
@@ -37,7 +36,7 @@ AGREEMENT_COLUMNS: Columns = (
     (N_("County or district"), 12),
     (N_("Category"), 12),
 )
-AgreementList = tuple[str, str, str, list[tuple[Agreement, date | None, str]]]
+AgreementList = tuple[str, str, str, list[tuple[ListedAgreement, date | None, str]]]
 COMMENDATION_COLUMNS: Columns = (
     (N_("Rank"), 8),
     (N_("Organization"), 30),
@@ -59,13 +58,13 @@ def _figures(line: PeriodFigures, group: str) -> list[object]:
 
 
 def _agreement(
-    review: HalfYearReview, row: tuple[Agreement, date | None, str], locale: str
+    review: HalfYearReview, row: tuple[ListedAgreement, date | None, str], locale: str
 ) -> list[object]:
     agreement, day, note = row
     return [
         agreement.number,
         agreement.title,
-        agreement.organization.name,
+        agreement.organization_name,
         review.county_names.get(agreement.county_code or "", ""),
         translate(locale, agreement.category.label),
         day,

@@ -5,7 +5,7 @@ at their thresholds; suspended organizations left out; the page and its workbook
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -105,6 +105,37 @@ async def test_the_ranking_of_2026_from_the_records(
     assert all(item.tier is Tier.PARTNER for item in found)
 
 
+async def test_a_window_cut_mid_month_counts_each_day_of_it(
+    session: AsyncSession, half_year: Records
+) -> None:
+    """The last 12 months begin and end inside months: the deliveries on each day of the
+    window count and those outside do not, as in a direct computation over the entries."""
+    agreements = [a for a in await session.scalars(select(Agreement)) if a.state in SIGNED_OR_LATER]
+    confirmed = {
+        local_date(entry.created_at)
+        for agreement in agreements
+        for entry in await entries_of(session, agreement)
+        if entry.entry_type is EntryType.RECEIPT_CONFIRMATION
+    }
+    assert confirmed, "the records confirm deliveries"
+    for day in sorted(confirmed):
+        for window in (
+            Window(day, day + timedelta(days=40)),
+            Window(day - timedelta(days=40), day),
+        ):
+            direct: dict[UUID, Decimal] = {}
+            for agreement in agreements:
+                amount = await delivered_in(session, agreement, window)
+                if amount:
+                    direct[agreement.organization_id] = (
+                        direct.get(agreement.organization_id, Decimal(0)) + amount
+                    )
+            found = {
+                item.organization_id: item.delivered for item in await commendation(session, window)
+            }
+            assert {key: value for key, value in found.items() if value} == direct, window
+
+
 async def test_a_suspended_organization_is_left_out(
     session: AsyncSession, half_year: Records
 ) -> None:
@@ -139,3 +170,19 @@ async def test_the_page_states_the_rule_and_the_workbook_holds_the_list(
     ]
     trailing = await client.get("/commendation")
     assert "近12个月" in trailing.text
+
+
+def test_a_window_splits_into_whole_months_and_the_days_around_them() -> None:
+    """The last 365 days up to 6 December 2026 read January to November 2026 from the month
+    rows, 7 to 31 December 2025 and 1 to 6 December 2026 from the ledger; a year reads only
+    month rows; a window inside one month only the ledger."""
+    window = Window(date(2025, 12, 7), date(2026, 12, 6))
+    assert window.whole_months == ("2026-01", "2026-11")
+    assert window.ragged_ends == [
+        Window(date(2025, 12, 7), date(2025, 12, 31)),
+        Window(date(2026, 12, 1), date(2026, 12, 6)),
+    ]
+    assert YEAR_2026.whole_months == ("2026-01", "2026-12")
+    assert YEAR_2026.ragged_ends == []
+    inside = Window(date(2026, 2, 3), date(2026, 2, 27))
+    assert inside.ragged_ends == [inside]
