@@ -18,7 +18,7 @@ import click
 if TYPE_CHECKING:
     from core.settings import Settings
 
-APP_FACTORY = "xiangxing.app:create_app"
+APP_FACTORY = "xiangxing.app:create_served_app"
 
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "user": ("xiangxing.cli_accounts:user", "Users and roles."),
