@@ -15,7 +15,7 @@ from advanced_alchemy.extensions.litestar import (
 )
 from sqlalchemy import Select, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
@@ -36,6 +36,16 @@ WRITES_LATE: dict[str, Any] = {"write_intent": "late"}
 """Route ``opt`` for unsafe requests that read for long before they write (a bulk import
 checks thousands of rows): they take the write lock only in `write_phase`, so that sign-ins
 and edits are not queued behind the reading."""
+READS_ONLY: dict[str, Any] = {"reads_only": True}
+"""Route ``opt`` (handler, controller or router) of reads that need no transaction of their
+own: on PostgreSQL their safe requests (GET, HEAD) run each statement on its own
+(`AUTOCOMMIT`), which spares the ``BEGIN`` and ``COMMIT`` round trips that cost a short list
+a third of its database time. Only for routes that write nothing and whose statements need
+not see one moment together (a page of rows and their lines may not; a dashboard's parts do:
+it is not marked)."""
+AUTOCOMMIT_READS: ContextVar[bool] = ContextVar("autocommit_reads", default=False)
+"""Whether the request under way is a `READS_ONLY` read (set by `TransactionIntentMiddleware`)."""
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 P = ParamSpec("P")
 T = TypeVar("T")
 Query = TypeVar("Query", bound="Select[Any]")
@@ -86,9 +96,13 @@ def writing(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
     return wrapper
 
 
-def _late(scope: Scope) -> bool:
+def _route_opt(scope: Scope, key: str) -> Any:
     handler = scope.get("route_handler")
-    return handler is not None and handler.opt.get("write_intent") == WRITES_LATE["write_intent"]
+    return None if handler is None else handler.opt.get(key)
+
+
+def _late(scope: Scope) -> bool:
+    return _route_opt(scope, "write_intent") == WRITES_LATE["write_intent"]
 
 
 @asynccontextmanager
@@ -107,17 +121,26 @@ async def write_phase(session: AsyncSession) -> AsyncIterator[None]:
         yield
 
 
-class WriteIntentMiddleware:
+class TransactionIntentMiddleware:
     """Marks unsafe HTTP requests (POST, PUT, PATCH, DELETE) as writers for their whole
-    handling, identity lookup and response included."""
+    handling, identity lookup and response included, and safe requests to `READS_ONLY` routes
+    as reads without a transaction."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("method") in UNSAFE_METHODS and not _late(scope):
+        method = scope.get("method") if scope["type"] == "http" else None
+        if method in UNSAFE_METHODS and not _late(scope):
             with write_intent():
                 await self.app(scope, receive, send)
+            return
+        if method in SAFE_METHODS and _route_opt(scope, "reads_only"):
+            token = AUTOCOMMIT_READS.set(True)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                AUTOCOMMIT_READS.reset(token)
             return
         await self.app(scope, receive, send)
 
@@ -155,8 +178,11 @@ def build_db_config(
     their own engine and session maker so that each test runs inside a transaction they roll
     back.
     """
+    engine = engine or create_engine(settings)
+    if session_maker is None and engine.dialect.name == "postgresql":
+        session_maker = _request_sessions(engine)
     config = SQLAlchemyAsyncConfig(
-        engine_instance=engine or create_engine(settings),
+        engine_instance=engine,
         session_maker=session_maker,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         create_all=False,
@@ -170,6 +196,21 @@ def build_db_config(
         session_scope_key=config.session_scope_key,
     )
     return config
+
+
+def _request_sessions(engine: AsyncEngine) -> Callable[[], AsyncSession]:
+    """Sessions in a transaction, or in `AUTOCOMMIT` for a `READS_ONLY` read; both share the
+    engine's pool (the isolation level is the driver's own flag, set and reset without a round
+    trip)."""
+    in_transaction = async_sessionmaker(engine, expire_on_commit=False)
+    statement_by_statement = async_sessionmaker(
+        engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+    )
+
+    def session() -> AsyncSession:
+        return (statement_by_statement if AUTOCOMMIT_READS.get() else in_transaction)()
+
+    return session
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
@@ -102,4 +102,19 @@ async def remembered_total(
 
     if totals is None:
         return await run()
-    return await totals.get(str(count.compile(compile_kwargs={"literal_binds": True})), run)
+    return await totals.get(statement_key(count), run)
+
+
+def statement_key(statement: Select[Any]) -> Hashable:
+    """A key equal for two statements that read the same rows: SQLAlchemy's own cache key of
+    the statement with its parameters' values. Compiling the statement to text for the key cost
+    a list more than its queries did."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:  # a construct that does not cache: its text is the key
+        return str(statement.compile(compile_kwargs={"literal_binds": True}))
+    return cache_key.key, tuple(_hashable(bind.effective_value) for bind in cache_key.bindparams)
+
+
+def _hashable(value: Any) -> Hashable:
+    """Parameter values as keys: the values of ``IN`` come as lists."""
+    return tuple(value) if isinstance(value, list) else value

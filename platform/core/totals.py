@@ -12,7 +12,7 @@ minute (``PLANS``): statistics change only when ANALYZE runs.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -23,7 +23,7 @@ from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
 
 from core.pagination import PageRequest, Slice
-from core.recent import RecentAnswers, ShortMemory, remembered_total
+from core.recent import RecentAnswers, ShortMemory, remembered_total, statement_key
 
 ESTIMATE_ABOVE = 5_000
 """Totals the planner expects at or above this are estimated, not counted."""
@@ -58,7 +58,7 @@ def _explain(element: Explain, compiler: Any, **kw: Any) -> str:
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
 
 
-PLANS: ShortMemory[str, int] = ShortMemory(PLAN_SECONDS, MAX_PLANS)
+PLANS: ShortMemory[Hashable, int] = ShortMemory(PLAN_SECONDS, MAX_PLANS)
 """The planner's estimates asked lately: they change only when ANALYZE renews the statistics,
 and planning costs about as much as counting a few thousand rows."""
 
@@ -71,8 +71,7 @@ async def planned_rows(
     dialect = session.get_bind().dialect
     if dialect.name != "postgresql":
         return None
-    compiled = rows.compile(dialect=dialect)
-    key = compiled.string + repr(sorted(compiled.params.items()))
+    key = statement_key(rows)
     kept = PLANS.get(key)
     if kept is not None:
         return kept

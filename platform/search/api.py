@@ -6,6 +6,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 
 from core.access import PUBLIC
+from core.database import READS_ONLY
 from core.error_contract import error_responses
 from search.backend import Facet
 from search.deps import SEARCH_DEPENDENCIES
@@ -15,6 +16,7 @@ from search.service import SearchService
 
 class SearchApiController(Controller):
     path = "/api/v1/search"
+    opt = READS_ONLY
     tags = ["search"]
     dependencies = SEARCH_DEPENDENCIES
 

@@ -16,6 +16,7 @@ from catalogue.categories import category_tree
 from catalogue.display import SHOWN_LABELS
 from catalogue.models import Category
 from core.access import PUBLIC
+from core.database import READS_ONLY
 from core.errors import N_
 from core.i18n import locale_of, translate
 from core.pagination import Slice
@@ -126,6 +127,7 @@ def facet_groups(
 
 class SearchPageController(Controller):
     path = "/search"
+    opt = READS_ONLY
     include_in_schema = False
     dependencies = {**SEARCH_DEPENDENCIES, "regions": Provide(provide_region_service)}
 

@@ -46,7 +46,7 @@ from agreements.pages.listing import AgreementListController
 from catalogue.api import CategoryApiController
 from core.access import PUBLIC, enforce_access
 from core.clock import Clock, utc_now
-from core.database import WriteIntentMiddleware, build_db_config
+from core.database import TransactionIntentMiddleware, build_db_config
 from core.errors import PermissionDenied
 from core.http_errors import EXCEPTION_HANDLERS
 from core.idempotency import IdempotencyMiddleware
@@ -332,7 +332,7 @@ def create_app(
         ],
         middleware=[
             *_proxy_middleware(settings),
-            WriteIntentMiddleware,
+            TransactionIntentMiddleware,
             DefineMiddleware(RetryMiddleware, db_config=db_config),
             _session_config(settings).middleware,
             DefineMiddleware(

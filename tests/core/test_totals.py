@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import totals
+from core.recent import RecentAnswers, remembered_total
 from core.totals import ROUNDED_TO, total_of
 from regions.models import Region
 
@@ -53,3 +54,28 @@ async def test_the_catalogue_says_about_when_the_total_is_estimated(
         assert "约 100 条" in page.text
     else:
         assert "共 0 条" in page.text
+
+
+async def test_remembered_totals_are_kept_apart_by_every_filter_value(
+    session: AsyncSession,
+) -> None:
+    """A remembered total answers only the same question: another county, or another set
+    of codes, is counted afresh."""
+    memory: RecentAnswers[int] = RecentAnswers()
+
+    def count(*conditions: ColumnElement[bool]) -> Select[tuple[int]]:
+        return select(func.count()).select_from(Region).where(*conditions)
+
+    async def counted(*conditions: ColumnElement[bool]) -> int | None:
+        return await session.scalar(count(*conditions))
+
+    questions = [
+        (Region.code.like("5306%"),),
+        (Region.code.like("530602%"),),
+        (Region.code.in_(["530602000000", "530621000000"]),),
+        (Region.code.in_(["530602000000"]),),
+    ]
+    for conditions in questions * 2:
+        assert await remembered_total(session, count(*conditions), memory) == await counted(
+            *conditions
+        )

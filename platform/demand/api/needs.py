@@ -18,6 +18,7 @@ from catalogue.schemas import EntryFilters, StepRequest
 from catalogue.workflow import Transition, shown_state
 from core.access import PUBLIC, SIGNED_IN, roles
 from core.clock import local_date
+from core.database import READS_ONLY
 from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest
@@ -49,6 +50,7 @@ def _listed_view(needs: NeedService, listed: ListedNeed, identity: Identity | No
 
 class NeedApiController(Controller):
     path = "/api/v1/needs"
+    opt = READS_ONLY
     tags = ["needs"]
     dependencies = NEED_DEPENDENCIES
 

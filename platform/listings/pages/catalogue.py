@@ -23,6 +23,7 @@ from catalogue.schemas import EntryFilters, ListOrder, StepRequest
 from catalogue.service import EntryWorkflow
 from catalogue.workflow import EntryState, Party, Transition
 from core.access import PUBLIC, SIGNED_IN
+from core.database import READS_ONLY
 from core.errors import N_, FieldProblem, InvalidInput
 from core.flash import flash_text
 from core.forms import form_values, parse
@@ -77,6 +78,7 @@ async def _take_step(
 
 class CataloguePageController(Controller):
     path = "/catalogue"
+    opt = READS_ONLY
     dependencies = CATALOGUE_DEPENDENCIES
     include_in_schema = False
 

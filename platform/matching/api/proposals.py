@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from accounts.denials import actor_of
 from accounts.identity import Identity
 from core.access import SIGNED_IN
+from core.database import READS_ONLY
 from core.error_contract import error_responses
 from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest, provide_page_request
@@ -33,6 +34,7 @@ def view(proposal: Proposal, identity: Identity, now: datetime) -> ProposalRead:
 
 class ProposalApiController(Controller):
     path = "/api/v1/proposals"
+    opt = READS_ONLY
     tags = ["matching"]
     dependencies = {
         "proposals": Provide(provide_proposals),

@@ -12,6 +12,7 @@ from litestar.params import FromPath
 
 from accounts.identity import Identity
 from core.access import SIGNED_IN
+from core.database import READS_ONLY
 from core.error_contract import error_responses
 from matching.deps import provide_suggestion_params, provide_suggestions
 from matching.schemas import (
@@ -26,6 +27,7 @@ from matching.suggestions import SuggestionService
 
 class SuggestionApiController(Controller):
     path = "/api/v1"
+    opt = READS_ONLY
     tags = ["matching"]
     dependencies = {
         "suggestions": Provide(provide_suggestions),
