@@ -8,6 +8,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -134,6 +135,31 @@ def _labelled(context: Context, members: Iterable[Any]) -> list[tuple[str, str]]
 
 
 @pass_context
+def _options(context: Context, choices: Iterable[Any], chosen: Any = None) -> Markup:
+    """The ``<option>`` elements of a choice list, the chosen one selected, in one call.
+
+    A choice is a ``(value, text)`` pair, a division (``code``, ``short_name``) or a category
+    (``code``, ``name(locale)``); ``chosen`` is a value or an enum member. A catalogue page
+    offers about a hundred choices, and a template loop cost a third of its rendering."""
+    locale = _locale(context)
+    chosen_value = getattr(chosen, "value", chosen)
+    rendered = []
+    for choice in choices:
+        value, text = _value_and_text(choice, locale)
+        selected = " selected" if chosen_value is not None and value == chosen_value else ""
+        rendered.append(f'<option value="{escape(value)}"{selected}>{escape(text)}</option>')
+    return Markup("".join(rendered))
+
+
+def _value_and_text(choice: Any, locale: str) -> tuple[Any, Any]:
+    if isinstance(choice, tuple):
+        return choice
+    if hasattr(choice, "short_name"):
+        return choice.code, choice.short_name
+    return choice.code, choice.name(locale)
+
+
+@pass_context
 def _label(context: Context, member: Any) -> str:
     """The translated label of one enum member."""
     return translations(_locale(context)).gettext(member.label)
@@ -156,6 +182,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         error_summary=_error_summary,
         labelled=_labelled,
         label=_label,
+        options=_options,
         field_errors=_field_errors,
         locales=LOCALES,
         locale_names=LOCALE_NAMES,
