@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 LOCALES = ("zh", "en")
 LOCALE_COOKIE = "lang"
+LOCALE_SCOPE_KEY = "xiangxing.locale"
 LOCALE_NAMES = {"zh": "中文", "en": "English"}
 DEFAULT_LOCALE = "zh"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -45,7 +46,16 @@ def translations(locale: str) -> gettext.NullTranslations:
 
 
 def locale_of(request: Request[Any, Any, Any]) -> str:
-    """The visitor's chosen language (a cookie), else the site default."""
+    """The visitor's chosen language (a cookie), else the site default; worked out once per
+    request (a page asks for it a few hundred times: every translated text)."""
+    scope = request.scope
+    known = scope.get(LOCALE_SCOPE_KEY)  # type: ignore[call-overload]
+    if known is None:
+        known = scope[LOCALE_SCOPE_KEY] = _chosen_locale(request)  # type: ignore[literal-required]
+    return known
+
+
+def _chosen_locale(request: Request[Any, Any, Any]) -> str:
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
         return chosen
