@@ -48,10 +48,10 @@ def translations(locale: str) -> gettext.NullTranslations:
 def locale_of(request: Request[Any, Any, Any]) -> str:
     """The visitor's chosen language (a cookie), else the site default; worked out once per
     request (a page asks for it a few hundred times: every translated text)."""
-    scope = request.scope
-    known = scope.get(LOCALE_SCOPE_KEY)  # type: ignore[call-overload]
-    if known is None:
-        known = scope[LOCALE_SCOPE_KEY] = _chosen_locale(request)  # type: ignore[literal-required]
+    scope: dict[str, Any] = request.scope  # type: ignore[assignment]
+    known = scope.get(LOCALE_SCOPE_KEY)
+    if not isinstance(known, str):
+        known = scope[LOCALE_SCOPE_KEY] = _chosen_locale(request)
     return known
 
 
