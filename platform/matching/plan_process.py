@@ -59,9 +59,10 @@ async def fail_interrupted(session: AsyncSession, now: datetime) -> int:
     return found.rowcount  # type: ignore[attr-defined]
 
 
-async def claim(session: AsyncSession, now: datetime) -> PlanRun | None:
+async def claim(session: AsyncSession, now: datetime) -> UUID | None:
     """The oldest queued run, now running; None when none is queued. Of several jobs that see
-    the same run, one changes its state: the others look for the next."""
+    the same run, one changes its state: the others look for the next. No transaction is left
+    open: on SQLite it would hold the write lock the planning process needs."""
     while True:
         run = await session.scalar(
             select(PlanRun)
@@ -80,8 +81,7 @@ async def claim(session: AsyncSession, now: datetime) -> PlanRun | None:
         )
         await session.commit()
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            await session.refresh(run)
-            return run
+            return run.id
 
 
 def why_it_stopped(returncode: int) -> str:
@@ -138,11 +138,11 @@ def plan_job(planning: PlanningProcess) -> Job:
 
         await fail_interrupted(session, clock())
         ran = 0
-        while (run := await claim(session, clock())) is not None:
-            reason = await _awaited(planning, run.id)
+        while (run_id := await claim(session, clock())) is not None:
+            reason = await _awaited(planning, run_id)
             if reason is not None:
-                logger.error("plan run %s failed: %s", run.id, reason)
-                await _report(session, run.id, reason, clock())
+                logger.error("plan run %s failed: %s", run_id, reason)
+                await _report(session, run_id, reason, clock())
             ran += 1
         return ran
 

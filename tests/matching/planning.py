@@ -18,8 +18,8 @@ async def carry_out_queued(app: Litestar) -> PlanRunState:
     settings and clock; how it ended."""
     settings, clock = app.state.settings, app.state.clock
     async with app.state.jobs.session_maker() as session:
-        run = await claim(session, clock())
-        assert run is not None, "no plan is queued"
+        run_id = await claim(session, clock())
+        assert run_id is not None, "no plan is queued"
         return await carry_out(
-            session, run.id, weights_from(settings), settings.plan_min_score, clock
+            session, run_id, weights_from(settings), settings.plan_min_score, clock
         )
