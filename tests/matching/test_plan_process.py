@@ -52,13 +52,13 @@ def planning_environment(scratch_settings: Settings, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("XIANGXING_DATABASE_URL", scratch_settings.database_url)
 
 
-def generate_city(settings: Settings) -> None:
+def generate_city() -> None:
+    """The benchmarks' catalogue in the database the environment names (migrated first)."""
     script = REPO_ROOT / "benchmarks" / "generate_catalogue.py"
     subprocess.run(  # noqa: S603 - our own script, with this interpreter
         [sys.executable, str(script), "--needs", str(NEEDS), "--offers", str(OFFERS), "--wipe"],
         check=True,
         capture_output=True,
-        env=dict(os.environ),
     )
 
 
@@ -138,9 +138,9 @@ def jobs(engine: AsyncEngine, time_limit: timedelta = GENEROUS) -> JobRunner:
 
 @pytest.mark.usefixtures("planning_environment")
 async def test_a_planning_process_killed_midway_is_reported_and_the_event_planned_again(
-    scratch_settings: Settings, scratch_engine: AsyncEngine
+    scratch_engine: AsyncEngine,
 ) -> None:
-    await asyncio.to_thread(generate_city, scratch_settings)
+    await asyncio.to_thread(generate_city)
     sessions = async_sessionmaker(scratch_engine, expire_on_commit=False)
     event_id, reviewer_id = await make_event(sessions)
     run_id = await request_plan(sessions, event_id, reviewer_id)
