@@ -13,6 +13,7 @@ on by itself, or, if it died too, its run falls silent and counts as failed afte
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
@@ -108,7 +109,8 @@ async def _awaited(planning: PlanningProcess, run_id: UUID) -> str | None:
     try:
         returncode = await asyncio.wait_for(child.wait(), planning.time_limit.total_seconds())
     except TimeoutError:
-        child.kill()
+        with contextlib.suppress(ProcessLookupError):  # it ended in the meantime
+            child.kill()
         await child.wait()
         return f"{STOPPED}: it ran longer than the time limit ({planning.time_limit})"
     return None if returncode == 0 else why_it_stopped(returncode)
@@ -116,12 +118,14 @@ async def _awaited(planning: PlanningProcess, run_id: UUID) -> str | None:
 
 async def _report(session: AsyncSession, run_id: UUID, reason: str, now: datetime) -> None:
     """The run failed for ``reason``, unless the planning process recorded its end itself."""
-    await session.execute(
+    reported = await session.execute(
         update(PlanRun)
         .where(PlanRun.id == run_id, PlanRun.state == PlanRunState.RUNNING)
         .values(state=PlanRunState.FAILED, error=reason[:ERROR_LENGTH], finished_at=now)
     )
     await session.commit()
+    if reported.rowcount == 1:  # type: ignore[attr-defined]
+        logger.error("plan run %s failed: %s", run_id, reason)
 
 
 def plan_job(planning: PlanningProcess) -> Job:
@@ -141,7 +145,6 @@ def plan_job(planning: PlanningProcess) -> Job:
         while (run_id := await claim(session, clock())) is not None:
             reason = await _awaited(planning, run_id)
             if reason is not None:
-                logger.error("plan run %s failed: %s", run_id, reason)
                 await _report(session, run_id, reason, clock())
             ran += 1
         return ran

@@ -31,7 +31,7 @@ from core.settings import Settings
 from demand.models import Need
 from matching.events import EventService
 from matching.models import PlanPair, PlanRun, PlanRunState
-from matching.plan_process import STOPPED, PlanningProcess, plan_job
+from matching.plan_process import STOPPED, PlanningProcess, plan_job, why_it_stopped
 from matching.plan_runs import PLAN_JOB, PlanRunService
 from tests.conftest import REPO_ROOT
 from tests.factories import make_user
@@ -185,3 +185,10 @@ async def test_a_planning_process_past_its_time_limit_is_stopped_and_reported(
     assert await pairs_of(sessions, event_id) == 0
     next_run = await request_plan(sessions, event_id, reviewer_id)
     assert (await read_run(sessions, next_run)).state is PlanRunState.QUEUED, "asked again"
+
+
+def test_how_a_planning_process_ended_is_said_in_words() -> None:
+    assert why_it_stopped(-signal.SIGKILL) == f"{STOPPED}: killed by SIGKILL"
+    assert why_it_stopped(-signal.SIGTERM) == f"{STOPPED}: killed by SIGTERM"
+    assert why_it_stopped(1) == f"{STOPPED}: exit code 1 (see the log)"
+    assert why_it_stopped(0) == f"{STOPPED}: it ended without storing the plan"
