@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role, Verification
 from matching.models import Notice
-from matching.plan_runs import PLAN_JOB
 from tests.agreements.flow import AGREEMENTS, step, terms
 from tests.agreements.test_documents import PDF
 from tests.clients import app_client
@@ -35,6 +34,7 @@ from tests.factories import (
 )
 from tests.funds.flow import Books
 from tests.matching.parties import OTHER_TOWNSHIP, YILE, Parties
+from tests.matching.planning import carry_out_queued
 from tests.outcomes.reporting import draft
 
 PEOPLE = (
@@ -231,7 +231,7 @@ class _Builder:
         self.ids["event"] = event["id"]
         planned = await self.post("reviewer", f"/api/v1/events/{event['id']}/plan", 202)
         self.ids["plan_run"] = planned.headers["location"].rsplit("/", 1)[1]
-        assert await app_client(self.client).app.state.jobs.run_one(PLAN_JOB)
+        await carry_out_queued(app_client(self.client).app)
         need = await self.parties.publish("needs", need_body(self.clock, title="托管"))
         offer = await self.parties.publish("offers", offer_body(self.clock, title="支教"))
         pair = {"need_id": need["id"], "offer_id": offer["id"]}

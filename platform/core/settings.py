@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     plan_min_score: float = Field(default=0.5, ge=0, le=1)
     """A signing event's plan adds pairs beyond covering each county only from this score up,
     and only with evidence (the same or a related sub-category, or shared words)."""
+    plan_time_limit_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    """A signing event's planning process still running after this long is stopped and its
+    run reported failed (a province's plan takes minutes)."""
     iati_reporting_org_ref: str = Field(default="CN-ZHAOTONG-MZJ", min_length=3, max_length=100)
     """The bureau's IATI organisation identifier, the reporting-org of the open-data export and
     the prefix of every activity's identifier; set the identifier the bureau registered."""

@@ -21,7 +21,6 @@ from typing import Any
 from uuid import UUID
 
 import numpy as np
-from anyio import to_thread
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,14 +35,8 @@ from matching.declines import DECLINED
 from matching.facts import need_facts, offer_facts
 from matching.models import PlanPair, Proposal, ProposalState, SigningEvent
 from matching.plan_candidates import Progress, gather, no_progress
-from matching.plan_solving import (
-    SOLVED_APART,
-    PlanOutcome,
-    caps,
-    score_and_prune,
-    solved_off_the_loop,
-)
-from matching.planner import PlanProblem
+from matching.plan_solving import PlanOutcome, caps, score_and_prune
+from matching.planner import PlanProblem, solve
 from matching.repository import (
     decline_between,
     declined_pairs,
@@ -191,7 +184,9 @@ class EventService:
         them (their slots, capacity and caps used, their counties covered).
 
         Candidates come from SQL per county (`matching.plan_candidates`), are scored all at
-        once (`matching.plan_scoring`) and pruned to each need's best ``k`` before solving."""
+        once (`matching.plan_scoring`) and pruned to each need's best ``k`` before solving.
+        Scoring and solving hold the event loop for as long as they take: a plan is made in a
+        process of its own (`matching.plan_work`), never in one that answers requests."""
         began = time.perf_counter()
         event = await self.get(event_id)
         kept = [
@@ -217,8 +212,8 @@ class EventService:
         )
         read = time.perf_counter()
         await progress("scoring", 0, len(found.pair_need))
-        scored, pruned, wanted = await to_thread.run_sync(
-            score_and_prune, found, k, self.clock(), self.weights, self.min_score
+        scored, pruned, wanted = score_and_prune(
+            found, k, self.clock(), self.weights, self.min_score
         )
         await progress("solving", 0, len(pruned))
         counties = sorted(set(event.county_codes))
@@ -240,7 +235,7 @@ class EventService:
             **caps(event, kept, counties, found.offer_organizations),
         )
         solving = time.perf_counter()
-        result = await solved_off_the_loop(problem, apart=len(pruned) >= SOLVED_APART)
+        result = solve(problem)
         solved = time.perf_counter()
         chosen = pruned[result.chosen]
         await progress("saving", 0, len(chosen))

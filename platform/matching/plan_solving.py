@@ -1,9 +1,8 @@
-"""Solving a signing event's plan: scoring and pruning the candidates, solving off the event
-loop, the event's caps as the planner's arrays, and what a plan came to (`PlanOutcome`)."""
+"""Solving a signing event's plan: scoring and pruning the candidates, the event's caps as the
+planner's arrays, and what a plan came to (`PlanOutcome`)."""
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,22 +11,14 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 import numpy as np
-from anyio import BrokenWorkerProcess, to_process, to_thread
 
 from matching.models import PlanPair, SigningEvent
 from matching.plan_candidates import Candidates
-from matching.planner import Plan, PlanProblem, prune_top_k, solve
+from matching.planner import prune_top_k
 from matching.scoring import Component
 
 if TYPE_CHECKING:
     from matching.plan_scoring import PairScores
-
-logger = logging.getLogger(__name__)
-
-SOLVED_APART = 200_000
-"""Candidate pairs from which the solver runs in a process of its own rather than a thread:
-OR-Tools holds the interpreter's lock while it solves, which would stall every other request of
-the worker for as long (seconds at a province's size)."""
 
 
 @dataclass(frozen=True)
@@ -72,17 +63,6 @@ def caps(
     return caps
 
 
-async def solved_off_the_loop(problem: PlanProblem, *, apart: bool) -> Plan:
-    """The plan solved off the event loop: in a worker process when ``apart`` (one that cannot
-    start leaves it to a thread)."""
-    if apart:
-        try:
-            return await to_process.run_sync(solve, problem)
-        except BrokenWorkerProcess as error:
-            logger.warning("solving in a thread: no worker process (%s)", error)
-    return await to_thread.run_sync(solve, problem)
-
-
 def score_and_prune(
     found: Candidates,
     k: int,
@@ -91,8 +71,8 @@ def score_and_prune(
     min_score: float,
 ) -> tuple[PairScores, np.ndarray, np.ndarray]:
     """The candidates' scores, the eligible ones among each need's best ``k``, and which
-    are above the plan's threshold (run off the event loop: it is all arithmetic). SciPy is
-    imported here, where the plan needs it: a worker that never plans is spared its 25 MB."""
+    are above the plan's threshold. SciPy is imported here, where the plan needs it: a process
+    that never plans is spared its 25 MB."""
     from matching.plan_scoring import entries, geography_of, score_pairs
 
     scored = score_pairs(

@@ -130,8 +130,8 @@ def solve(problem: PlanProblem) -> Plan:
     in scope that can be covered together. When counties compete for the same capacity, which
     of them is covered is the coverage pass's choice (deterministic), not the scores'.
 
-    OR-Tools is imported by the passes that use it: a worker that never plans (or plans in a
-    process of its own) is spared its 20 MB."""
+    OR-Tools is imported by the passes that use it: a process that never plans is spared its
+    20 MB."""
     network = _Network.build(problem)
     in_scope = np.unique(problem.counties_in_scope)
     coverable = in_scope[_coverable(network, np.searchsorted(network.counties, in_scope))]

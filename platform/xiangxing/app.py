@@ -63,7 +63,6 @@ from demand.pages.needs import MyNeedsController
 from demand.pages.photos import NeedMediaController, NeedPhotoPageController
 from followup.api import FollowUpApiController
 from followup.pages import FollowUpPageController
-from funds import rollup as funds_rollup
 from funds.api import LedgerApiController, LedgerExportApiController
 from funds.pages import MoneyPageController
 from listings.api import TransferApiController
@@ -72,14 +71,12 @@ from listings.pages.imports import ImportPageController
 from listings.pages.regions import RegionEntriesPageController
 from listings.pages.review import ReviewExportController, ReviewPageController
 from listings.review_api import ReviewApiController
-from matching import lifecycle as matching_lifecycle
 from matching.api.events import EventApiController
 from matching.api.proposals import ProposalApiController
 from matching.api.suggestions import SuggestionApiController
 from matching.pages.pairings import MatchingPageController
 from matching.pages.picker import EventPickerController
 from matching.pages.signing import SigningPageController
-from matching.track_record import use_track_record
 from monitoring.api.exports import ExportApiController
 from monitoring.api.stats import StatsApiController
 from monitoring.dashboard_pages import DashboardController
@@ -88,7 +85,6 @@ from monitoring.review_pages import HalfYearReviewController
 from outcomes.api import ReportApiController
 from outcomes.pages import OutcomesPageController
 from outcomes.photo_api import ReportPhotoApiController
-from outcomes.track_record import AgreementTrackRecord
 from regions.api import RegionApiController
 from regions.pages import RegionPageController
 from search.api import SearchApiController
@@ -103,6 +99,7 @@ from xiangxing.health import HealthController
 from xiangxing.home import HomeController
 from xiangxing.jobs import scheduled_jobs
 from xiangxing.language import LanguageController
+from xiangxing.wiring import register_listeners
 
 SESSION_COOKIE = "xx_session"
 SESSION_MAX_AGE_SECONDS = 12 * 3600
@@ -284,12 +281,6 @@ def create_served_app() -> Litestar:
     return app
 
 
-def register_listeners() -> None:
-    """What higher packages do when a lower one announces (``core.hooks``)."""
-    matching_lifecycle.register()
-    funds_rollup.register()
-
-
 def create_app(
     settings: Settings | None = None,
     *,
@@ -302,7 +293,6 @@ def create_app(
     db_config = db_config or build_db_config(settings)
     register_listeners()
     register_audit_names()
-    use_track_record(AgreementTrackRecord())
     template_config = build_template_config()
     return Litestar(
         route_handlers=[

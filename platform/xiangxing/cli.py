@@ -36,7 +36,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "ledger": ("xiangxing.cli_ledger:ledger_group", "Verify ledger chains and summaries."),
     "matching": (
         "xiangxing.cli_matching:matching_group",
-        "Pairing and signing-event plans: stored words.",
+        "Pairing and signing-event plans: stored words, planning process.",
     ),
 }
 """Command name → (``module:attribute``, the one-line help shown before it is loaded)."""

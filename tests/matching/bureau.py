@@ -11,7 +11,6 @@ from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Role
-from matching.plan_runs import PLAN_JOB
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -21,6 +20,7 @@ from tests.factories import (
     need_body,
     offer_body,
 )
+from tests.matching.planning import carry_out_queued
 
 ZHENXIONG, ZHAOYANG, YILIANG = "530627000000", "530602000000", "530628000000"
 YILE, YILE_VILLAGE = "530627106000", "530627106201"
@@ -53,7 +53,7 @@ class Bureau:
         """Ask for a plan, let the job carry it out, and read the event with its plan."""
         queued = await self.call("POST", f"/{event_id}/plan", json=body or None)
         assert queued.status_code == 202, queued.text
-        assert await self.app.state.jobs.run_one(PLAN_JOB)
+        await carry_out_queued(self.app)
         run = await self.client.get(queued.headers["location"], headers=self.headers["rev"])
         assert run.json()["state"] == "done", run.text
         event: dict[str, Any] = (await self.call("GET", f"/{event_id}")).json()

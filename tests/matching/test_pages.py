@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.models import Role
 from core.downloads import XLSX_TYPE
 from core.i18n import LOCALE_COOKIE
-from matching.models import Proposal
-from matching.plan_runs import PLAN_JOB
+from matching.models import PlanRunState, Proposal
 from tests.conftest import FakeClock
 from tests.factories import (
     bearer,
@@ -30,6 +29,7 @@ from tests.factories import (
     post_form,
     sign_in,
 )
+from tests.matching.planning import carry_out_queued
 
 YILE = "530627106000"
 ZHENXIONG = "530627000000"
@@ -209,7 +209,7 @@ async def test_a_reviewer_runs_an_event_from_its_pages(
     assert "已在进行" in (await client.get(event_path)).text, "one plan at a time"
     polled = await client.get(f"{event_path}/plan-run?polling=true")
     assert "hx-refresh" not in polled.headers
-    assert await app.state.jobs.run_one(PLAN_JOB)
+    assert await carry_out_queued(app) is PlanRunState.DONE
     ended = await client.get(f"{event_path}/plan-run?polling=true")
     assert ended.headers["hx-refresh"] == "true", "the page reloads to show the plan"
     assert "hx-trigger" not in ended.text

@@ -1,7 +1,8 @@
 """Plans run in the background: a request queues one and answers 202 with its URL at once;
 the run goes from queued to running to done with its result stored, or to failed with the
 reason; while it is under way the API and the page say how far it has come and a second
-request is refused."""
+request is refused. The runs are carried out here in the test's transaction
+(`tests.matching.planning`); `test_plan_process` drills the planning process itself."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import events, plan_solving
+from matching import events
 from matching.models import PlanRun, PlanRunState
-from matching.plan_runs import PLAN_JOB, STALE_AFTER
+from matching.plan_process import fail_interrupted
+from matching.plan_runs import STALE_AFTER
 from tests.conftest import FakeClock
 from tests.factories import sign_in
 from tests.matching.bureau import ZHAOYANG, ZHENXIONG, Bureau, make_event
+from tests.matching.planning import carry_out_queued
 
 
 async def _queue(bureau: Bureau, event_id: str) -> Any:
@@ -43,7 +46,7 @@ async def test_a_plan_is_queued_run_and_stored(
     latest = await bureau.call("GET", f"/{event['id']}/plan")
     assert latest.json()["id"] == run["id"], "the run under way is the one to follow"
 
-    assert await bureau.app.state.jobs.run_one(PLAN_JOB)
+    assert await carry_out_queued(bureau.app) is PlanRunState.DONE
     done = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
     assert done["state"] == "done"
     assert done["started_at"] is not None
@@ -101,9 +104,9 @@ async def test_a_failed_plan_says_so_and_changes_nothing(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the solver ran out of memory")
 
-    monkeypatch.setattr(plan_solving, "solve", broken)
+    monkeypatch.setattr(events, "solve", broken)
     run = await _queue(bureau, event["id"])
-    assert await bureau.app.state.jobs.run_one(PLAN_JOB)
+    assert await carry_out_queued(bureau.app) is PlanRunState.FAILED
     failed = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
     assert failed["state"] == "failed"
     assert "the solver ran out of memory" in failed["error"]
@@ -112,6 +115,7 @@ async def test_a_failed_plan_says_so_and_changes_nothing(
     await sign_in(bureau.client, "rev")
     page = await bureau.client.get(f"/events/{event['id']}")
     assert "上次规划失败，草案未改变" in page.text
+    assert "原因：RuntimeError: the solver ran out of memory" in page.text, "why, for the admin"
     assert (await bureau.call("POST", f"/{event['id']}/plan")).status_code == 202
 
 
@@ -130,7 +134,8 @@ async def test_a_run_whose_process_died_no_longer_blocks(
     clock.advance(seconds=(STALE_AFTER + timedelta(minutes=1)).total_seconds())
     retried = await bureau.call("POST", f"/{event['id']}/plan")
     assert retried.status_code == 202, "silent for too long: the process is gone"
-    assert await bureau.app.state.jobs.run_one(PLAN_JOB)
+    assert await fail_interrupted(session, clock()) == 1
+    assert await carry_out_queued(bureau.app) is PlanRunState.DONE
     states = list(await session.scalars(select(PlanRun.state)))
     assert sorted(state.value for state in states) == ["done", "failed"]
 
@@ -146,13 +151,15 @@ async def test_unknown_runs_and_events_are_404(
     assert elsewhere.status_code == 404, "a run is found only under its own event"
 
 
-async def test_a_plan_killed_while_saving_leaves_the_last_plan_and_is_reported_when_stale(
+async def test_a_plan_stopped_while_saving_leaves_the_last_plan_and_is_reported_when_stale(
     bureau: Bureau,
     catalogue: dict[str, dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
+    session: AsyncSession,
     clock: FakeClock,
 ) -> None:
-    """The process dies between removing the old draft's pairs and storing the new ones: its
+    """The plan stops between removing the old draft's pairs and storing the new ones, and no
+    one is left to report it (the planning process and the job's own process both gone): the
     transaction never commits, so the last plan stands whole; the run reads as running until
     it has been silent too long, then as failed, and the plan is simply asked for again."""
     event = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
@@ -165,7 +172,7 @@ async def test_a_plan_killed_while_saving_leaves_the_last_plan_and_is_reported_w
         patched.setattr(events, "insert", killed)
         run = await _queue(bureau, event["id"])
         with pytest.raises(SystemExit):
-            await bureau.app.state.jobs.run_one(PLAN_JOB)
+            await carry_out_queued(bureau.app)
     kept = (await bureau.call("GET", f"/{event['id']}")).json()
     assert {p["id"] for p in kept["pairs"]} == {p["id"] for p in first["pairs"]}
     stuck = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
@@ -173,7 +180,8 @@ async def test_a_plan_killed_while_saving_leaves_the_last_plan_and_is_reported_w
 
     clock.advance(seconds=(STALE_AFTER + timedelta(minutes=1)).total_seconds())
     retried = await _queue(bureau, event["id"])
-    assert await bureau.app.state.jobs.run_one(PLAN_JOB)
+    assert await fail_interrupted(session, clock()) == 1
+    assert await carry_out_queued(bureau.app) is PlanRunState.DONE
     failed = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
     assert failed["state"] == "failed"
     assert "interrupted" in failed["error"]

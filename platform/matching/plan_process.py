@@ -1,0 +1,152 @@
+"""The plan job: each queued run is claimed here and carried out by a process of its own (the
+planning process, `matching.plan_work`), which reads, scores, solves and saves with its own
+engine while the job only waits for it. A worker that answers requests therefore never holds a
+plan's rows nor does its arithmetic.
+
+A planning process that dies (killed, out of memory, a crash) or outlives the time limit is
+reported on the run's row at once, and the event's draft is untouched: the plan is stored in
+one transaction or not at all. Should the job's own process die, the planning process carries
+on by itself, or, if it died too, its run falls silent and counts as failed after
+`plan_runs.STALE_AFTER`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.database import writing
+from core.jobs import Job
+from matching.models import PlanRun, PlanRunState
+from matching.plan_runs import ERROR_LENGTH, PLAN_JOB, STALE_AFTER
+
+logger = logging.getLogger(__name__)
+
+STOPPED = "the planning process stopped"
+"""How every failure reported here begins: the process, not the plan, went wrong."""
+
+
+@dataclass(frozen=True)
+class PlanningProcess:
+    """How to start the planning process of a run (the run's id is added to ``command``), and
+    how long it may take."""
+
+    command: Sequence[str]
+    time_limit: timedelta
+
+
+async def fail_interrupted(session: AsyncSession, now: datetime) -> int:
+    """Mark failed the running plans silent for `STALE_AFTER`: their processes are gone."""
+    found = await session.execute(
+        update(PlanRun)
+        .where(PlanRun.state == PlanRunState.RUNNING, PlanRun.progressed_at < now - STALE_AFTER)
+        .values(
+            state=PlanRunState.FAILED,
+            error="interrupted: the process running it stopped",
+            finished_at=now,
+        )
+    )
+    await session.commit()
+    return found.rowcount  # type: ignore[attr-defined]
+
+
+async def claim(session: AsyncSession, now: datetime) -> UUID | None:
+    """The oldest queued run, now running; None when none is queued. Of several jobs that see
+    the same run, one changes its state: the others look for the next. No transaction is left
+    open: on SQLite it would hold the write lock the planning process needs."""
+    while True:
+        run = await session.scalar(
+            select(PlanRun)
+            .where(PlanRun.state == PlanRunState.QUEUED)
+            .order_by(PlanRun.requested_at, PlanRun.id)
+            .limit(1)
+        )
+        if run is None:
+            await session.commit()
+            return None
+        claimed = await session.execute(
+            update(PlanRun)
+            .where(PlanRun.id == run.id, PlanRun.state == PlanRunState.QUEUED)
+            .values(state=PlanRunState.RUNNING, started_at=now, progressed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            return run.id
+
+
+def why_it_stopped(returncode: int) -> str:
+    """The end of a planning process that left its run running, in words."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"{STOPPED}: killed by {name}"
+    if returncode == 0:
+        return f"{STOPPED}: it ended without storing the plan"
+    return f"{STOPPED}: exit code {returncode} (see the log)"
+
+
+async def _awaited(planning: PlanningProcess, run_id: UUID) -> str | None:
+    """Run the run's planning process to its end; why it failed, or None when it ended well
+    (the process itself then wrote how the plan went)."""
+    try:
+        child = await asyncio.create_subprocess_exec(*planning.command, str(run_id))
+    except OSError as error:
+        return f"{STOPPED}: it could not start ({error})"
+    logger.info("plan run %s: planning process %d", run_id, child.pid)
+    try:
+        returncode = await asyncio.wait_for(child.wait(), planning.time_limit.total_seconds())
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):  # it ended in the meantime
+            child.kill()
+        await child.wait()
+        return f"{STOPPED}: it ran longer than the time limit ({planning.time_limit})"
+    return None if returncode == 0 else why_it_stopped(returncode)
+
+
+async def _report(session: AsyncSession, run_id: UUID, reason: str, now: datetime) -> None:
+    """The run failed for ``reason``, unless the planning process recorded its end itself."""
+    reported = await session.execute(
+        update(PlanRun)
+        .where(PlanRun.id == run_id, PlanRun.state == PlanRunState.RUNNING)
+        .values(state=PlanRunState.FAILED, error=reason[:ERROR_LENGTH], finished_at=now)
+    )
+    await session.commit()
+    if reported.rowcount == 1:  # type: ignore[attr-defined]
+        logger.error("plan run %s failed: %s", run_id, reason)
+
+
+def plan_job(planning: PlanningProcess) -> Job:
+    """The job every plan request defers; any app or worker may carry it out."""
+
+    @writing
+    async def run_queued_plans(session: AsyncSession, now: datetime) -> int:
+        """Carry out every queued plan, one planning process after the other; returns how many
+        ran (done or failed). Interrupted runs are marked failed first."""
+        began = time.monotonic()
+
+        def clock() -> datetime:
+            return now + timedelta(seconds=time.monotonic() - began)
+
+        await fail_interrupted(session, clock())
+        ran = 0
+        while (run_id := await claim(session, clock())) is not None:
+            reason = await _awaited(planning, run_id)
+            if reason is not None:
+                await _report(session, run_id, reason, clock())
+            ran += 1
+        return ran
+
+    return Job(PLAN_JOB, run_queued_plans)
