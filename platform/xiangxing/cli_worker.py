@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from core.jobs import JobRunner
 from xiangxing.cli_support import settings_or_exit, with_engine
 from xiangxing.jobs import scheduled_jobs
+from xiangxing.wiring import register_listeners
 
 
 @click.command("worker")
@@ -20,6 +21,7 @@ def worker(once: bool) -> None:
     """Run due jobs until stopped (Ctrl-C or SIGTERM); any number of workers and apps may run
     beside each other, each run of a job is claimed by one of them."""
     settings = settings_or_exit()
+    register_listeners()  # the jobs' writes announce as the app's do
 
     async def action(engine: AsyncEngine) -> list[str]:
         runner = JobRunner(
