@@ -231,3 +231,21 @@ async def test_the_filters_apply_as_they_change(client: AsyncClient) -> None:
     assert 'data-clears="subcategory"' in page, "a new category clears the sub-category"
     assert 'name="township"' in page
     assert "js/filters.js" in page
+
+
+async def test_the_filter_form_keeps_every_choice_it_was_given(client: AsyncClient) -> None:
+    """A visitor who filtered sees each choice still chosen, one of each list, after the page
+    reloads: county, township, category, sub-category, urgency and order."""
+    chosen = {
+        "county": ZHENXIONG,
+        "township": YILE_TOWNSHIP,
+        "category": "special_groups",
+        "subcategory": "left_behind_children",
+        "urgency": "red",
+        "sort": "deadline",
+    }
+    page = (await client.get("/catalogue", params=chosen)).text
+    for value in chosen.values():
+        assert re.search(rf'<option value="{value}" selected>[^<]+</option>', page), value
+    assert page.count(" selected>") == len(chosen)
+    assert '<option value="530602000000">昭阳区</option>' in page
