@@ -59,10 +59,11 @@ def positive_cents(value: Decimal) -> Decimal:
     return value
 
 
-DOCUMENTED_AMOUNT = r"^\d{1,12}(\.\d{1,2})?$"
+DOCUMENTED_AMOUNT = r"^([1-9]\d{0,11}(\.\d{1,2})?|0\.(0[1-9]|[1-9]\d?))$"
 """The form a program sends an amount in, as the OpenAPI document shows it (a decimal string:
-numeric keywords such as ``exclusiveMinimum`` say nothing about a string); people's thousands
-separators are read too."""
+numeric keywords such as ``exclusiveMinimum`` say nothing about a string): above zero, so a
+body that follows the document is not refused for its amount (``0`` and ``0.00`` matched
+once); people's thousands separators are read too."""
 
 Amount = Annotated[
     Decimal,
