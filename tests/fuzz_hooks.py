@@ -10,7 +10,6 @@ The other half keep Schemathesis's own bodies, so invalid input is still fuzzed.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 
 import schemathesis
@@ -172,17 +171,14 @@ def after_load_schema(context: HookContext, schema: Any) -> None:
     schema.analysis.__class__ = _CreatesStartSequences
 
 
-MADE_UP: Callable[[Any], st.SearchStrategy[Any]] = st.just
-
-
 @schemathesis.hook
 def flatmap_body(context: HookContext, body: Any) -> st.SearchStrategy[Any]:
     """Schemathesis's body or, as often, one modelled on the role's world (where the world
     has what the operation needs)."""
     operation = context.operation
     if operation is None:
-        return MADE_UP(body)
+        return st.just(body)
     valid = _valid_bodies(WORLD, body).get((operation.method.upper(), operation.path))
     if valid is None:
-        return MADE_UP(body)
-    return st.one_of(valid, MADE_UP(body))
+        return st.just(body)
+    return st.one_of(valid, st.just(body))
