@@ -8,7 +8,7 @@ no way to write a sum of money and a slip of one letter makes it a billion yuan,
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -53,16 +53,20 @@ CENT = Decimal("0.01")
 
 
 def positive_cents(value: Decimal) -> Decimal:
-    """The amount if it is above zero in whole cents, else ``ValueError`` saying both limits."""
-    if value <= 0 or value != value.quantize(CENT):
+    """The amount if it is above zero in whole cents, else ``ValueError`` saying both limits.
+    Rounding to cents gets room for every digit: in the default context (28 digits) an amount
+    of 30 digits raised ``InvalidOperation``, a 500; now ``max_digits`` refuses it."""
+    exact = Context(prec=len(value.as_tuple().digits) + 2)
+    if value <= 0 or value != value.quantize(CENT, context=exact):
         raise ValueError(AMOUNT_RULE)
     return value
 
 
-DOCUMENTED_AMOUNT = r"^\d{1,12}(\.\d{1,2})?$"
+DOCUMENTED_AMOUNT = r"^([1-9]\d{0,11}(\.\d{1,2})?|0\.(0[1-9]|[1-9]\d?))$"
 """The form a program sends an amount in, as the OpenAPI document shows it (a decimal string:
-numeric keywords such as ``exclusiveMinimum`` say nothing about a string); people's thousands
-separators are read too."""
+numeric keywords such as ``exclusiveMinimum`` say nothing about a string): above zero, so a
+body that follows the document is not refused for its amount (``0`` and ``0.00`` matched
+once); people's thousands separators are read too."""
 
 Amount = Annotated[
     Decimal,

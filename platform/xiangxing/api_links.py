@@ -18,6 +18,9 @@ from litestar.openapi.spec import Link
 
 ANSWERED_ID = "$response.body#/id"
 """Every answer about one row (a create, a step) carries it, with the ``id`` the next call names."""
+SEEN_VERSION = {"version": "$response.body#/version"}
+"""A step's body: the version of the row its answer showed, which the step checks (a stale one
+is a 409)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ def _step(entry: str, parameter: str, step: str, description: str) -> ApiLink:
         200,
         target,
         {f"path.{parameter}": f"$request.path.{parameter}", "path.step": step},
+        body=SEEN_VERSION,
         description=description,
     )
 
@@ -102,6 +106,7 @@ def _entry_links(collection: str, entry: str, parameter: str) -> Iterator[ApiLin
         201,
         Call("POST", f"{entry}/{{step}}"),
         {f"path.{parameter}": ANSWERED_ID, "path.step": "submit"},
+        body=SEEN_VERSION,
         description="A draft goes to review",
     )
     yield _step(entry, parameter, "approve", "A reviewer publishes what was submitted")
@@ -137,6 +142,7 @@ def _agreement_links(create: Call) -> Iterator[ApiLink]:
         201,
         Call("POST", f"{AGREEMENT}/{{step}}"),
         {"path.agreement_id": ANSWERED_ID, "path.step": "confirm"},
+        body=SEEN_VERSION,
         description="Each party confirms the terms, which signs the agreement",
     )
 
@@ -201,6 +207,7 @@ def _report_links() -> Iterator[ApiLink]:
         201,
         step,
         {**same_agreement, "path.report_id": ANSWERED_ID, "path.step": "submit"},
+        body=SEEN_VERSION,
     )
     yield ApiLink(
         "Approve",
@@ -208,6 +215,7 @@ def _report_links() -> Iterator[ApiLink]:
         200,
         step,
         {**same_agreement, "path.report_id": "$request.path.report_id", "path.step": "approve"},
+        body=SEEN_VERSION,
     )
     for name, target in (
         ("Photo", Call("POST", f"{REPORT}/photos")),
@@ -251,6 +259,14 @@ def _child_links() -> Iterator[ApiLink]:
         Call("GET", f"{EVENT}/plans/{{run_id}}"),
         {"path.event_id": "$request.path.event_id", "path.run_id": ANSWERED_ID},
     )
+    yield ApiLink(
+        "LatestPlan",
+        Call("POST", f"{EVENT}/plan"),
+        202,
+        Call("GET", f"{EVENT}/plan"),
+        {"path.event_id": "$request.path.event_id"},
+        description="An event has a latest plan once one was asked for",
+    )
 
 
 def _directory_links() -> Iterator[ApiLink]:
@@ -288,7 +304,6 @@ def _directory_links() -> Iterator[ApiLink]:
         ("Read", Call("GET", EVENT)),
         ("Pair", Call("POST", f"{EVENT}/pairs")),
         ("Plan", Call("POST", f"{EVENT}/plan")),
-        ("LatestPlan", Call("GET", f"{EVENT}/plan")),
         ("Proposals", Call("GET", f"{EVENT}/proposals")),
         ("ProposeAll", Call("POST", f"{EVENT}/proposals")),
     )

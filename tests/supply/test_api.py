@@ -26,3 +26,19 @@ async def test_an_offer_needs_a_verified_organization_and_its_own_members(
     assert hidden.status_code == 404, "another organization's draft does not exist for them"
     submitted = await client.post(f"/api/v1/offers/{offer['id']}/submit", headers=member)
     assert submitted.json()["state"] == "submitted"
+
+
+async def test_an_amount_longer_than_decimals_hold_is_a_400_naming_the_field(
+    client: AsyncClient, session: AsyncSession, clock: FakeClock
+) -> None:
+    """Found by the long API fuzzing: thirty nines as a purchase line's value were a 500."""
+    await make_user(session, Role.MEMBER, username="member")
+    member = await bearer(client, "member")
+    line = {"kind": "purchase", "amount": "300", "item": "马铃薯", "unit": "吨", "value": "9" * 30}
+    answer = await client.post(
+        "/api/v1/offers", json=offer_body(clock, lines=[line]), headers=member
+    )
+    assert answer.status_code == 400, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == ["lines.0.value"]
+    listed = await client.get("/api/v1/offers", params={"mine": "true"}, headers=member)
+    assert listed.json()["total"] == 0

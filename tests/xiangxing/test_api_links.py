@@ -75,3 +75,49 @@ async def test_a_ledger_entry_links_to_its_confirmation(document: dict[str, Any]
         "entry_type": "receipt_confirmation",
         "confirms_id": "$response.body#/id",
     }
+
+
+def _body_fields(document: dict[str, Any], operation: dict[str, Any]) -> set[str]:
+    """The properties of the schemas an operation's JSON body may take."""
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    schema = body.get("schema", {})
+    options = schema.get("oneOf", [schema])
+    schemas = document["components"]["schemas"]
+    return {
+        field
+        for option in options
+        if "$ref" in option
+        for field in schemas[option["$ref"].rsplit("/", 1)[-1]].get("properties", {})
+    }
+
+
+async def test_a_link_into_a_step_passes_the_version_its_answer_showed(
+    document: dict[str, Any],
+) -> None:
+    """A step checks the version the caller saw: a link that left it out would send a client
+    into a 409 (or, where the version is required, a 400) on the row it was just shown."""
+    targets = operation_by_id(document)
+    checked = 0
+    for path, method, status, link in links(document):
+        target_path, target = targets[link["operationId"]]
+        if target_path.endswith("/{step}") and "version" in _body_fields(document, target):
+            assert link.get("requestBody", {}).get("version") == "$response.body#/version", (
+                method,
+                path,
+                status,
+                link,
+            )
+            checked += 1
+    assert checked >= 8
+
+
+async def test_an_events_latest_plan_is_linked_from_asking_for_a_plan(
+    document: dict[str, Any],
+) -> None:
+    """A new event has no plan run yet, so its latest plan is a 404: the link starts from the
+    request for a plan, not from the event just made (Schemathesis's ST302, "created resource
+    not found", followed the old link)."""
+    event = document["paths"]["/api/v1/events"]["post"]["responses"]["201"]["links"]
+    plan = document["paths"]["/api/v1/events/{event_id}/plan"]["post"]["responses"]["202"]
+    assert "LatestPlan" not in event
+    assert plan["links"]["LatestPlan"]["parameters"] == {"path.event_id": "$request.path.event_id"}
