@@ -39,8 +39,8 @@ and edits are not queued behind the reading."""
 READS_ONLY: dict[str, Any] = {"reads_only": True}
 """Route ``opt`` (handler, controller or router) of reads that need no transaction of their
 own: on PostgreSQL their safe requests (GET, HEAD) run each statement on its own
-(`AUTOCOMMIT`), which spares the ``BEGIN`` and ``COMMIT`` round trips that cost a short list
-a third of its database time. Only for routes that write nothing and whose statements need
+(`AUTOCOMMIT`), which spares the ``BEGIN`` and ``COMMIT`` round trips: two of a short list's
+four. Only for routes that write nothing and whose statements need
 not see one moment together (a page of rows and their lines may not; a dashboard's parts do:
 it is not marked)."""
 AUTOCOMMIT_READS: ContextVar[bool] = ContextVar("autocommit_reads", default=False)
