@@ -55,13 +55,13 @@ HOOKS = Path(__file__).with_name("fuzz_hooks.py")
 RUN_SECONDS = 600 + 60 * EXAMPLES
 EVENTS = "events.ndjson"
 FLOOR = {
-    "member": "POST /api/v1/offers",
-    "station_worker": "POST /api/v1/needs",
-    "reviewer": "POST /api/v1/agreements/paper",
+    "member": ("POST /api/v1/offers",),
+    "station_worker": ("POST /api/v1/needs",),
+    "reviewer": ("POST /api/v1/agreements/paper", "POST /api/v1/events", "POST /api/v1/needs"),
 }
-"""Each of these roles follows at least one link from its own create to a 2xx: bodies made
-from nothing never got that far (0 of 258 links from a create in the run before
-``tests/fuzz_world.py``)."""
+"""Each of these roles follows at least one link from one of its own creates to a 2xx: bodies
+made from nothing never got that far (0 of 258 links from a create in the run before
+``tests/fuzz_world.py``). Which of a role's creates a run starts from varies between runs."""
 SCENARIOS = 10 * EXAMPLES
 STATEFUL_CONFIG = f"""
 [phases.stateful.generation]
@@ -174,7 +174,8 @@ def test_no_generated_request_or_sequence_breaks_the_contract(
         assert run.returncode == 0, f"{role}: {outputs[role][-6000:]}"
         assert " passed" in outputs[role], f"{role}: {outputs[role][-2000:]}"
         assert "API Links:" in outputs[role], f"{role}: the stateful phase did not run"
-    for role, create in FLOOR.items():
-        assert any(link.startswith(f"{create} -> ") for link in followed[role]), (
-            f"{role} followed no link from {create}: {summary(role, followed[role])}"
+    for role, creates in FLOOR.items():
+        starts = tuple(f"{create} -> " for create in creates)
+        assert any(link.startswith(starts) for link in followed[role]), (
+            f"{role} followed no link from {' or '.join(creates)}: {summary(role, followed[role])}"
         )
