@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from advanced_alchemy.base import DefaultBase
 from advanced_alchemy.types import DateTimeUTC
@@ -49,6 +50,8 @@ class Job:
     run: JobFunction
     every: timedelta | None = None
     """``None``: a deferred job, due only when `defer` sets a time."""
+    prepare: Callable[[], Awaitable[None]] | None = None
+    """Makes the job's next run start sooner, when one is likely soon (`JobRunner.prepare_soon`)."""
 
 
 class Outcome(StrEnum):
@@ -95,7 +98,7 @@ class JobRunner:
         self._registered = False
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._soon: set[asyncio.Task[bool]] = set()
+        self._soon: set[asyncio.Task[object]] = set()
 
     @writing
     async def _register(self) -> None:
@@ -199,7 +202,18 @@ class JobRunner:
         """Start `run_one` in the background and return at once: what a request that deferred
         the job calls once its transaction is committed (a response's background task), so
         the job need not wait for the next look and no request waits for the job."""
-        task = asyncio.create_task(self._attempt(name))
+        self._in_background(self._attempt(name))
+
+    async def prepare_soon(self, name: str) -> None:
+        """Let the job ``name`` prepare its next run in the background, if it can: what a page
+        that leads to the job calls once it has answered."""
+        job = next((job for job in self.jobs if job.name == name), None)
+        if job is not None and job.prepare is not None:
+            self._in_background(job.prepare())
+
+    def _in_background(self, work: Coroutine[Any, Any, object]) -> None:
+        """Kept until done (the loop holds tasks weakly) and awaited by `stop`."""
+        task = asyncio.create_task(work)
         self._soon.add(task)
         task.add_done_callback(self._soon.discard)
 

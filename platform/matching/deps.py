@@ -80,3 +80,11 @@ def start_plans(state: State) -> BackgroundTask | None:
     if not state.settings.jobs_in_app:
         return None
     return BackgroundTask(state.jobs.run_soon, PLAN_JOB)
+
+
+def prepare_plans(state: State) -> BackgroundTask | None:
+    """Once an event's page is sent, have a planning process started ahead in this process
+    when the app runs jobs: the plan the reviewer may ask for next starts at once."""
+    if not state.settings.jobs_in_app:
+        return None
+    return BackgroundTask(state.jobs.prepare_soon, PLAN_JOB)

@@ -3,6 +3,11 @@ planning process, `matching.plan_work`), which reads, scores, solves and saves w
 engine while the job only waits for it. A worker that answers requests therefore never holds a
 plan's rows nor does its arithmetic.
 
+Its start (the imports of SQLAlchemy, numpy and the app's models: about 2 s of CPU) would be
+most of a city's plan, so a process may be started ahead (`PlanningProcess.ready_for`): after
+each plan, and when a reviewer opens an event's page, one process is started that waits for a
+run's id on its standard input and exits if none comes in time or its parent goes away.
+
 A planning process that dies (killed, out of memory, a crash) or outlives the time limit is
 reported on the run's row at once, and the event's draft is untouched: the plan is stored in
 one transaction or not at all. Should the job's own process die, the planning process carries
@@ -43,6 +48,58 @@ class PlanningProcess:
 
     command: Sequence[str]
     time_limit: timedelta
+    ready_for: timedelta = timedelta(0)
+    """How long a process started ahead waits for a run; zero: none is started ahead."""
+
+    def ahead_command(self) -> list[str]:
+        """The command of a process started ahead: no run's id, how long to wait for one."""
+        return [*self.command, "--wait-seconds", str(self.ready_for.total_seconds())]
+
+
+class PlanningProcesses:
+    """The planning processes of one app or worker: at most one waits, started ahead."""
+
+    def __init__(self, planning: PlanningProcess) -> None:
+        self.planning = planning
+        self._ready: asyncio.subprocess.Process | None = None
+
+    async def prepare(self) -> None:
+        """Start a process ahead, unless one is waiting or none is wanted."""
+        if self.planning.ready_for <= timedelta(0):
+            return
+        if self._ready is not None and self._ready.returncode is None:
+            return
+        try:
+            self._ready = await asyncio.create_subprocess_exec(
+                *self.planning.ahead_command(), stdin=asyncio.subprocess.PIPE
+            )
+        except OSError as error:
+            logger.warning("no planning process started ahead: %s", error)
+            self._ready = None
+
+    async def _handed(self, run_id: UUID) -> asyncio.subprocess.Process | None:
+        """The process started ahead, now given the run; None if none waits any more."""
+        ready, self._ready = self._ready, None
+        if ready is None or ready.returncode is not None or ready.stdin is None:
+            return None
+        try:
+            ready.stdin.write(f"{run_id}\n".encode())
+            await ready.stdin.drain()
+            ready.stdin.close()
+        except (BrokenPipeError, ConnectionResetError):  # it ended in the meantime
+            await ready.wait()
+            return None
+        return ready
+
+    async def start(self, run_id: UUID) -> asyncio.subprocess.Process:
+        """The run's planning process: the one started ahead if it still waits, else a new
+        one. Raises OSError if none can start."""
+        if (ready := await self._handed(run_id)) is not None:
+            logger.info("plan run %s: planning process %d (started ahead)", run_id, ready.pid)
+            return ready
+        child = await asyncio.create_subprocess_exec(*self.planning.command, str(run_id))
+        logger.info("plan run %s: planning process %d", run_id, child.pid)
+        return child
 
 
 async def fail_interrupted(session: AsyncSession, now: datetime) -> int:
@@ -98,21 +155,21 @@ def why_it_stopped(returncode: int) -> str:
     return f"{STOPPED}: exit code {returncode} (see the log)"
 
 
-async def _awaited(planning: PlanningProcess, run_id: UUID) -> str | None:
+async def _awaited(processes: PlanningProcesses, run_id: UUID) -> str | None:
     """Run the run's planning process to its end; why it failed, or None when it ended well
     (the process itself then wrote how the plan went)."""
     try:
-        child = await asyncio.create_subprocess_exec(*planning.command, str(run_id))
+        child = await processes.start(run_id)
     except OSError as error:
         return f"{STOPPED}: it could not start ({error})"
-    logger.info("plan run %s: planning process %d", run_id, child.pid)
+    limit = processes.planning.time_limit
     try:
-        returncode = await asyncio.wait_for(child.wait(), planning.time_limit.total_seconds())
+        returncode = await asyncio.wait_for(child.wait(), limit.total_seconds())
     except TimeoutError:
         with contextlib.suppress(ProcessLookupError):  # it ended in the meantime
             child.kill()
         await child.wait()
-        return f"{STOPPED}: it ran longer than the time limit ({planning.time_limit})"
+        return f"{STOPPED}: it ran longer than the time limit ({limit})"
     return None if returncode == 0 else why_it_stopped(returncode)
 
 
@@ -129,7 +186,10 @@ async def _report(session: AsyncSession, run_id: UUID, reason: str, now: datetim
 
 
 def plan_job(planning: PlanningProcess) -> Job:
-    """The job every plan request defers; any app or worker may carry it out."""
+    """The job every plan request defers; any app or worker may carry it out. Once its runs
+    are carried out, a process is started ahead for the next (a reviewer plans again after
+    changing the event)."""
+    processes = PlanningProcesses(planning)
 
     @writing
     async def run_queued_plans(session: AsyncSession, now: datetime) -> int:
@@ -143,10 +203,12 @@ def plan_job(planning: PlanningProcess) -> Job:
         await fail_interrupted(session, clock())
         ran = 0
         while (run_id := await claim(session, clock())) is not None:
-            reason = await _awaited(planning, run_id)
+            reason = await _awaited(processes, run_id)
             if reason is not None:
                 await _report(session, run_id, reason, clock())
             ran += 1
+        if ran:
+            await processes.prepare()
         return ran
 
-    return Job(PLAN_JOB, run_queued_plans)
+    return Job(PLAN_JOB, run_queued_plans, prepare=processes.prepare)

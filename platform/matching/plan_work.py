@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict
+from importlib import import_module
 from uuid import UUID
 
 from sqlalchemy import update
+from sqlalchemy.orm import configure_mappers
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.identity import Identity
@@ -25,6 +27,14 @@ from matching.plan_runs import ERROR_LENGTH
 from matching.scoring import Component
 
 logger = logging.getLogger(__name__)
+
+
+def get_ready() -> None:
+    """What a process started ahead does before it waits for its run: the work the start of
+    every plan would otherwise repeat (the solver's import, the mapping of the models)."""
+    import_module("ortools.graph.python.min_cost_flow")
+    import_module("ortools.graph.python.max_flow")
+    configure_mappers()
 
 
 class RunNotRunning(Conflict):

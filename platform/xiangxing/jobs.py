@@ -22,7 +22,11 @@ def scheduled_jobs(settings: Settings) -> list[Job]:
     return [
         EXPIRE_PROPOSALS,
         plan_job(
-            PlanningProcess(PLANNING_COMMAND, timedelta(minutes=settings.plan_time_limit_minutes))
+            PlanningProcess(
+                PLANNING_COMMAND,
+                timedelta(minutes=settings.plan_time_limit_minutes),
+                ready_for=timedelta(minutes=settings.plan_ready_minutes),
+            )
         ),
         FOLLOW_DUE_REPORTS,
         SWEEP_ABANDONED_IMPORTS,

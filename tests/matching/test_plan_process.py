@@ -11,6 +11,7 @@ planning process is the real ``xiangxing matching run-plan``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -35,6 +36,7 @@ from matching.plan_process import STOPPED, PlanningProcess, plan_job, why_it_sto
 from matching.plan_runs import PLAN_JOB, PlanRunService
 from tests.conftest import REPO_ROOT
 from tests.factories import make_user
+from tests.matching.planning import waiting_children
 from xiangxing.cli_matching import PLANNING_COMMAND
 from xiangxing.setup import upgrade_database
 
@@ -185,6 +187,42 @@ async def test_a_planning_process_past_its_time_limit_is_stopped_and_reported(
     assert await pairs_of(sessions, event_id) == 0
     next_run = await request_plan(sessions, event_id, reviewer_id)
     assert (await read_run(sessions, next_run)).state is PlanRunState.QUEUED, "asked again"
+
+
+@pytest.mark.usefixtures("planning_environment")
+async def test_a_plan_starts_in_the_process_started_ahead_and_another_waits_for_the_next(
+    scratch_engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    await upgrade_database(scratch_engine)
+    sessions = async_sessionmaker(scratch_engine, expire_on_commit=False)
+    event_id, reviewer_id = await make_event(sessions)
+    job = plan_job(PlanningProcess(PLANNING_COMMAND, GENEROUS, ready_for=timedelta(minutes=1)))
+    runner = JobRunner(async_sessionmaker(scratch_engine, expire_on_commit=False), [job])
+    await runner.prepare_soon(PLAN_JOB)
+    await runner.stop()  # awaits what it started in the background
+    [ahead] = waiting_children()
+
+    run_id = await request_plan(sessions, event_id, reviewer_id)
+    caplog.set_level(logging.INFO, logger="matching.plan_process")
+    assert await runner.run_one(PLAN_JOB)
+    planned = await read_run(sessions, run_id)
+    assert planned.state is PlanRunState.DONE, planned.error
+    assert f"plan run {run_id}: planning process {ahead} (started ahead)" in caplog.messages
+    [next_one] = waiting_children()
+    assert next_one != ahead, "the next plan's process is waiting"
+    os.kill(next_one, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("stdin", ["nothing comes in time", "the pipe is closed"])
+@pytest.mark.usefixtures("planning_environment")
+async def test_a_process_started_ahead_that_gets_no_run_exits_by_itself(stdin: str) -> None:
+    waiting = await asyncio.create_subprocess_exec(
+        *PLANNING_COMMAND, "--wait-seconds", "0.5", stdin=asyncio.subprocess.PIPE
+    )
+    assert waiting.stdin is not None
+    if stdin == "the pipe is closed":
+        waiting.stdin.close()
+    assert await asyncio.wait_for(waiting.wait(), 60) == 0
 
 
 def test_how_a_planning_process_ended_is_said_in_words() -> None:

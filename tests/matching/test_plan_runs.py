@@ -6,6 +6,8 @@ request is refused. The runs are carried out here in the test's transaction
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +22,7 @@ from matching.plan_runs import STALE_AFTER
 from tests.conftest import FakeClock
 from tests.factories import sign_in
 from tests.matching.bureau import ZHAOYANG, ZHENXIONG, Bureau, make_event
-from tests.matching.planning import carry_out_queued
+from tests.matching.planning import carry_out_queued, waiting_children
 
 
 async def _queue(bureau: Bureau, event_id: str) -> Any:
@@ -90,6 +92,25 @@ async def test_the_api_and_the_page_follow_a_running_plan(
     assert 'hx-trigger="every 1s"' in fragment.text, "polled while it runs"
     member = await bureau.client.get(run["url"], headers=bureau.headers["member"])
     assert member.status_code == 403, "runs are for reviewers"
+
+
+async def test_opening_an_event_page_starts_a_planning_process_ahead_where_the_app_runs_jobs(
+    bureau: Bureau, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = await make_event(bureau, [ZHENXIONG])
+    await sign_in(bureau.client, "rev")
+    assert (await bureau.client.get(f"/events/{event['id']}")).status_code == 200
+    assert waiting_children() == [], "a worker (`xiangxing worker`) runs the plans"
+
+    state = bureau.app.state
+    monkeypatch.setattr(state, "settings", state.settings.model_copy(update={"jobs_in_app": True}))
+    assert (await bureau.client.get(f"/events/{event['id']}")).status_code == 200
+    await state.jobs.stop()  # awaits what the page started in the background
+    [ahead] = waiting_children()
+    assert (await bureau.client.get(f"/events/{event['id']}")).status_code == 200
+    await state.jobs.stop()
+    assert waiting_children() == [ahead], "one waits at a time"
+    os.kill(ahead, signal.SIGKILL)
 
 
 async def test_a_failed_plan_says_so_and_changes_nothing(

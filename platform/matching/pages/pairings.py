@@ -32,6 +32,7 @@ from core.redirects import safe_next
 from matching.amounts import pledge_lines
 from matching.consent import Pairing, steps_for, still_to_answer
 from matching.deps import (
+    prepare_plans,
     provide_events,
     provide_plan_runs,
     provide_proposals,
@@ -302,6 +303,7 @@ class MatchingPageController(Controller):
                 "run": run,
                 "phases": PHASES,
             },
+            background=prepare_plans(request.app.state),
         )
 
     @get("/events/{event_id:uuid}/plan-run", name="matching:plan-run", opt=REVIEWERS)
