@@ -50,7 +50,7 @@ class Job:
     run: JobFunction
     every: timedelta | None = None
     """``None``: a deferred job, due only when `defer` sets a time."""
-    prepare: Callable[[], Awaitable[None]] | None = None
+    prepare: Callable[[], Coroutine[Any, Any, None]] | None = None
     """Makes the job's next run start sooner, when one is likely soon (`JobRunner.prepare_soon`)."""
 
 

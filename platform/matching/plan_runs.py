@@ -32,6 +32,9 @@ STALE_AFTER = timedelta(minutes=10)
 process is gone."""
 ERROR_LENGTH = 500
 UNDER_WAY = (PlanRunState.QUEUED, PlanRunState.RUNNING)
+QUICK_POLLS = timedelta(seconds=5)
+"""How long after a plan is asked for its page looks every quarter second, not every second:
+a city's plan ends within it and is shown at once."""
 PHASES = {
     "reading": N_("Reading the counties' needs and offers"),
     "scoring": N_("Scoring candidate pairs"),
@@ -39,6 +42,13 @@ PHASES = {
     "saving": N_("Saving the pairings"),
 }
 """What a running plan is doing, and what ``done`` of ``total`` counts in each phase."""
+
+
+def poll_every(run: PlanRun | None, now: datetime) -> str:
+    """How often the event's page asks how a plan under way is going (an htmx interval)."""
+    if run is not None and now - run.requested_at < QUICK_POLLS:
+        return "250ms"
+    return "1s"
 
 
 class PlanUnderWay(Conflict):

@@ -13,8 +13,8 @@ from importlib import import_module
 from uuid import UUID
 
 from sqlalchemy import update
-from sqlalchemy.orm import configure_mappers
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import configure_mappers
 
 from accounts.identity import Identity
 from accounts.models import User

@@ -89,7 +89,10 @@ async def test_the_api_and_the_page_follow_a_running_plan(
     assert "正在读取各县的需求和资源 1 / 2" in page.text
     assert '<progress value="1" max="2">' in page.text
     fragment = await bureau.client.get(f"/events/{event['id']}/plan-run?polling=true")
-    assert 'hx-trigger="every 1s"' in fragment.text, "polled while it runs"
+    assert 'hx-trigger="every 250ms"' in fragment.text, "polled often while it may soon end"
+    clock.advance(seconds=6)
+    fragment = await bureau.client.get(f"/events/{event['id']}/plan-run?polling=true")
+    assert 'hx-trigger="every 1s"' in fragment.text, "then every second while it runs"
     member = await bureau.client.get(run["url"], headers=bureau.headers["member"])
     assert member.status_code == 403, "runs are for reviewers"
 

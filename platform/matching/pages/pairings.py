@@ -41,7 +41,7 @@ from matching.deps import (
 )
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import DEFAULT_K, EventService, coverage
-from matching.plan_runs import PHASES, UNDER_WAY, PlanRunService, PlanUnderWay
+from matching.plan_runs import PHASES, UNDER_WAY, PlanRunService, PlanUnderWay, poll_every
 from matching.proposal_export import proposals_workbook
 from matching.proposal_schemas import AnswerIn, ProposalIn
 from matching.proposals import ProposalService
@@ -302,6 +302,7 @@ class MatchingPageController(Controller):
                 **_helpers(events.clock, locale_of(request), events.weights),
                 "run": run,
                 "phases": PHASES,
+                "poll_every": poll_every(run, events.clock()),
             },
             background=prepare_plans(request.app.state),
         )
@@ -321,7 +322,12 @@ class MatchingPageController(Controller):
         ended = run is None or run.state not in UNDER_WAY
         return Template(
             "matching/_plan_run.html",
-            context={"run": run, "event": event, "phases": PHASES},
+            context={
+                "run": run,
+                "event": event,
+                "phases": PHASES,
+                "poll_every": poll_every(run, events.clock()),
+            },
             headers={"Vary": "HX-Request", **({"HX-Refresh": "true"} if polling and ended else {})},
         )
 
