@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import time
 from collections.abc import Sequence
@@ -31,14 +32,39 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.database import writing
+from core.errors import N_
 from core.jobs import Job
 from matching.models import PlanRun, PlanRunState
 from matching.plan_runs import ERROR_LENGTH, PLAN_JOB, STALE_AFTER
 
 logger = logging.getLogger(__name__)
 
-STOPPED = "the planning process stopped"
-"""How every failure reported here begins: the process, not the plan, went wrong."""
+KILLED = N_("the planning process stopped: killed by %(signal)s")
+EXITED = N_("the planning process stopped: exit code %(code)s (see the log)")
+ENDED_UNSTORED = N_("the planning process stopped: it ended without storing the plan")
+TOO_LONG = N_("the planning process stopped: it ran longer than the time limit (%(limit)s)")
+NOT_STARTED = N_("the planning process stopped: it could not start (%(error)s)")
+INTERRUPTED = N_("interrupted: the process running it stopped")
+FAILURES = (KILLED, EXITED, ENDED_UNSTORED, TOO_LONG, NOT_STARTED, INTERRUPTED)
+"""The reasons this module writes on a failed run, in English as the API and the log give
+them; the event's page shows them in the reader's language (`failure_said`). Most begin "the
+planning process stopped": the process, not the plan, went wrong."""
+_FAILURE_PATTERNS = tuple(
+    (
+        message,
+        re.compile(re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>.*)", re.escape(message)) + "$"),
+    )
+    for message in FAILURES
+)
+
+
+def failure_said(error: str) -> tuple[str, dict[str, str]] | None:
+    """The message and its values that wrote ``error``, to be translated; None for a reason
+    written elsewhere (the plan's own exception, shown as it is)."""
+    for message, pattern in _FAILURE_PATTERNS:
+        if found := pattern.match(error):
+            return message, found.groupdict()
+    return None
 
 
 @dataclass(frozen=True)
@@ -109,7 +135,7 @@ async def fail_interrupted(session: AsyncSession, now: datetime) -> int:
         .where(PlanRun.state == PlanRunState.RUNNING, PlanRun.progressed_at < now - STALE_AFTER)
         .values(
             state=PlanRunState.FAILED,
-            error="interrupted: the process running it stopped",
+            error=INTERRUPTED,
             finished_at=now,
         )
     )
@@ -149,10 +175,10 @@ def why_it_stopped(returncode: int) -> str:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
-        return f"{STOPPED}: killed by {name}"
+        return KILLED % {"signal": name}
     if returncode == 0:
-        return f"{STOPPED}: it ended without storing the plan"
-    return f"{STOPPED}: exit code {returncode} (see the log)"
+        return ENDED_UNSTORED
+    return EXITED % {"code": returncode}
 
 
 async def _awaited(processes: PlanningProcesses, run_id: UUID) -> str | None:
@@ -161,7 +187,7 @@ async def _awaited(processes: PlanningProcesses, run_id: UUID) -> str | None:
     try:
         child = await processes.start(run_id)
     except OSError as error:
-        return f"{STOPPED}: it could not start ({error})"
+        return NOT_STARTED % {"error": error}
     limit = processes.planning.time_limit
     try:
         returncode = await asyncio.wait_for(child.wait(), limit.total_seconds())
@@ -169,7 +195,7 @@ async def _awaited(processes: PlanningProcesses, run_id: UUID) -> str | None:
         with contextlib.suppress(ProcessLookupError):  # it ended in the meantime
             child.kill()
         await child.wait()
-        return f"{STOPPED}: it ran longer than the time limit ({limit})"
+        return TOO_LONG % {"limit": limit}
     return None if returncode == 0 else why_it_stopped(returncode)
 
 

@@ -32,7 +32,7 @@ from core.settings import Settings
 from demand.models import Need
 from matching.events import EventService
 from matching.models import PlanPair, PlanRun, PlanRunState
-from matching.plan_process import STOPPED, PlanningProcess, plan_job, why_it_stopped
+from matching.plan_process import PlanningProcess, plan_job, why_it_stopped
 from matching.plan_runs import PLAN_JOB, PlanRunService
 from tests.conftest import REPO_ROOT
 from tests.factories import make_user
@@ -158,7 +158,7 @@ async def test_a_planning_process_killed_midway_is_reported_and_the_event_planne
 
     killed = await read_run(sessions, run_id)
     assert killed.state is PlanRunState.FAILED, "reported at once, not when it falls silent"
-    assert killed.error == f"{STOPPED}: killed by SIGKILL"
+    assert killed.error == "the planning process stopped: killed by SIGKILL"
     assert killed.finished_at is not None
     assert await pairs_of(sessions, event_id) == 0, "nothing of the killed plan is saved"
 
@@ -183,7 +183,10 @@ async def test_a_planning_process_past_its_time_limit_is_stopped_and_reported(
     assert await jobs(scratch_engine, timedelta(milliseconds=100)).run_one(PLAN_JOB)
     stopped = await read_run(sessions, run_id)
     assert stopped.state is PlanRunState.FAILED
-    assert stopped.error == f"{STOPPED}: it ran longer than the time limit (0:00:00.100000)"
+    assert (
+        stopped.error
+        == "the planning process stopped: it ran longer than the time limit (0:00:00.100000)"
+    )
     assert await pairs_of(sessions, event_id) == 0
     next_run = await request_plan(sessions, event_id, reviewer_id)
     assert (await read_run(sessions, next_run)).state is PlanRunState.QUEUED, "asked again"
@@ -226,7 +229,7 @@ async def test_a_process_started_ahead_that_gets_no_run_exits_by_itself(stdin: s
 
 
 def test_how_a_planning_process_ended_is_said_in_words() -> None:
-    assert why_it_stopped(-signal.SIGKILL) == f"{STOPPED}: killed by SIGKILL"
-    assert why_it_stopped(-signal.SIGTERM) == f"{STOPPED}: killed by SIGTERM"
-    assert why_it_stopped(1) == f"{STOPPED}: exit code 1 (see the log)"
-    assert why_it_stopped(0) == f"{STOPPED}: it ended without storing the plan"
+    assert why_it_stopped(-signal.SIGKILL) == "the planning process stopped: killed by SIGKILL"
+    assert why_it_stopped(-signal.SIGTERM) == "the planning process stopped: killed by SIGTERM"
+    assert why_it_stopped(1) == "the planning process stopped: exit code 1 (see the log)"
+    assert why_it_stopped(0) == "the planning process stopped: it ended without storing the plan"

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching import events
 from matching.models import PlanRun, PlanRunState
-from matching.plan_process import fail_interrupted
+from matching.plan_process import fail_interrupted, why_it_stopped
 from matching.plan_runs import STALE_AFTER
 from tests.conftest import FakeClock
 from tests.factories import sign_in
@@ -95,6 +95,29 @@ async def test_the_api_and_the_page_follow_a_running_plan(
     assert 'hx-trigger="every 1s"' in fragment.text, "then every second while it runs"
     member = await bureau.client.get(run["url"], headers=bureau.headers["member"])
     assert member.status_code == 403, "runs are for reviewers"
+
+
+async def test_the_page_says_why_a_planning_process_stopped_in_the_readers_language(
+    bureau: Bureau, session: AsyncSession, clock: FakeClock
+) -> None:
+    event = await make_event(bureau, [ZHENXIONG])
+    run = await _queue(bureau, event["id"])
+    await session.execute(
+        update(PlanRun)
+        .where(PlanRun.id == run["id"])
+        .values(
+            state=PlanRunState.FAILED, error=why_it_stopped(-signal.SIGKILL), finished_at=clock.now
+        )
+    )
+    await session.commit()
+    await sign_in(bureau.client, "rev")
+    page = await bureau.client.get(f"/events/{event['id']}")
+    assert "原因：规划进程已停止：被信号 SIGKILL 终止" in page.text
+    bureau.client.cookies.set("lang", "en")
+    page = await bureau.client.get(f"/events/{event['id']}")
+    assert "Reason: the planning process stopped: killed by SIGKILL" in page.text
+    answer = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
+    assert answer["error"] == "the planning process stopped: killed by SIGKILL", "the API's words"
 
 
 async def test_opening_an_event_page_starts_a_planning_process_ahead_where_the_app_runs_jobs(

@@ -4,6 +4,7 @@ with their answers, signing events with their plan per county, and the reviewer'
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -41,6 +42,8 @@ from matching.deps import (
 )
 from matching.event_schemas import EventIn, PairChoice, PairIn
 from matching.events import DEFAULT_K, EventService, coverage
+from matching.models import PlanRun
+from matching.plan_process import failure_said
 from matching.plan_runs import PHASES, UNDER_WAY, PlanRunService, PlanUnderWay, poll_every
 from matching.proposal_export import proposals_workbook
 from matching.proposal_schemas import AnswerIn, ProposalIn
@@ -75,6 +78,16 @@ STEP_DONE = {
     Step.WITHDRAW: N_("The proposal is withdrawn."),
 }
 REVIEWERS = roles(Role.REVIEWER)
+
+
+def _plan_run_context(run: PlanRun | None, now: datetime) -> dict[str, Any]:
+    """What the plan's progress bar (``matching/_plan_run.html``) shows of the latest run."""
+    return {
+        "run": run,
+        "phases": PHASES,
+        "poll_every": poll_every(run, now),
+        "failure": failure_said(run.error) if run is not None and run.error else None,
+    }
 
 
 def _helpers(
@@ -300,9 +313,7 @@ class MatchingPageController(Controller):
                 "coverage": coverage(event),
                 "total": sum(pair.score for pair in event.pairs_in_plan),
                 **_helpers(events.clock, locale_of(request), events.weights),
-                "run": run,
-                "phases": PHASES,
-                "poll_every": poll_every(run, events.clock()),
+                **_plan_run_context(run, events.clock()),
             },
             background=prepare_plans(request.app.state),
         )
@@ -322,12 +333,7 @@ class MatchingPageController(Controller):
         ended = run is None or run.state not in UNDER_WAY
         return Template(
             "matching/_plan_run.html",
-            context={
-                "run": run,
-                "event": event,
-                "phases": PHASES,
-                "poll_every": poll_every(run, events.clock()),
-            },
+            context={"event": event, **_plan_run_context(run, events.clock())},
             headers={"Vary": "HX-Request", **({"HX-Refresh": "true"} if polling and ended else {})},
         )
 
