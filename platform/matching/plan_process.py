@@ -88,20 +88,23 @@ class PlanningProcesses:
     def __init__(self, planning: PlanningProcess) -> None:
         self.planning = planning
         self._ready: asyncio.subprocess.Process | None = None
+        self._starting = asyncio.Lock()
+        """Two pages opened at once start one process, not two."""
 
     async def prepare(self) -> None:
         """Start a process ahead, unless one is waiting or none is wanted."""
         if self.planning.ready_for <= timedelta(0):
             return
-        if self._ready is not None and self._ready.returncode is None:
-            return
-        try:
-            self._ready = await asyncio.create_subprocess_exec(
-                *self.planning.ahead_command(), stdin=asyncio.subprocess.PIPE
-            )
-        except OSError as error:
-            logger.warning("no planning process started ahead: %s", error)
-            self._ready = None
+        async with self._starting:
+            if self._ready is not None and self._ready.returncode is None:
+                return
+            try:
+                self._ready = await asyncio.create_subprocess_exec(
+                    *self.planning.ahead_command(), stdin=asyncio.subprocess.PIPE
+                )
+            except OSError as error:
+                logger.warning("no planning process started ahead: %s", error)
+                self._ready = None
 
     async def _handed(self, run_id: UUID) -> asyncio.subprocess.Process | None:
         """The process started ahead, now given the run; None if none waits any more."""
