@@ -32,6 +32,7 @@ from catalogue.models import Category
 from core.database import create_engine
 from core.settings import get_settings
 from demand.models import Need, NeedLine, Urgency
+from matching.models import EntryTerms
 from matching.offer_places import refresh_statements
 from regions.models import Region, RegionLevel
 from supply.models import Offer, OfferLine, offer_region
@@ -177,6 +178,7 @@ async def generate(
             Offer.__table__,
             NeedLine.__table__,
             Need.__table__,
+            EntryTerms.__table__,
         ):
             await connection.execute(delete(table))
         regions_query = select(Region.code, Region.level, Region.parent_code)
