@@ -32,6 +32,18 @@ async def _queue(bureau: Bureau, event_id: str) -> Any:
     return queued.json()
 
 
+async def _queued_as(
+    bureau: Bureau, session: AsyncSession, counties: list[str], **run: object
+) -> tuple[Any, Any]:
+    """An event of ``counties`` and a plan of it queued, its run's row then set to ``run`` as
+    its planning process would have left it."""
+    event = await make_event(bureau, counties)
+    queued = await _queue(bureau, event["id"])
+    await session.execute(update(PlanRun).where(PlanRun.id == queued["id"]).values(**run))
+    await session.commit()
+    return event, queued
+
+
 async def test_a_plan_is_queued_run_and_stored(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]], session: AsyncSession
 ) -> None:
@@ -66,16 +78,16 @@ async def test_a_plan_is_queued_run_and_stored(
 async def test_the_api_and_the_page_follow_a_running_plan(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]], session: AsyncSession, clock: FakeClock
 ) -> None:
-    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
-    run = await _queue(bureau, event["id"])
-    await session.execute(
-        update(PlanRun)
-        .where(PlanRun.id == run["id"])
-        .values(
-            state=PlanRunState.RUNNING, phase="reading", done=1, total=2, progressed_at=clock.now
-        )
+    event, run = await _queued_as(
+        bureau,
+        session,
+        [ZHENXIONG, ZHAOYANG],
+        state=PlanRunState.RUNNING,
+        phase="reading",
+        done=1,
+        total=2,
+        progressed_at=clock.now,
     )
-    await session.commit()
     running = (await bureau.client.get(run["url"], headers=bureau.headers["rev"])).json()
     assert (running["state"], running["phase"], running["done"], running["total"]) == (
         "running",
@@ -100,16 +112,14 @@ async def test_the_api_and_the_page_follow_a_running_plan(
 async def test_the_page_says_why_a_planning_process_stopped_in_the_readers_language(
     bureau: Bureau, session: AsyncSession, clock: FakeClock
 ) -> None:
-    event = await make_event(bureau, [ZHENXIONG])
-    run = await _queue(bureau, event["id"])
-    await session.execute(
-        update(PlanRun)
-        .where(PlanRun.id == run["id"])
-        .values(
-            state=PlanRunState.FAILED, error=why_it_stopped(-signal.SIGKILL), finished_at=clock.now
-        )
+    event, run = await _queued_as(
+        bureau,
+        session,
+        [ZHENXIONG],
+        state=PlanRunState.FAILED,
+        error=why_it_stopped(-signal.SIGKILL),
+        finished_at=clock.now,
     )
-    await session.commit()
     await sign_in(bureau.client, "rev")
     page = await bureau.client.get(f"/events/{event['id']}")
     assert "原因：规划进程已停止：被信号 SIGKILL 终止" in page.text
@@ -169,14 +179,9 @@ async def test_a_failed_plan_says_so_and_changes_nothing(
 async def test_a_run_whose_process_died_no_longer_blocks(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]], session: AsyncSession, clock: FakeClock
 ) -> None:
-    event = await make_event(bureau, [ZHENXIONG])
-    run = await _queue(bureau, event["id"])
-    await session.execute(
-        update(PlanRun)
-        .where(PlanRun.id == run["id"])
-        .values(state=PlanRunState.RUNNING, progressed_at=clock.now)
+    event, _ = await _queued_as(
+        bureau, session, [ZHENXIONG], state=PlanRunState.RUNNING, progressed_at=clock.now
     )
-    await session.commit()
     assert (await bureau.call("POST", f"/{event['id']}/plan")).status_code == 409
     clock.advance(seconds=(STALE_AFTER + timedelta(minutes=1)).total_seconds())
     retried = await bureau.call("POST", f"/{event['id']}/plan")
