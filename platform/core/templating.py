@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -150,6 +150,14 @@ def _labelled(context: Context, members: Iterable[Any]) -> list[tuple[str, str]]
 
 
 @pass_context
+def _translated(context: Context, messages: Mapping[Any, str]) -> dict[Any, str]:
+    """A table of message ids translated in one call, for a page that looks the same few up
+    on every row (the state of each card)."""
+    catalog = translations(_locale(context))
+    return {key: catalog.gettext(message) for key, message in messages.items()}
+
+
+@pass_context
 def _options(context: Context, choices: Iterable[Any], chosen: Any = None) -> Markup:
     """The ``<option>`` elements of a choice list, the chosen one selected, in one call.
 
@@ -202,6 +210,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         error_text=_error_text,
         error_summary=_error_summary,
         labelled=_labelled,
+        translated=_translated,
         label=_label,
         options=_options,
         field_errors=_field_errors,
