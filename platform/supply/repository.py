@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
 from core.recent import RecentAnswers
 from core.totals import Total, total_of
-from supply.models import Offer, OfferLine, offer_region
+from supply.models import Offer, OfferLine, offer_region, remaining_capacity
 
 LISTED_COLUMNS = (
     *(
@@ -75,6 +76,14 @@ class ListedOffer:
     def __getattr__(self, name: str) -> Any:
         """The listed columns read as attributes, as pages read a loaded offer."""
         return getattr(self.row, name)
+
+    @property
+    def deadline(self) -> date:
+        return self.row.valid_until
+
+    @property
+    def remaining_capacity(self) -> int:
+        return remaining_capacity(self.row.capacity, self.row.capacity_used)
 
 
 class OfferRepository(SQLAlchemyAsyncRepository[Offer]):

@@ -107,7 +107,7 @@ class CataloguePageController(Controller):
         if chosen == "needs":
             page: Any = await needs.listed(page_request, filters, identity, urgency=flag)
         else:
-            page = await offers.list(page_request, filters, identity)
+            page = await offers.listed(page_request, filters, identity)
         tree = await category_tree(db_session)
         query = {
             "kind": chosen,
