@@ -91,8 +91,8 @@ def server(args: list[str], port: int, env: dict[str, str], log: Path | None = N
             output.close()  # type: ignore[union-attr]
 
 
-def reviewer_token(env: dict[str, str]) -> str:
-    """A bearer token of a reviewer in the benchmark database (created on first use)."""
+def make_reviewer(env: dict[str, str]) -> None:
+    """The benchmark's reviewer in the database ``env`` names (created on first use)."""
     subprocess.run(
         [
             sys.executable,
@@ -113,6 +113,11 @@ def reviewer_token(env: dict[str, str]) -> str:
         env=env,
         check=False,
     )
+
+
+def reviewer_token(env: dict[str, str]) -> str:
+    """A bearer token of a reviewer in the benchmark database (created on first use)."""
+    make_reviewer(env)
     request = urllib.request.Request(
         f"http://127.0.0.1:{PLATFORM_PORT}/api/v1/auth/token",
         data=json.dumps({"username": BENCH_USER, "password": BENCH_PASSWORD}).encode(),

@@ -1,4 +1,5 @@
-"""Queries both kinds of entry share: the review queue, the orders of the catalogue."""
+"""Queries both kinds of entry share: the review queue, the orders of the catalogue, the rows
+of a page of entries."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Collection
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, Row, Select, SQLColumnExpression, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -54,19 +55,30 @@ def list_order(
     return [*([lead.desc()] if lead is not None else []), published.desc(), entry_id.desc()]
 
 
-async def lines_by_entry(
+def rows_of_entries(
+    columns: tuple[SQLColumnExpression[Any], ...],
+    entry_id: SQLColumnExpression[UUID],
+    order: SQLColumnExpression[Any],
+) -> Select[Any]:
+    """The rows (lines, served divisions) of a page of entries, each entry's in ``order``, as
+    one select built once per kind: the entries' ids are one expanding parameter, so a request
+    neither composes the statement nor coerces each id. ``columns`` lead with ``entry_id``."""
+    return (
+        select(*columns)
+        .where(entry_id.in_(bindparam("entry_ids", expanding=True)))
+        .order_by(entry_id, order)
+    )
+
+
+async def rows_by_entry(
     session: AsyncSession | async_scoped_session[AsyncSession],
-    columns: tuple[InstrumentedAttribute[Any], ...],
-    entry_id: InstrumentedAttribute[UUID],
-    position: InstrumentedAttribute[int],
+    rows: Select[Any],
     entry_ids: Collection[UUID],
 ) -> dict[UUID, list[Row[Any]]]:
-    """The lines of a page of entries in one statement, each entry's in their order (every
-    entry named, with or without lines). ``columns`` must include ``entry_id``."""
-    lines: dict[UUID, list[Row[Any]]] = {entry: [] for entry in entry_ids}
-    if lines:
-        for line in await session.execute(
-            select(*columns).where(entry_id.in_(list(lines))).order_by(entry_id, position)
-        ):
-            lines[getattr(line, entry_id.key)].append(line)
-    return lines
+    """The rows of a page of entries (a select of ``rows_of_entries``) in one statement, every
+    entry named, with or without rows."""
+    found: dict[UUID, list[Row[Any]]] = {entry: [] for entry in entry_ids}
+    if found:
+        for row in await session.execute(rows, {"entry_ids": list(found)}):
+            found[row[0]].append(row)
+    return found

@@ -94,5 +94,8 @@ def translate(locale: str, message: str, params: dict[str, Any] | None = None) -
     return text % filled
 
 
+@cache
 def babel_locale(locale: str) -> Locale:
+    """Babel's locale of ours, parsed once: every grouped number of a page asked for it (the
+    search page's facet counts, a few dozen)."""
     return Locale.parse("zh_Hans_CN" if locale == "zh" else locale)

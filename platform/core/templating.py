@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -39,13 +39,28 @@ def _locale(context: Context) -> str:
 
 
 @pass_context
-def _gettext(context: Context, message: str) -> str:
-    return translations(_locale(context)).gettext(message)
+def _gettext(context: Context, message: str, **variables: Any) -> str:
+    """``_()``: the text in the visitor's language, filled as Jinja's new-style gettext fills
+    it (always as a format string, marked safe where the page autoescapes). Done in one call:
+    Jinja's own wrapper and its ``_`` alias add two more context calls to each of the page's
+    translated texts."""
+    return _filled(context, translations(_locale(context)).gettext(message), variables)
 
 
 @pass_context
-def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
-    return translations(_locale(context)).ngettext(singular, plural, count)
+def _ngettext(context: Context, singular: str, plural: str, count: int, **variables: Any) -> str:
+    """``ngettext()`` the same way, its count filled in as ``num`` unless named."""
+    variables.setdefault("num", count)
+    text = translations(_locale(context)).ngettext(singular, plural, count)
+    return _filled(context, text, variables)
+
+
+def _filled(context: Context, text: str, variables: dict[str, Any]) -> str:
+    """The translators' text is trusted as markup, as Jinja's i18n trusts it; the values
+    filled in are escaped by ``Markup``'s ``%``."""
+    if context.eval_ctx.autoescape:
+        return Markup(text) % variables  # noqa: S704 - our own catalog's text
+    return text % variables
 
 
 @pass_context
@@ -135,6 +150,14 @@ def _labelled(context: Context, members: Iterable[Any]) -> list[tuple[str, str]]
 
 
 @pass_context
+def _translated(context: Context, messages: Mapping[Any, str]) -> dict[Any, str]:
+    """A table of message ids translated in one call, for a page that looks the same few up
+    on every row (the state of each card)."""
+    catalog = translations(_locale(context))
+    return {key: catalog.gettext(message) for key, message in messages.items()}
+
+
+@pass_context
 def _options(context: Context, choices: Iterable[Any], chosen: Any = None) -> Markup:
     """The ``<option>`` elements of a choice list, the chosen one selected, in one call.
 
@@ -175,13 +198,19 @@ def once_action(action: str) -> str:
 def _configure(engine: JinjaTemplateEngine) -> None:
     environment = engine.engine
     environment.add_extension("jinja2.ext.i18n")
-    environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # What `install_gettext_callables(..., newstyle=True)` sets, with callables that are
+    # new-style themselves (`_` included) instead of Jinja's wrappers around them.
+    environment.newstyle_gettext = True  # type: ignore[attr-defined]
     environment.globals.update(
+        _=_gettext,
+        gettext=_gettext,
+        ngettext=_ngettext,
         current_locale=_current_locale,
         current_user=_current_user,
         error_text=_error_text,
         error_summary=_error_summary,
         labelled=_labelled,
+        translated=_translated,
         label=_label,
         options=_options,
         field_errors=_field_errors,

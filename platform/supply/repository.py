@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,12 +12,12 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, Row, exists, or_, select
 
 from accounts.models import Organization
-from catalogue.repository import lines_by_entry, list_order
+from catalogue.repository import list_order, rows_by_entry, rows_of_entries
 from catalogue.schemas import EntryFilters
 from core.pagination import PageRequest
 from core.recent import RecentAnswers
 from core.totals import Total, total_of
-from supply.models import Offer, OfferLine, offer_region
+from supply.models import Offer, OfferLine, offer_region, remaining_capacity
 
 LISTED_COLUMNS = (
     *(
@@ -47,20 +48,30 @@ LISTED_COLUMNS = (
 """What a list or the API shows of an offer, with its organization's name."""
 LISTED = select(*LISTED_COLUMNS).join(Organization, Organization.id == Offer.organization_id)
 """Built once, like ``demand.repository.LISTED``."""
-LINE_COLUMNS = tuple(
-    getattr(OfferLine, name)
-    for name in (
-        "offer_id",
-        "id",
-        "kind",
-        "item",
-        "unit",
-        "value",
-        "offered",
-        "committed",
-        "delivered",
-    )
+LINES = rows_of_entries(
+    tuple(
+        getattr(OfferLine, name)
+        for name in (
+            "offer_id",
+            "id",
+            "kind",
+            "item",
+            "unit",
+            "value",
+            "offered",
+            "committed",
+            "delivered",
+        )
+    ),
+    OfferLine.offer_id,
+    OfferLine.position,
 )
+SERVED = rows_of_entries(
+    (offer_region.c.offer_id, offer_region.c.region_code),
+    offer_region.c.offer_id,
+    offer_region.c.region_code,
+)
+"""The divisions each offer of a page serves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +86,14 @@ class ListedOffer:
     def __getattr__(self, name: str) -> Any:
         """The listed columns read as attributes, as pages read a loaded offer."""
         return getattr(self.row, name)
+
+    @property
+    def deadline(self) -> date:
+        return self.row.valid_until
+
+    @property
+    def remaining_capacity(self) -> int:
+        return remaining_capacity(self.row.capacity, self.row.capacity_used)
 
 
 class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
@@ -132,18 +151,12 @@ class OfferRepository(SQLAlchemyAsyncRepository[Offer]):
     async def _completed(self, rows: Sequence[Row[Any]]) -> list[ListedOffer]:
         """The rows' lines and served divisions, a statement each for the whole page."""
         ids = [row.id for row in rows]
-        lines = await lines_by_entry(
-            self.session, LINE_COLUMNS, OfferLine.offer_id, OfferLine.position, ids
-        )
-        served: dict[UUID, list[str]] = {offer: [] for offer in ids}
-        if ids:
-            for offer_id, code in await self.session.execute(
-                select(offer_region.c.offer_id, offer_region.c.region_code)
-                .where(offer_region.c.offer_id.in_(ids))
-                .order_by(offer_region.c.offer_id, offer_region.c.region_code)
-            ):
-                served[offer_id].append(code)
-        return [ListedOffer(row, lines[row.id], served[row.id]) for row in rows]
+        lines = await rows_by_entry(self.session, LINES, ids)
+        served = await rows_by_entry(self.session, SERVED, ids)
+        return [
+            ListedOffer(row, lines[row.id], [place.region_code for place in served[row.id]])
+            for row in rows
+        ]
 
     async def all_matching(
         self,

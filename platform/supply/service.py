@@ -155,7 +155,7 @@ class OfferService(EntryWorkflow[Offer]):
         *,
         mine: bool = False,
     ) -> Slice[ListedOffer]:
-        """The same page as `list`, read as plain columns for the API."""
+        """The same page as `list`, read as plain columns: the API and the catalogue page."""
         listed, scope = await self._list_scope(filters, identity, mine=mine)
         items, total = await self.offers.listed_page(page, listed, **scope)
         return total.slice(items, page)

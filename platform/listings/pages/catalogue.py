@@ -19,6 +19,7 @@ from accounts.identity import Identity
 from accounts.models import Role
 from catalogue.categories import category_tree
 from catalogue.display import entry_helpers, subcategory_names
+from catalogue.lines import NeedProgress
 from catalogue.schemas import EntryFilters, ListOrder, StepRequest
 from catalogue.service import EntryWorkflow
 from catalogue.workflow import EntryState, Party, Transition
@@ -107,7 +108,7 @@ class CataloguePageController(Controller):
         if chosen == "needs":
             page: Any = await needs.listed(page_request, filters, identity, urgency=flag)
         else:
-            page = await offers.list(page_request, filters, identity)
+            page = await offers.listed(page_request, filters, identity)
         tree = await category_tree(db_session)
         query = {
             "kind": chosen,
@@ -140,6 +141,7 @@ class CataloguePageController(Controller):
                 "counties": await regions.counties(),
                 "townships": await regions.children(filters.county) if filters.county else [],
                 "urgencies": list(Urgency),
+                "progresses": list(NeedProgress),
                 "states": list(EntryState),
                 **entry_helpers(needs.clock),
             },
