@@ -42,6 +42,11 @@ A search is one read transaction, so all its parts see the same commits:
   listed candidates, the newest title matches first (`_ranked`), in ≈5-18 ms. It scores
   words and pinyin; the bigram phrases cost half the time and weigh least, so they only rank
   documents that no word finds.
+* **Remembered per snapshot**: what FTS5 answered (the matches of a MATCH text, the bm25 of
+  listed candidates) is kept with the snapshot (`columns.Memo`, at most 2M numbers), so the
+  same words asked again before the next write skip FTS5: the next page, another filter or
+  sort, the next visitor. Measured in-process, CPU per search of a query asked before:
+  老人 17.4 → 4.1 ms, 留守儿童 托管 16.5 → 1.6 ms, ylfw 8.2 → 3.2 ms, 养老 5.9 → 1.8 ms.
 * **Freshness**: the arrays are a snapshot per generation, shared by the reader threads. A
   search reads the last ``document_change`` id (one index lookup); when another connection
   (the writer thread, the indexer in another process) committed since, it builds the next

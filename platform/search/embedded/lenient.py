@@ -56,7 +56,7 @@ def _with_every(
 ) -> np.ndarray | None:
     if plan.is_empty:
         return None if passing is None else np.flatnonzero(passing)
-    every = columns.positions(rowids_matching(connection, match_expression(plan)))
+    every = columns.positions(rowids_matching(connection, columns, match_expression(plan)))
     return every if passing is None else every[passing[every]]
 
 
@@ -74,14 +74,14 @@ def find(
     every = _with_every(connection, columns, plan, passing)
     if every is None or not forgives(plan, len(every), page_size):
         return Matches(plan, every, _EMPTY, np.empty(0))
-    found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
+    found = [rowids_matching(connection, columns, concept_expression(c)) for c in plan.concepts]
     nowhere = [c for c, rowids in zip(plan.concepts, found, strict=True) if not len(rowids)]
     fixes = _fixes(connection, plan, suspects(plan, nowhere))
     corrected = plan.corrected(fixes) if fixes else plan
     meant = _with_every(connection, columns, corrected, passing) if fixes else None
     if meant is not None and len(meant):
         plan, every = corrected, meant
-        found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
+        found = [rowids_matching(connection, columns, concept_expression(c)) for c in plan.concepts]
     else:
         fixes = {}
     most, fractions = _EMPTY, np.empty(0)
@@ -128,7 +128,9 @@ def _most(
     if not len(positions):
         return _EMPTY, np.empty(0)
     heaviest = positions[np.lexsort((-columns.seq[positions], -held[positions]))][:TIES_RANKED]
-    rowids, scores = scores_of(connection, any_expression(plan), np.sort(columns.seq[heaviest]))
+    rowids, scores = scores_of(
+        connection, columns, any_expression(plan), np.sort(columns.seq[heaviest])
+    )
     bm25 = np.zeros(len(columns.seq))
     bm25[columns.positions(rowids)] = scores
     positions = positions[np.lexsort((-columns.seq[positions], -bm25[positions], -held[positions]))]
