@@ -195,6 +195,10 @@ class Columns:
         self.seq = documents["seq"]
         self.regions = regions
         self.region_position = np.searchsorted(self.seq, regions["seq"])
+        county = regions["county"]
+        self.county_position = self.region_position[county]
+        """The county rows of ``regions`` (what the county facet counts): their positions."""
+        self.county_code = regions["code"][county]
         self.memo = Memo()
 
     @classmethod
@@ -265,12 +269,11 @@ class Columns:
         facets: dict[Facet, dict[str, int]] = {}
         for facet in wanted:
             if facet is Facet.COUNTY:
-                codes, counted = self.codes["region"], self.regions["county"]
+                codes, found = self.codes["region"], self.county_code
                 if positions is not None:
                     chosen = np.zeros(len(self.seq), bool)
                     chosen[positions] = True
-                    counted = counted & chosen[self.region_position]
-                found = self.regions["code"][counted]
+                    found = found[chosen[self.county_position]]
             else:
                 column = _FACET_COLUMNS[facet]
                 codes, found = self.codes[column], self.documents[column]

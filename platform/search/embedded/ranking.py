@@ -28,18 +28,18 @@ again for each listed rowid; FTS5 gets the range, which bounds its walk."""
 _HITS = f"SELECT seq, id, kind, title, description FROM document {LISTED}"  # noqa: S608
 
 
-def rowids_matching(
+def matching(
     connection: sqlite3.Connection, columns: Columns, expression: str, first: int = 0
 ) -> np.ndarray:
-    """The rowids (ascending) the expression matches, from ``first`` on (read-only: the
-    snapshot's `Memo` keeps them)."""
+    """The positions (ascending) of the documents the expression matches, from seq ``first``
+    on (read-only: the snapshot's `Memo` keeps them)."""
 
     def listed() -> tuple[np.ndarray]:
         (found,) = connection.execute(_ROWIDS, (expression, first)).fetchone()
-        return (integers(found),)
+        return (columns.positions(integers(found)),)
 
-    (rowids,) = columns.memo.get(("rowids", expression, first), 0, listed)
-    return rowids
+    (positions,) = columns.memo.get(("matching", expression, first), 0, listed)
+    return positions
 
 
 def scores_of(
@@ -77,9 +77,7 @@ def _titled(
     老人 that walks 1,500 titles instead of 19,000), then among all."""
 
     def titled_from(first: int) -> np.ndarray:
-        titled = columns.positions(
-            rowids_matching(connection, columns, title_expression(plan), first)
-        )
+        titled = matching(connection, columns, title_expression(plan), first)
         return titled[chosen[titled]][-RANKED:]
 
     if len(matches) > TITLE_WINDOW:
@@ -153,7 +151,7 @@ def _typed_first(
     tiers = np.zeros(len(rowids))
     for concept in widened:
         tiers += np.isin(
-            rowids, rowids_matching(connection, columns, literal_expression(concept), first)
+            rowids, columns.seq[matching(connection, columns, literal_expression(concept), first)]
         )
     raised = scores + tiers * (scores.max() - scores.min() + 1)
     order = np.argsort(-raised, kind="stable")
