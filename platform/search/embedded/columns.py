@@ -195,10 +195,16 @@ class Columns:
         self.seq = documents["seq"]
         self.regions = regions
         self.region_position = np.searchsorted(self.seq, regions["seq"])
-        county = regions["county"]
-        self.county_position = self.region_position[county]
-        """The county rows of ``regions`` (what the county facet counts): their positions."""
-        self.county_code = regions["code"][county]
+        rows = self.region_position[regions["county"]]
+        counties = regions["code"][regions["county"]]
+        first = np.ones(len(rows), bool)
+        first[1:] = rows[1:] != rows[:-1]
+        self.county = np.full(len(self.seq), codes["region"].code(None), np.int32)
+        """Per document, the first county it is under (coded None when under none)."""
+        self.county[rows[first]] = counties[first]
+        self.more_counties = rows[~first], counties[~first]
+        """The other counties of the documents under several (an offer), as positions and
+        codes: so few that the county facet counts like the others, by position."""
         self.memo = Memo()
 
     @classmethod
@@ -269,11 +275,7 @@ class Columns:
         facets: dict[Facet, dict[str, int]] = {}
         for facet in wanted:
             if facet is Facet.COUNTY:
-                codes, found = self.codes["region"], self.county_code
-                if positions is not None:
-                    chosen = np.zeros(len(self.seq), bool)
-                    chosen[positions] = True
-                    found = found[chosen[self.county_position]]
+                codes, found = self.codes["region"], self._counties(positions)
             else:
                 column = _FACET_COLUMNS[facet]
                 codes, found = self.codes[column], self.documents[column]
@@ -288,6 +290,18 @@ class Columns:
             counts.sort(key=lambda item: (-item[0], item[1]))
             facets[facet] = {value: count for count, value in counts}
         return facets
+
+    def _counties(self, positions: np.ndarray | None) -> np.ndarray:
+        """The county codes of the positions (all documents when None), one per county a
+        document is under."""
+        more_positions, more = self.more_counties
+        if positions is None:
+            return np.concatenate([self.county, more])
+        if len(more):
+            chosen = np.zeros(len(self.seq), bool)
+            chosen[positions] = True
+            more = more[chosen[more_positions]]
+        return np.concatenate([self.county[positions], more])
 
     def first(self, positions: np.ndarray | None, sort: Sort, count: int) -> np.ndarray:
         """The first ``count`` of the positions (all documents when None) in the sort's
