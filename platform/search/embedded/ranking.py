@@ -151,7 +151,8 @@ def _typed_first(
     tiers = np.zeros(len(rowids))
     for concept in widened:
         tiers += np.isin(
-            rowids, columns.seq[matching(connection, columns, literal_expression(concept), first)]
+            rowids,
+            columns.seq[matching(connection, columns, literal_expression(plan, concept), first)],
         )
     raised = scores + tiers * (scores.max() - scores.min() + 1)
     order = np.argsort(-raised, kind="stable")
