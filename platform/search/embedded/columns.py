@@ -193,6 +193,10 @@ class Columns:
         self.codes = codes
         self.documents = documents
         self.seq = documents["seq"]
+        self._position_of = np.zeros(int(self.seq[-1]) + 1 if len(self.seq) else 0, np.intp)
+        """Position by seq: a lookup, where searching the seqs for 老人's 49,000 matches took
+        1.3 ms. Seqs are the generation's insert count, so it stays near its size."""
+        self._position_of[self.seq] = np.arange(len(self.seq))
         self.regions = regions
         self.region_position = np.searchsorted(self.seq, regions["seq"])
         rows = self.region_position[regions["county"]]
@@ -245,7 +249,7 @@ class Columns:
 
     def positions(self, seqs: np.ndarray) -> np.ndarray:
         """The positions of seqs this snapshot holds (a read in the same transaction)."""
-        return np.searchsorted(self.seq, seqs)
+        return self._position_of[seqs]
 
     def passing(self, filters: SearchFilters) -> np.ndarray | None:
         """Which positions pass the filters, or None when there are no filters."""
