@@ -365,8 +365,11 @@ def query_plan(query: str) -> QueryPlan:
     return QueryPlan(tuple(meaningful), phrased=phrased, query=query, runs=tuple(runs))
 
 
-def pinyin_spans(text: str, prefix: str) -> list[tuple[int, int]]:
-    """Shortest runs of words whose joined pinyin or initials start with ``prefix``."""
+@lru_cache(maxsize=1024)
+def pinyin_spans(text: str, prefix: str) -> tuple[tuple[int, int], ...]:
+    """Shortest runs of words whose joined pinyin or initials start with ``prefix``. The last
+    answers are remembered: the titles of a page searched again are highlighted again, and
+    spelling a title was most of the cost of a pinyin search's hits."""
     spans, syllable_at = _pinyin_words(text)
     found = []
     for first in range(len(spans)):
@@ -378,4 +381,4 @@ def pinyin_spans(text: str, prefix: str) -> list[tuple[int, int]]:
                 break
             if not (prefix.startswith(full) or prefix.startswith(initials)):
                 break
-    return found
+    return tuple(found)

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_date
 from core.errors import N_
@@ -58,13 +57,16 @@ async def provide_search_params(
 
 async def provide_search(
     request: Request[Any, Any, Any],
-    db_session: NamedDependency[AsyncSession],
     clock: NamedDependency[Clock],
     public_memory: NamedDependency[PublicMemory],
 ) -> SearchService:
     runtime: SearchRuntime = request.app.state.search
     return SearchService(
-        runtime.backend, runtime.watch, db_session, local_date(clock()), public_memory.searches
+        runtime.backend,
+        runtime.watch,
+        runtime.session_maker,
+        local_date(clock()),
+        public_memory.searches,
     )
 
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from search.analysis import QueryPlan, comparable, pinyin_spans
+
+
+@lru_cache(maxsize=1024)
+def _literal(mark: str) -> re.Pattern[str]:
+    """The pattern finding ``mark`` as typed, compiled once: escaping and looking it up again
+    for each of a page's texts took a third of highlighting a page."""
+    return re.compile(re.escape(mark))
 
 
 def _match_spans(text: str, plan: QueryPlan, pinyin: bool) -> list[tuple[int, int]]:
@@ -14,7 +22,7 @@ def _match_spans(text: str, plan: QueryPlan, pinyin: bool) -> list[tuple[int, in
     spans: list[tuple[int, int]] = []
     for concept in plan.concepts:
         for mark in concept.marks:
-            spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(mark), folded))
+            spans.extend((m.start(), m.end()) for m in _literal(mark).finditer(folded))
         if pinyin and concept.pinyin:
             spans.extend(pinyin_spans(folded, concept.pinyin))
     merged: list[tuple[int, int]] = []

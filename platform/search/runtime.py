@@ -35,9 +35,8 @@ class SearchRuntime:
         self.settings = settings
         self.backend = build_backend(settings)
         self.watch = EngineWatch()
-        self.indexer = Indexer(
-            db_config.create_session_maker(), self.backend, today=lambda: local_date(clock())
-        )
+        self.session_maker = db_config.create_session_maker()
+        self.indexer = Indexer(self.session_maker, self.backend, today=lambda: local_date(clock()))
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 

@@ -12,7 +12,7 @@ import numpy as np
 from search.analysis import QueryPlan
 from search.embedded.columns import Columns
 from search.embedded.expressions import any_expression, concept_expression, match_expression
-from search.embedded.ranking import rowids_matching, scores_of
+from search.embedded.ranking import matching, scores_of
 from search.embedded.storage import similar_words
 from search.leniency import (
     broadens,
@@ -56,7 +56,7 @@ def _with_every(
 ) -> np.ndarray | None:
     if plan.is_empty:
         return None if passing is None else np.flatnonzero(passing)
-    every = columns.positions(rowids_matching(connection, match_expression(plan)))
+    every = matching(connection, columns, match_expression(plan))
     return every if passing is None else every[passing[every]]
 
 
@@ -74,14 +74,14 @@ def find(
     every = _with_every(connection, columns, plan, passing)
     if every is None or not forgives(plan, len(every), page_size):
         return Matches(plan, every, _EMPTY, np.empty(0))
-    found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
-    nowhere = [c for c, rowids in zip(plan.concepts, found, strict=True) if not len(rowids)]
+    found = [matching(connection, columns, concept_expression(c)) for c in plan.concepts]
+    nowhere = [c for c, matched in zip(plan.concepts, found, strict=True) if not len(matched)]
     fixes = _fixes(connection, plan, suspects(plan, nowhere))
     corrected = plan.corrected(fixes) if fixes else plan
     meant = _with_every(connection, columns, corrected, passing) if fixes else None
     if meant is not None and len(meant):
         plan, every = corrected, meant
-        found = [rowids_matching(connection, concept_expression(c)) for c in plan.concepts]
+        found = [matching(connection, columns, concept_expression(c)) for c in plan.concepts]
     else:
         fixes = {}
     most, fractions = _EMPTY, np.empty(0)
@@ -114,11 +114,11 @@ def _most(
     """The documents without every concept that hold the required share of the concepts (by
     count or by weight; a sentence's share lowered while the page is short), the heaviest
     first, bm25 of any concept among equals; and their shares of the weight."""
-    weights = [rarity(len(rowids), len(columns.seq)) for rowids in found]
+    weights = [rarity(len(matched), len(columns.seq)) for matched in found]
     held, words = np.zeros(len(columns.seq)), np.zeros(len(columns.seq), np.int32)
-    for rowids, weight in zip(found, weights, strict=True):
-        held[columns.positions(rowids)] += weight
-        words[columns.positions(rowids)] += 1
+    for matched, weight in zip(found, weights, strict=True):
+        held[matched] += weight
+        words[matched] += 1
     allowed = np.ones(len(columns.seq), bool) if passing is None else passing.copy()
     allowed[every] = False
     for share in shares(plan):
@@ -128,7 +128,9 @@ def _most(
     if not len(positions):
         return _EMPTY, np.empty(0)
     heaviest = positions[np.lexsort((-columns.seq[positions], -held[positions]))][:TIES_RANKED]
-    rowids, scores = scores_of(connection, any_expression(plan), np.sort(columns.seq[heaviest]))
+    rowids, scores = scores_of(
+        connection, columns, any_expression(plan), np.sort(columns.seq[heaviest])
+    )
     bm25 = np.zeros(len(columns.seq))
     bm25[columns.positions(rowids)] = scores
     positions = positions[np.lexsort((-columns.seq[positions], -bm25[positions], -held[positions]))]

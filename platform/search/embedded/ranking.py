@@ -28,20 +28,35 @@ again for each listed rowid; FTS5 gets the range, which bounds its walk."""
 _HITS = f"SELECT seq, id, kind, title, description FROM document {LISTED}"  # noqa: S608
 
 
-def rowids_matching(connection: sqlite3.Connection, expression: str, first: int = 0) -> np.ndarray:
-    """The rowids (ascending) the expression matches, from ``first`` on."""
-    (listed,) = connection.execute(_ROWIDS, (expression, first)).fetchone()
-    return integers(listed)
+def matching(
+    connection: sqlite3.Connection, columns: Columns, expression: str, first: int = 0
+) -> np.ndarray:
+    """The positions (ascending) of the documents the expression matches, from seq ``first``
+    on (read-only: the snapshot's `Memo` keeps them)."""
+
+    def listed() -> tuple[np.ndarray]:
+        (found,) = connection.execute(_ROWIDS, (expression, first)).fetchone()
+        return (columns.positions(integers(found)),)
+
+    (positions,) = columns.memo.get(("matching", expression, first), 0, listed)
+    return positions
 
 
 def scores_of(
-    connection: sqlite3.Connection, expression: str, seqs: np.ndarray
+    connection: sqlite3.Connection, columns: Columns, expression: str, seqs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """bm25 of the listed seqs (ascending) that the expression matches: rowids, scores."""
-    rows = connection.execute(
-        _SCORES, (expression, int(seqs[0]), int(seqs[-1]), json.dumps(seqs.tolist()))
-    ).fetchall()
-    return np.array([row[0] for row in rows], np.int64), np.array([row[1] for row in rows], float)
+    """bm25 of the listed seqs (ascending) that the expression matches: rowids, scores
+    (read-only: the snapshot's `Memo` keeps them)."""
+
+    def scored() -> tuple[np.ndarray, np.ndarray]:
+        rows = connection.execute(
+            _SCORES, (expression, int(seqs[0]), int(seqs[-1]), json.dumps(seqs.tolist()))
+        ).fetchall()
+        rowids = np.array([row[0] for row in rows], np.int64)
+        return rowids, np.array([row[1] for row in rows], float)
+
+    rowids, scores = columns.memo.get(("scores", expression, seqs.tobytes()), len(seqs), scored)
+    return rowids, scores
 
 
 def _best_first(rowids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -62,7 +77,7 @@ def _titled(
     老人 that walks 1,500 titles instead of 19,000), then among all."""
 
     def titled_from(first: int) -> np.ndarray:
-        titled = columns.positions(rowids_matching(connection, title_expression(plan), first))
+        titled = matching(connection, columns, title_expression(plan), first)
         return titled[chosen[titled]][-RANKED:]
 
     if len(matches) > TITLE_WINDOW:
@@ -100,16 +115,16 @@ def ranked(
     if not len(candidates):
         return candidates, np.empty(0)
     seqs = columns.seq[candidates]
-    rowids, scores = _best_first(*scores_of(connection, score_expression(plan), seqs))
+    rowids, scores = _best_first(*scores_of(connection, columns, score_expression(plan), seqs))
     if count > len(rowids) and len(seqs) > len(rowids):
         unscored = np.setdiff1d(seqs, rowids, assume_unique=True)
         more, more_scores = _best_first(
-            *scores_of(connection, score_expression(plan, bigrams=True), unscored)
+            *scores_of(connection, columns, score_expression(plan, bigrams=True), unscored)
         )
         if len(scores):
             more_scores = np.minimum(more_scores, scores[-1])
         rowids, scores = np.concatenate([rowids, more]), np.concatenate([scores, more_scores])
-    rowids, scores = _typed_first(connection, plan, rowids, scores)
+    rowids, scores = _typed_first(connection, columns, plan, rowids, scores)
     first, scores = columns.positions(rowids[:count]), scores[:count]
     if len(first) < count:
         rest = np.setdiff1d(matches, candidates, assume_unique=True)[::-1][: count - len(first)]
@@ -118,7 +133,11 @@ def ranked(
 
 
 def _typed_first(
-    connection: sqlite3.Connection, plan: QueryPlan, rowids: np.ndarray, scores: np.ndarray
+    connection: sqlite3.Connection,
+    columns: Columns,
+    plan: QueryPlan,
+    rowids: np.ndarray,
+    scores: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The scored rows reordered so that a document saying more of the words as typed comes
     before one that says them only by a synonym (红薯 above an entry that says only 地瓜), the
@@ -131,7 +150,10 @@ def _typed_first(
     first = int(rowids.min())
     tiers = np.zeros(len(rowids))
     for concept in widened:
-        tiers += np.isin(rowids, rowids_matching(connection, literal_expression(concept), first))
+        tiers += np.isin(
+            rowids,
+            columns.seq[matching(connection, columns, literal_expression(plan, concept), first)],
+        )
     raised = scores + tiers * (scores.max() - scores.min() + 1)
     order = np.argsort(-raised, kind="stable")
     return rowids[order], raised[order]
