@@ -42,12 +42,6 @@ A search is one read transaction, so all its parts see the same commits:
   listed candidates, the newest title matches first (`_ranked`), in ≈5-18 ms. It scores
   words and pinyin; the bigram phrases cost half the time and weigh least, so they only rank
   documents that no word finds.
-* **Remembered per snapshot**: what FTS5 answered (the matches of a MATCH text, the bm25 of
-  listed candidates) is kept with the snapshot (`columns.Memo`, at most 2M numbers), so the
-  same words asked again before the next write skip FTS5: the next page, another filter or
-  sort, the next visitor. CPU per search in-process with every facet, medians, asked first /
-  asked again: 老人 13 / 1.8 ms, 留守儿童 托管 11 / 1.3 ms, ylfw 5.9 / 0.7 ms, 养老 4.4 /
-  0.8 ms, where each search cost 16, 15, 6.8 and 5.3 ms before.
 * **Freshness**: the arrays are a snapshot per generation, shared by the reader threads. A
   search reads the last ``document_change`` id (one index lookup); when another connection
   (the writer thread, the indexer in another process) committed since, it builds the next

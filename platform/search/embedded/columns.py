@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -130,46 +128,6 @@ def _merged(
     return merged
 
 
-MEMO_NUMBERS = 2_000_000
-"""How many numbers (≈8 bytes each) a snapshot's `Memo` holds at most."""
-
-
-class Memo:
-    """What FTS5 answered to the searches that saw one snapshot (the matches of a MATCH text,
-    the bm25 of listed candidates): a snapshot is one state of the index, so an answer holds
-    for as long as the snapshot is the live one, and the same words asked again (the next
-    page, another filter or sort, the next visitor) skip FTS5. Bounded by the numbers held,
-    the least recently used dropped first."""
-
-    def __init__(self) -> None:
-        self._answers: OrderedDict[Hashable, tuple[tuple[np.ndarray, ...], int]] = OrderedDict()
-        self._held = 0
-        self._lock = threading.Lock()
-
-    def get(
-        self, key: Hashable, size: int, answer: Callable[[], tuple[np.ndarray, ...]]
-    ) -> tuple[np.ndarray, ...]:
-        """The arrays remembered for the key, else ``answer()`` remembered (read-only);
-        ``size`` counts the numbers the key itself holds."""
-        with self._lock:
-            found = self._answers.get(key)
-            if found is not None:
-                self._answers.move_to_end(key)
-                return found[0]
-        arrays = answer()
-        for array in arrays:
-            array.flags.writeable = False
-        size += sum(len(array) for array in arrays)
-        with self._lock:
-            if key not in self._answers:
-                self._answers[key] = (arrays, size)
-                self._held += size
-                while self._held > MEMO_NUMBERS and len(self._answers) > 1:
-                    _, (_, dropped) = self._answers.popitem(last=False)
-                    self._held -= dropped
-        return arrays
-
-
 class Columns:
     """One generation's documents as arrays by *position* (documents in seq order), which is
     what filters, facets and sorts read: a numpy pass over a match set costs microseconds per
@@ -210,7 +168,6 @@ class Columns:
         self.more_counties = rows[~first], counties[~first]
         """The other counties of the documents under several (an offer), as positions and
         codes: so few that the county facet counts like the others, by position."""
-        self.memo = Memo()
 
     @classmethod
     def load(cls, connection: sqlite3.Connection, path: Path, version: int) -> Columns:

@@ -128,9 +128,7 @@ def _most(
     if not len(positions):
         return _EMPTY, np.empty(0)
     heaviest = positions[np.lexsort((-columns.seq[positions], -held[positions]))][:TIES_RANKED]
-    rowids, scores = scores_of(
-        connection, columns, any_expression(plan), np.sort(columns.seq[heaviest])
-    )
+    rowids, scores = scores_of(connection, any_expression(plan), np.sort(columns.seq[heaviest]))
     bm25 = np.zeros(len(columns.seq))
     bm25[columns.positions(rowids)] = scores
     positions = positions[np.lexsort((-columns.seq[positions], -bm25[positions], -held[positions]))]

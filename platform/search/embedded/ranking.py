@@ -32,31 +32,19 @@ def matching(
     connection: sqlite3.Connection, columns: Columns, expression: str, first: int = 0
 ) -> np.ndarray:
     """The positions (ascending) of the documents the expression matches, from seq ``first``
-    on (read-only: the snapshot's `Memo` keeps them)."""
-
-    def listed() -> tuple[np.ndarray]:
-        (found,) = connection.execute(_ROWIDS, (expression, first)).fetchone()
-        return (columns.positions(integers(found)),)
-
-    (positions,) = columns.memo.get(("matching", expression, first), 0, listed)
-    return positions
+    on."""
+    (found,) = connection.execute(_ROWIDS, (expression, first)).fetchone()
+    return columns.positions(integers(found))
 
 
 def scores_of(
-    connection: sqlite3.Connection, columns: Columns, expression: str, seqs: np.ndarray
+    connection: sqlite3.Connection, expression: str, seqs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """bm25 of the listed seqs (ascending) that the expression matches: rowids, scores
-    (read-only: the snapshot's `Memo` keeps them)."""
-
-    def scored() -> tuple[np.ndarray, np.ndarray]:
-        rows = connection.execute(
-            _SCORES, (expression, int(seqs[0]), int(seqs[-1]), json.dumps(seqs.tolist()))
-        ).fetchall()
-        rowids = np.array([row[0] for row in rows], np.int64)
-        return rowids, np.array([row[1] for row in rows], float)
-
-    rowids, scores = columns.memo.get(("scores", expression, seqs.tobytes()), len(seqs), scored)
-    return rowids, scores
+    """bm25 of the listed seqs (ascending) that the expression matches: rowids, scores."""
+    rows = connection.execute(
+        _SCORES, (expression, int(seqs[0]), int(seqs[-1]), json.dumps(seqs.tolist()))
+    ).fetchall()
+    return np.array([row[0] for row in rows], np.int64), np.array([row[1] for row in rows], float)
 
 
 def _best_first(rowids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -115,11 +103,11 @@ def ranked(
     if not len(candidates):
         return candidates, np.empty(0)
     seqs = columns.seq[candidates]
-    rowids, scores = _best_first(*scores_of(connection, columns, score_expression(plan), seqs))
+    rowids, scores = _best_first(*scores_of(connection, score_expression(plan), seqs))
     if count > len(rowids) and len(seqs) > len(rowids):
         unscored = np.setdiff1d(seqs, rowids, assume_unique=True)
         more, more_scores = _best_first(
-            *scores_of(connection, columns, score_expression(plan, bigrams=True), unscored)
+            *scores_of(connection, score_expression(plan, bigrams=True), unscored)
         )
         if len(scores):
             more_scores = np.minimum(more_scores, scores[-1])
