@@ -225,7 +225,28 @@ def score(
     weights: Mapping[Component, float] = DEFAULT_WEIGHTS,
 ) -> Score:
     """The weighted sum (weights normalised to sum to 1) and its parts; 0 when not eligible."""
-    parts = {
+    parts = _parts(need, offer, now)
+    if not _eligible_parts(parts):
+        return Score(total=0.0, parts=parts)
+    return Score(total=_weighted(parts, weights), parts=parts)
+
+
+def scored_if_eligible(
+    need: NeedFacts,
+    offer: OfferFacts,
+    now: datetime,
+    weights: Mapping[Component, float] = DEFAULT_WEIGHTS,
+) -> Score | None:
+    """The `score` of an `eligible` pair, None for any other: each component computed once
+    for both questions (suggestions ask them of every candidate)."""
+    parts = _parts(need, offer, now)
+    if not _eligible_parts(parts):
+        return None
+    return Score(total=_weighted(parts, weights), parts=parts)
+
+
+def _parts(need: NeedFacts, offer: OfferFacts, now: datetime) -> dict[Component, float]:
+    return {
         Component.CATEGORY: category(need, offer),
         Component.GEOGRAPHY: geography(need, offer),
         Component.TEXT: text(need, offer),
@@ -234,8 +255,16 @@ def score(
         Component.TRACK_RECORD: track_record(offer),
         Component.FAIRNESS: fairness(need),
     }
-    if not eligible(need, offer):
-        return Score(total=0.0, parts=parts)
-    weight_sum = sum(weights.values())
-    total = sum(weights[name] * value for name, value in parts.items()) / weight_sum
-    return Score(total=total, parts=parts)
+
+
+def _eligible_parts(parts: Mapping[Component, float]) -> bool:
+    """`eligible`, read off the parts already computed."""
+    return (
+        parts[Component.CATEGORY] > 0
+        and parts[Component.GEOGRAPHY] > 0
+        and parts[Component.CAPACITY] > 0
+    )
+
+
+def _weighted(parts: Mapping[Component, float], weights: Mapping[Component, float]) -> float:
+    return sum(weights[name] * value for name, value in parts.items()) / sum(weights.values())

@@ -48,8 +48,7 @@ class SuggestionApiController(Controller):
         need_id: FromPath[UUID],
     ) -> OfferSuggestions:
         """For the need's station and reviewers of its category."""
-        need = await suggestions.need_for(need_id, request.user)
-        ranked = await suggestions.offers_ranked(need.id, params)
+        ranked = await suggestions.offers_for(need_id, request.user, params)
         return OfferSuggestions(
             items=[
                 offer_suggestion(
@@ -74,8 +73,7 @@ class SuggestionApiController(Controller):
         offer_id: FromPath[UUID],
     ) -> NeedSuggestions:
         """For the offer's organization and reviewers of its category."""
-        offer = await suggestions.offer_for(offer_id, request.user)
-        ranked = await suggestions.needs_ranked(offer.id, params)
+        ranked = await suggestions.needs_for(offer_id, request.user, params)
         return NeedSuggestions(
             items=[
                 need_suggestion(
