@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.elements import SQLCoreOperations
 
 from accounts.identity import Identity
@@ -202,7 +202,8 @@ def lines_left(
 
 
 LINE_LEFT = ("line_kind", "line_unit", "line_value", "line_total", "line_left")
-"""The names `with_lines_left` gives a line's columns, in the order `lines_left` reads them."""
+"""The names `with_lines_left` gives a line's columns (the last of each row), in the order
+`lines_left` reads them."""
 
 
 def with_lines_left(found: Subquery, lines: type[OfferLine] | type[NeedLine]) -> Select[Any]:
@@ -210,15 +211,20 @@ def with_lines_left(found: Subquery, lines: type[OfferLine] | type[NeedLine]) ->
     left, as `lines_left` reads them: one row a line, one row with empty line columns for an
     entry with nothing left. Read together, so that the lines cost no second round trip."""
     entry, amount = _entry_and_amount(lines)
-    columns = (lines.kind, lines.unit, lines.value, amount, amount - lines.committed)
+    kind, unit, value, total, left = LINE_LEFT
     return select(
-        found, *(column.label(name) for column, name in zip(columns, LINE_LEFT, strict=True))
+        found,
+        lines.kind.label(kind),
+        lines.unit.label(unit),
+        lines.value.label(value),
+        amount.label(total),
+        (amount - lines.committed).label(left),
     ).outerjoin(lines, (entry == found.c.id) & (amount > lines.committed))
 
 
 def _entry_and_amount(
     lines: type[OfferLine] | type[NeedLine],
-) -> tuple[SQLCoreOperations[UUID], SQLCoreOperations[Decimal]]:
+) -> tuple[InstrumentedAttribute[UUID], InstrumentedAttribute[Decimal]]:
     if lines is OfferLine:
         return OfferLine.offer_id, OfferLine.offered
     return NeedLine.need_id, NeedLine.sought

@@ -496,7 +496,7 @@ def _needs_near(cities: int, *, subcategory: bool, county: bool, urgency: bool) 
 
 
 def _newest_with_lines(
-    query: Select[Any],
+    query: Select[*tuple[Any, ...]],
     published_at: SQLCoreOperations[Any],
     entry_id: SQLCoreOperations[UUID],
     lines: type[OfferLine] | type[NeedLine],
@@ -529,10 +529,11 @@ def _grouped(
     `lines_left` reads them."""
     entries: dict[UUID, Row[*tuple[Any, ...]]] = {}
     lines: list[tuple[Any, ...]] = []
+    columns = -len(LINE_LEFT)
     for row in rows:
         entries.setdefault(row.id, row)
         if row.line_kind is not None:
-            lines.append((row.id, *(getattr(row, name) for name in LINE_LEFT)))
+            lines.append((row.id, *row[columns:]))
     return list(entries.values()), lines
 
 

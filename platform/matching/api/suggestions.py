@@ -49,7 +49,7 @@ class SuggestionApiController(Controller):
     ) -> OfferSuggestions:
         """For the need's station and reviewers of its category."""
         ranked = await suggestions.offers_for(need_id, request.user, params)
-        return OfferSuggestions(
+        return OfferSuggestions.model_construct(
             items=[
                 offer_suggestion(
                     row, scored, request.app.route_reverse("catalogue:offer", offer_id=row.id)
@@ -74,7 +74,7 @@ class SuggestionApiController(Controller):
     ) -> NeedSuggestions:
         """For the offer's organization and reviewers of its category."""
         ranked = await suggestions.needs_for(offer_id, request.user, params)
-        return NeedSuggestions(
+        return NeedSuggestions.model_construct(
             items=[
                 need_suggestion(
                     row, scored, request.app.route_reverse("catalogue:need", need_id=row.id)
