@@ -8,8 +8,16 @@ still holding between them) and stops at the
 newest 150; only those are scored (`matching.scoring`), so a call costs about the same
 whatever the size of the catalogue. Candidates are read as plain rows and their facts built
 from them exactly as `matching.facts` builds them from entries (a test holds the two equal):
-loading every candidate as a full entry would cost more than all the rest of the call. Only
-the best ``k`` are loaded as entries.
+loading every candidate as a full entry would cost more than all the rest of the call. The
+API answers from those rows; pages load the best ``k`` as entries.
+
+The entry asked about is read the same way, as one row with its lines and the pairings its
+place holds, and its access checked on that row; the candidates come with their lines in the
+same statement. So a call of the API costs the database three round trips (the entry, the
+candidates, the organizations' track records; a fourth for the pairings of the needs an offer
+suits). Each statement is built once, its values given as parameters: building the
+candidates' statement anew took about 1 ms of Python a call, about what the database then took
+to answer it on a catalogue of 100,000 needs.
 
 The search index is not asked for text-relevant candidates: it cannot tell which offers serve
 a place (city-wide ones included), so its hits would need this same query again, and one
@@ -419,8 +427,7 @@ class SuggestionService:
 @cache
 def _need_read() -> Select[Any]:
     """A need's `NEED_COLUMNS`, the pairings its place holds and its lines (parameter
-    ``need_id``). Built once, like the statements below: building one cost more than the
-    database's answer to it."""
+    ``need_id``). Built once, like the statements below (see the module's docstring)."""
     found = select(
         *NEED_COLUMNS,
         held_in(Need.township_code).label("township_held"),
