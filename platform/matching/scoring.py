@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from matching.funds_cover import FUNDS_KEY
 from matching.track_record import NEWCOMER, TrackFacts
@@ -110,9 +111,11 @@ class Score:
     """Each component's value in [0, 1], before weighting."""
 
 
-def ancestors(code: str) -> dict[str, int]:
+@lru_cache(maxsize=4096)
+def ancestors(code: str) -> Mapping[str, int]:
     """The region itself and every division above it, each with its code length: 12-digit
-    codes nest (city 4 significant digits, county 6, township 9, village 12)."""
+    codes nest (city 4 significant digits, county 6, township 9, village 12). Remembered (a
+    city has some 1,600 places), as it is asked for every candidate scored."""
     return {code[:digits].ljust(12, "0"): digits for digits in (12, 9, 6, 4)}
 
 
