@@ -13,10 +13,10 @@ from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
-    ScalarSelect,
     Select,
     Subquery,
     bindparam,
+    case,
     func,
     literal,
     or_,
@@ -82,21 +82,24 @@ async def pairings_held(session: AsyncSession, townships: Iterable[str]) -> Pair
     return held
 
 
-def held_in(
-    township: SQLCoreOperations[str], region: SQLCoreOperations[str] | None = None
-) -> ScalarSelect[int]:
-    """Pairings held in a township (at one of its places, when named), counted as
-    `pairings_held` counts them, correlated with the row being read."""
-    placed = aliased(Need)
-    query = (
-        select(func.count())
+def pairings_around(need_id: SQLCoreOperations[UUID]) -> Subquery:
+    """The pairings held in the need's township (``township_held``) and at its own place
+    (``village_held``), counted as `pairings_held` counts them, in one pass over the
+    township's proposals: one row, to be joined to the need's."""
+    this, placed = aliased(Need), aliased(Need)
+    return (
+        select(
+            func.count().label("township_held"),
+            func.coalesce(
+                func.sum(case((placed.region_code == this.region_code, 1), else_=0)), 0
+            ).label("village_held"),
+        )
         .select_from(Proposal)
         .join(placed, Proposal.need_id == placed.id)
-        .where(placed.township_code == township, Proposal.state.in_(HOLDING))
+        .join(this, this.township_code == placed.township_code)
+        .where(this.id == need_id, Proposal.state.in_(HOLDING))
+        .subquery()
     )
-    if region is not None:
-        query = query.where(placed.region_code == region)
-    return query.scalar_subquery()
 
 
 async def unread(session: AsyncSession, identity: Identity) -> list[Notice]:

@@ -34,7 +34,7 @@ from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Row, Select, bindparam, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import SQLCoreOperations
 
@@ -55,9 +55,9 @@ from matching.relations import need_subcategories_for, offer_subcategories_for
 from matching.repository import (
     LINE_LEFT,
     division_range,
-    held_in,
     needs_served,
     open_between,
+    pairings_around,
     pairings_held,
     probed,
     served_values,
@@ -428,11 +428,12 @@ class SuggestionService:
 def _need_read() -> Select[Any]:
     """A need's `NEED_COLUMNS`, the pairings its place holds and its lines (parameter
     ``need_id``). Built once, like the statements below (see the module's docstring)."""
-    found = select(
-        *NEED_COLUMNS,
-        held_in(Need.township_code).label("township_held"),
-        held_in(Need.township_code, Need.region_code).label("village_held"),
-    ).where(Need.id == bindparam("need_id"))
+    held = pairings_around(bindparam("need_id"))
+    found = (
+        select(*NEED_COLUMNS, held.c.township_held, held.c.village_held)
+        .join(held, true())
+        .where(Need.id == bindparam("need_id"))
+    )
     return with_lines_left(found.subquery(), NeedLine)
 
 
