@@ -130,15 +130,15 @@ def _level(code: str) -> int:
     return next((digits for digits in (4, 6, 9) if not code[digits:].strip("0")), 12)
 
 
-def division_range(code: str) -> tuple[str, str]:
-    """The first and last codes of the division itself and every division below it (codes
-    nest)."""
-    return code, code[: _level(code)].ljust(12, "9")
+def within(column: SQLCoreOperations[str], name: str) -> ColumnElement[bool]:
+    """Codes of a division and of every division below it (codes nest), the division given
+    as the parameters `within_values` names after ``name``."""
+    return column.between(bindparam(f"{name}_from"), bindparam(f"{name}_to"))
 
 
-def within(column: SQLCoreOperations[str], code: str) -> ColumnElement[bool]:
-    """Codes of the division itself and of every division below it."""
-    return column.between(*division_range(code))
+def within_values(name: str, code: str) -> dict[str, str]:
+    """The parameters of `within` for the division ``code``."""
+    return {f"{name}_from": code, f"{name}_to": code[: _level(code)].ljust(12, "9")}
 
 
 def probed(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -163,10 +163,7 @@ SERVED_COLUMNS = {6: Need.county_code, 9: Need.township_code, 12: Need.region_co
 def needs_served(cities: int) -> ColumnElement[bool]:
     """Needs whose place is one of the codes or lies below one of them, the codes given as
     parameters by `served_values` (``cities``: how many of them name a whole city)."""
-    conditions = [
-        Need.county_code.between(bindparam(f"city_{n}_from"), bindparam(f"city_{n}_to"))
-        for n in range(cities)
-    ]
+    conditions = [within(Need.county_code, f"city_{n}") for n in range(cities)]
     conditions += [
         column.in_(bindparam(f"served_{digits}", expanding=True))
         for digits, column in SERVED_COLUMNS.items()
@@ -181,7 +178,7 @@ def served_values(codes: Iterable[str]) -> tuple[int, dict[str, Any]]:
         levels[_level(code)].append(code)
     values: dict[str, Any] = {f"served_{digits}": levels[digits] for digits in SERVED_COLUMNS}
     for n, code in enumerate(levels[4]):
-        values[f"city_{n}_from"], values[f"city_{n}_to"] = division_range(code)
+        values |= within_values(f"city_{n}", code)
     return len(levels[4]), values
 
 

@@ -54,7 +54,6 @@ from matching.offer_places import offers_at, offers_at_values
 from matching.relations import need_subcategories_for, offer_subcategories_for
 from matching.repository import (
     LINE_LEFT,
-    division_range,
     needs_served,
     open_between,
     pairings_around,
@@ -63,6 +62,8 @@ from matching.repository import (
     served_values,
     serves,
     with_lines_left,
+    within,
+    within_values,
 )
 from matching.schemas import SuggestionFilters
 from matching.scoring import (
@@ -175,12 +176,12 @@ def offer_facts_of_row(
     words: frozenset[str] | None = None,
 ) -> OfferFacts:
     """An offer's facts from its row (`OFFER_COLUMNS`), as `matching.facts` builds them from
-    the entry; ``words`` if already segmented."""
+    the entry (one serving no place yet has no codes); ``words`` if already segmented."""
     return OfferFacts(
         category=row.category.value,
         subcategory=row.subcategory_code,
         tags=frozenset(row.tags or ()),
-        service_codes=tuple(sorted(row.service_codes.split(","))),
+        service_codes=tuple(sorted(row.service_codes.split(","))) if row.service_codes else (),
         words=remembered_words.of(row) if words is None else words,
         remaining=left,
         track=track,
@@ -340,7 +341,7 @@ class SuggestionService:
         if organization_id is not None:
             values["organization_id"] = organization_id
         if filters.county:
-            values["county_from"], values["county_to"] = division_range(filters.county)
+            values |= within_values("county", filters.county)
         query = _offers_near(
             subcategory=bool(filters.subcategory),
             county=bool(filters.county),
@@ -379,20 +380,23 @@ class SuggestionService:
         _offer_seen_by(identity, offer[0])
         return await self._needs_ranked(offer, filters)
 
-    async def _offer_read(self, offer_id: UUID) -> tuple[Row[*tuple[Any, ...]], OfferFacts]:
-        """The offer's row (`OFFER_COLUMNS`) and its facts, its lines read with it."""
+    async def _offer_read(
+        self, offer_id: UUID
+    ) -> tuple[Row[*tuple[Any, ...]], dict[LineKey, Decimal]]:
+        """The offer's row (`OFFER_COLUMNS`) and what its lines still offer, read with it."""
         rows, lines = _grouped(await self.session.execute(_offer_read(), {"offer_id": offer_id}))
         if not rows:
             raise OfferNotFound(N_("No such offer."))
-        offer = rows[0]
-        track = await track_records(self.session, [offer.organization_id])
-        left = left_by_entry(lines).get(offer.id, {})
-        return offer, offer_facts_of_row(offer, left, track[offer.organization_id])
+        return rows[0], left_by_entry(lines).get(rows[0].id, {})
 
     async def _needs_ranked(
-        self, offer_read: tuple[Row[*tuple[Any, ...]], OfferFacts], filters: SuggestionFilters
+        self,
+        offer_read: tuple[Row[*tuple[Any, ...]], dict[LineKey, Decimal]],
+        filters: SuggestionFilters,
     ) -> list[Scored]:
-        offer, facts = offer_read
+        offer, offer_left = offer_read
+        track = await track_records(self.session, [offer.organization_id])
+        facts = offer_facts_of_row(offer, offer_left, track[offer.organization_id])
         now = self.clock()
         cities, served = served_values(facts.service_codes)
         values: dict[str, Any] = {
@@ -463,11 +467,7 @@ def _offers_near(*, subcategory: bool, county: bool, organization: bool) -> Sele
     if subcategory:
         query = query.where(Offer.subcategory_code == bindparam("subcategory"))
     if county:
-        query = query.where(
-            serves(
-                offer_region.c.region_code.between(bindparam("county_from"), bindparam("county_to"))
-            )
-        )
+        query = query.where(serves(within(offer_region.c.region_code, "county")))
     if organization:
         query = query.where(Offer.organization_id == bindparam("organization_id"))
     return _newest_with_lines(query, Offer.published_at, Offer.id, OfferLine)
