@@ -64,8 +64,10 @@ def _insert_places(offer_ids: Sequence[UUID] | None) -> Executable:
 def offers_at() -> Select[tuple[UUID]]:
     """Offers published for a region or a division above it, in a category or a related
     sub-category: read from the place table's indexes, never by scanning the offers. The
-    values are parameters (`offers_at_values`), so the statement is built once. PostgreSQL
-    reads it first and the offers by their keys (its plan: a nested loop over the places)."""
+    values are parameters (`offers_at_values`), so the statement is built once. Asked as a
+    subquery, PostgreSQL still reads it first and the offers by their keys: a nested loop over
+    the places in the plans of all 60 needs checked on a catalogue of 100,000 (docs/benchmarks.md,
+    Suggestions in three statements)."""
     near = offer_place.c.region_code.in_(bindparam("places", expanding=True))
     kinds = (offer_place.c.category == bindparam("category")) | offer_place.c.subcategory_code.in_(
         bindparam("related", expanding=True)
