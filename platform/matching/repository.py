@@ -8,10 +8,23 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, false, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.elements import SQLCoreOperations
 
 from accounts.identity import Identity
@@ -69,6 +82,26 @@ async def pairings_held(session: AsyncSession, townships: Iterable[str]) -> Pair
     return held
 
 
+def pairings_around(need_id: SQLCoreOperations[UUID]) -> Subquery:
+    """The pairings held in the need's township (``township_held``) and at its own place
+    (``village_held``), counted as `pairings_held` counts them, in one pass over the
+    township's proposals: one row, to be joined to the need's."""
+    this, placed = aliased(Need), aliased(Need)
+    return (
+        select(
+            func.count().label("township_held"),
+            func.coalesce(
+                func.sum(case((placed.region_code == this.region_code, 1), else_=0)), 0
+            ).label("village_held"),
+        )
+        .select_from(Proposal)
+        .join(placed, Proposal.need_id == placed.id)
+        .join(this, this.township_code == placed.township_code)
+        .where(this.id == need_id, Proposal.state.in_(HOLDING))
+        .subquery()
+    )
+
+
 async def unread(session: AsyncSession, identity: Identity) -> list[Notice]:
     return list(
         await session.scalars(
@@ -97,9 +130,15 @@ def _level(code: str) -> int:
     return next((digits for digits in (4, 6, 9) if not code[digits:].strip("0")), 12)
 
 
-def within(column: SQLCoreOperations[str], code: str) -> ColumnElement[bool]:
-    """Codes of the division itself and of every division below it (codes nest)."""
-    return column.between(code, code[: _level(code)].ljust(12, "9"))
+def within(column: SQLCoreOperations[str], name: str) -> ColumnElement[bool]:
+    """Codes of a division and of every division below it (codes nest), the division given
+    as the parameters `within_values` names after ``name``."""
+    return column.between(bindparam(f"{name}_from"), bindparam(f"{name}_to"))
+
+
+def within_values(name: str, code: str) -> dict[str, str]:
+    """The parameters of `within` for the division ``code``."""
+    return {f"{name}_from": code, f"{name}_to": code[: _level(code)].ljust(12, "9")}
 
 
 def probed(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -117,19 +156,33 @@ def serves(region: ColumnElement[bool]) -> ColumnElement[bool]:
     return probed(offer_region.c.offer_id == Offer.id, region)
 
 
-def needs_served(codes: Sequence[str]) -> ColumnElement[bool]:
-    """Needs whose place is one of the codes or lies below one of them."""
+SERVED_COLUMNS = {6: Need.county_code, 9: Need.township_code, 12: Need.region_code}
+"""Where a need's place is named, per significant digits of the codes that serve it."""
+
+
+def needs_served(cities: int) -> ColumnElement[bool]:
+    """Needs whose place is one of the codes or lies below one of them, the codes given as
+    parameters by `served_values` (``cities``: how many of them name a whole city)."""
+    conditions = [within(Need.county_code, f"city_{n}") for n in range(cities)]
+    conditions += [
+        column.in_(bindparam(f"served_{digits}", expanding=True))
+        for digits, column in SERVED_COLUMNS.items()
+    ]
+    return or_(*conditions)
+
+
+def served_values(codes: Iterable[str]) -> tuple[int, dict[str, Any]]:
+    """How many of the codes name a whole city, and the parameters of `needs_served`."""
     levels: dict[int, list[str]] = defaultdict(list)
     for code in codes:
         levels[_level(code)].append(code)
-    conditions = [within(Need.county_code, code) for code in levels[4]]
-    for digits, column in ((6, Need.county_code), (9, Need.township_code), (12, Need.region_code)):
-        if levels[digits]:
-            conditions.append(column.in_(levels[digits]))
-    return or_(*conditions) if conditions else false()
+    values: dict[str, Any] = {f"served_{digits}": levels[digits] for digits in SERVED_COLUMNS}
+    for n, code in enumerate(levels[4]):
+        values |= within_values(f"city_{n}", code)
+    return len(levels[4]), values
 
 
-def open_between(now: datetime) -> ColumnElement[bool]:
+def open_between(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     """An accepted proposal, or one still awaiting an answer within its time."""
     return or_(
         Proposal.state == ProposalState.ACCEPTED,
@@ -142,13 +195,39 @@ def lines_left(
 ) -> Select[UUID, LineKind, str, Decimal | None, Decimal, Decimal]:
     """What the entries' lines still offer or still lack, line by line, where anything is
     left, with each line's value and total (for what a need line is worth in yuan)."""
-    if lines is OfferLine:
-        entry, amount = OfferLine.offer_id, OfferLine.offered
-    else:
-        entry, amount = NeedLine.need_id, NeedLine.sought
+    entry, amount = _entry_and_amount(lines)
     return select(
         entry, lines.kind, lines.unit, lines.value, amount, amount - lines.committed
     ).where(entry.in_(ids), amount > lines.committed)
+
+
+LINE_LEFT = ("line_kind", "line_unit", "line_value", "line_total", "line_left")
+"""The names `with_lines_left` gives a line's columns (the last of each row), in the order
+`lines_left` reads them."""
+
+
+def with_lines_left(found: Subquery, lines: type[OfferLine] | type[NeedLine]) -> Select[Any]:
+    """The entries ``found`` reads (with their ``id``), each with its lines where anything is
+    left, as `lines_left` reads them: one row a line, one row with empty line columns for an
+    entry with nothing left. Read together, so that the lines cost no second round trip."""
+    entry, amount = _entry_and_amount(lines)
+    kind, unit, value, total, left = LINE_LEFT
+    return select(
+        found,
+        lines.kind.label(kind),
+        lines.unit.label(unit),
+        lines.value.label(value),
+        amount.label(total),
+        (amount - lines.committed).label(left),
+    ).outerjoin(lines, (entry == found.c.id) & (amount > lines.committed))
+
+
+def _entry_and_amount(
+    lines: type[OfferLine] | type[NeedLine],
+) -> tuple[InstrumentedAttribute[UUID], InstrumentedAttribute[Decimal]]:
+    if lines is OfferLine:
+        return OfferLine.offer_id, OfferLine.offered
+    return NeedLine.need_id, NeedLine.sought
 
 
 class NotEnoughLeft(Conflict):

@@ -78,8 +78,9 @@ def _breakdown(scored: Score) -> dict[str, float]:
 
 
 def offer_suggestion(row: Row[*tuple[Any, ...]], scored: Score, url: str) -> OfferSuggestion:
-    """From a ranked candidate's row (`matching.suggestions.OFFER_SHOWN`): no entry loaded."""
-    return OfferSuggestion(
+    """From a ranked candidate's row (`matching.suggestions.OFFER_SHOWN`): no entry loaded, and
+    the database's own values not validated again."""
+    return OfferSuggestion.model_construct(
         offer_id=row.id,
         title=row.title,
         url=url,
@@ -94,8 +95,9 @@ def offer_suggestion(row: Row[*tuple[Any, ...]], scored: Score, url: str) -> Off
 
 
 def need_suggestion(row: Row[*tuple[Any, ...]], scored: Score, url: str) -> NeedSuggestion:
-    """From a ranked candidate's row (`matching.suggestions.NEED_SHOWN`): no entry loaded."""
-    return NeedSuggestion(
+    """From a ranked candidate's row (`matching.suggestions.NEED_SHOWN`), as
+    `offer_suggestion`."""
+    return NeedSuggestion.model_construct(
         need_id=row.id,
         title=row.title,
         url=url,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from matching.funds_cover import FUNDS_KEY
 from matching.track_record import NEWCOMER, TrackFacts
@@ -110,9 +111,11 @@ class Score:
     """Each component's value in [0, 1], before weighting."""
 
 
-def ancestors(code: str) -> dict[str, int]:
+@lru_cache(maxsize=4096)
+def ancestors(code: str) -> Mapping[str, int]:
     """The region itself and every division above it, each with its code length: 12-digit
-    codes nest (city 4 significant digits, county 6, township 9, village 12)."""
+    codes nest (city 4 significant digits, county 6, township 9, village 12). Remembered (a
+    city has some 1,600 places), as it is asked for every candidate scored."""
     return {code[:digits].ljust(12, "0"): digits for digits in (12, 9, 6, 4)}
 
 
@@ -225,7 +228,28 @@ def score(
     weights: Mapping[Component, float] = DEFAULT_WEIGHTS,
 ) -> Score:
     """The weighted sum (weights normalised to sum to 1) and its parts; 0 when not eligible."""
-    parts = {
+    parts = _parts(need, offer, now)
+    if not _eligible_parts(parts):
+        return Score(total=0.0, parts=parts)
+    return Score(total=_weighted(parts, weights), parts=parts)
+
+
+def scored_if_eligible(
+    need: NeedFacts,
+    offer: OfferFacts,
+    now: datetime,
+    weights: Mapping[Component, float] = DEFAULT_WEIGHTS,
+) -> Score | None:
+    """The `score` of an `eligible` pair, None for any other: each component computed once
+    for both questions (suggestions ask them of every candidate)."""
+    parts = _parts(need, offer, now)
+    if not _eligible_parts(parts):
+        return None
+    return Score(total=_weighted(parts, weights), parts=parts)
+
+
+def _parts(need: NeedFacts, offer: OfferFacts, now: datetime) -> dict[Component, float]:
+    return {
         Component.CATEGORY: category(need, offer),
         Component.GEOGRAPHY: geography(need, offer),
         Component.TEXT: text(need, offer),
@@ -234,8 +258,16 @@ def score(
         Component.TRACK_RECORD: track_record(offer),
         Component.FAIRNESS: fairness(need),
     }
-    if not eligible(need, offer):
-        return Score(total=0.0, parts=parts)
-    weight_sum = sum(weights.values())
-    total = sum(weights[name] * value for name, value in parts.items()) / weight_sum
-    return Score(total=total, parts=parts)
+
+
+def _eligible_parts(parts: Mapping[Component, float]) -> bool:
+    """`eligible`, read off the parts already computed."""
+    return (
+        parts[Component.CATEGORY] > 0
+        and parts[Component.GEOGRAPHY] > 0
+        and parts[Component.CAPACITY] > 0
+    )
+
+
+def _weighted(parts: Mapping[Component, float], weights: Mapping[Component, float]) -> float:
+    return sum(weights[name] * value for name, value in parts.items()) / sum(weights.values())

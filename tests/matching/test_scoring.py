@@ -25,6 +25,7 @@ from matching.scoring import (
     geography,
     has_evidence,
     score,
+    scored_if_eligible,
     text,
     track_record,
     urgency,
@@ -193,6 +194,14 @@ def test_an_offer_with_nothing_the_need_lacks_is_no_candidate() -> None:
     assert capacity(NEED, funds_only) == 0
     assert not eligible(NEED, funds_only)
     assert score(NEED, funds_only, NOW).total == 0
+
+
+def test_scored_if_eligible_is_the_score_of_an_eligible_pair_and_none_for_another() -> None:
+    elsewhere = dataclasses.replace(OFFER, service_codes=("530602000000",))
+    for offer in (OFFER, elsewhere, dataclasses.replace(OFFER, remaining={})):
+        found = scored_if_eligible(NEED, offer, NOW)
+        assert found == (score(NEED, offer, NOW) if eligible(NEED, offer) else None)
+    assert scored_if_eligible(NEED, OFFER, NOW) is not None
 
 
 GOODS = ("goods", "台")

@@ -218,6 +218,17 @@ async def test_an_offer_serving_two_townships_is_suggested_there_and_not_elsewhe
     assert served.json()["service_region_codes"] == [FENGHUANG_TOWNSHIP, YILE_TOWNSHIP]
 
 
+async def test_an_offer_serving_places_of_several_levels_finds_the_needs_of_each(
+    catalogue: Catalogue,
+) -> None:
+    mixed = await catalogue.offer(service_region_codes=[ZHAOYANG, YILE_VILLAGE])
+    yile = await catalogue.need()
+    fenghuang = await catalogue.need(FENGHUANG_TOWNSHIP, region_code=FENGHUANG_VILLAGE)
+    await catalogue.need(region_code=YIBAO_VILLAGE)
+    await catalogue.need(DAWAN_TOWNSHIP, region_code=DAWAN_VILLAGE)
+    assert set(_ids(await catalogue.needs_for(mixed), "need_id")) == {yile, fenghuang}
+
+
 async def test_offers_of_another_county_or_category_or_past_their_end_are_never_suggested(
     catalogue: Catalogue, clock: FakeClock
 ) -> None:

@@ -48,9 +48,8 @@ class SuggestionApiController(Controller):
         need_id: FromPath[UUID],
     ) -> OfferSuggestions:
         """For the need's station and reviewers of its category."""
-        need = await suggestions.need_for(need_id, request.user)
-        ranked = await suggestions.offers_ranked(need.id, params)
-        return OfferSuggestions(
+        ranked = await suggestions.offers_for(need_id, request.user, params)
+        return OfferSuggestions.model_construct(
             items=[
                 offer_suggestion(
                     row, scored, request.app.route_reverse("catalogue:offer", offer_id=row.id)
@@ -74,9 +73,8 @@ class SuggestionApiController(Controller):
         offer_id: FromPath[UUID],
     ) -> NeedSuggestions:
         """For the offer's organization and reviewers of its category."""
-        offer = await suggestions.offer_for(offer_id, request.user)
-        ranked = await suggestions.needs_ranked(offer.id, params)
-        return NeedSuggestions(
+        ranked = await suggestions.needs_for(offer_id, request.user, params)
+        return NeedSuggestions.model_construct(
             items=[
                 need_suggestion(
                     row, scored, request.app.route_reverse("catalogue:need", need_id=row.id)
