@@ -204,7 +204,7 @@ async def test_a_reviewer_runs_an_event_from_its_pages(
     waiting = await client.get(event_path)
     assert "等待开始" in waiting.text
     assert "<progress" in waiting.text, "the bar while queued"
-    assert 'hx-trigger="every 1s"' in waiting.text
+    assert 'hx-trigger="every 250ms"' in waiting.text, "just asked for: polled often"
     await post_form(client, f"{event_path}/plan", {}, token_page=event_path)
     assert "已在进行" in (await client.get(event_path)).text, "one plan at a time"
     polled = await client.get(f"{event_path}/plan-run?polling=true")
