@@ -328,9 +328,13 @@ class SuggestionService:
                 ],
             )
         need, facts = need_read
+        near = offers_at_values(need.region_code, need.category, facts.related)
+        offer_ids = list(await self.session.scalars(offers_at(), near))
+        if not offer_ids:
+            return []
         now = self.clock()
         values: dict[str, Any] = {
-            **offers_at_values(need.region_code, need.category, facts.related),
+            "offer_ids": offer_ids,
             "need_id": need.id,
             "need_version": need.version,
             "now": now,
@@ -450,9 +454,11 @@ def _offer_read() -> Select[Any]:
 
 @cache
 def _offers_near(*, subcategory: bool, county: bool, organization: bool) -> Select[Any]:
-    """The newest candidate offers of a need with their lines, under the filters named."""
+    """The newest candidate offers of a need with their lines, under the filters named, among
+    the offers at its place (`offers_at`, read first: asked as a subquery of this statement,
+    PostgreSQL's plan for any need, made after a few calls, scanned every current offer)."""
     query = select(*OFFER_COLUMNS, *OFFER_SHOWN, Offer.published_at).where(
-        Offer.id.in_(offers_at()),
+        Offer.id.in_(bindparam("offer_ids", expanding=True)),
         offer_public(),
         Offer.valid_until >= bindparam("today"),
         Offer.capacity_used < Offer.capacity,
