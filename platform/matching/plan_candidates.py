@@ -15,7 +15,7 @@ what the need lacks) is checked when the pairs are scored (`matching.plan_scorin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,9 +26,9 @@ from advanced_alchemy.types import GUID
 from anyio import to_thread
 from sqlalchemy import (
     ColumnElement,
-    Result,
+    LargeBinary,
     Row,
-    Uuid,
+    Select,
     case,
     func,
     literal,
@@ -39,7 +39,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.types import TypeEngine
 
 from accounts.identity import Identity
 from accounts.policy import reviewed
@@ -71,6 +70,10 @@ STORED = (EntryTerms.checksum, EntryTerms.words)
 """An entry's stored words and the checksum of the text they were cut from (`matching.terms`)."""
 Progress = Callable[[str, int, int], Awaitable[None]]
 """Told the phase, how much of it is done and of how much."""
+KEY = np.dtype("S16")
+"""An id's 16 bytes (big-endian, so they sort as the ids do)."""
+PAIR = np.dtype([("need", KEY), ("offer", KEY), ("level", ">i4")])
+"""A candidate pair as `_pairs` reads it: the need's and the offer's id and the level."""
 
 
 async def no_progress(phase: str, done: int, total: int) -> None:
@@ -109,10 +112,9 @@ def _planned_needs(counties: Collection[str], today: date, identity: Identity) -
 
 
 def candidate_query(
-    counties: Collection[str], today: date, identity: Identity, ids: TypeEngine[UUID] | None = None
-) -> Any:
-    """(need id, offer id, level of the nearest place served) for the counties' needs, the
-    ids read as ``ids`` (`_ids_of`).
+    counties: Collection[str], today: date, identity: Identity
+) -> Select[UUID, UUID, Any]:
+    """(need id, offer id, level of the nearest place served) for the counties' needs.
 
     One equi-join on ``offer_region.region_code`` per level (village, township, county,
     city), so each is an index lookup or one hash of the places served whatever the planner
@@ -146,9 +148,9 @@ def candidate_query(
     )
     return (
         select(
-            type_coerce(served.c.need_id, ids or GUID()),
-            type_coerce(served.c.offer_id, ids or GUID()),
-            func.max(served.c.level),
+            type_coerce(served.c.need_id, GUID()).label("need_id"),
+            type_coerce(served.c.offer_id, GUID()).label("offer_id"),
+            func.max(served.c.level).label("level"),
         )
         .join(Offer, Offer.id == served.c.offer_id)
         .where(
@@ -162,19 +164,50 @@ def candidate_query(
     )
 
 
-def _ids_of(connection: AsyncConnection) -> TypeEngine[UUID]:
-    """How to read the ids of hundreds of thousands of pairs: PostgreSQL's driver hands out
-    its own UUID objects, which the GUID type passes on unchanged but one call at a time (a
-    second and more per million ids); read as a plain ``Uuid`` they skip the call."""
-    return Uuid() if connection.dialect.name == "postgresql" else GUID()
+async def _pairs(connection: AsyncConnection, query: Select[UUID, UUID, Any]) -> np.ndarray:
+    """The candidate pairs as `PAIR` records. PostgreSQL packs them into one value, so that
+    hundreds of thousands of pairs cost no row, UUID or tuple apiece on the way."""
+    if connection.dialect.name != "postgresql":
+        rows = await connection.execute(query)
+        return np.array(
+            [(need_id.bytes, offer_id.bytes, level) for need_id, offer_id, level in rows],
+            dtype=PAIR,
+        )
+    pairs = query.subquery()
+    packed = await connection.scalar(
+        select(
+            func.string_agg(
+                func.uuid_send(pairs.c.need_id)
+                .op("||")(func.uuid_send(pairs.c.offer_id))
+                .op("||")(func.int4send(pairs.c.level)),
+                literal(b"", LargeBinary),
+                type_=LargeBinary,
+            )
+        )
+    )
+    return np.frombuffer(packed or b"", dtype=PAIR)
+
+
+def _keys(ids: Sequence[UUID]) -> np.ndarray:
+    """Ids as 16-byte strings, which sort as the ids do."""
+    return np.array([entry_id.bytes for entry_id in ids], dtype=KEY)
+
+
+def _positions(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Where each key is in the sorted ``known`` keys; -1 where it is not there."""
+    at = np.searchsorted(known, keys)
+    if not len(known):
+        return np.full(len(keys), -1, dtype=np.int64)
+    found = known[np.minimum(at, len(known) - 1)] == keys
+    return np.where(found, at, -1)
 
 
 async def _offers(
-    session: AsyncSession, today: date, busy: Counter[UUID]
+    connection: AsyncConnection, today: date, busy: Counter[UUID]
 ) -> tuple[dict[UUID, Row[Any]], dict[UUID, int]]:
     """Offers that may be planned, with the capacity they have left beside open proposals,
     and their stored words."""
-    rows = await session.execute(
+    rows = await connection.execute(
         select(*OFFER_COLUMNS, Offer.capacity, Offer.capacity_used, *STORED)
         .outerjoin(EntryTerms, EntryTerms.entry_id == Offer.id)
         .where(*_planned_offers(today))
@@ -202,12 +235,16 @@ async def gather(
     offer (they use its capacity); ``taken``: pairs never to be planned.
 
     One statement each reads the offers, the counties' needs, their lines and the candidate
-    pairs, whatever the number of counties; progress counts the statements."""
+    pairs, whatever the number of counties; progress counts the statements. Rows go through
+    the connection, not the ORM session: they are plain columns, and the session's row
+    handling cost a province's plan about a second. The connection is asked for after each
+    report of progress, which may commit (and give the connection back)."""
     await progress("reading", 0, READS)
-    offers, capacity = await _offers(session, today, busy)
+    offers, capacity = await _offers(await session.connection(), today, busy)
     await progress("reading", 1, READS)
+    connection = await session.connection()
     lines = (
-        await session.execute(
+        await connection.execute(
             select(
                 NeedLine.need_id,
                 NeedLine.kind,
@@ -220,56 +257,67 @@ async def gather(
             .where(*_planned_needs(counties, today, identity), NeedLine.sought > NeedLine.committed)
         )
     ).all()
-    lacking = left_by_entry(lines)
-    open_slots = {
-        need_id: len(left) - waiting.get(need_id, 0)
-        for need_id, left in lacking.items()
-        if len(left) > waiting.get(need_id, 0)
-    }
+    left = left_by_entry(lines)
     await progress("reading", 2, READS)
     connection = await session.connection()
-    found = await connection.execute(
-        candidate_query(counties, today, identity, _ids_of(connection))
-    )
-    pairs = [
-        (need_id, offer_id, level)
-        for need_id, offer_id, level in found
-        if need_id in open_slots and offer_id in offers
-    ]
-    if taken:
-        pairs = [pair for pair in pairs if (pair[0], pair[1]) not in taken]
+    need_rows: dict[UUID, Row[*tuple[Any, ...]]] = {
+        row.id: row
+        for row in await connection.execute(
+            select(*NEED_COLUMNS, Need.county_code, *STORED)
+            .outerjoin(EntryTerms, EntryTerms.entry_id == Need.id)
+            .where(*_planned_needs(counties, today, identity))
+        )
+        if len(left.get(row.id, ())) > waiting.get(row.id, 0)
+    }
     await progress("reading", 3, READS)
-    wanted = {need_id for need_id, _, _ in pairs}
-    rows: Result[Any] = await session.execute(
-        select(*NEED_COLUMNS, Need.county_code, *STORED)
-        .outerjoin(EntryTerms, EntryTerms.entry_id == Need.id)
-        .where(*_planned_needs(counties, today, identity))
-    )
-    need_rows: dict[UUID, Row[Any]] = {row.id: row for row in rows if row.id in wanted}
-    need_lines = [line for line in lines if line[0] in wanted]
-    slots = {need_id: open_slots[need_id] for need_id in wanted}
+    found = await _pairs(await session.connection(), candidate_query(counties, today, identity))
     await progress("reading", READS, READS)
-    return await _facts(session, need_rows, need_lines, slots, offers, capacity, pairs)
+    open_needs, open_offers = sorted(need_rows), sorted(offers)
+    need_keys, offer_keys = _keys(open_needs), _keys(open_offers)
+    need_at = _positions(need_keys, found["need"])
+    offer_at = _positions(offer_keys, found["offer"])
+    keep = (need_at >= 0) & (offer_at >= 0)
+    if taken:
+        held = list(taken)
+        held_need = _positions(need_keys, _keys([need_id for need_id, _ in held]))
+        held_offer = _positions(offer_keys, _keys([offer_id for _, offer_id in held]))
+        known = (held_need >= 0) & (held_offer >= 0)
+        width = len(open_offers)
+        keep &= ~np.isin(need_at * width + offer_at, held_need[known] * width + held_offer[known])
+    wanted_needs, pair_need = np.unique(need_at[keep], return_inverse=True)
+    wanted_offers, pair_offer = np.unique(offer_at[keep], return_inverse=True)
+    order = np.lexsort((pair_offer, pair_need))
+    need_ids = [open_needs[index] for index in wanted_needs.tolist()]
+    offer_ids = [open_offers[index] for index in wanted_offers.tolist()]
+    wanted = set(need_ids)
+    return await _facts(
+        session,
+        [need_rows[need_id] for need_id in need_ids],
+        [line for line in lines if line[0] in wanted],
+        [len(left[need_id]) - waiting.get(need_id, 0) for need_id in need_ids],
+        [offers[offer_id] for offer_id in offer_ids],
+        [capacity[offer_id] for offer_id in offer_ids],
+        pair_need[order],
+        pair_offer[order],
+        found["level"][keep][order],
+    )
 
 
 async def _facts(
     session: AsyncSession,
-    need_rows: dict[UUID, Row[Any]],
+    need_rows: list[Row[Any]],
     need_lines: list[Any],
-    slots: dict[UUID, int],
-    offers: dict[UUID, Row[Any]],
-    capacity: dict[UUID, int],
-    pairs: list[tuple[UUID, UUID, int]],
+    slots: list[int],
+    offer_rows: list[Row[Any]],
+    capacity: list[int],
+    pair_need: np.ndarray,
+    pair_offer: np.ndarray,
+    pair_level: np.ndarray,
 ) -> Candidates:
-
-    need_ids = sorted(need_rows)
-    offer_ids = sorted({offer_id for _, offer_id, _ in pairs})
-    need_index = {need_id: index for index, need_id in enumerate(need_ids)}
-    offer_index = {offer_id: index for index, offer_id in enumerate(offer_ids)}
-    held = await pairings_held(session, {row.township_code for row in need_rows.values()})
+    held = await pairings_held(session, {row.township_code for row in need_rows})
     left, worth = left_by_entry(need_lines), worth_by_entry(need_lines)
-    offer_left = await _offer_lines(session, offer_ids)
-    track = await track_records(session, {offers[o].organization_id for o in offer_ids})
+    offer_left = await _offer_lines(session, [row.id for row in offer_rows])
+    track = await track_records(session, {row.organization_id for row in offer_rows})
 
     def facts() -> tuple[list[NeedFacts], list[OfferFacts]]:
         """Off the event loop: cutting the text of entries without stored words is slow."""
@@ -281,7 +329,7 @@ async def _facts(
                 held,
                 words_of(row.title, row.description, row.checksum, row.words),
             )
-            for row in (need_rows[need_id] for need_id in need_ids)
+            for row in need_rows
         ], [
             offer_facts_of_row(
                 row,
@@ -289,29 +337,32 @@ async def _facts(
                 track[row.organization_id],
                 words_of(row.title, row.description, row.checksum, row.words),
             )
-            for row in (offers[offer_id] for offer_id in offer_ids)
+            for row in offer_rows
         ]
 
     need_facts, offer_facts = await to_thread.run_sync(facts)
     return Candidates(
-        need_ids=need_ids,
-        need_counties=[need_rows[need_id].county_code for need_id in need_ids],
-        need_slots=np.array([slots[need_id] for need_id in need_ids], dtype=np.int64),
+        need_ids=[row.id for row in need_rows],
+        need_counties=[row.county_code for row in need_rows],
+        need_slots=np.array(slots, dtype=np.int64),
         need_facts=need_facts,
-        offer_ids=offer_ids,
-        offer_organizations=[offers[offer_id].organization_id for offer_id in offer_ids],
-        offer_capacity=np.array([capacity[o] for o in offer_ids], dtype=np.int64),
+        offer_ids=[row.id for row in offer_rows],
+        offer_organizations=[row.organization_id for row in offer_rows],
+        offer_capacity=np.array(capacity, dtype=np.int64),
         offer_facts=offer_facts,
-        pair_need=np.array([need_index[n] for n, _, _ in pairs], dtype=np.int64),
-        pair_offer=np.array([offer_index[o] for _, o, _ in pairs], dtype=np.int64),
-        pair_level=np.array([level for _, _, level in pairs], dtype=np.int64),
+        pair_need=pair_need.astype(np.int64),
+        pair_offer=pair_offer.astype(np.int64),
+        pair_level=pair_level.astype(np.int64),
     )
 
 
 async def _offer_lines(session: AsyncSession, offer_ids: list[UUID]) -> dict[UUID, Any]:
     """What the offers' lines still offer, read in batches (PostgreSQL takes at most 32,767
     parameters a statement)."""
+    connection = await session.connection()
     rows: list[Any] = []
     for start in range(0, len(offer_ids), BATCH):
-        rows.extend(await session.execute(lines_left(OfferLine, offer_ids[start : start + BATCH])))
+        rows.extend(
+            await connection.execute(lines_left(OfferLine, offer_ids[start : start + BATCH]))
+        )
     return left_by_entry(rows)
