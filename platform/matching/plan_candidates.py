@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,7 @@ from sqlalchemy import (
     LargeBinary,
     Row,
     Select,
+    Uuid,
     case,
     func,
     literal,
@@ -48,7 +50,7 @@ from demand.policy import need_public
 from matching.models import EntryTerms
 from matching.relations import related_offers
 from matching.repository import lines_left, pairings_held
-from matching.scoring import NeedFacts, OfferFacts
+from matching.scoring import LineKey, NeedFacts, OfferFacts
 from matching.suggestions import (
     NEED_COLUMNS,
     OFFER_COLUMNS,
@@ -62,9 +64,7 @@ from matching.track_record import track_records
 from supply.models import Offer, OfferLine, offer_region
 from supply.policy import offer_public
 
-BATCH = 10_000
-"""Ids per statement."""
-READS = 4
+READS = 5
 """Statements that read the candidates, whatever the number of counties."""
 STORED = (EntryTerms.checksum, EntryTerms.words)
 """An entry's stored words and the checksum of the text they were cut from (`matching.terms`)."""
@@ -202,22 +202,44 @@ def _positions(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.where(found, at, -1)
 
 
+async def _rows(
+    connection: AsyncConnection, query: Select[*tuple[Any, ...]]
+) -> Sequence[Row[*tuple[Any, ...]]]:
+    """The query's rows, its ids read as plain ``Uuid`` on PostgreSQL: the driver hands out
+    UUID objects that the GUID type passes on unchanged, but one call apiece (about a second
+    for the 330,000 ids a province's plan reads)."""
+    if connection.dialect.name == "postgresql":
+        query = query.with_only_columns(
+            *(
+                type_coerce(column, Uuid()).label(column.key)
+                if isinstance(column.type, GUID)
+                else column
+                for column in query.selected_columns
+            ),
+            maintain_column_froms=True,
+        )
+    return (await connection.execute(query)).all()
+
+
 async def _offers(
     connection: AsyncConnection, today: date, busy: Counter[UUID]
-) -> tuple[dict[UUID, Row[Any]], dict[UUID, int]]:
+) -> tuple[dict[UUID, Row[Any]], dict[UUID, int], dict[UUID, dict[LineKey, Decimal]]]:
     """Offers that may be planned, with the capacity they have left beside open proposals,
-    and their stored words."""
-    rows = await connection.execute(
+    their stored words, and what their lines still offer."""
+    planned = _planned_offers(today)
+    rows = await _rows(
+        connection,
         select(*OFFER_COLUMNS, Offer.capacity, Offer.capacity_used, *STORED)
         .outerjoin(EntryTerms, EntryTerms.entry_id == Offer.id)
-        .where(*_planned_offers(today))
+        .where(*planned),
     )
     found, capacity = {}, {}
     for row in rows:
         left = row.capacity - row.capacity_used - busy.get(row.id, 0)
         if left > 0:
             found[row.id], capacity[row.id] = row, left
-    return found, capacity
+    lines = await _rows(connection, lines_left(OfferLine, select(Offer.id).where(*planned)))
+    return found, capacity, left_by_entry(lines)
 
 
 async def gather(
@@ -234,42 +256,41 @@ async def gather(
     """``waiting``: pairings per need already held open (they use its slots); ``busy``: per
     offer (they use its capacity); ``taken``: pairs never to be planned.
 
-    One statement each reads the offers, the counties' needs, their lines and the candidate
-    pairs, whatever the number of counties; progress counts the statements. Rows go through
-    the connection, not the ORM session: they are plain columns, and the session's row
-    handling cost a province's plan about a second. The connection is asked for after each
-    report of progress, which may commit (and give the connection back)."""
+    One statement each reads the offers, their lines, the counties' needs, their lines and
+    the candidate pairs, whatever the number of counties; progress counts the statements.
+    Rows go through the connection, not the ORM session: they are plain columns, and the
+    session's row handling cost a province's plan about a second. The connection is asked
+    for after each report of progress, which may commit (and give the connection back)."""
     await progress("reading", 0, READS)
-    offers, capacity = await _offers(await session.connection(), today, busy)
-    await progress("reading", 1, READS)
-    connection = await session.connection()
-    lines = (
-        await connection.execute(
-            select(
-                NeedLine.need_id,
-                NeedLine.kind,
-                NeedLine.unit,
-                NeedLine.value,
-                NeedLine.sought,
-                NeedLine.sought - NeedLine.committed,
-            )
-            .join(Need, Need.id == NeedLine.need_id)
-            .where(*_planned_needs(counties, today, identity), NeedLine.sought > NeedLine.committed)
-        )
-    ).all()
-    left = left_by_entry(lines)
+    offers, capacity, offer_left = await _offers(await session.connection(), today, busy)
     await progress("reading", 2, READS)
-    connection = await session.connection()
-    need_rows: dict[UUID, Row[*tuple[Any, ...]]] = {
+    planned = _planned_needs(counties, today, identity)
+    lines = await _rows(
+        await session.connection(),
+        select(
+            NeedLine.need_id,
+            NeedLine.kind,
+            NeedLine.unit,
+            NeedLine.value,
+            NeedLine.sought,
+            NeedLine.sought - NeedLine.committed,
+        )
+        .join(Need, Need.id == NeedLine.need_id)
+        .where(*planned, NeedLine.sought > NeedLine.committed),
+    )
+    left = left_by_entry(lines)
+    await progress("reading", 3, READS)
+    need_rows: dict[UUID, Row[Any]] = {
         row.id: row
-        for row in await connection.execute(
+        for row in await _rows(
+            await session.connection(),
             select(*NEED_COLUMNS, Need.county_code, *STORED)
             .outerjoin(EntryTerms, EntryTerms.entry_id == Need.id)
-            .where(*_planned_needs(counties, today, identity))
+            .where(*planned),
         )
         if len(left.get(row.id, ())) > waiting.get(row.id, 0)
     }
-    await progress("reading", 3, READS)
+    await progress("reading", 4, READS)
     found = await _pairs(await session.connection(), candidate_query(counties, today, identity))
     await progress("reading", READS, READS)
     open_needs, open_offers = sorted(need_rows), sorted(offers)
@@ -288,48 +309,23 @@ async def gather(
     wanted_offers, pair_offer = np.unique(offer_at[keep], return_inverse=True)
     order = np.lexsort((pair_offer, pair_need))
     need_ids = [open_needs[index] for index in wanted_needs.tolist()]
-    offer_ids = [open_offers[index] for index in wanted_offers.tolist()]
     wanted = set(need_ids)
-    return await _facts(
-        session,
-        [need_rows[need_id] for need_id in need_ids],
-        [line for line in lines if line[0] in wanted],
-        [len(left[need_id]) - waiting.get(need_id, 0) for need_id in need_ids],
-        [offers[offer_id] for offer_id in offer_ids],
-        [capacity[offer_id] for offer_id in offer_ids],
-        pair_need[order],
-        pair_offer[order],
-        found["level"][keep][order],
-    )
-
-
-async def _facts(
-    session: AsyncSession,
-    need_rows: list[Row[Any]],
-    need_lines: list[Any],
-    slots: list[int],
-    offer_rows: list[Row[Any]],
-    capacity: list[int],
-    pair_need: np.ndarray,
-    pair_offer: np.ndarray,
-    pair_level: np.ndarray,
-) -> Candidates:
-    held = await pairings_held(session, {row.township_code for row in need_rows})
-    left, worth = left_by_entry(need_lines), worth_by_entry(need_lines)
-    offer_left = await _offer_lines(session, [row.id for row in offer_rows])
-    track = await track_records(session, {row.organization_id for row in offer_rows})
+    chosen_offers = [offers[open_offers[index]] for index in wanted_offers.tolist()]
+    held_places = await pairings_held(session, {need_rows[n].township_code for n in need_ids})
+    track = await track_records(session, {row.organization_id for row in chosen_offers})
+    worth = worth_by_entry(line for line in lines if line[0] in wanted)
 
     def facts() -> tuple[list[NeedFacts], list[OfferFacts]]:
         """Off the event loop: cutting the text of entries without stored words is slow."""
         return [
             need_facts_of_row(
                 row,
-                left.get(row.id, {}),
+                left[row.id],
                 worth.get(row.id, {}),
-                held,
+                held_places,
                 words_of(row.title, row.description, row.checksum, row.words),
             )
-            for row in need_rows
+            for row in (need_rows[need_id] for need_id in need_ids)
         ], [
             offer_facts_of_row(
                 row,
@@ -337,32 +333,23 @@ async def _facts(
                 track[row.organization_id],
                 words_of(row.title, row.description, row.checksum, row.words),
             )
-            for row in offer_rows
+            for row in chosen_offers
         ]
 
     need_facts, offer_facts = await to_thread.run_sync(facts)
     return Candidates(
-        need_ids=[row.id for row in need_rows],
-        need_counties=[row.county_code for row in need_rows],
-        need_slots=np.array(slots, dtype=np.int64),
+        need_ids=need_ids,
+        need_counties=[need_rows[need_id].county_code for need_id in need_ids],
+        need_slots=np.array(
+            [len(left[need_id]) - waiting.get(need_id, 0) for need_id in need_ids],
+            dtype=np.int64,
+        ),
         need_facts=need_facts,
-        offer_ids=[row.id for row in offer_rows],
-        offer_organizations=[row.organization_id for row in offer_rows],
-        offer_capacity=np.array(capacity, dtype=np.int64),
+        offer_ids=[row.id for row in chosen_offers],
+        offer_organizations=[row.organization_id for row in chosen_offers],
+        offer_capacity=np.array([capacity[row.id] for row in chosen_offers], dtype=np.int64),
         offer_facts=offer_facts,
-        pair_need=pair_need.astype(np.int64),
-        pair_offer=pair_offer.astype(np.int64),
-        pair_level=pair_level.astype(np.int64),
+        pair_need=pair_need[order].astype(np.int64),
+        pair_offer=pair_offer[order].astype(np.int64),
+        pair_level=found["level"][keep][order].astype(np.int64),
     )
-
-
-async def _offer_lines(session: AsyncSession, offer_ids: list[UUID]) -> dict[UUID, Any]:
-    """What the offers' lines still offer, read in batches (PostgreSQL takes at most 32,767
-    parameters a statement)."""
-    connection = await session.connection()
-    rows: list[Any] = []
-    for start in range(0, len(offer_ids), BATCH):
-        rows.extend(
-            await connection.execute(lines_left(OfferLine, offer_ids[start : start + BATCH]))
-        )
-    return left_by_entry(rows)

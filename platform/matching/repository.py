@@ -138,10 +138,11 @@ def open_between(now: datetime) -> ColumnElement[bool]:
 
 
 def lines_left(
-    lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID]
+    lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID] | Select[UUID]
 ) -> Select[UUID, LineKind, str, Decimal | None, Decimal, Decimal]:
     """What the entries' lines still offer or still lack, line by line, where anything is
-    left, with each line's value and total (for what a need line is worth in yuan)."""
+    left, with each line's value and total (for what a need line is worth in yuan); ``ids``
+    listed or selected."""
     if lines is OfferLine:
         entry, amount = OfferLine.offer_id, OfferLine.offered
     else:
