@@ -14,6 +14,7 @@ what the need lacks) is checked when the pairs are scored (`matching.plan_scorin
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from accounts.identity import Identity
 from accounts.policy import reviewed
@@ -202,6 +203,24 @@ def _positions(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.where(found, at, -1)
 
 
+def _pairs_apart(
+    session: AsyncSession, query: Select[UUID, UUID, Any]
+) -> asyncio.Task[np.ndarray] | None:
+    """On PostgreSQL, with a session of an engine: the pairs read on a connection of their
+    own, so that the database makes them (the longest statement of a province's plan) while
+    this process reads the entries. None elsewhere (SQLite serves a file, and a test's
+    session has one connection): the pairs are then read last, on the session's."""
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine) or engine.dialect.name != "postgresql":
+        return None
+
+    async def beside() -> np.ndarray:
+        async with engine.connect() as connection:
+            return await _pairs(connection, query)
+
+    return asyncio.create_task(beside())
+
+
 async def _rows(
     connection: AsyncConnection, query: Select[*tuple[Any, ...]]
 ) -> Sequence[Row[*tuple[Any, ...]]]:
@@ -261,6 +280,29 @@ async def gather(
     Rows go through the connection, not the ORM session: they are plain columns, and the
     session's row handling cost a province's plan about a second. The connection is asked
     for after each report of progress, which may commit (and give the connection back)."""
+    query = candidate_query(counties, today, identity)
+    apart = _pairs_apart(session, query)
+    try:
+        return await _gather(
+            session, counties, today, identity, waiting, busy, taken, progress, query, apart
+        )
+    finally:
+        if apart is not None:
+            apart.cancel()
+
+
+async def _gather(
+    session: AsyncSession,
+    counties: Collection[str],
+    today: date,
+    identity: Identity,
+    waiting: Counter[UUID],
+    busy: Counter[UUID],
+    taken: set[tuple[UUID, UUID]],
+    progress: Progress,
+    query: Select[UUID, UUID, Any],
+    apart: asyncio.Task[np.ndarray] | None,
+) -> Candidates:
     await progress("reading", 0, READS)
     offers, capacity, offer_left = await _offers(await session.connection(), today, busy)
     await progress("reading", 2, READS)
@@ -291,7 +333,7 @@ async def gather(
         if len(left.get(row.id, ())) > waiting.get(row.id, 0)
     }
     await progress("reading", 4, READS)
-    found = await _pairs(await session.connection(), candidate_query(counties, today, identity))
+    found = await _pairs(await session.connection(), query) if apart is None else await apart
     await progress("reading", READS, READS)
     open_needs, open_offers = sorted(need_rows), sorted(offers)
     need_keys, offer_keys = _keys(open_needs), _keys(open_offers)
