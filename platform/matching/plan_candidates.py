@@ -166,14 +166,15 @@ def candidate_query(
 
 
 async def _pairs(connection: AsyncConnection, query: Select[UUID, UUID, Any]) -> np.ndarray:
-    """The candidate pairs as `PAIR` records. PostgreSQL packs them into one value, so that
-    hundreds of thousands of pairs cost no row, UUID or tuple apiece on the way."""
-    if connection.dialect.name != "postgresql":
-        rows = await connection.execute(query)
-        return np.array(
-            [(need_id.bytes, offer_id.bytes, level) for need_id, offer_id, level in rows],
-            dtype=PAIR,
-        )
+    """The candidate pairs as `PAIR` records."""
+    if connection.dialect.name == "postgresql":
+        return await packed_pairs(connection, query)
+    return await pairs_row_by_row(connection, query)
+
+
+async def packed_pairs(connection: AsyncConnection, query: Select[UUID, UUID, Any]) -> np.ndarray:
+    """The pairs packed by PostgreSQL into one value, so that hundreds of thousands of them
+    cost no row, UUID or tuple apiece on the way."""
     pairs = query.subquery()
     packed = await connection.scalar(
         select(
@@ -187,6 +188,17 @@ async def _pairs(connection: AsyncConnection, query: Select[UUID, UUID, Any]) ->
         )
     )
     return np.frombuffer(packed or b"", dtype=PAIR)
+
+
+async def pairs_row_by_row(
+    connection: AsyncConnection, query: Select[UUID, UUID, Any]
+) -> np.ndarray:
+    """The pairs from rows: on SQLite, and as the yardstick of `packed_pairs` in tests."""
+    rows = await connection.execute(query)
+    return np.array(
+        [(need_id.bytes, offer_id.bytes, level) for need_id, offer_id, level in rows],
+        dtype=PAIR,
+    )
 
 
 def _keys(ids: Sequence[UUID]) -> np.ndarray:
