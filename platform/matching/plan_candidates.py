@@ -348,23 +348,12 @@ async def _gather(
     found = await _pairs(await session.connection(), query) if apart is None else await apart
     await progress("reading", READS, READS)
     open_needs, open_offers = sorted(need_rows), sorted(offers)
-    need_keys, offer_keys = _keys(open_needs), _keys(open_offers)
-    need_at = _positions(need_keys, found["need"])
-    offer_at = _positions(offer_keys, found["offer"])
-    keep = (need_at >= 0) & (offer_at >= 0)
-    if taken:
-        held = list(taken)
-        held_need = _positions(need_keys, _keys([need_id for need_id, _ in held]))
-        held_offer = _positions(offer_keys, _keys([offer_id for _, offer_id in held]))
-        known = (held_need >= 0) & (held_offer >= 0)
-        width = len(open_offers)
-        keep &= ~np.isin(need_at * width + offer_at, held_need[known] * width + held_offer[known])
-    wanted_needs, pair_need = np.unique(need_at[keep], return_inverse=True)
-    wanted_offers, pair_offer = np.unique(offer_at[keep], return_inverse=True)
-    order = np.lexsort((pair_offer, pair_need))
-    need_ids = [open_needs[index] for index in wanted_needs.tolist()]
+    needs_at, offers_at, pair_need, pair_offer, pair_level = matched_pairs(
+        found, open_needs, open_offers, taken
+    )
+    need_ids = [open_needs[index] for index in needs_at.tolist()]
+    chosen_offers = [offers[open_offers[index]] for index in offers_at.tolist()]
     wanted = set(need_ids)
-    chosen_offers = [offers[open_offers[index]] for index in wanted_offers.tolist()]
     held_places = await pairings_held(session, {need_rows[n].township_code for n in need_ids})
     track = await track_records(session, {row.organization_id for row in chosen_offers})
     worth = worth_by_entry(line for line in lines if line[0] in wanted)
@@ -403,7 +392,37 @@ async def _gather(
         offer_organizations=[row.organization_id for row in chosen_offers],
         offer_capacity=np.array([capacity[row.id] for row in chosen_offers], dtype=np.int64),
         offer_facts=offer_facts,
-        pair_need=pair_need[order].astype(np.int64),
-        pair_offer=pair_offer[order].astype(np.int64),
-        pair_level=found["level"][keep][order].astype(np.int64),
+        pair_need=pair_need,
+        pair_offer=pair_offer,
+        pair_level=pair_level,
+    )
+
+
+def matched_pairs(
+    found: np.ndarray, need_ids: list[UUID], offer_ids: list[UUID], taken: set[tuple[UUID, UUID]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (`PAIR` records) between the sorted ids given, less those ``taken``: which of
+    the needs and of the offers have one (positions in the ids, ascending), and each pair's
+    need and offer (indices into those) and level, ordered by need and offer so that ties
+    between equal scores fall the same way on every run."""
+    need_keys, offer_keys = _keys(need_ids), _keys(offer_ids)
+    need_at = _positions(need_keys, found["need"])
+    offer_at = _positions(offer_keys, found["offer"])
+    keep = (need_at >= 0) & (offer_at >= 0)
+    if taken:
+        held = list(taken)
+        held_need = _positions(need_keys, _keys([need_id for need_id, _ in held]))
+        held_offer = _positions(offer_keys, _keys([offer_id for _, offer_id in held]))
+        known = (held_need >= 0) & (held_offer >= 0)
+        width = len(offer_ids)
+        keep &= ~np.isin(need_at * width + offer_at, held_need[known] * width + held_offer[known])
+    needs_at, pair_need = np.unique(need_at[keep], return_inverse=True)
+    offers_at, pair_offer = np.unique(offer_at[keep], return_inverse=True)
+    order = np.lexsort((pair_offer, pair_need))
+    return (
+        needs_at,
+        offers_at,
+        pair_need[order].astype(np.int64),
+        pair_offer[order].astype(np.int64),
+        found["level"][keep][order].astype(np.int64),
     )
