@@ -326,13 +326,19 @@ class EventService:
         rows = [
             {
                 "event_id": event.id,
-                "need_id": found.need_ids[found.pair_need[index]],
-                "offer_id": found.offer_ids[found.pair_offer[index]],
-                "county_code": found.need_counties[found.pair_need[index]],
-                "score": float(scored.total[index]),
-                "breakdown": scored.breakdown(index),
+                "need_id": found.need_ids[need],
+                "offer_id": found.offer_ids[offer],
+                "county_code": found.need_counties[need],
+                "score": total,
+                "breakdown": breakdown,
             }
-            for index in chosen.tolist()
+            for need, offer, total, breakdown in zip(
+                found.pair_need[chosen].tolist(),
+                found.pair_offer[chosen].tolist(),
+                scored.total[chosen].tolist(),
+                scored.breakdowns(chosen),
+                strict=True,
+            )
         ]
         await _insert_pairs(self.session, rows)
         event.uncovered = {
