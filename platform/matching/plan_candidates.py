@@ -14,10 +14,12 @@ what the need lacks) is checked when the pairs are scored (`matching.plan_scorin
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -26,8 +28,9 @@ from advanced_alchemy.types import GUID
 from anyio import to_thread
 from sqlalchemy import (
     ColumnElement,
-    Result,
+    LargeBinary,
     Row,
+    Select,
     Uuid,
     case,
     func,
@@ -38,8 +41,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from accounts.identity import Identity
 from accounts.policy import reviewed
@@ -49,7 +51,7 @@ from demand.policy import need_public
 from matching.models import EntryTerms
 from matching.relations import related_offers
 from matching.repository import lines_left, pairings_held
-from matching.scoring import NeedFacts, OfferFacts
+from matching.scoring import LineKey, NeedFacts, OfferFacts
 from matching.suggestions import (
     NEED_COLUMNS,
     OFFER_COLUMNS,
@@ -63,14 +65,16 @@ from matching.track_record import track_records
 from supply.models import Offer, OfferLine, offer_region
 from supply.policy import offer_public
 
-BATCH = 10_000
-"""Ids per statement."""
-READS = 4
+READS = 5
 """Statements that read the candidates, whatever the number of counties."""
 STORED = (EntryTerms.checksum, EntryTerms.words)
 """An entry's stored words and the checksum of the text they were cut from (`matching.terms`)."""
 Progress = Callable[[str, int, int], Awaitable[None]]
 """Told the phase, how much of it is done and of how much."""
+KEY = np.dtype("S16")
+"""An id's 16 bytes (big-endian, so they sort as the ids do)."""
+PAIR = np.dtype([("need", KEY), ("offer", KEY), ("level", ">i4")])
+"""A candidate pair as `_pairs` reads it: the need's and the offer's id and the level."""
 
 
 async def no_progress(phase: str, done: int, total: int) -> None:
@@ -109,10 +113,9 @@ def _planned_needs(counties: Collection[str], today: date, identity: Identity) -
 
 
 def candidate_query(
-    counties: Collection[str], today: date, identity: Identity, ids: TypeEngine[UUID] | None = None
-) -> Any:
-    """(need id, offer id, level of the nearest place served) for the counties' needs, the
-    ids read as ``ids`` (`_ids_of`).
+    counties: Collection[str], today: date, identity: Identity
+) -> Select[UUID, UUID, Any]:
+    """(need id, offer id, level of the nearest place served) for the counties' needs.
 
     One equi-join on ``offer_region.region_code`` per level (village, township, county,
     city), so each is an index lookup or one hash of the places served whatever the planner
@@ -146,9 +149,9 @@ def candidate_query(
     )
     return (
         select(
-            type_coerce(served.c.need_id, ids or GUID()),
-            type_coerce(served.c.offer_id, ids or GUID()),
-            func.max(served.c.level),
+            type_coerce(served.c.need_id, GUID()).label("need_id"),
+            type_coerce(served.c.offer_id, GUID()).label("offer_id"),
+            func.max(served.c.level).label("level"),
         )
         .join(Offer, Offer.id == served.c.offer_id)
         .where(
@@ -162,29 +165,112 @@ def candidate_query(
     )
 
 
-def _ids_of(connection: AsyncConnection) -> TypeEngine[UUID]:
-    """How to read the ids of hundreds of thousands of pairs: PostgreSQL's driver hands out
-    its own UUID objects, which the GUID type passes on unchanged but one call at a time (a
-    second and more per million ids); read as a plain ``Uuid`` they skip the call."""
-    return Uuid() if connection.dialect.name == "postgresql" else GUID()
+async def _pairs(connection: AsyncConnection, query: Select[UUID, UUID, Any]) -> np.ndarray:
+    """The candidate pairs as `PAIR` records."""
+    if connection.dialect.name == "postgresql":
+        return await packed_pairs(connection, query)
+    return await pairs_row_by_row(connection, query)
+
+
+async def packed_pairs(connection: AsyncConnection, query: Select[UUID, UUID, Any]) -> np.ndarray:
+    """The pairs packed by PostgreSQL into one value, so that hundreds of thousands of them
+    cost no row, UUID or tuple apiece on the way."""
+    pairs = query.subquery()
+    packed = await connection.scalar(
+        select(
+            func.string_agg(
+                func.uuid_send(pairs.c.need_id)
+                .op("||")(func.uuid_send(pairs.c.offer_id))
+                .op("||")(func.int4send(pairs.c.level)),
+                literal(b"", LargeBinary),
+                type_=LargeBinary,
+            )
+        )
+    )
+    return np.frombuffer(packed or b"", dtype=PAIR)
+
+
+async def pairs_row_by_row(
+    connection: AsyncConnection, query: Select[UUID, UUID, Any]
+) -> np.ndarray:
+    """The pairs from rows: on SQLite, and as the yardstick of `packed_pairs` in tests."""
+    rows = await connection.execute(query)
+    return np.array(
+        [(need_id.bytes, offer_id.bytes, level) for need_id, offer_id, level in rows],
+        dtype=PAIR,
+    )
+
+
+def _keys(ids: Sequence[UUID]) -> np.ndarray:
+    """Ids as 16-byte strings, which sort as the ids do."""
+    return np.array([entry_id.bytes for entry_id in ids], dtype=KEY)
+
+
+def _positions(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Where each key is in the sorted ``known`` keys; -1 where it is not there."""
+    at = np.searchsorted(known, keys)
+    if not len(known):
+        return np.full(len(keys), -1, dtype=np.int64)
+    found = known[np.minimum(at, len(known) - 1)] == keys
+    return np.where(found, at, -1)
+
+
+def _pairs_apart(
+    session: AsyncSession, query: Select[UUID, UUID, Any]
+) -> asyncio.Task[np.ndarray] | None:
+    """On PostgreSQL, with a session of an engine: the pairs read on a connection of their
+    own, so that the database makes them (the longest statement of a province's plan) while
+    this process reads the entries. None elsewhere (SQLite serves a file, and a test's
+    session has one connection): the pairs are then read last, on the session's."""
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine) or engine.dialect.name != "postgresql":
+        return None
+
+    async def beside() -> np.ndarray:
+        async with engine.connect() as connection:
+            return await _pairs(connection, query)
+
+    return asyncio.create_task(beside())
+
+
+async def _rows(
+    connection: AsyncConnection, query: Select[*tuple[Any, ...]]
+) -> Sequence[Row[*tuple[Any, ...]]]:
+    """The query's rows, its ids read as plain ``Uuid`` on PostgreSQL: the driver hands out
+    UUID objects that the GUID type passes on unchanged, but one call apiece (about a second
+    for the 330,000 ids a province's plan reads)."""
+    if connection.dialect.name == "postgresql":
+        query = query.with_only_columns(
+            *(
+                type_coerce(column, Uuid()).label(column.key)
+                if isinstance(column.type, GUID)
+                else column
+                for column in query.selected_columns
+            ),
+            maintain_column_froms=True,
+        )
+    return (await connection.execute(query)).all()
 
 
 async def _offers(
-    session: AsyncSession, today: date, busy: Counter[UUID]
-) -> tuple[dict[UUID, Row[Any]], dict[UUID, int]]:
+    connection: AsyncConnection, today: date, busy: Counter[UUID]
+) -> tuple[dict[UUID, Row[Any]], dict[UUID, int], dict[UUID, dict[LineKey, Decimal]]]:
     """Offers that may be planned, with the capacity they have left beside open proposals,
-    and their stored words."""
-    rows = await session.execute(
+    their stored words, and what their lines still offer."""
+    planned = _planned_offers(today)
+    rows = await _rows(
+        connection,
         select(*OFFER_COLUMNS, Offer.capacity, Offer.capacity_used, *STORED)
         .outerjoin(EntryTerms, EntryTerms.entry_id == Offer.id)
-        .where(*_planned_offers(today))
+        .where(*planned),
     )
     found, capacity = {}, {}
     for row in rows:
         left = row.capacity - row.capacity_used - busy.get(row.id, 0)
         if left > 0:
             found[row.id], capacity[row.id] = row, left
-    return found, capacity
+    lines = await _rows(connection, lines_left(OfferLine, select(Offer.id).where(*planned)))
+    return found, capacity, left_by_entry(lines)
 
 
 async def gather(
@@ -201,84 +287,85 @@ async def gather(
     """``waiting``: pairings per need already held open (they use its slots); ``busy``: per
     offer (they use its capacity); ``taken``: pairs never to be planned.
 
-    One statement each reads the offers, the counties' needs, their lines and the candidate
-    pairs, whatever the number of counties; progress counts the statements."""
-    await progress("reading", 0, READS)
-    offers, capacity = await _offers(session, today, busy)
-    await progress("reading", 1, READS)
-    lines = (
-        await session.execute(
-            select(
-                NeedLine.need_id,
-                NeedLine.kind,
-                NeedLine.unit,
-                NeedLine.value,
-                NeedLine.sought,
-                NeedLine.sought - NeedLine.committed,
-            )
-            .join(Need, Need.id == NeedLine.need_id)
-            .where(*_planned_needs(counties, today, identity), NeedLine.sought > NeedLine.committed)
+    One statement each reads the offers, their lines, the counties' needs, their lines and
+    the candidate pairs, whatever the number of counties; progress counts the statements.
+    Rows go through the connection, not the ORM session: they are plain columns, and the
+    session's row handling cost a province's plan about a second. The connection is asked
+    for after each report of progress, which may commit (and give the connection back)."""
+    query = candidate_query(counties, today, identity)
+    apart = _pairs_apart(session, query)
+    try:
+        return await _gather(
+            session, counties, today, identity, waiting, busy, taken, progress, query, apart
         )
-    ).all()
-    lacking = left_by_entry(lines)
-    open_slots = {
-        need_id: len(left) - waiting.get(need_id, 0)
-        for need_id, left in lacking.items()
-        if len(left) > waiting.get(need_id, 0)
-    }
-    await progress("reading", 2, READS)
-    connection = await session.connection()
-    found = await connection.execute(
-        candidate_query(counties, today, identity, _ids_of(connection))
-    )
-    pairs = [
-        (need_id, offer_id, level)
-        for need_id, offer_id, level in found
-        if need_id in open_slots and offer_id in offers
-    ]
-    if taken:
-        pairs = [pair for pair in pairs if (pair[0], pair[1]) not in taken]
-    await progress("reading", 3, READS)
-    wanted = {need_id for need_id, _, _ in pairs}
-    rows: Result[Any] = await session.execute(
-        select(*NEED_COLUMNS, Need.county_code, *STORED)
-        .outerjoin(EntryTerms, EntryTerms.entry_id == Need.id)
-        .where(*_planned_needs(counties, today, identity))
-    )
-    need_rows: dict[UUID, Row[Any]] = {row.id: row for row in rows if row.id in wanted}
-    need_lines = [line for line in lines if line[0] in wanted]
-    slots = {need_id: open_slots[need_id] for need_id in wanted}
-    await progress("reading", READS, READS)
-    return await _facts(session, need_rows, need_lines, slots, offers, capacity, pairs)
+    finally:
+        if apart is not None:
+            apart.cancel()
 
 
-async def _facts(
+async def _gather(
     session: AsyncSession,
-    need_rows: dict[UUID, Row[Any]],
-    need_lines: list[Any],
-    slots: dict[UUID, int],
-    offers: dict[UUID, Row[Any]],
-    capacity: dict[UUID, int],
-    pairs: list[tuple[UUID, UUID, int]],
+    counties: Collection[str],
+    today: date,
+    identity: Identity,
+    waiting: Counter[UUID],
+    busy: Counter[UUID],
+    taken: set[tuple[UUID, UUID]],
+    progress: Progress,
+    query: Select[UUID, UUID, Any],
+    apart: asyncio.Task[np.ndarray] | None,
 ) -> Candidates:
-
-    need_ids = sorted(need_rows)
-    offer_ids = sorted({offer_id for _, offer_id, _ in pairs})
-    need_index = {need_id: index for index, need_id in enumerate(need_ids)}
-    offer_index = {offer_id: index for index, offer_id in enumerate(offer_ids)}
-    held = await pairings_held(session, {row.township_code for row in need_rows.values()})
-    left, worth = left_by_entry(need_lines), worth_by_entry(need_lines)
-    offer_left = await _offer_lines(session, offer_ids)
-    track = await track_records(session, {offers[o].organization_id for o in offer_ids})
+    await progress("reading", 0, READS)
+    offers, capacity, offer_left = await _offers(await session.connection(), today, busy)
+    await progress("reading", 2, READS)
+    planned = _planned_needs(counties, today, identity)
+    lines = await _rows(
+        await session.connection(),
+        select(
+            NeedLine.need_id,
+            NeedLine.kind,
+            NeedLine.unit,
+            NeedLine.value,
+            NeedLine.sought,
+            NeedLine.sought - NeedLine.committed,
+        )
+        .join(Need, Need.id == NeedLine.need_id)
+        .where(*planned, NeedLine.sought > NeedLine.committed),
+    )
+    left = left_by_entry(lines)
+    await progress("reading", 3, READS)
+    need_rows: dict[UUID, Row[Any]] = {
+        row.id: row
+        for row in await _rows(
+            await session.connection(),
+            select(*NEED_COLUMNS, Need.county_code, *STORED)
+            .outerjoin(EntryTerms, EntryTerms.entry_id == Need.id)
+            .where(*planned),
+        )
+        if len(left.get(row.id, ())) > waiting.get(row.id, 0)
+    }
+    await progress("reading", 4, READS)
+    found = await _pairs(await session.connection(), query) if apart is None else await apart
+    await progress("reading", READS, READS)
+    open_needs, open_offers = sorted(need_rows), sorted(offers)
+    needs_at, offers_at, pair_need, pair_offer, pair_level = matched_pairs(
+        found, open_needs, open_offers, taken
+    )
+    need_ids = [open_needs[index] for index in needs_at.tolist()]
+    chosen_offers = [offers[open_offers[index]] for index in offers_at.tolist()]
+    wanted = set(need_ids)
+    held_places = await pairings_held(session, {need_rows[n].township_code for n in need_ids})
+    track = await track_records(session, {row.organization_id for row in chosen_offers})
+    worth = worth_by_entry(line for line in lines if line[0] in wanted)
 
     def facts() -> tuple[list[NeedFacts], list[OfferFacts]]:
         """Off the event loop: cutting the text of entries without stored words is slow."""
         return [
             need_facts_of_row(
                 row,
-                left.get(row.id, {}),
+                left[row.id],
                 worth.get(row.id, {}),
-                held,
+                held_places,
                 words_of(row.title, row.description, row.checksum, row.words),
             )
             for row in (need_rows[need_id] for need_id in need_ids)
@@ -289,29 +376,53 @@ async def _facts(
                 track[row.organization_id],
                 words_of(row.title, row.description, row.checksum, row.words),
             )
-            for row in (offers[offer_id] for offer_id in offer_ids)
+            for row in chosen_offers
         ]
 
     need_facts, offer_facts = await to_thread.run_sync(facts)
     return Candidates(
         need_ids=need_ids,
         need_counties=[need_rows[need_id].county_code for need_id in need_ids],
-        need_slots=np.array([slots[need_id] for need_id in need_ids], dtype=np.int64),
+        need_slots=np.array(
+            [len(left[need_id]) - waiting.get(need_id, 0) for need_id in need_ids],
+            dtype=np.int64,
+        ),
         need_facts=need_facts,
-        offer_ids=offer_ids,
-        offer_organizations=[offers[offer_id].organization_id for offer_id in offer_ids],
-        offer_capacity=np.array([capacity[o] for o in offer_ids], dtype=np.int64),
+        offer_ids=[row.id for row in chosen_offers],
+        offer_organizations=[row.organization_id for row in chosen_offers],
+        offer_capacity=np.array([capacity[row.id] for row in chosen_offers], dtype=np.int64),
         offer_facts=offer_facts,
-        pair_need=np.array([need_index[n] for n, _, _ in pairs], dtype=np.int64),
-        pair_offer=np.array([offer_index[o] for _, o, _ in pairs], dtype=np.int64),
-        pair_level=np.array([level for _, _, level in pairs], dtype=np.int64),
+        pair_need=pair_need,
+        pair_offer=pair_offer,
+        pair_level=pair_level,
     )
 
 
-async def _offer_lines(session: AsyncSession, offer_ids: list[UUID]) -> dict[UUID, Any]:
-    """What the offers' lines still offer, read in batches (PostgreSQL takes at most 32,767
-    parameters a statement)."""
-    rows: list[Any] = []
-    for start in range(0, len(offer_ids), BATCH):
-        rows.extend(await session.execute(lines_left(OfferLine, offer_ids[start : start + BATCH])))
-    return left_by_entry(rows)
+def matched_pairs(
+    found: np.ndarray, need_ids: list[UUID], offer_ids: list[UUID], taken: set[tuple[UUID, UUID]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (`PAIR` records) between the sorted ids given, less those ``taken``: which of
+    the needs and of the offers have one (positions in the ids, ascending), and each pair's
+    need and offer (indices into those) and level, ordered by need and offer so that ties
+    between equal scores fall the same way on every run."""
+    need_keys, offer_keys = _keys(need_ids), _keys(offer_ids)
+    need_at = _positions(need_keys, found["need"])
+    offer_at = _positions(offer_keys, found["offer"])
+    keep = (need_at >= 0) & (offer_at >= 0)
+    if taken:
+        held = list(taken)
+        held_need = _positions(need_keys, _keys([need_id for need_id, _ in held]))
+        held_offer = _positions(offer_keys, _keys([offer_id for _, offer_id in held]))
+        known = (held_need >= 0) & (held_offer >= 0)
+        width = len(offer_ids)
+        keep &= ~np.isin(need_at * width + offer_at, held_need[known] * width + held_offer[known])
+    needs_at, pair_need = np.unique(need_at[keep], return_inverse=True)
+    offers_at, pair_offer = np.unique(offer_at[keep], return_inverse=True)
+    order = np.lexsort((pair_offer, pair_need))
+    return (
+        needs_at,
+        offers_at,
+        pair_need[order].astype(np.int64),
+        pair_offer[order].astype(np.int64),
+        found["level"][keep][order].astype(np.int64),
+    )

@@ -196,11 +196,11 @@ class PairScores:
     evidence: np.ndarray
     """The same or a related sub-category, or shared words (`scoring.has_evidence`)."""
 
-    def breakdown(self, pair: int) -> dict[str, float]:
-        return {
-            name.value: float(value)
-            for name, value in zip(COMPONENTS, self.parts[pair], strict=True)
-        }
+    def breakdowns(self, pairs: np.ndarray) -> list[dict[str, float]]:
+        """Each pair's components by name; the rows are taken out of numpy at once, not one
+        value at a time."""
+        names = [name.value for name in COMPONENTS]
+        return [dict(zip(names, values, strict=True)) for values in self.parts[pairs].tolist()]
 
 
 def _shared(left: sparse.csr_matrix, right: sparse.csr_matrix, i: np.ndarray, j: np.ndarray):

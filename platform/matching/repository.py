@@ -191,10 +191,11 @@ def open_between(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]
 
 
 def lines_left(
-    lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID]
+    lines: type[OfferLine] | type[NeedLine], ids: Sequence[UUID] | Select[UUID]
 ) -> Select[UUID, LineKind, str, Decimal | None, Decimal, Decimal]:
     """What the entries' lines still offer or still lack, line by line, where anything is
-    left, with each line's value and total (for what a need line is worth in yuan)."""
+    left, with each line's value and total (for what a need line is worth in yuan); ``ids``
+    listed or selected."""
     entry, amount = _entry_and_amount(lines)
     return select(
         entry, lines.kind, lines.unit, lines.value, amount, amount - lines.committed

@@ -6,11 +6,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import numpy as np
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.identity import Identity
+from accounts.models import User
+from core.clock import local_date
 from matching.models import SigningEvent
+from matching.plan_candidates import candidate_query, packed_pairs, pairs_row_by_row
 from tests.conftest import FakeClock
 from tests.factories import need_body, offer_body, post_form, sign_in
 from tests.listings.test_import_export import file_name
@@ -287,3 +293,19 @@ async def test_a_past_event_date_is_refused_by_the_api_and_the_form(
     assert 'value="第二场签约活动"' in page.text, "the other fields stay filled in"
     assert 'value="昭阳区"' in page.text
     assert await session.scalar(count) == (before or 0) + 1, "only today's event was created"
+
+
+async def test_the_pairs_packed_by_postgresql_are_the_pairs_read_row_by_row(
+    catalogue: dict[str, dict[str, Any]], session: AsyncSession, clock: FakeClock
+) -> None:
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL packs the pairs; elsewhere they are read row by row")
+    reviewer = await session.scalar(select(User).where(User.username == "rev"))
+    assert reviewer is not None
+    identity, today = Identity.of(reviewer), local_date(clock())
+    query = candidate_query([ZHENXIONG, ZHAOYANG], today, identity)
+    packed = np.sort(await packed_pairs(connection, query))
+    assert sorted(packed["level"].tolist()) == [4, 4, 6], "city-wide twice, 镇雄 once"
+    assert np.array_equal(packed, np.sort(await pairs_row_by_row(connection, query)))
+    assert len(await packed_pairs(connection, candidate_query([YILIANG], today, identity))) == 0

@@ -8,6 +8,7 @@ import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from core.clock import local_date
 from demand.models import Need
 from demand.policy import need_public
 from matching.facts import lacking, need_facts, offer_facts
-from matching.plan_candidates import gather
+from matching.plan_candidates import PAIR, gather, matched_pairs
 from matching.plan_scoring import COMPONENTS, entries, geography_of, score_pairs
 from matching.repository import pairings_held
 from matching.scoring import (
@@ -212,3 +213,27 @@ async def test_the_sql_candidates_are_the_pairs_the_rules_allow_on_the_demo(
             zip(found.pair_need.tolist(), found.pair_offer.tolist(), strict=True)
         )
     ), "the level of the place served is the one the rule finds"
+
+
+def test_the_pairs_read_are_matched_to_the_entries_in_order_less_those_taken() -> None:
+    needs, offers = sorted(uuid4() for _ in range(3)), sorted(uuid4() for _ in range(3))
+    stranger = uuid4()
+    read = [
+        (needs[2], offers[0], 6),
+        (needs[0], offers[2], 9),
+        (needs[0], offers[1], 4),
+        (stranger, offers[1], 12),
+        (needs[1], stranger, 12),
+        (needs[1], offers[2], 6),
+    ]
+    found = np.array([(n.bytes, o.bytes, level) for n, o, level in read], dtype=PAIR)
+    # (needs[1], stranger) must not take (needs[0], offers[2]) with it: its offer is unknown
+    taken = {(needs[1], offers[2]), (needs[1], stranger), (stranger, offers[0])}
+    needs_at, offers_at, pair_need, pair_offer, level = matched_pairs(found, needs, offers, taken)
+    assert needs_at.tolist() == [0, 2]
+    assert offers_at.tolist() == [0, 1, 2]
+    assert list(zip(pair_need.tolist(), pair_offer.tolist(), level.tolist(), strict=True)) == [
+        (0, 1, 4),
+        (0, 2, 9),
+        (1, 0, 6),
+    ]
