@@ -31,9 +31,14 @@ logger = logging.getLogger(__name__)
 
 def get_ready() -> None:
     """What a process started ahead does before it waits for its run: the work the start of
-    every plan would otherwise repeat (the solver's import, the mapping of the models)."""
-    import_module("ortools.graph.python.min_cost_flow")
-    import_module("ortools.graph.python.max_flow")
+    every plan would otherwise repeat (the imports of the scoring, with SciPy, and of the
+    solver; the mapping of the models)."""
+    for module in (
+        "matching.plan_scoring",
+        "ortools.graph.python.min_cost_flow",
+        "ortools.graph.python.max_flow",
+    ):
+        import_module(module)
     configure_mappers()
 
 
