@@ -132,6 +132,17 @@ async def _insert_pairs(session: AsyncSession, rows: list[dict[str, Any]]) -> No
     )
 
 
+def _staying(pairs: list[PlanPair]) -> set[tuple[UUID, UUID]]:
+    """The event's pairs a new plan leaves as they are, never to be planned again: those
+    dropped, added by hand or proposed. The planner's other pairs are replaced, so they are
+    candidates like any other (left out, a re-plan could not find the optimum again)."""
+    return {
+        (pair.need_id, pair.offer_id)
+        for pair in pairs
+        if pair.dropped_by_hand or pair.added_by_hand or pair.proposal_id is not None
+    }
+
+
 class EventNotFound(NotFound):
     code = "event_not_found"
 
@@ -283,7 +294,7 @@ class EventService:
             identity=identity,
             waiting=waiting,
             busy=busy,
-            taken=await self._paired() | {(pair.need_id, pair.offer_id) for pair in event.pairs},
+            taken=await self._paired() | _staying(event.pairs),
             progress=progress,
         )
         read = time.perf_counter()

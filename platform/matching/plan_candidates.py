@@ -7,9 +7,10 @@ a related sub-category (`matching.relations`), and gives each pair the level of 
 place served; the offers, the needs and their lines are read once each. Only entries with a
 candidate are turned into facts, as plain rows, never as full entries, with the words stored
 for their text (`matching.terms`), so no text is cut again. Pairs an open or accepted
-proposal, a decline still holding, or the event itself already hold are left out. What
-`scoring.eligible` requires beyond category and place (something the offer can still give of
-what the need lacks) is checked when the pairs are scored (`matching.plan_scoring`).
+proposal, a decline still holding, or the event keeps as they are (dropped, added by hand
+or proposed) are left out. What `scoring.eligible` requires beyond category and place
+(something the offer can still give of what the need lacks) is checked when the pairs are
+scored (`matching.plan_scoring`).
 """
 
 from __future__ import annotations

@@ -217,6 +217,20 @@ async def test_re_planning_keeps_hand_edits_and_declines(
     assert "人手不足" in again.json()["message"]
 
 
+async def test_planning_again_with_nothing_changed_gives_the_same_plan(
+    bureau: Bureau, catalogue: dict[str, dict[str, Any]]
+) -> None:
+    """A re-plan replaces the planner's own pairs, so they are candidates again: the optimum
+    found before is found again, not a plan without it."""
+    event = await make_event(bureau, [ZHENXIONG, ZHAOYANG])
+    first = await bureau.plan(event["id"])
+    again = await bureau.plan(event["id"])
+    chosen = {(p["need_id"], p["offer_id"]) for p in first["pairs"]}
+    assert chosen
+    assert {(p["need_id"], p["offer_id"]) for p in again["pairs"]} == chosen
+    assert again["coverage"] == first["coverage"]
+
+
 async def test_the_plan_downloads_with_coverage_and_hand_edits_for_reviewers_only(
     bureau: Bureau, catalogue: dict[str, dict[str, Any]]
 ) -> None:
