@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalogue.workflow import EntryState
 from core.clock import Clock, local_date, utc_now
 from core.database import insert_unless_present, locked, write_intent, writing
+from core.heap import release_freed_heap
 from core.outage import OutageLog, backoff_seconds
 from demand.models import Need
 from search.backend import SearchBackend
@@ -110,6 +111,8 @@ class Indexer:
         self.batch_size = batch_size
         self.lease = lease
         self._swept_day: date | None = None
+        self._since_idle = 0
+        """Rows taken since the outbox was last found drained."""
         self.outage = OutageLog(
             logger, "search indexer step", first_retry_seconds, MAX_RETRY_SECONDS
         )
@@ -252,6 +255,15 @@ class Indexer:
         self._swept_day = today
         return queued
 
+    def _caught_up(self, taken: int) -> None:
+        """Once the outbox is drained after a burst of at least a full batch (a catalogue's
+        first indexing, an import), give back the heap the documents' analysis freed."""
+        self._since_idle += taken
+        if taken < self.batch_size:
+            if self._since_idle >= self.batch_size:
+                release_freed_heap()
+            self._since_idle = 0
+
     async def run(self, stop: asyncio.Event) -> None:
         """Drain and sweep until ``stop`` is set. Through a database or engine outage it
         waits longer after each failure and logs the first in full, then one line each."""
@@ -262,6 +274,7 @@ class Indexer:
                 taken = await self.drain_once()
                 self.outage.succeeded()
                 pause = IDLE_SECONDS if taken < self.batch_size else 0.0
+                self._caught_up(taken)
             except Exception as exc:
                 pause = self.outage.failed(exc)
             if pause:
