@@ -13,7 +13,7 @@ locale | tar -x -C DIR``) two worker processes, one per version, answer alternat
 same database and the medians of the rounds are printed side by side.
 
     XIANGXING_DATABASE_URL=postgresql+asyncpg://…/bench uv run python benchmarks/page_work.py \\
-        --rounds 8 --requests 200 --before /tmp/before
+        --rounds 8 --requests 200 --before ../older
 
 Signed-in cases sign in as ``list_api.BENCH_USER`` (a reviewer, created on first use); on a
 database that must not be written to, ``--anonymous`` measures the public cases alone.
