@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -216,22 +217,37 @@ def _positions(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.where(found, at, -1)
 
 
-def _pairs_apart(
+@asynccontextmanager
+async def _pairs_of(
     session: AsyncSession, query: Select[UUID, UUID, Any]
-) -> asyncio.Task[np.ndarray] | None:
-    """On PostgreSQL, with a session of an engine: the pairs read on a connection of their
-    own, so that the database makes them (the longest statement of a province's plan) while
-    this process reads the entries. None elsewhere (SQLite serves a file, and a test's
-    session has one connection): the pairs are then read last, on the session's."""
+) -> AsyncIterator[Callable[[], Awaitable[np.ndarray]]]:
+    """How to get the pairs. On PostgreSQL, with a session of an engine, they are read at once
+    on a connection of their own, so that the database makes them (the longest statement of
+    a province's plan) while this process reads the entries; elsewhere (SQLite serves a
+    file, and a test's session has one connection) they are read when asked, last, on the
+    session's connection."""
     engine = session.bind
     if not isinstance(engine, AsyncEngine) or engine.dialect.name != "postgresql":
-        return None
+
+        async def last() -> np.ndarray:
+            return await _pairs(await session.connection(), query)
+
+        yield last
+        return
 
     async def beside() -> np.ndarray:
         async with engine.connect() as connection:
             return await _pairs(connection, query)
 
-    return asyncio.create_task(beside())
+    reading = asyncio.create_task(beside())
+
+    async def read() -> np.ndarray:
+        return await reading
+
+    try:
+        yield read
+    finally:
+        reading.cancel()
 
 
 async def _rows(
@@ -294,109 +310,88 @@ async def gather(
     session's row handling cost a province's plan about a second. The connection is asked
     for after each report of progress, which may commit (and give the connection back)."""
     query = candidate_query(counties, today, identity)
-    apart = _pairs_apart(session, query)
-    try:
-        return await _gather(
-            session, counties, today, identity, waiting, busy, taken, progress, query, apart
-        )
-    finally:
-        if apart is not None:
-            apart.cancel()
-
-
-async def _gather(
-    session: AsyncSession,
-    counties: Collection[str],
-    today: date,
-    identity: Identity,
-    waiting: Counter[UUID],
-    busy: Counter[UUID],
-    taken: set[tuple[UUID, UUID]],
-    progress: Progress,
-    query: Select[UUID, UUID, Any],
-    apart: asyncio.Task[np.ndarray] | None,
-) -> Candidates:
-    await progress("reading", 0, READS)
-    offers, capacity, offer_left = await _offers(await session.connection(), today, busy)
-    await progress("reading", 2, READS)
-    planned = _planned_needs(counties, today, identity)
-    lines = await _rows(
-        await session.connection(),
-        select(
-            NeedLine.need_id,
-            NeedLine.kind,
-            NeedLine.unit,
-            NeedLine.value,
-            NeedLine.sought,
-            NeedLine.sought - NeedLine.committed,
-        )
-        .join(Need, Need.id == NeedLine.need_id)
-        .where(*planned, NeedLine.sought > NeedLine.committed),
-    )
-    left = left_by_entry(lines)
-    await progress("reading", 3, READS)
-    need_rows: dict[UUID, Row[Any]] = {
-        row.id: row
-        for row in await _rows(
+    async with _pairs_of(session, query) as pairs:
+        await progress("reading", 0, READS)
+        offers, capacity, offer_left = await _offers(await session.connection(), today, busy)
+        await progress("reading", 2, READS)
+        planned = _planned_needs(counties, today, identity)
+        lines = await _rows(
             await session.connection(),
-            select(*NEED_COLUMNS, Need.county_code, *STORED)
-            .outerjoin(EntryTerms, EntryTerms.entry_id == Need.id)
-            .where(*planned),
+            select(
+                NeedLine.need_id,
+                NeedLine.kind,
+                NeedLine.unit,
+                NeedLine.value,
+                NeedLine.sought,
+                NeedLine.sought - NeedLine.committed,
+            )
+            .join(Need, Need.id == NeedLine.need_id)
+            .where(*planned, NeedLine.sought > NeedLine.committed),
         )
-        if len(left.get(row.id, ())) > waiting.get(row.id, 0)
-    }
-    await progress("reading", 4, READS)
-    found = await _pairs(await session.connection(), query) if apart is None else await apart
-    await progress("reading", READS, READS)
-    open_needs, open_offers = sorted(need_rows), sorted(offers)
-    needs_at, offers_at, pair_need, pair_offer, pair_level = matched_pairs(
-        found, open_needs, open_offers, taken
-    )
-    need_ids = [open_needs[index] for index in needs_at.tolist()]
-    chosen_offers = [offers[open_offers[index]] for index in offers_at.tolist()]
-    wanted = set(need_ids)
-    held_places = await pairings_held(session, {need_rows[n].township_code for n in need_ids})
-    track = await track_records(session, {row.organization_id for row in chosen_offers})
-    worth = worth_by_entry(line for line in lines if line[0] in wanted)
-
-    def facts() -> tuple[list[NeedFacts], list[OfferFacts]]:
-        """Off the event loop: cutting the text of entries without stored words is slow."""
-        return [
-            need_facts_of_row(
-                row,
-                left[row.id],
-                worth.get(row.id, {}),
-                held_places,
-                words_of(row.title, row.description, row.checksum, row.words),
+        left = left_by_entry(lines)
+        await progress("reading", 3, READS)
+        need_rows: dict[UUID, Row[Any]] = {
+            row.id: row
+            for row in await _rows(
+                await session.connection(),
+                select(*NEED_COLUMNS, Need.county_code, *STORED)
+                .outerjoin(EntryTerms, EntryTerms.entry_id == Need.id)
+                .where(*planned),
             )
-            for row in (need_rows[need_id] for need_id in need_ids)
-        ], [
-            offer_facts_of_row(
-                row,
-                offer_left.get(row.id, {}),
-                track[row.organization_id],
-                words_of(row.title, row.description, row.checksum, row.words),
-            )
-            for row in chosen_offers
-        ]
+            if len(left.get(row.id, ())) > waiting.get(row.id, 0)
+        }
+        await progress("reading", 4, READS)
+        found = await pairs()
+        await progress("reading", READS, READS)
+        open_needs, open_offers = sorted(need_rows), sorted(offers)
+        needs_at, offers_at, pair_need, pair_offer, pair_level = matched_pairs(
+            found, open_needs, open_offers, taken
+        )
+        need_ids = [open_needs[index] for index in needs_at.tolist()]
+        chosen_offers = [offers[open_offers[index]] for index in offers_at.tolist()]
+        wanted = set(need_ids)
+        held_places = await pairings_held(session, {need_rows[n].township_code for n in need_ids})
+        track = await track_records(session, {row.organization_id for row in chosen_offers})
+        worth = worth_by_entry(line for line in lines if line[0] in wanted)
 
-    need_facts, offer_facts = await to_thread.run_sync(facts)
-    return Candidates(
-        need_ids=need_ids,
-        need_counties=[need_rows[need_id].county_code for need_id in need_ids],
-        need_slots=np.array(
-            [len(left[need_id]) - waiting.get(need_id, 0) for need_id in need_ids],
-            dtype=np.int64,
-        ),
-        need_facts=need_facts,
-        offer_ids=[row.id for row in chosen_offers],
-        offer_organizations=[row.organization_id for row in chosen_offers],
-        offer_capacity=np.array([capacity[row.id] for row in chosen_offers], dtype=np.int64),
-        offer_facts=offer_facts,
-        pair_need=pair_need,
-        pair_offer=pair_offer,
-        pair_level=pair_level,
-    )
+        def facts() -> tuple[list[NeedFacts], list[OfferFacts]]:
+            """Off the event loop: cutting the text of entries without stored words is slow."""
+            return [
+                need_facts_of_row(
+                    row,
+                    left[row.id],
+                    worth.get(row.id, {}),
+                    held_places,
+                    words_of(row.title, row.description, row.checksum, row.words),
+                )
+                for row in (need_rows[need_id] for need_id in need_ids)
+            ], [
+                offer_facts_of_row(
+                    row,
+                    offer_left.get(row.id, {}),
+                    track[row.organization_id],
+                    words_of(row.title, row.description, row.checksum, row.words),
+                )
+                for row in chosen_offers
+            ]
+
+        need_facts, offer_facts = await to_thread.run_sync(facts)
+        return Candidates(
+            need_ids=need_ids,
+            need_counties=[need_rows[need_id].county_code for need_id in need_ids],
+            need_slots=np.array(
+                [len(left[need_id]) - waiting.get(need_id, 0) for need_id in need_ids],
+                dtype=np.int64,
+            ),
+            need_facts=need_facts,
+            offer_ids=[row.id for row in chosen_offers],
+            offer_organizations=[row.organization_id for row in chosen_offers],
+            offer_capacity=np.array([capacity[row.id] for row in chosen_offers], dtype=np.int64),
+            offer_facts=offer_facts,
+            pair_need=pair_need,
+            pair_offer=pair_offer,
+            pair_level=pair_level,
+        )
 
 
 def matched_pairs(
