@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from catalogue.entry import amount_unit
 from catalogue.schemas import MAX_LINES, LineIn, LineRead, Tag, Text, Title
 from catalogue.workflow import EntryState
+from core.assembled import assembled
 from core.categories import TopCategory
 from core.errors import N_
 from demand.models import BeneficiaryGroup, Channel, Need, Urgency, need_contact
@@ -109,7 +110,8 @@ def listed_need_read(listed: ListedNeed, *, shown_state: str, with_contact: bool
         if with_contact
         else (None, None)
     )
-    return NeedRead.model_construct(
+    return assembled(
+        NeedRead,
         id=row.id,
         category=row.category,
         subcategory=row.subcategory_code,
@@ -124,7 +126,8 @@ def listed_need_read(listed: ListedNeed, *, shown_state: str, with_contact: bool
         beneficiary_count=row.beneficiary_count,
         beneficiary_groups=[BeneficiaryGroup(group) for group in row.beneficiary_groups],
         lines=[
-            NeedLineRead.model_construct(
+            assembled(
+                NeedLineRead,
                 id=line.id,
                 kind=line.kind,
                 item=line.item,

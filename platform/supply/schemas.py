@@ -13,6 +13,7 @@ from catalogue.entry import amount_unit
 from catalogue.lines import still_offered
 from catalogue.schemas import MAX_LINES, LineIn, LineRead, Tag, Text, Title
 from catalogue.workflow import EntryState
+from core.assembled import assembled
 from core.categories import TopCategory
 from core.errors import N_
 from supply.models import Offer, remaining_capacity
@@ -102,7 +103,8 @@ def listed_offer_read(listed: ListedOffer, *, shown_state: str, with_contact: bo
     """`offer_read` of an offer read as plain columns, assembled without validating the
     database's own values again (see ``demand.schemas.listed_need_read``)."""
     row = listed.row
-    return OfferRead.model_construct(
+    return assembled(
+        OfferRead,
         id=row.id,
         organization_id=row.organization_id,
         organization_name=row.organization_name,
@@ -111,7 +113,8 @@ def listed_offer_read(listed: ListedOffer, *, shown_state: str, with_contact: bo
         title=row.title,
         description=row.description,
         lines=[
-            OfferLineRead.model_construct(
+            assembled(
+                OfferLineRead,
                 id=line.id,
                 kind=line.kind,
                 item=line.item,
