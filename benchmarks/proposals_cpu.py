@@ -143,11 +143,12 @@ def main() -> None:
     for url in CASES:
         print(url)
         for name, answers in rounds.items():
-            cpu = statistics.median(answer[url]["cpu_ms"] for answer in answers)
+            cpu = [answer[url]["cpu_ms"] for answer in answers]
             statements = statistics.median(answer[url]["statements"] for answer in answers)
             digests = sorted({answer[url]["digest"] for answer in answers})
             print(
-                f"  {name:7} {cpu:7.2f} ms CPU per request, {statements:.1f} statements, "
+                f"  {name:7} {statistics.median(cpu):7.2f} ms CPU per request "
+                f"(rounds {min(cpu):.2f}–{max(cpu):.2f}), {statements:.1f} statements, "
                 f"answers {', '.join(digests)}"
             )
 
