@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 from accounts.identity import Identity
@@ -22,6 +23,37 @@ from demand.models import Channel, Need
 from matching.models import Proposal, ProposalState, Side
 from matching.rules import Step, state_at
 from supply.models import Offer
+
+
+class ProposalFacts(Protocol):
+    """The proposal's columns the rule reads."""
+
+    @property
+    def organization_id(self) -> UUID: ...
+    @property
+    def proposed_by(self) -> Side: ...
+    @property
+    def proposed_by_id(self) -> UUID | None: ...
+    @property
+    def organization_agreed_at(self) -> datetime | None: ...
+    @property
+    def recipient_agreed_at(self) -> datetime | None: ...
+    @property
+    def state(self) -> ProposalState: ...
+    @property
+    def expires_at(self) -> datetime: ...
+
+
+class NeedFacts(Protocol):
+    """The need's columns the rule reads."""
+
+    @property
+    def township_code(self) -> str: ...
+    @property
+    def category(self) -> TopCategory: ...
+    @property
+    def channel(self) -> Channel: ...
+
 
 PARTIES = (Side.OFFER, Side.NEED)
 """The two parties whose agreement makes a pairing: the organization and the recipient."""
@@ -46,6 +78,12 @@ class Pairing:
     @classmethod
     def of(cls, proposal: Proposal, now: datetime) -> Pairing:
         """The rule's facts of a proposal as they stand at ``now`` (past its deadline: expired)."""
+        return cls.stated(proposal, proposal.need, now)
+
+    @classmethod
+    def stated(cls, proposal: ProposalFacts, need: NeedFacts, now: datetime) -> Pairing:
+        """`of` from the plain columns it reads: a loaded proposal and its need, or a row of a
+        list that selects both (read without building ORM objects)."""
         agreed = set()
         if proposal.organization_agreed_at is not None:
             agreed.add(Side.OFFER)
@@ -53,9 +91,9 @@ class Pairing:
             agreed.add(Side.NEED)
         return cls(
             organization_id=proposal.organization_id,
-            township_code=proposal.need.township_code,
-            category=proposal.need.category,
-            by_station=proposal.need.channel is Channel.STATION,
+            township_code=need.township_code,
+            category=need.category,
+            by_station=need.channel is Channel.STATION,
             proposed_by=proposal.proposed_by,
             proposer_id=proposal.proposed_by_id,
             agreed=frozenset(agreed),

@@ -136,8 +136,13 @@ class Proposal(UUIDv7AuditBase):
     need: Mapped[Need] = relationship(lazy="joined", innerjoin=True)
     offer: Mapped[Offer] = relationship(lazy="joined", innerjoin=True)
     lines: Mapped[list[ProposalLine]] = relationship(
-        back_populates="proposal", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="ProposalLine.id",
     )
+    """In the order they were proposed (the need's lines' order then): ids grow as they are
+    made."""
 
 
 class ProposalLine(UUIDv7Base):

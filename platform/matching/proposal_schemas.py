@@ -9,9 +9,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, StringConstraints
 
+from catalogue.entry import amount_unit
 from core.amounts import Amount
 from matching.consent import Pairing, still_to_answer
 from matching.models import Proposal, ProposalState, Side
+from matching.repository import ListedProposal
 from matching.rules import Step
 
 Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
@@ -103,6 +105,49 @@ def proposal_read(proposal: Proposal, pairing: Pairing, steps: list[Step]) -> Pr
         expires_at=proposal.expires_at,
         answered_at=proposal.answered_at,
         event_id=proposal.event_id,
+        agreed=[side for side in (Side.OFFER, Side.NEED) if side in pairing.agreed],
+        awaiting=still_to_answer(pairing),
+        steps=steps,
+    )
+
+
+def listed_proposal_read(
+    listed: ListedProposal, pairing: Pairing, steps: list[Step]
+) -> ProposalRead:
+    """`proposal_read` of a proposal read as plain columns. The columns come from the database,
+    already of the model's types, so the view is assembled without validating them again."""
+    row = listed.row
+    return ProposalRead.model_construct(
+        id=row.id,
+        need_id=row.need_id,
+        need_title=row.need_title,
+        offer_id=row.offer_id,
+        offer_title=row.offer_title,
+        organization_id=row.organization_id,
+        state=pairing.state,
+        proposed_by=row.proposed_by,
+        message=row.message,
+        answer_reason=row.answer_reason,
+        score=round(float(row.score), 4),
+        breakdown={name: round(float(value), 4) for name, value in row.breakdown.items()},
+        lines=[
+            ProposalLineRead.model_construct(
+                need_line_id=line.need_line_id,
+                offer_line_id=line.offer_line_id,
+                kind=line.kind.value,
+                unit=amount_unit(line.kind, line.unit),
+                item=line.item,
+                amount=line.amount,
+                offer_kind=line.offer_kind.value,
+                offer_unit=amount_unit(line.offer_kind, line.offer_unit),
+                covers=line.covers,
+            )
+            for line in listed.lines
+        ],
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        answered_at=row.answered_at,
+        event_id=row.event_id,
         agreed=[side for side in (Side.OFFER, Side.NEED) if side in pairing.agreed],
         awaiting=still_to_answer(pairing),
         steps=steps,

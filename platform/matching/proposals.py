@@ -46,7 +46,13 @@ from matching.declines import DECLINED
 from matching.facts import need_facts, offer_facts
 from matching.models import Proposal, ProposalLine, ProposalState, Side
 from matching.relations import offer_subcategories_for
-from matching.repository import commit_amounts, decline_between, pairings_held
+from matching.repository import (
+    ListedProposal,
+    commit_amounts,
+    decline_between,
+    listed_proposals,
+    pairings_held,
+)
 from matching.rules import (
     ANSWER_WITHIN,
     OPEN_PROPOSALS_PER_ORGANIZATION,
@@ -58,6 +64,9 @@ from matching.scoring import DEFAULT_WEIGHTS, Component, score
 from matching.track_record import track_records
 from search.outbox import NEED, OFFER, enqueue
 from supply.models import Offer
+
+WITH_NEED = join(Proposal, Need, Proposal.need_id == Need.id)
+"""What the visibility of a proposal reads: the proposal and its need."""
 
 
 class ProposalNotFound(NotFound):
@@ -352,10 +361,10 @@ class ProposalService:
         now = self.clock()
         waiting, page = 0, PageRequest(1, MAX_PAGE_SIZE)
         while True:
-            open_ones = await self.list_for(identity, page, state=ProposalState.PROPOSED)
+            open_ones = await self.listed_for(identity, page, state=ProposalState.PROPOSED)
             waiting += sum(
-                may_take(Step.ACCEPT, identity, Pairing.of(proposal, now))
-                for proposal in open_ones.items
+                may_take(Step.ACCEPT, identity, Pairing.stated(listed.row, listed.row, now))
+                for listed in open_ones.items
             )
             if page.page * page.page_size >= open_ones.total:
                 return waiting
@@ -368,10 +377,39 @@ class ProposalService:
         *,
         state: ProposalState | None = None,
         event_id: UUID | None = None,
-        estimate: bool = False,
     ) -> Slice[Proposal]:
-        """The proposals the identity is a party to; reviewers see those of their categories.
-        ``estimate``: a long list's total may be the planner's (`core.totals`), not a count."""
+        """The proposals the identity is a party to (`_visible`), loaded whole with their need,
+        offer and lines: for the pages and exports that show all of them."""
+        conditions = self._visible(identity, state, event_id)
+        total = await self._total(conditions, estimate=False)
+        # The page's ids first (index on created_at), then only those loaded with their joins.
+        newest = select(Proposal.id).select_from(WITH_NEED).where(*conditions)
+        newest = newest.order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        ids = list(await self.session.scalars(newest.limit(page.page_size).offset(page.offset)))
+        loaded = await self.session.scalars(select(Proposal).where(Proposal.id.in_(ids)))
+        by_id = {proposal.id: proposal for proposal in loaded.unique()}
+        return total.slice([by_id[proposal_id] for proposal_id in ids], page)
+
+    async def listed_for(
+        self,
+        identity: Identity,
+        page: PageRequest,
+        *,
+        state: ProposalState | None = None,
+        estimate: bool = False,
+    ) -> Slice[ListedProposal]:
+        """`list_for` as plain columns (`repository.listed_proposals`), for the API's list and
+        the count of proposals to answer. ``estimate``: a long list's total may be the
+        planner's (`core.totals`), not a count."""
+        conditions = self._visible(identity, state)
+        total = await self._total(conditions, estimate=estimate)
+        return total.slice(await listed_proposals(self.session, conditions, page), page)
+
+    def _visible(
+        self, identity: Identity, state: ProposalState | None, event_id: UUID | None = None
+    ) -> list[ColumnElement[bool]]:
+        """The proposals the identity is a party to; reviewers see those of their categories
+        (conditions on the proposal and its need)."""
         visible: list[ColumnElement[bool]] = [reviewed(identity, Need.category)]
         if identity.has(Role.STATION_WORKER) and identity.township_code is not None:
             visible.append(Need.township_code == identity.township_code)
@@ -382,16 +420,10 @@ class ProposalService:
             conditions.append(_in_state(state, self.clock()))
         if event_id is not None:
             conditions.append(Proposal.event_id == event_id)
-        with_need = join(Proposal, Need, Proposal.need_id == Need.id)
+        return conditions
+
+    async def _total(self, conditions: list[ColumnElement[bool]], *, estimate: bool) -> Total:
         if estimate:
-            total = await total_of(self.session, with_need, conditions)
-        else:
-            counted = select(func.count()).select_from(with_need).where(*conditions)
-            total = Total(await self.session.scalar(counted) or 0)
-        # The page's ids first (index on created_at), then only those loaded with their joins.
-        newest = select(Proposal.id).select_from(with_need).where(*conditions)
-        newest = newest.order_by(Proposal.created_at.desc(), Proposal.id.desc())
-        ids = list(await self.session.scalars(newest.limit(page.page_size).offset(page.offset)))
-        loaded = await self.session.scalars(select(Proposal).where(Proposal.id.in_(ids)))
-        by_id = {proposal.id: proposal for proposal in loaded.unique()}
-        return total.slice([by_id[proposal_id] for proposal_id in ids], page)
+            return await total_of(self.session, WITH_NEED, conditions)
+        counted = select(func.count()).select_from(WITH_NEED).where(*conditions)
+        return Total(await self.session.scalar(counted) or 0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
+    Row,
     Select,
     Subquery,
     bindparam,
@@ -29,13 +31,14 @@ from sqlalchemy.sql.elements import SQLCoreOperations
 
 from accounts.identity import Identity
 from catalogue.lines import LineKind
+from catalogue.repository import rows_by_entry, rows_of_entries
 from core.clock import Clock
 from core.errors import N_, Conflict
 from core.pagination import PageRequest, Slice
 from demand.models import Need, NeedLine
 from matching.declines import still_declined
 from matching.facts import HOLDING, Pairings
-from matching.models import Notice, Proposal, ProposalState, SigningEvent
+from matching.models import Notice, Proposal, ProposalLine, ProposalState, SigningEvent
 from matching.notices import SHOWN, addressed_to
 from supply.models import Offer, OfferLine, offer_region
 
@@ -304,3 +307,86 @@ async def signing_event_page(session: AsyncSession, page: PageRequest) -> Slice[
         .offset(page.offset)
     )
     return Slice.of(list(found), total or 0, page)
+
+
+LISTED_PROPOSAL_COLUMNS = (
+    *(
+        getattr(Proposal, name)
+        for name in (
+            "id",
+            "need_id",
+            "offer_id",
+            "organization_id",
+            "state",
+            "proposed_by",
+            "proposed_by_id",
+            "message",
+            "answer_reason",
+            "score",
+            "breakdown",
+            "created_at",
+            "expires_at",
+            "answered_at",
+            "event_id",
+            "organization_agreed_at",
+            "recipient_agreed_at",
+        )
+    ),
+    Need.title.label("need_title"),
+    Need.township_code,
+    Need.category,
+    Need.channel,
+    Offer.title.label("offer_title"),
+)
+"""What the API's list shows of a proposal, and what `consent.Pairing` reads of it."""
+LISTED_PROPOSALS = (
+    select(*LISTED_PROPOSAL_COLUMNS)
+    .join(Need, Proposal.need_id == Need.id)
+    .join(Offer, Proposal.offer_id == Offer.id)
+)
+PROPOSAL_LINES = (
+    rows_of_entries(
+        (
+            ProposalLine.proposal_id,
+            ProposalLine.need_line_id,
+            ProposalLine.offer_line_id,
+            NeedLine.kind,
+            NeedLine.unit,
+            NeedLine.item,
+            ProposalLine.amount,
+            OfferLine.kind.label("offer_kind"),
+            OfferLine.unit.label("offer_unit"),
+            ProposalLine.covers,
+        ),
+        ProposalLine.proposal_id,
+        ProposalLine.id,
+    )
+    .join_from(ProposalLine, NeedLine, ProposalLine.need_line_id == NeedLine.id)
+    .join_from(ProposalLine, OfferLine, ProposalLine.offer_line_id == OfferLine.id)
+)
+"""A page of proposals' lines, each proposal's in the order of ``Proposal.lines``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListedProposal:
+    """A proposal read as plain columns (`LISTED_PROPOSAL_COLUMNS`) with its lines: a list
+    answers from two statements without building a proposal, its need, offer and lines."""
+
+    row: Row[Any]
+    lines: list[Row[Any]]
+
+
+async def listed_proposals(
+    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], page: PageRequest
+) -> list[ListedProposal]:
+    """A page of the proposals meeting ``conditions`` (on proposal and need), newest first."""
+    rows = list(
+        await session.execute(
+            LISTED_PROPOSALS.where(*conditions)
+            .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+            .limit(page.page_size)
+            .offset(page.offset)
+        )
+    )
+    lines = await rows_by_entry(session, PROPOSAL_LINES, [row.id for row in rows])
+    return [ListedProposal(row, lines[row.id]) for row in rows]

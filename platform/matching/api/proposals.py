@@ -22,14 +22,27 @@ from core.pagination import Page, PageRequest, provide_page_request
 from matching.consent import Pairing, may_see, steps_for
 from matching.deps import provide_proposals
 from matching.models import Proposal, ProposalState
-from matching.proposal_schemas import AnswerIn, ProposalIn, ProposalRead, proposal_read
+from matching.proposal_schemas import (
+    AnswerIn,
+    ProposalIn,
+    ProposalRead,
+    listed_proposal_read,
+    proposal_read,
+)
 from matching.proposals import NO_SUCH_PROPOSAL, ProposalNotFound, ProposalService
+from matching.repository import ListedProposal
 from matching.rules import Step
 
 
 def view(proposal: Proposal, identity: Identity, now: datetime) -> ProposalRead:
     pairing = Pairing.of(proposal, now)
     return proposal_read(proposal, pairing, steps_for(identity, pairing))
+
+
+def listed_view(listed: ListedProposal, identity: Identity, now: datetime) -> ProposalRead:
+    """`view` of a proposal of a list, read as plain columns."""
+    pairing = Pairing.stated(listed.row, listed.row, now)
+    return listed_proposal_read(listed, pairing, steps_for(identity, pairing))
 
 
 class ProposalApiController(Controller):
@@ -81,10 +94,11 @@ class ProposalApiController(Controller):
             ProposalState | None, QueryParameter(name="state", description="Only this state")
         ] = None,
     ) -> Page[ProposalRead]:
-        found = await proposals.list_for(
+        found = await proposals.listed_for(
             request.user, page_request, state=proposal_state, estimate=True
         )
-        return found.to_page(lambda proposal: view(proposal, request.user, proposals.clock()))
+        now = proposals.clock()
+        return found.to_page(lambda listed: listed_view(listed, request.user, now))
 
     @get(
         "/{proposal_id:uuid}",
