@@ -27,7 +27,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,7 +34,8 @@ from typing import Any
 
 import httpx
 import jinja2
-from list_api import BENCH_PASSWORD, BENCH_USER, ROOT, make_reviewer
+from alternating import alternate, start, versions
+from list_api import BENCH_PASSWORD, BENCH_USER, make_reviewer
 from litestar.routes.http import HTTPRoute
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -158,31 +158,6 @@ async def worker(anonymous: bool) -> None:
             print(json.dumps(figures, ensure_ascii=False), flush=True)
 
 
-def _start(code: Path | None, anonymous: bool) -> subprocess.Popen[str]:
-    env = {**os.environ, "XIANGXING_SEARCH_INDEXER": "false", "XIANGXING_JOBS_IN_APP": "false"}
-    env.setdefault("XIANGXING_ENV", "development")
-    if code is not None:
-        env["PYTHONPATH"] = str(code / "platform")
-    command = [sys.executable, __file__, "--worker", *(["--anonymous"] if anonymous else [])]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout is not None
-    while process.stdout.readline().strip() != "ready":
-        if process.poll() is not None:
-            sys.exit("a worker stopped before it was ready")
-    return process
-
-
-def _ask(process: subprocess.Popen[str], requests: int) -> dict[str, dict[str, float]]:
-    assert process.stdin is not None
-    assert process.stdout is not None
-    process.stdin.write(f"round {requests}\n")
-    process.stdin.flush()
-    answer: dict[str, dict[str, float]] = json.loads(process.stdout.readline())
-    return answer
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=6)
@@ -196,17 +171,12 @@ def main() -> None:
         return
     if not arguments.anonymous:
         make_reviewer({**os.environ, "XIANGXING_ENV": "development"})
-    versions: dict[str, Path | None] = {"after": None}
-    if arguments.before is not None:
-        versions = {"before": arguments.before, "after": None}
-    workers = {name: _start(code, arguments.anonymous) for name, code in versions.items()}
-    rounds: dict[str, list[dict[str, dict[str, float]]]] = {name: [] for name in workers}
-    for number in range(arguments.rounds):
-        order = list(workers) if number % 2 == 0 else list(reversed(workers))
-        for name in order:
-            rounds[name].append(_ask(workers[name], arguments.requests))
-    for process in workers.values():
-        process.communicate("stop\n")
+    started = {
+        name: start(__file__, code, *(["--anonymous"] if arguments.anonymous else []))
+        for name, code in versions(arguments.before).items()
+    }
+    rounds = alternate(started, arguments.rounds, arguments.requests)
+    workers = list(started)
     print(
         f"| case ({arguments.rounds} rounds of {arguments.requests} requests, medians, ms "
         "of CPU per request) | " + " | ".join(f"{v}: {p}" for p in PARTS for v in workers) + " |"

@@ -19,9 +19,7 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -29,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from list_api import BENCH_PASSWORD, BENCH_USER, ROOT
+from alternating import alternate, start, versions
+from list_api import BENCH_PASSWORD, BENCH_USER
 from sqlalchemy import event
 
 NOW = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
@@ -84,40 +83,6 @@ async def worker() -> None:
             print(json.dumps(figures), flush=True)
 
 
-def _start(code: Path | None) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "XIANGXING_SEARCH_INDEXER": "false",
-        "XIANGXING_JOBS_IN_APP": "false",
-        "XIANGXING_SEARCH_MEMORY_SECONDS": "0",
-    }
-    env.setdefault("XIANGXING_ENV", "development")
-    if code is not None:
-        env["PYTHONPATH"] = str(code / "platform")
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--worker"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    while process.stdout.readline().strip() != "ready":
-        if process.poll() is not None:
-            sys.exit("a worker stopped before it was ready")
-    return process
-
-
-def _ask(process: subprocess.Popen[str], requests: int) -> dict[str, dict[str, Any]]:
-    assert process.stdin is not None
-    assert process.stdout is not None
-    process.stdin.write(f"round {requests}\n")
-    process.stdin.flush()
-    answer: dict[str, dict[str, Any]] = json.loads(process.stdout.readline())
-    return answer
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=6)
@@ -128,18 +93,8 @@ def main() -> None:
     if arguments.worker:
         asyncio.run(worker())
         return
-    versions: dict[str, Path | None] = {"after": None}
-    if arguments.before is not None:
-        versions = {"before": arguments.before, "after": None}
-    workers = {name: _start(code) for name, code in versions.items()}
-    rounds: dict[str, list[dict[str, dict[str, Any]]]] = {name: [] for name in workers}
-    for _ in range(arguments.rounds):
-        for name, process in workers.items():
-            rounds[name].append(_ask(process, arguments.requests))
-    for process in workers.values():
-        assert process.stdin is not None
-        process.stdin.close()
-        process.wait()
+    started = {name: start(__file__, code) for name, code in versions(arguments.before).items()}
+    rounds = alternate(started, arguments.rounds, arguments.requests)
     for url in CASES:
         print(url)
         for name, answers in rounds.items():

@@ -25,7 +25,7 @@ from matching.rules import Step, state_at
 from supply.models import Offer
 
 
-class ProposalFacts(Protocol):
+class ProposalColumns(Protocol):
     """The proposal's columns the rule reads."""
 
     @property
@@ -44,7 +44,7 @@ class ProposalFacts(Protocol):
     def expires_at(self) -> datetime: ...
 
 
-class NeedFacts(Protocol):
+class NeedColumns(Protocol):
     """The need's columns the rule reads."""
 
     @property
@@ -81,7 +81,7 @@ class Pairing:
         return cls.stated(proposal, proposal.need, now)
 
     @classmethod
-    def stated(cls, proposal: ProposalFacts, need: NeedFacts, now: datetime) -> Pairing:
+    def stated(cls, proposal: ProposalColumns, need: NeedColumns, now: datetime) -> Pairing:
         """`of` from the plain columns it reads: a loaded proposal and its need, or a row of a
         list that selects both (read without building ORM objects)."""
         agreed = set()

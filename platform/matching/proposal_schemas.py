@@ -11,8 +11,9 @@ from pydantic import BaseModel, StringConstraints
 
 from catalogue.entry import amount_unit
 from core.amounts import Amount
+from core.assembled import assembled
 from matching.consent import Pairing, still_to_answer
-from matching.models import Proposal, ProposalState, Side
+from matching.models import ProposalState, Side
 from matching.repository import ListedProposal
 from matching.rules import Step
 
@@ -73,51 +74,13 @@ class ProposalRead(BaseModel):
     """What the caller may do with it now."""
 
 
-def proposal_read(proposal: Proposal, pairing: Pairing, steps: list[Step]) -> ProposalRead:
-    return ProposalRead(
-        id=proposal.id,
-        need_id=proposal.need_id,
-        need_title=proposal.need.title,
-        offer_id=proposal.offer_id,
-        offer_title=proposal.offer.title,
-        organization_id=proposal.organization_id,
-        state=pairing.state,
-        proposed_by=proposal.proposed_by,
-        message=proposal.message,
-        answer_reason=proposal.answer_reason,
-        score=round(proposal.score, 4),
-        breakdown={name: round(value, 4) for name, value in proposal.breakdown.items()},
-        lines=[
-            ProposalLineRead(
-                need_line_id=line.need_line_id,
-                offer_line_id=line.offer_line_id,
-                kind=line.need_line.kind.value,
-                unit=line.need_line.amount_unit,
-                item=line.need_line.item,
-                amount=line.amount,
-                offer_kind=line.offer_line.kind.value,
-                offer_unit=line.offer_line.amount_unit,
-                covers=line.covers,
-            )
-            for line in proposal.lines
-        ],
-        created_at=proposal.created_at,
-        expires_at=proposal.expires_at,
-        answered_at=proposal.answered_at,
-        event_id=proposal.event_id,
-        agreed=[side for side in (Side.OFFER, Side.NEED) if side in pairing.agreed],
-        awaiting=still_to_answer(pairing),
-        steps=steps,
-    )
-
-
-def listed_proposal_read(
-    listed: ListedProposal, pairing: Pairing, steps: list[Step]
-) -> ProposalRead:
-    """`proposal_read` of a proposal read as plain columns. The columns come from the database,
-    already of the model's types, so the view is assembled without validating them again."""
+def proposal_read(listed: ListedProposal, pairing: Pairing, steps: list[Step]) -> ProposalRead:
+    """The API view of a proposal read as plain columns (lists and single reads alike). The
+    columns come from the database, already of the model's types, so the view is assembled
+    without validating them again."""
     row = listed.row
-    return ProposalRead.model_construct(
+    return assembled(
+        ProposalRead,
         id=row.id,
         need_id=row.need_id,
         need_title=row.need_title,
@@ -131,7 +94,8 @@ def listed_proposal_read(
         score=round(float(row.score), 4),
         breakdown={name: round(float(value), 4) for name, value in row.breakdown.items()},
         lines=[
-            ProposalLineRead.model_construct(
+            assembled(
+                ProposalLineRead,
                 need_line_id=line.need_line_id,
                 offer_line_id=line.offer_line_id,
                 kind=line.kind.value,

@@ -390,6 +390,13 @@ class ProposalService:
         by_id = {proposal.id: proposal for proposal in loaded.unique()}
         return total.slice([by_id[proposal_id] for proposal_id in ids], page)
 
+    async def listed(self, proposal_id: UUID) -> ListedProposal:
+        """One proposal as plain columns, as the API shows it (whoever may see it)."""
+        found = await listed_proposals(self.session, [Proposal.id == proposal_id], PageRequest())
+        if not found:
+            raise ProposalNotFound(NO_SUCH_PROPOSAL)
+        return found[0]
+
     async def listed_for(
         self,
         identity: Identity,

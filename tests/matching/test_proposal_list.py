@@ -1,6 +1,6 @@
-"""The API's list of proposals, read as plain columns, answers for each proposal exactly what
-the single proposal's endpoint (read through the ORM) answers, to each party, in every state;
-paging, the state filter and who sees what are those of the list."""
+"""The API's list of proposals answers for each proposal exactly what the proposal's own
+endpoint answers, to each party, in every state; paging, the state filter and who sees what
+are those of the list."""
 
 from __future__ import annotations
 

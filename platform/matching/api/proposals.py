@@ -21,12 +21,11 @@ from core.idempotency import IDEMPOTENT
 from core.pagination import Page, PageRequest, provide_page_request
 from matching.consent import Pairing, may_see, steps_for
 from matching.deps import provide_proposals
-from matching.models import Proposal, ProposalState
+from matching.models import ProposalState
 from matching.proposal_schemas import (
     AnswerIn,
     ProposalIn,
     ProposalRead,
-    listed_proposal_read,
     proposal_read,
 )
 from matching.proposals import NO_SUCH_PROPOSAL, ProposalNotFound, ProposalService
@@ -34,15 +33,10 @@ from matching.repository import ListedProposal
 from matching.rules import Step
 
 
-def view(proposal: Proposal, identity: Identity, now: datetime) -> ProposalRead:
-    pairing = Pairing.of(proposal, now)
-    return proposal_read(proposal, pairing, steps_for(identity, pairing))
-
-
-def listed_view(listed: ListedProposal, identity: Identity, now: datetime) -> ProposalRead:
-    """`view` of a proposal of a list, read as plain columns."""
+def view(listed: ListedProposal, identity: Identity, now: datetime) -> ProposalRead:
+    """A proposal as the identity sees it: its state at ``now`` and the steps it may take."""
     pairing = Pairing.stated(listed.row, listed.row, now)
-    return listed_proposal_read(listed, pairing, steps_for(identity, pairing))
+    return proposal_read(listed, pairing, steps_for(identity, pairing))
 
 
 class ProposalApiController(Controller):
@@ -77,7 +71,7 @@ class ProposalApiController(Controller):
             amounts=data.amounts,
             message=data.message,
         )
-        return view(proposal, request.user, proposals.clock())
+        return view(await proposals.listed(proposal.id), request.user, proposals.clock())
 
     @get(
         "/",
@@ -98,7 +92,7 @@ class ProposalApiController(Controller):
             request.user, page_request, state=proposal_state, estimate=True
         )
         now = proposals.clock()
-        return found.to_page(lambda listed: listed_view(listed, request.user, now))
+        return found.to_page(lambda listed: view(listed, request.user, now))
 
     @get(
         "/{proposal_id:uuid}",
@@ -112,10 +106,10 @@ class ProposalApiController(Controller):
         proposals: NamedDependency[ProposalService],
         proposal_id: FromPath[UUID],
     ) -> ProposalRead:
-        proposal = await proposals.get(proposal_id)
-        if not may_see(request.user, Pairing.of(proposal, proposals.clock())):
+        listed, now = await proposals.listed(proposal_id), proposals.clock()
+        if not may_see(request.user, Pairing.stated(listed.row, listed.row, now)):
             raise ProposalNotFound(NO_SUCH_PROPOSAL)
-        return view(proposal, request.user, proposals.clock())
+        return view(listed, request.user, now)
 
     @post(
         "/{proposal_id:uuid}/{step:str}",
@@ -134,7 +128,5 @@ class ProposalApiController(Controller):
         """``accept`` (your side agrees; once both sides have, the amounts are committed),
         ``decline`` (with a reason) or ``withdraw``."""
         reason = (data or AnswerIn()).reason
-        proposal = await proposals.take(
-            proposal_id, step, request.user, actor_of(request), reason=reason
-        )
-        return view(proposal, request.user, proposals.clock())
+        await proposals.take(proposal_id, step, request.user, actor_of(request), reason=reason)
+        return view(await proposals.listed(proposal_id), request.user, proposals.clock())
