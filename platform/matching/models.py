@@ -99,8 +99,8 @@ class Proposal(UUIDv7AuditBase):
         Index("ix_proposal_state_expires", "state", "expires_at"),
         # Lists of proposals, newest first: a page reads its twenty from here.
         Index("ix_proposal_created", "created_at"),
-        # A need's proposals in a state: whether it holds a pairing (`pairings_held`) is
-        # answered from the index alone, without reading the proposals.
+        # A need's proposals in a state: the pairings around a need (`pairings_around`) are
+        # counted from the index alone, without reading the proposals.
         Index("ix_proposal_need_state", "need_id", "state"),
     )
 
