@@ -102,6 +102,19 @@ class Need(UUIDv7AuditBase, EntryColumns):
         Index("ix_need_state_amount", "state", "amount", "published_at"),
         Index("ix_need_state_deadline", "state", "deadline", "published_at"),
         Index("ix_need_state_urgency", "state", "urgency_weight", "published_at"),
+        # An offer's candidate needs in a township it serves, in its category, newest first:
+        # without it PostgreSQL intersected the township's needs with every need of the
+        # category (a fifth of the catalogue) to spare reading a few hundred rows.
+        Index(
+            "ix_need_township_state_category",
+            "township_code",
+            "state",
+            "category",
+            "published_at",
+        ),
+        # The pairings a township and its villages hold (`matching.repository`): the needs of
+        # a township with their villages, read from the index alone.
+        Index("ix_need_township_region", "township_code", "region_code", "id"),
     )
     amount_of: ClassVar[str] = "sought"
 

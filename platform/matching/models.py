@@ -99,9 +99,12 @@ class Proposal(UUIDv7AuditBase):
         Index("ix_proposal_state_expires", "state", "expires_at"),
         # Lists of proposals, newest first: a page reads its twenty from here.
         Index("ix_proposal_created", "created_at"),
+        # A need's proposals in a state: the pairings around a need (`pairings_around`) are
+        # counted from the index alone, without reading the proposals.
+        Index("ix_proposal_need_state", "need_id", "state"),
     )
 
-    need_id: Mapped[UUID] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[UUID] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"))
     offer_id: Mapped[UUID] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
     organization_id: Mapped[UUID] = mapped_column(ForeignKey("organization.id"))
     """The offer's organization, kept here for the open-proposal limit."""

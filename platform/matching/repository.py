@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -72,12 +73,7 @@ async def pairings_held(session: AsyncSession, townships: Iterable[str]) -> Pair
     wanted = sorted(set(townships))
     if not wanted:
         return Pairings()
-    rows = await session.execute(
-        select(Need.region_code, Need.township_code, func.count())
-        .join(Proposal, Proposal.need_id == Need.id)
-        .where(Need.township_code.in_(wanted), Proposal.state.in_(HOLDING))
-        .group_by(Need.region_code, Need.township_code)
-    )
+    rows = await session.execute(_pairings_held(), {"townships": wanted})
     held = Pairings()
     for region, township, count in rows:
         held.by_region[region] = held.by_region.get(region, 0) + count
@@ -85,10 +81,26 @@ async def pairings_held(session: AsyncSession, townships: Iterable[str]) -> Pair
     return held
 
 
+@cache
+def _pairings_held() -> Select[str, str, int]:
+    """Holding proposals per village and township of the townships given (parameter
+    ``townships``): built once, as suggestions ask it on every call for an offer."""
+    return (
+        select(Need.region_code, Need.township_code, func.count())
+        .join(Proposal, Proposal.need_id == Need.id)
+        .where(
+            Need.township_code.in_(bindparam("townships", expanding=True)),
+            Proposal.state.in_(HOLDING),
+        )
+        .group_by(Need.region_code, Need.township_code)
+    )
+
+
 def pairings_around(need_id: SQLCoreOperations[UUID]) -> Subquery:
     """The pairings held in the need's township (``township_held``) and at its own place
     (``village_held``), counted as `pairings_held` counts them, in one pass over the
-    township's proposals: one row, to be joined to the need's."""
+    township's needs and their proposals, both read from indexes alone: one row, to be joined
+    to the need's."""
     this, placed = aliased(Need), aliased(Need)
     return (
         select(

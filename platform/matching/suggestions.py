@@ -435,12 +435,17 @@ class SuggestionService:
 @cache
 def _need_read() -> Select[Any]:
     """A need's `NEED_COLUMNS`, the pairings its place holds and its lines (parameter
-    ``need_id``). Built once, like the statements below (see the module's docstring)."""
+    ``need_id``). Built once, like the statements below (see the module's docstring).
+
+    The need is read as a subquery with a limit (one row: its id is the key) so that
+    PostgreSQL counts the pairings once for the need; joined freely, it counted them again
+    for each of its lines."""
     held = pairings_around(bindparam("need_id"))
     found = (
         select(*NEED_COLUMNS, held.c.township_held, held.c.village_held)
         .join(held, true())
         .where(Need.id == bindparam("need_id"))
+        .limit(1)
     )
     return with_lines_left(found.subquery(), NeedLine)
 

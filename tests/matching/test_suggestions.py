@@ -267,6 +267,22 @@ async def test_a_village_already_holding_pairings_ranks_lower(
     assert by_id[held]["score"] < by_id[fresh]["score"]
 
 
+async def test_a_need_s_offers_weigh_the_pairings_its_village_and_township_hold(
+    catalogue: Catalogue, session: AsyncSession, clock: FakeClock
+) -> None:
+    """The need (two lines) is read with the pairings its place holds: one in its own village,
+    one in a neighbouring village of its township (counted at half), none elsewhere."""
+    need = await catalogue.need()
+    offer = await catalogue.offer()
+    elsewhere = await catalogue.need(DAWAN_TOWNSHIP, region_code=DAWAN_VILLAGE)
+    same_village = await catalogue.need(title="以勒村留守儿童周末课堂")
+    neighbour = await catalogue.need(region_code=YIBAO_VILLAGE)
+    for held in (same_village, neighbour, elsewhere):
+        await _propose(session, clock, held, await catalogue.offer(title=f"暑期托管 {held}"))
+    by_id = {item["offer_id"]: item for item in (await catalogue.offers_for(need))["items"]}
+    assert by_id[offer]["breakdown"]["fairness"] == round(1 / (1 + 1 + 0.5 * 1), 4)
+
+
 async def test_a_pair_with_an_open_proposal_is_not_suggested_again(
     catalogue: Catalogue, session: AsyncSession, clock: FakeClock
 ) -> None:
