@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import Row
 
+from core.assembled import assembled
 from demand.models import Urgency
 from matching.scoring import Score
 
@@ -80,7 +81,8 @@ def _breakdown(scored: Score) -> dict[str, float]:
 def offer_suggestion(row: Row[*tuple[Any, ...]], scored: Score, url: str) -> OfferSuggestion:
     """From a ranked candidate's row (`matching.suggestions.OFFER_SHOWN`): no entry loaded, and
     the database's own values not validated again."""
-    return OfferSuggestion.model_construct(
+    return assembled(
+        OfferSuggestion,
         offer_id=row.id,
         title=row.title,
         url=url,
@@ -97,7 +99,8 @@ def offer_suggestion(row: Row[*tuple[Any, ...]], scored: Score, url: str) -> Off
 def need_suggestion(row: Row[*tuple[Any, ...]], scored: Score, url: str) -> NeedSuggestion:
     """From a ranked candidate's row (`matching.suggestions.NEED_SHOWN`), as
     `offer_suggestion`."""
-    return NeedSuggestion.model_construct(
+    return assembled(
+        NeedSuggestion,
         need_id=row.id,
         title=row.title,
         url=url,

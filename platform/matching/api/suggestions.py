@@ -12,6 +12,7 @@ from litestar.params import FromPath
 
 from accounts.identity import Identity
 from core.access import SIGNED_IN
+from core.assembled import assembled
 from core.database import READS_ONLY
 from core.error_contract import error_responses
 from matching.deps import provide_suggestion_params, provide_suggestions
@@ -49,7 +50,8 @@ class SuggestionApiController(Controller):
     ) -> OfferSuggestions:
         """For the need's station and reviewers of its category."""
         ranked = await suggestions.offers_for(need_id, request.user, params)
-        return OfferSuggestions.model_construct(
+        return assembled(
+            OfferSuggestions,
             items=[
                 offer_suggestion(
                     row, scored, request.app.route_reverse("catalogue:offer", offer_id=row.id)
@@ -74,7 +76,8 @@ class SuggestionApiController(Controller):
     ) -> NeedSuggestions:
         """For the offer's organization and reviewers of its category."""
         ranked = await suggestions.needs_for(offer_id, request.user, params)
-        return NeedSuggestions.model_construct(
+        return assembled(
+            NeedSuggestions,
             items=[
                 need_suggestion(
                     row, scored, request.app.route_reverse("catalogue:need", need_id=row.id)
