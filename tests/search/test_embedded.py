@@ -21,6 +21,7 @@ from search.embedded import (
     storage,
     title_expression,
 )
+from search.embedded.expressions import literal_expression, synonym_expression
 from tests.search.contract import (
     DOCUMENTS,
     LUDIAN,
@@ -77,9 +78,7 @@ async def test_uses_wal(embedded: EmbeddedSearch) -> None:
 
 def test_expressions_quote_every_term() -> None:
     plan = query_plan('托管 "yl')
-    assert match_expression(plan) == (
-        '(infix : "托管") AND ({title_words words} : "yl" OR pinyin : "yl"*)'
-    )
+    assert match_expression(plan) == ('("托管") AND ({title_words words} : "yl" OR pinyin : "yl"*)')
     assert score_expression(plan) == (
         '({title_words words} : "托管") AND ({title_words words} : "yl" OR pinyin : "yl"*)'
     )
@@ -114,6 +113,47 @@ async def test_match_expression_finds_what_every_alternative_finds(
     finally:
         connection.close()
     assert found[0] == found[1]
+
+
+@pytest.mark.parametrize("text", ["老人", "老年人", "长者", "娃娃", "土豆", "留守儿童 托管"])
+async def test_the_matches_by_a_synonym_only_are_those_not_saying_the_word(
+    embedded: EmbeddedSearch, text: str
+) -> None:
+    """Either listing tells the same matches apart: which say the word as typed."""
+    await embedded.upsert(DOCUMENTS)
+    await embedded.upsert([_need(600, "老人食堂", "长者助餐"), _need(601, "长者之家", "老汉")])
+    plan = query_plan(text)
+    connection = sqlite3.connect(embedded.live_file())
+
+    def found(expression: str) -> set[int]:
+        query = "SELECT rowid FROM document_fts WHERE document_fts MATCH ?"
+        return {rowid for (rowid,) in connection.execute(query, (expression,))}
+
+    try:
+        matches = found(match_expression(plan))
+        for concept in (c for c in plan.concepts if len(c.words) > 1):
+            by_synonym = synonym_expression(plan, concept)
+            assert by_synonym is not None
+            saying = found(literal_expression(plan, concept))
+            assert saying <= matches
+            assert found(by_synonym) == matches - saying
+    finally:
+        connection.close()
+
+
+async def test_the_typed_word_ranks_first_whichever_side_is_rarer(
+    embedded: EmbeddedSearch,
+) -> None:
+    """老人 is said by three documents, 长者 by one, in its title (which weighs more): for
+    老人 the documents saying it come first (found as those not having it only by 长者),
+    for 长者 the one saying 长者 (found directly)."""
+    saying = [_need(700 + n, "助餐服务", f"为村里{n}位老人送餐") for n in range(3)]
+    synonym = _need(710, "长者食堂", "午餐")
+    await embedded.upsert([*saying, synonym])
+    elder = [hit.id for hit in (await embedded.search(SearchQuery(text="老人"))).hits]
+    assert set(elder[:3]) == {document.id for document in saying}
+    assert elder[3] == synonym.id
+    assert (await embedded.search(SearchQuery(text="长者"))).hits[0].id == synonym.id
 
 
 def test_page_size_is_bounded() -> None:

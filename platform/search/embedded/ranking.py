@@ -7,10 +7,16 @@ import sqlite3
 
 import numpy as np
 
-from search.analysis import QueryPlan
+from search.analysis import Concept, QueryPlan
 from search.backend import SearchHit
 from search.embedded.columns import LISTED, Columns, integers
-from search.embedded.expressions import literal_expression, score_expression, title_expression
+from search.embedded.expressions import (
+    literal_expression,
+    score_expression,
+    synonym_expression,
+    title_expression,
+)
+from search.embedded.storage import documents_with
 from search.highlight import highlight, snippet
 
 RANKED = 1000
@@ -138,13 +144,31 @@ def _typed_first(
     first = int(rowids.min())
     tiers = np.zeros(len(rowids))
     for concept in widened:
-        tiers += np.isin(
-            rowids,
-            columns.seq[matching(connection, columns, literal_expression(plan, concept), first)],
-        )
+        tiers += _said_as_typed(connection, columns, plan, concept, rowids, first)
     raised = scores + tiers * (scores.max() - scores.min() + 1)
     order = np.argsort(-raised, kind="stable")
     return rowids[order], raised[order]
+
+
+def _said_as_typed(
+    connection: sqlite3.Connection,
+    columns: Columns,
+    plan: QueryPlan,
+    concept: Concept,
+    rowids: np.ndarray,
+    first: int,
+) -> np.ndarray:
+    """Which of the rowids (matches of the plan, none below ``first``) say the concept as
+    typed. FTS5 lists whichever side is the rarer, as the vocabulary counts the words: those
+    that say it, or those that have it only by a synonym (the rest say it)."""
+    by_synonym = synonym_expression(plan, concept)
+    if by_synonym is None:
+        return np.ones(len(rowids), bool)
+    synonyms = [word for word in concept.words if word != concept.text]
+    if documents_with(connection, synonyms) < documents_with(connection, [concept.text]):
+        return ~np.isin(rowids, columns.seq[matching(connection, columns, by_synonym, first)])
+    literal = literal_expression(plan, concept)
+    return np.isin(rowids, columns.seq[matching(connection, columns, literal, first)])
 
 
 def hits_of(

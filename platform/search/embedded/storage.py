@@ -200,3 +200,16 @@ def similar_words(connection: sqlite3.Connection, word: str) -> list[tuple[str, 
         + ")",
         (word, *globs),
     ).fetchall()
+
+
+def documents_with(connection: sqlite3.Connection, words: Iterable[str]) -> int:
+    """How many documents have each of the words as a word, summed (from the vocabulary the
+    writes keep; 0 for a word it does not hold)."""
+    listed = list(dict.fromkeys(words))
+    (total,) = connection.execute(
+        "SELECT ifnull(sum(documents), 0) FROM vocabulary WHERE word IN ("  # noqa: S608 (placeholders)
+        + ", ".join("?" for _ in listed)
+        + ")",
+        listed,
+    ).fetchone()
+    return int(total)
