@@ -39,7 +39,8 @@ class EntryColumns:
     )
     returned_reason: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """Indexed by each entry table with ``id`` after it, in list order (``ix_*_published_at``)."""
     closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))
     entered_on_behalf_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id"))

@@ -92,11 +92,15 @@ class Need(UUIDv7AuditBase, EntryColumns):
         Index("ix_need_township_state_published", "township_code", "state", "published_at"),
         Index("ix_need_category_state_published", "category", "state", "published_at"),
         Index("ix_need_urgency_state_published", "urgency", "state", "published_at"),
-        # A reviewer's list of one county or township in every state, in list order.
-        Index("ix_need_county_published", "county_code", "published_at"),
-        Index("ix_need_township_published", "township_code", "published_at"),
-        # The monitoring's needs published per category, counted from the index alone.
-        Index("ix_need_category_published", "category", "published_at"),
+        # A reviewer's list in every state (all of it, or one county, township or category),
+        # in list order: newest first, then by id. Without the id, the drafts never published
+        # (published_at NULL, first in that order) were all read and sorted for each page
+        # (939 rows of one county on the benchmark's catalogue: 5.7 ms instead of 0.2).
+        Index("ix_need_published_at", "published_at", "id"),
+        Index("ix_need_county_published", "county_code", "published_at", "id"),
+        Index("ix_need_township_published", "township_code", "published_at", "id"),
+        # Also the monitoring's needs published per category, counted from the index alone.
+        Index("ix_need_category_published", "category", "published_at", "id"),
         # The catalogue's other orders (largest amount, soonest deadline, most urgent), each
         # read in index order and tied by publication.
         Index("ix_need_state_amount", "state", "amount", "published_at"),

@@ -29,6 +29,8 @@ class Offer(UUIDv7AuditBase, EntryColumns):
     __tablename__ = "offer"
     __table_args__ = (
         Index("ix_offer_state_published", "state", "published_at"),
+        # A reviewer's list in every state, in list order (see ``ix_need_published_at``).
+        Index("ix_offer_published_at", "published_at", "id"),
         Index("ix_offer_category_state_published", "category", "state", "published_at"),
         # Pairing suggestions scan a category's published offers newest first and check
         # validity and capacity on each; with those in the index, the offers passed over are
