@@ -161,7 +161,10 @@ def create_engine(settings: Settings) -> AsyncEngine:
         url,
         echo=settings.database_echo,
         pool_size=settings.database_pool_size,
-        connect_args={"timeout": 5},
+        connect_args={
+            "timeout": 5,
+            "server_settings": {"random_page_cost": str(settings.database_random_page_cost)},
+        },
     )
 
 

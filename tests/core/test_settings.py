@@ -62,6 +62,13 @@ def test_bad_numbers_are_refused(monkeypatch: pytest.MonkeyPatch, value: str) ->
         Settings()
 
 
+@pytest.mark.parametrize("value", ["0", "-0.5", "cheap"])
+def test_bad_page_costs_are_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("XIANGXING_DATABASE_RANDOM_PAGE_COST", value)
+    with pytest.raises(ValidationError, match="database_random_page_cost"):
+        Settings()
+
+
 def test_unknown_locale_is_refused() -> None:
     with pytest.raises(ValidationError, match="default_locale"):
         Settings(default_locale="fr")
