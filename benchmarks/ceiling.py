@@ -101,6 +101,10 @@ def main() -> None:
             f"{base}/api/v1/needs?page_size=1", headers={"Authorization": f"Bearer {token}"}
         ).json()["items"][0]
         county, need = listed["county_code"], listed["id"]
+        offer = httpx.get(
+            f"{base}/api/v1/offers?county={county}&page_size=1",
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["items"][0]["id"]
         words = quote(arguments.query)
         cases = [
             ("bare: fortunes page", f"{bare}/fortunes", None),
@@ -110,11 +114,17 @@ def main() -> None:
             ("/api/v1/needs?county=… public", f"{base}/api/v1/needs?county={county}", None),
             ("/api/v1/needs?county=… reviewer", f"{base}/api/v1/needs?county={county}", bearer),
             ("/api/v1/needs/{id} reviewer", f"{base}/api/v1/needs/{need}", bearer),
+            ("/api/v1/offers?county=… reviewer", f"{base}/api/v1/offers?county={county}", bearer),
             (f"/search?q={arguments.query} page", f"{base}/search?q={words}", None),
             (f"/search?q={arguments.query} signed in", f"{base}/search?q={words}", cookie),
             (
                 "/api/v1/needs/{id}/suggestions reviewer",
                 f"{base}/api/v1/needs/{need}/suggestions",
+                bearer,
+            ),
+            (
+                "/api/v1/offers/{id}/suggestions reviewer",
+                f"{base}/api/v1/offers/{offer}/suggestions",
                 bearer,
             ),
             ("/api/v1/proposals reviewer", f"{base}/api/v1/proposals", bearer),

@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Verification
@@ -156,13 +156,16 @@ async def _delivered(session: AsyncSession, window: Window) -> dict[UUID, Decima
     """What each organization's recipients confirmed in the window: its whole months from the
     month rows ``funds.summary`` keeps, the days before and after them from the ledger."""
     counted = Agreement.state.in_(SIGNED_OR_LATER)
-    first_month, last_month = window.whole_months
     months = (
         select(Agreement.organization_id, func.sum(MonthMoney.confirmed))
         .select_from(MonthMoney)
         .join(Agreement, Agreement.id == MonthMoney.agreement_id)
     )
-    parts = [months.where(counted, MonthMoney.month >= first_month, MonthMoney.month <= last_month)]
+    # The months are written into the statement: as parameters, PostgreSQL's generic plan
+    # guessed a year's range at 0.5% of the rows and looked up each month row's agreement
+    # (84,705 lookups, 128 ms against 42 ms hashed, with 50,000 agreements).
+    since, until = (bindparam(None, month, literal_execute=True) for month in window.whole_months)
+    parts = [months.where(counted, MonthMoney.month >= since, MonthMoney.month <= until)]
     money = ledger_money()
     booked = (
         select(Agreement.organization_id, func.sum(money.c.confirmed))
