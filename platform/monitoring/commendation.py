@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Verification
@@ -164,7 +164,9 @@ async def _delivered(session: AsyncSession, window: Window) -> dict[UUID, Decima
     # The months are written into the statement: as parameters, PostgreSQL's generic plan
     # guessed a year's range at 0.5% of the rows and looked up each month row's agreement
     # (84,705 lookups, 128 ms against 42 ms hashed, with 50,000 agreements).
-    since, until = (bindparam(None, month, literal_execute=True) for month in window.whole_months)
+    first_month, last_month = window.whole_months
+    since: BindParameter[str] = bindparam(None, first_month, literal_execute=True)
+    until: BindParameter[str] = bindparam(None, last_month, literal_execute=True)
     parts = [months.where(counted, MonthMoney.month >= since, MonthMoney.month <= until)]
     money = ledger_money()
     booked = (
