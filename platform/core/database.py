@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from uuid import uuid4
 
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
@@ -161,11 +162,22 @@ def create_engine(settings: Settings) -> AsyncEngine:
         url,
         echo=settings.database_echo,
         pool_size=settings.database_pool_size,
-        connect_args={
-            "timeout": 5,
-            "server_settings": {"random_page_cost": str(settings.database_random_page_cost)},
-        },
+        connect_args=_connect_args(settings),
     )
+
+
+def _connect_args(settings: Settings) -> dict[str, Any]:
+    """asyncpg's arguments: the planner's page cost, or, behind PgBouncer, statements that
+    outlive no transaction (SQLAlchemy's recipe for it)."""
+    if not settings.database_pgbouncer:
+        cost = str(settings.database_random_page_cost)
+        return {"timeout": 5, "server_settings": {"random_page_cost": cost}}
+    return {
+        "timeout": 5,
+        "statement_cache_size": 0,
+        "prepared_statement_cache_size": 0,
+        "prepared_statement_name_func": lambda: f"__asyncpg_{uuid4()}__",
+    }
 
 
 def build_db_config(
@@ -182,7 +194,10 @@ def build_db_config(
     back.
     """
     engine = engine or create_engine(settings)
-    if session_maker is None and engine.dialect.name == "postgresql":
+    # Behind PgBouncer every read keeps its transaction: outside one, PgBouncer may run a
+    # statement on another server connection than the one it was prepared on.
+    postgresql = engine.dialect.name == "postgresql"
+    if session_maker is None and postgresql and not settings.database_pgbouncer:
         session_maker = _request_sessions(engine)
     config = SQLAlchemyAsyncConfig(
         engine_instance=engine,

@@ -84,9 +84,14 @@ class Settings(BaseSettings):
     database_echo: bool = False
     database_pool_size: int = Field(default=10, ge=1, le=200)
     database_random_page_cost: float = Field(default=1.1, gt=0, le=100)
-    """PostgreSQL's cost of a random page read for the app's connections. Its default (4)
+    """PostgreSQL's cost of a random page read, sent when the app connects. Its default (4)
     assumes spinning disks and made the planner scan tables where our indexes, read from
     memory or SSD, answer in a quarter of the time; 4 again suits a database on spinning disks."""
+    database_pgbouncer: bool = False
+    """The database URL names a PgBouncer in transaction mode: the app sends no setting when
+    it connects (PgBouncer refuses them; give the database the page cost instead) and keeps no
+    prepared statement beyond the one it runs, whose name is its own, since the next
+    transaction may run on another server connection."""
     search_url: str = ""
     search_api_key: SecretStr = SecretStr("")
     search_index: str = Field(default="xiangxing", pattern=r"^[A-Za-z0-9_-]{1,64}$")

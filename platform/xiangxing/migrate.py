@@ -6,11 +6,14 @@ from collections.abc import Callable
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from core.paths import MIGRATIONS_DIR
+
+UPGRADE_LOCK_KEY = 0x7869616E67  # "xiang": one PostgreSQL advisory lock for every upgrade
 
 
 def compare_type(
@@ -62,6 +65,7 @@ async def _migrate(engine: AsyncEngine, step: Callable[[Connection], None]) -> N
             await _set_sqlite_foreign_keys(connection, enabled=False)
         try:
             async with connection.begin():
+                await one_at_a_time(connection)
                 await connection.run_sync(step)
                 if sqlite:
                     broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
@@ -71,6 +75,19 @@ async def _migrate(engine: AsyncEngine, step: Callable[[Connection], None]) -> N
         finally:
             if sqlite:
                 await _set_sqlite_foreign_keys(connection, enabled=True)
+
+
+async def one_at_a_time(connection: AsyncConnection) -> None:
+    """Make the transaction just begun wait until no other upgrade's is running (PostgreSQL:
+    two containers or workers starting together). The lock is the transaction's, taken on
+    the connection that does the work: behind PgBouncer in transaction mode a session's lock
+    could be taken on one server connection and released on another, and a lock held on a
+    connection of its own could leave the work none to run on. SQLite: its transactions take
+    the write lock first (`core.database.write_intent`)."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY}
+        )
 
 
 async def _set_sqlite_foreign_keys(connection: AsyncConnection, *, enabled: bool) -> None:

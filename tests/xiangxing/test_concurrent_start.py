@@ -4,8 +4,6 @@ turns, and the search indexers' once-a-day sweep creates its mark row once, with
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from datetime import date
 
 import pytest
@@ -16,33 +14,11 @@ from core.settings import Settings
 from search.embedded import EmbeddedSearch
 from search.indexer import Indexer
 from search.models import ExpirySweep
+from tests.xiangxing.upgrades import upgrade_in_a_process
 from xiangxing import migrate
 from xiangxing.setup import upgrade_database
 
 SWEEP_DAY = date(2026, 6, 1)
-
-
-async def _upgrade_in_a_process(settings: Settings) -> tuple[int, str]:
-    """``xiangxing db upgrade`` as a container's start command runs it: a process of its own
-    (Alembic's context is process-wide, so two runs in one process prove nothing)."""
-    environment = {
-        **os.environ,
-        "XIANGXING_DATABASE_URL": settings.resolved_database_url,
-        "XIANGXING_VAR_DIR": str(settings.var_dir),
-        "XIANGXING_ENV": "test",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "xiangxing.cli",
-        "db",
-        "upgrade",
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await process.communicate()
-    return process.returncode or 0, output.decode()
 
 
 async def test_two_upgrades_at_once_both_succeed(
@@ -51,7 +27,7 @@ async def test_two_upgrades_at_once_both_succeed(
     if scratch_settings.is_sqlite:
         pytest.skip("the upgrade lock is PostgreSQL's advisory lock; SQLite serialises writers")
     async with asyncio.timeout(120):
-        results = await asyncio.gather(*(_upgrade_in_a_process(scratch_settings) for _ in "ab"))
+        results = await asyncio.gather(*(upgrade_in_a_process(scratch_settings) for _ in "ab"))
     assert [code for code, _ in results] == [0, 0], results
     outputs = sorted(output.strip().splitlines()[-1] for _, output in results)
     assert outputs == [
