@@ -1,4 +1,4 @@
-"""The embedded engine's CPU per search, in process, for the shapes `search_service` asks.
+"""The embedded engine's CPU per search, in process, for the shapes `search_shapes` lists.
 
 ``EmbeddedSearch.search`` with every facet (as the API asks) is called ``--searches`` times per
 shape in a round; a round reports ``time.process_time()`` per search. The index is the demo
@@ -24,19 +24,9 @@ import sys
 import time
 from pathlib import Path
 
+from search_shapes import QUERIES
+
 ROOT = Path(__file__).resolve().parents[1]
-FILTERS = {"county": "530628000000", "kind": "need"}
-SHAPES = {
-    "养老": {"text": "养老"},
-    "老人": {"text": "老人"},
-    "处理": {"text": "处理"},
-    "留守儿童 托管": {"text": "留守儿童 托管"},
-    "ylfw": {"text": "ylfw"},
-    "天麻, county filter": {"text": "天麻", "county": FILTERS["county"]},
-    "browse newest, kind filter": {"kind": FILTERS["kind"], "sort": "newest"},
-    "培训, page 3 by amount": {"text": "培训", "sort": "amount", "page": 3},
-}
-"""The queries of `search_service.QUERIES`, as `search.backend.SearchQuery` fields."""
 
 
 async def _rounds(index: Path, rounds: int, searches: int) -> dict[str, float]:
@@ -46,7 +36,7 @@ async def _rounds(index: Path, rounds: int, searches: int) -> dict[str, float]:
 
     queries = {
         name: SearchQuery(
-            text=str(shape.get("text", "")),
+            text=shape.get("q", ""),
             filters=SearchFilters(
                 county=shape.get("county"),  # type: ignore[arg-type]
                 kind=shape.get("kind"),  # type: ignore[arg-type]
@@ -55,7 +45,7 @@ async def _rounds(index: Path, rounds: int, searches: int) -> dict[str, float]:
             sort=Sort(shape.get("sort", "relevance")),
             page=int(shape.get("page", 1)),
         )
-        for name, shape in SHAPES.items()
+        for name, shape in QUERIES.items()
     }
     search = EmbeddedSearch(index)
     try:
@@ -112,7 +102,7 @@ def main() -> None:
             runs[label].append(_worker(code, index, arguments.rounds, arguments.searches))
     print("| shape | " + " | ".join(f"{label} ms/search" for label in versions) + " |")
     print("| --- |" + " ---: |" * len(versions))
-    for name in SHAPES:
+    for name in QUERIES:
         medians = [statistics.median(run[name] for run in runs[label]) for label in versions]
         print(f"| {name} | " + " | ".join(f"{value:.2f}" for value in medians) + " |")
 

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from list_api import measure, server  # noqa: E402
 from search_embedded import BATCH, build_documents, percentile  # noqa: E402
+from search_shapes import QUERIES  # noqa: E402
 from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
 
 from core.database import create_engine  # noqa: E402
@@ -47,16 +48,6 @@ from xiangxing.setup import upgrade_database  # noqa: E402
 
 PORT = 8797
 BASE = f"http://127.0.0.1:{PORT}"
-QUERIES = {
-    "养老 (common word)": {"q": "养老"},
-    "老人 (synonyms, ~50% of documents)": {"q": "老人"},
-    "处理 (infix word)": {"q": "处理"},
-    "留守儿童 托管 (two words)": {"q": "留守儿童 托管"},
-    "ylfw (pinyin initials)": {"q": "ylfw"},
-    "天麻, county filter": {"q": "天麻", "county": "530628000000"},
-    "browse newest, kind filter": {"kind": "need", "sort": "newest"},
-    "培训, page 3 by amount": {"q": "培训", "sort": "amount", "page": "3"},
-}
 POLL_SECONDS = 0.05
 DEMO_STATION_TOWNSHIP = "530627106000"
 """以勒镇, where the demo's station_worker account works."""

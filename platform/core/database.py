@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+CONNECT_ARGS: dict[str, Any] = {"timeout": 5}
+"""asyncpg's arguments whatever stands between the app and PostgreSQL: a connection not made
+within 5 s fails."""
 WRITE_INTENT: ContextVar[bool] = ContextVar("write_intent", default=False)
 """Whether the work under way means to write. On SQLite its transactions then begin with
 ``BEGIN IMMEDIATE``: a transaction that read first and writes later fails at once ("database is
@@ -171,9 +174,9 @@ def _connect_args(settings: Settings) -> dict[str, Any]:
     outlive no transaction (SQLAlchemy's recipe for it)."""
     if not settings.database_pgbouncer:
         cost = str(settings.database_random_page_cost)
-        return {"timeout": 5, "server_settings": {"random_page_cost": cost}}
+        return {**CONNECT_ARGS, "server_settings": {"random_page_cost": cost}}
     return {
-        "timeout": 5,
+        **CONNECT_ARGS,
         "statement_cache_size": 0,
         "prepared_statement_cache_size": 0,
         "prepared_statement_name_func": lambda: f"__asyncpg_{uuid4()}__",

@@ -164,8 +164,9 @@ def _said_as_typed(
     by_synonym = synonym_expression(plan, concept)
     if by_synonym is None:
         return np.ones(len(rowids), bool)
-    synonyms = [word for word in concept.words if word != concept.text]
-    if documents_with(connection, synonyms) < documents_with(connection, [concept.text]):
+    counted = documents_with(connection, concept.words)
+    typed = counted.pop(concept.text, 0)
+    if sum(counted.values()) < typed:
         return ~np.isin(rowids, columns.seq[matching(connection, columns, by_synonym, first)])
     literal = literal_expression(plan, concept)
     return np.isin(rowids, columns.seq[matching(connection, columns, literal, first)])

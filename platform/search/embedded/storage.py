@@ -202,14 +202,15 @@ def similar_words(connection: sqlite3.Connection, word: str) -> list[tuple[str, 
     ).fetchall()
 
 
-def documents_with(connection: sqlite3.Connection, words: Iterable[str]) -> int:
-    """How many documents have each of the words as a word, summed (from the vocabulary the
-    writes keep; 0 for a word it does not hold)."""
+def documents_with(connection: sqlite3.Connection, words: Iterable[str]) -> dict[str, int]:
+    """How many documents have each word as a word, from the vocabulary the writes keep (a
+    word it does not hold is left out)."""
     listed = list(dict.fromkeys(words))
-    (total,) = connection.execute(
-        "SELECT ifnull(sum(documents), 0) FROM vocabulary WHERE word IN ("  # noqa: S608 (placeholders)
-        + ", ".join("?" for _ in listed)
-        + ")",
-        listed,
-    ).fetchone()
-    return int(total)
+    return dict(
+        connection.execute(
+            "SELECT word, documents FROM vocabulary WHERE word IN ("  # noqa: S608 (placeholders)
+            + ", ".join("?" for _ in listed)
+            + ")",
+            listed,
+        ).fetchall()
+    )
